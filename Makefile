@@ -1,0 +1,48 @@
+# svc-analysis: every target sets up .venv on first use from the pinned lock.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SVC := $(VENV)/bin/svc
+STAMP := $(VENV)/.installed-stamp
+MONTH ?=
+SCALE ?= small
+
+# Runs use the venv's own python3 kernel spec, never a user-level or global one (see docs/operations.md).
+export JUPYTER_PREFER_ENV_PATH := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: report test lab sample lock clean-venv benchmark
+
+report: $(STAMP)  ## sample data if the warehouse is empty, then the pack for the last complete month
+	$(SVC) sample-data --scale $(SCALE) --if-empty
+	$(SVC) report $(if $(MONTH),--month $(MONTH),)
+
+test: $(STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data
+	$(PY) -m pytest -p no:cacheprovider tests
+
+lab: $(STAMP)  ## JupyterLab on the same kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+sample: $(STAMP)
+	$(SVC) sample-data --scale $(SCALE)
+
+benchmark: $(STAMP)  ## on demand: province-scale figures into benchmarks/results/
+	$(PY) benchmarks/run.py
+
+$(STAMP): pyproject.toml requirements/lock.txt requirements/base.in
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -r requirements/base.in
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+lock:  ## re-resolve the newest versions into requirements/lock.txt (then run make test)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet -r requirements/base.in
+	( echo '# Pinned, tested set for Python 3.11 (Linux x86_64). Regenerate with `make lock` and run `make test`.'; \
+	  .venv-lock/bin/pip freeze --exclude-editable ) > requirements/lock.txt
+	rm -rf .venv-lock
+
+clean-venv:
+	rm -rf $(VENV)
