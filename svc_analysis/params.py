@@ -1,0 +1,261 @@
+"""Targets, thresholds, rules and the campaign: params/*.yaml, merged and validated.
+
+Order of merging (later wins; mappings merge key by key, lists are replaced whole):
+    1. every params/*.yaml file (targets.yaml, report.yaml, campaign.yaml ...)
+    2. params/months/<YYYY-MM>.yaml for the report month, when it exists
+    3. the override file (``--params FILE`` or $SVC_PARAMS)
+
+The merged mapping is validated by the models below (unknown keys are errors, so a typo fails fast)
+and a ParamsError names the key and the files it came from.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from svc_analysis import config
+from svc_analysis.periods import parse_month
+
+Share = Field(ge=0, le=1)
+
+
+class ParamsError(ValueError):
+    """Parameters that cannot be used: the message names the key and the files."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClosingDays(_Section):
+    normal: int = Field(gt=0)
+    complex: int = Field(gt=0)
+    very_complex: int = Field(gt=0)
+
+
+class PenaltyYuan(_Section):
+    normal: float = Field(ge=0)
+    complex: float = Field(ge=0)
+    very_complex: float = Field(ge=0)
+
+
+class Complaints(_Section):
+    per_customers: int = Field(gt=0)
+    base_year: int = Field(ge=2000, le=2100)
+    base_year_rate_per_10k: float | None = Field(default=None, ge=0)
+    reduction_target: float = Share
+    responsible_target: int = Field(ge=0)
+    comment_book_reply_hours: int = Field(gt=0)
+    closing_days: ClosingDays
+    repeat_window_days: int = Field(gt=0)
+    escalate_channels: list[str]
+    penalty_yuan: PenaltyYuan
+    praise_reward_yuan: float = Field(ge=0)
+
+
+class Satisfaction(_Section):
+    satisfied_min_score: int = Field(ge=1, le=5)
+    rate_target: float = Share
+    rate_floor: float = Share
+
+
+class Staff(_Section):
+    star_teller_target: float = Share
+    star_min_stars: int = Field(ge=1, le=5)
+    expert_target: float = Share
+    expert_test_roles: list[str] = Field(min_length=1)
+    expert_within_months: int = Field(gt=0)
+    english_target: float = Share
+    front_line_roles: list[str] = Field(min_length=1)
+    sign_language_coverage_target: float = Share
+    rating_lapse_warning_days: int = Field(gt=0)
+    emergency_drills_per_half_year: int = Field(ge=0)
+
+
+class StageTarget(_Section):
+    from_month: int = Field(ge=1, le=12)
+    to_month: int = Field(ge=1, le=12)
+    target: float = Field(ge=0, le=100)
+
+
+class Inspections(_Section):
+    stage_targets: list[StageTarget] = Field(min_length=1)
+    recheck_below: float = Field(ge=0, le=100)
+    pay_cut_below: list[float]
+    quarter_coverage_target: float = Share
+    every_branch_each_quarter: bool
+    year_coverage_target: float = Share
+    reward_top_n: int = Field(ge=0)
+    reward_min_score: float = Field(ge=0, le=100)
+    penalty_base_yuan: float = Field(ge=0)
+    penalty_per_point_yuan: float = Field(ge=0)
+    bottom_branches_named: int = Field(ge=0)
+    video_checks_per_branch_per_week: int = Field(ge=0)
+    monthly_check_coverage_target: float = Share
+
+    @model_validator(mode="after")
+    def _stages_cover_the_year(self):
+        months = [m for s in self.stage_targets for m in range(s.from_month, s.to_month + 1)]
+        if sorted(months) != list(range(1, 13)):
+            raise ValueError("stage_targets must cover months 1-12 exactly once (from_month <= to_month)")
+        return self
+
+    def stage_target(self, month: str) -> float:
+        """The mystery-shopper stage target in force in the report month."""
+        number = int(parse_month(month)[5:])
+        return next(s.target for s in self.stage_targets if s.from_month <= number <= s.to_month)
+
+
+class Queue(_Section):
+    overtime_wait_minutes: float = Field(gt=0)
+    overtime_outlet_share: float = Share
+    overtime_outlets_target: int = Field(ge=0)
+
+
+class Report(_Section):
+    workers: int = Field(ge=1, le=8)
+    cell_timeout_seconds: int = Field(gt=0)
+    trend_months: int = Field(ge=1)
+    title: str
+
+
+class Quality(_Section):
+    gap_tables: list[str]
+    low_coverage_share: float = Share
+
+
+class Warehouse(_Section):
+    memory_limit: str
+    threads: int = Field(ge=1)
+
+
+class StatusThresholds(_Section):
+    on_track: float = Field(gt=0)
+    at_risk: float = Field(gt=0)
+
+
+class ReportDue(_Section):
+    weekday: int = Field(ge=0, le=6)
+    hour: int = Field(ge=0, le=23)
+    holidays: list[date] = []
+
+
+class CampaignKpi(_Section):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    unit_of_measure: str
+    target: float
+    target_of: Literal["staffed_outlets", "vip_centre_outlets", "all_outlets"] | None = None
+    start: date
+    deadline: date
+    combine: Literal["sum", "latest", "ratio"]
+    numerator: str | None = None
+    denominator: str | None = None
+    curve: Literal["linear", "front_loaded", "back_loaded", "monthly"]
+    expected: list[float] | None = None
+    direction: Literal["up", "down"] = "up"
+    units: Literal["province", "branch", "outlet"]
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.deadline < self.start:
+            raise ValueError(f"KPI {self.id}: deadline is before start")
+        if self.combine == "ratio" and not (self.numerator and self.denominator):
+            raise ValueError(f"KPI {self.id}: combine ratio needs numerator and denominator KPI ids")
+        if self.curve == "monthly" and not self.expected:
+            raise ValueError(f"KPI {self.id}: curve monthly needs `expected` cumulative shares")
+        return self
+
+
+class Campaign(_Section):
+    name: str
+    year: int
+    status_thresholds: StatusThresholds
+    report_due: ReportDue
+    kpis: list[CampaignKpi] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self):
+        ids = [k.id for k in self.kpis]
+        duplicated = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicated:
+            raise ValueError(f"duplicate KPI ids: {', '.join(duplicated)}")
+        return self
+
+    def kpi(self, kpi_id: str) -> CampaignKpi:
+        return next(k for k in self.kpis if k.id == kpi_id)
+
+
+class Params(_Section):
+    complaints: Complaints
+    satisfaction: Satisfaction
+    staff: Staff
+    inspections: Inspections
+    queue: Queue
+    report: Report
+    quality: Quality
+    warehouse: Warehouse
+    campaign: Campaign
+    sources: tuple[str, ...] = ()  # the files merged, in order (for run.json and error messages)
+
+
+def deep_merge(base: dict, over: dict) -> dict:
+    """Merge ``over`` into a copy of ``base``: mappings key by key, everything else replaced."""
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ParamsError(f"params file {path} does not exist") from None
+    except yaml.YAMLError as exc:
+        raise ParamsError(f"params file {path} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"params file {path} must hold a mapping of sections at the top level")
+    return data
+
+
+def param_files(month: str | None, override: Path | None, params_dir: Path | None = None) -> list[Path]:
+    """The files merged for a month, in merge order."""
+    params_dir = params_dir or config.PARAMS_DIR
+    files = sorted(params_dir.glob("*.yaml"))
+    if month:
+        monthly = params_dir / "months" / f"{parse_month(month)}.yaml"
+        if monthly.exists():
+            files.append(monthly)
+    if override:
+        files.append(Path(override))
+    return files
+
+
+def load_params(month: str | None = None, override: str | Path | None = None,
+                params_dir: Path | None = None) -> Params:
+    """Merged, validated parameters for a report month (see the module docstring for the order)."""
+    files = param_files(month, config.params_override_file(override), params_dir)
+    merged: dict = {}
+    for path in files:
+        merged = deep_merge(merged, _read_yaml(path))
+    try:
+        return Params(**merged, sources=tuple(str(p) for p in files))
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(part) for part in err["loc"])
+            problems.append(f"{key}: {err['msg']}")
+        names = ", ".join(p.name for p in files)
+        raise ParamsError(f"invalid params ({names}): " + "; ".join(problems)) from None

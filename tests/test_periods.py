@@ -1,0 +1,52 @@
+from datetime import date, datetime
+
+import pytest
+
+from svc_analysis import periods
+
+
+@pytest.mark.parametrize("raw", ["2026-10", "2026/10", "202610", 202610, "2026年10月", " 2026-10 ", date(2026, 10, 5)])
+def test_parse_month_accepts_the_usual_spellings(raw):
+    assert periods.parse_month(raw) == "2026-10"
+
+
+@pytest.mark.parametrize("raw", ["2026-13", "2026-00", "Oct 2026", "", "2026-1-1"])
+def test_parse_month_rejects_with_a_readable_message(raw):
+    with pytest.raises(periods.MonthError, match="YYYY-MM|month number"):
+        periods.parse_month(raw)
+
+
+def test_month_bounds_are_half_open():
+    assert periods.month_bounds("2026-12") == (datetime(2026, 12, 1), datetime(2027, 1, 1))
+    assert periods.month_end("2028-02") == date(2028, 2, 29)  # leap year
+    assert periods.month_end("2026-02") == date(2026, 2, 28)
+    assert periods.days_in_month("2026-04") == 30
+
+
+def test_month_arithmetic_across_year_ends():
+    assert periods.add_months("2026-01", -1) == "2025-12"
+    assert periods.add_months("2025-11", 14) == "2027-01"
+    assert periods.same_month_last_year("2026-03") == "2025-03"
+    assert periods.months_back("2026-02", 3) == ["2025-12", "2026-01", "2026-02"]
+    assert periods.months_between("2026-11", "2027-02") == ["2026-11", "2026-12", "2027-01", "2027-02"]
+    assert periods.months_between("2026-03", "2026-02") == []
+
+
+def test_quarter_and_year_start():
+    assert periods.quarter_start("2026-08") == date(2026, 7, 1)
+    assert periods.quarter_start("2026-12") == date(2026, 10, 1)
+    assert periods.quarter_start("2026-01") == date(2026, 1, 1)
+    assert periods.year_start("2026-08") == date(2026, 1, 1)
+
+
+def test_last_complete_month_at_the_cron_hour():
+    # the scheduled run at 06:00 on 1 December reports November
+    assert periods.last_complete_month(datetime(2026, 12, 1, 6, 0)) == "2026-11"
+    assert periods.last_complete_month(date(2027, 1, 31)) == "2026-12"
+
+
+def test_first_monday():
+    # June 2026 starts on a Monday; November 2026 on a Sunday; 2026-03-01 is a Sunday too
+    assert periods.first_monday("2026-06") == date(2026, 6, 1)
+    assert periods.first_monday("2026-11") == date(2026, 11, 2)
+    assert periods.first_monday("2026-10") == date(2026, 10, 5)  # Thursday 1st -> Monday 5th
