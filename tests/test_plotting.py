@@ -1,0 +1,108 @@
+import logging
+import math
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.ft2font import FT2Font  # noqa: E402
+
+from svc_analysis import plotting  # noqa: E402
+
+CHINESE = "投诉率（每万名客户）"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def test_setup_sets_cjk_font_and_plain_minus():
+    font = plotting.setup()
+    assert matplotlib.rcParams["font.sans-serif"][0] == font
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert matplotlib.rcParams["figure.dpi"] == plotting.FIGURE_DPI
+    assert "SimHei" not in matplotlib.rcParams["font.sans-serif"]
+
+
+def test_setup_is_idempotent():
+    first = plotting.setup()
+    second = plotting.setup()
+    assert first == second
+    assert matplotlib.rcParams["font.sans-serif"].count(first) == 1
+
+
+def test_font_used_for_chinese_has_every_glyph():
+    plotting.setup()
+    path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]), fallback_to_default=False)
+    charmap = FT2Font(path).get_charmap()
+    text = CHINESE + "满意度环比同比网点支行分行无数据万"
+    missing = [ch for ch in text if ord(ch) not in charmap]
+    assert missing == []
+
+
+def test_chinese_figure_renders_without_missing_glyph_warnings(tmp_path, caplog):
+    plotting.setup()
+    fig, ax = plt.subplots()
+    ax.plot([1, 2, 3], [0.1, -0.2, 0.3], label="满意度")
+    ax.bar(["东湖支行", "江汉支行", "武昌支行"], [0.5, 0.6, 0.7], label="星级柜员率")
+    ax.set_title(CHINESE)
+    ax.set_xlabel("二级分行")
+    ax.set_ylabel("占比")
+    ax.yaxis.set_major_formatter(plotting.percent_formatter())
+    ax.legend(title="指标")
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING):
+        warnings.simplefilter("always")
+        fig.savefig(tmp_path / "chart.png")
+    messages = [str(w.message) for w in caught] + [r.getMessage() for r in caplog.records]
+    assert not [m for m in messages if "Glyph" in m or "missing from font" in m], messages
+    assert (tmp_path / "chart.png").stat().st_size > 1000
+
+
+def test_installed_cjk_font_is_preferred(monkeypatch):
+    # Pretend DejaVu Sans were a CJK font listed first: the lookup must take it and register nothing.
+    plotting.cjk_font.cache_clear()
+    monkeypatch.setattr(plotting, "CJK_FONTS", ("No Such Font", "DejaVu Sans"))
+    try:
+        assert plotting.cjk_font() == "DejaVu Sans"
+    finally:
+        plotting.cjk_font.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "expected"),
+    [(0.853, 1, "85.3%"), (1, 1, "100.0%"), (0, 1, "0.0%"), (0.85333, 2, "85.33%"), (0.5, 0, "50%")],
+)
+def test_fmt_pct(value, digits, expected):
+    assert plotting.fmt_pct(value, digits) == expected
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, math.nan])
+def test_no_data_is_never_zero(missing):
+    assert plotting.fmt_pct(missing) == "无数据"
+    assert plotting.fmt_wan(missing) == "无数据"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(12345, "1.2万"), (20000, "2万"), (15000, "1.5万"), (800, "800"), (9999, "9999"), (-25000, "-2.5万"),
+     (123456789, "12345.7万")],
+)
+def test_fmt_wan(value, expected):
+    assert plotting.fmt_wan(value) == expected
+
+
+def test_axis_formatters():
+    pct = plotting.percent_formatter()
+    assert pct(0.853, 0) == "85.3%"
+    assert plotting.percent_formatter(0)(0.9, 0) == "90%"
+    wan = plotting.wan_formatter()
+    assert wan(12345, 0) == "1.2万"
+    assert wan(5000, 0) == "0.5万"
+    assert wan(0, 0) == "0"
