@@ -1,0 +1,164 @@
+"""On-demand benchmark on province-scale sample data (not part of the test suite).
+
+Side by side in one run, each step in its own process so its peak memory is its own:
+  1. ingest of the 50 M-row tickets and 35 M-row ratings CSVs through `svc ingest`, against DuckDB's
+     bare read_csv of the same files (the floor for parsing);
+  2. the whole pack (`svc report`) on province data, against the same pack on tiny data (the floor:
+     kernel starts, imports, exports);
+  3. the three heaviest aggregations through the engine (DuckDB via Ibis, as the package runs them)
+     against a plain pandas version reading the same CSV (what an analyst would write by hand).
+Writes benchmarks/results/<date>_<host>.md. Usage: `make benchmark` or
+`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,pack,aggregations]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+SVC = str(Path(PY).parent / "svc")
+END_MONTH = "2026-10"
+AGGREGATIONS = Path(__file__).with_name("aggregations.py")
+
+
+def measure(cmd: list[str], env: dict | None = None) -> dict:
+    """Wall time, and peak RSS of the largest single process and of the whole process tree."""
+    started = time.perf_counter()
+    proc = psutil.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE, text=True)
+    peak_one = peak_tree = 0
+    while proc.poll() is None:
+        try:
+            procs = [proc, *proc.children(recursive=True)]
+            rss = [p.memory_info().rss for p in procs if p.is_running()]
+        except psutil.Error:
+            rss = []
+        if rss:
+            peak_one, peak_tree = max(peak_one, max(rss)), max(peak_tree, sum(rss))
+        time.sleep(0.1)
+    wall = time.perf_counter() - started
+    stderr = proc.stderr.read()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-2000:]}")
+    return {"wall_s": wall, "peak_mb": peak_one / 2**20, "tree_mb": peak_tree / 2**20}
+
+
+def generate(scale: str, work: Path) -> dict:
+    """Contract files for a scale (timed too: sample generation is a figure worth knowing)."""
+    out = work / scale
+    code = ("from pathlib import Path; from svc_analysis import sample; "
+            f"sample.generate({scale!r}, out_dir=Path({str(out)!r}), end_month={END_MONTH!r}, progress=False)")
+    figures = measure([PY, "-c", code])
+    return {"files": out, **figures}
+
+
+def files_by_table(folder: Path) -> dict[str, Path]:
+    from svc_analysis.contract import table_for_filename
+
+    found = {}
+    for path in sorted(folder.iterdir()):
+        table = table_for_filename(path.stem)
+        if table and path.suffix.lower() in (".csv", ".xlsx"):
+            found[table] = path
+    return found
+
+
+def ingest_steps(files: dict[str, Path], work: Path) -> list[tuple[str, dict]]:
+    warehouse = work / "province.duckdb"
+    for stale in (warehouse, work / "bare.duckdb"):
+        stale.unlink(missing_ok=True)
+    others = [str(p) for t, p in files.items() if t not in ("tickets", "ratings")]
+    measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), *others])
+    rows = []
+    for table in ("tickets", "ratings"):
+        rows.append((f"ingest {table} (svc ingest: parse, validate, load)",
+                     measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), str(files[table])])))
+        bare = (f"import duckdb; con = duckdb.connect({str(work / 'bare.duckdb')!r}); "
+                f"con.execute(\"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{files[table]}')\")")
+        rows.append((f"ingest {table} (DuckDB bare read_csv)", measure([PY, "-c", bare])))
+    return rows
+
+
+def pack_steps(work: Path) -> list[tuple[str, dict]]:
+    tiny_wh = work / "tiny.duckdb"
+    if not tiny_wh.exists():
+        measure([SVC, "sample-data", "--quiet", "--scale", "tiny", "--end-month", END_MONTH,
+                 "--warehouse", str(tiny_wh)])
+    rows = []
+    for label, wh in (("province", work / "province.duckdb"), ("tiny", tiny_wh)):
+        rows.append((f"whole pack, {label} data (svc report)",
+                     measure([SVC, "report", "--quiet", "--month", END_MONTH, "--warehouse", str(wh),
+                              "--out", str(work / f"reports_{label}")])))
+    return rows
+
+
+def aggregation_steps(files: dict[str, Path], work: Path) -> list[tuple[str, dict]]:
+    rows = []
+    for name in ("wait_by_outlet_month", "satisfaction_by_outlet_month", "tickets_by_outlet_day"):
+        for engine in ("engine", "pandas"):
+            cmd = [PY, str(AGGREGATIONS), name, engine, str(work / "province.duckdb"),
+                   str(files["tickets"]), str(files["ratings"])]
+            rows.append((f"{name} ({'DuckDB via Ibis' if engine == 'engine' else 'plain pandas'})",
+                         measure(cmd)))
+    return rows
+
+
+def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
+    lines = [f"# Benchmark {meta['date']} on {meta['machine']}", "",
+             f"Province-scale sample data, end month {END_MONTH}. Each step in its own process; peak = the",
+             "largest single process (MB), tree = all its processes together (kernels included).", "",
+             "| step | wall (s) | peak (MB) | tree (MB) | ratio to the row below |",
+             "|---|---:|---:|---:|---:|"]
+    for i, (label, fig) in enumerate(rows):
+        ratio = ""
+        if i % 2 == 0 and i + 1 < len(rows):
+            ratio = f"{fig['wall_s'] / max(rows[i + 1][1]['wall_s'], 1e-9):.1f}x time, " \
+                    f"{fig['peak_mb'] / max(rows[i + 1][1]['peak_mb'], 1e-9):.1f}x memory"
+        lines.append(f"| {label} | {fig['wall_s']:.1f} | {fig['peak_mb']:.0f} | {fig['tree_mb']:.0f} | {ratio} |")
+    lines += ["", *(f"- {k}: {v}" for k, v in meta.items() if k not in ("date", "machine"))]
+    out = ROOT / "benchmarks" / "results" / f"{meta['date']}_{platform.node() or 'host'}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
+    parser.add_argument("--skip-generate", action="store_true", help="reuse <work>/province files")
+    parser.add_argument("--only", default="ingest,pack,aggregations")
+    args = parser.parse_args()
+    os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
+    args.work.mkdir(parents=True, exist_ok=True)
+    meta = {"date": date.today().isoformat(),
+            "machine": f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+                       f"{platform.platform()}, Python {platform.python_version()}"}
+    rows: list[tuple[str, dict]] = []
+    if not args.skip_generate:
+        gen = generate("province", args.work)
+        meta["province sample generation"] = f"{gen['wall_s']:.0f} s, peak {gen['peak_mb']:.0f} MB"
+    files = files_by_table(args.work / "province")
+    sizes = {t: f"{files[t].stat().st_size / 2**30:.2f} GiB" for t in ("tickets", "ratings")}
+    meta["CSV sizes"] = ", ".join(f"{t} {s}" for t, s in sizes.items())
+    steps = set(args.only.split(","))
+    if "ingest" in steps:
+        rows += ingest_steps(files, args.work)
+    if "pack" in steps:
+        rows += pack_steps(args.work)
+    if "aggregations" in steps:
+        rows += aggregation_steps(files, args.work)
+    print(write_table(rows, meta).read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()
