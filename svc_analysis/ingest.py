@@ -1,0 +1,207 @@
+"""Load export files into the warehouse: read -> validate -> reference checks -> upsert.
+
+Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
+- Files load in contract.LOAD_ORDER (outlets before staff before the facts that reference them);
+  every file's headers are checked before anything loads.
+- One transaction per file: a file that cannot be read (IngestError) loads nothing, while files
+  committed before it stay loaded.
+- Every row that breaks a rule is set aside with file, row, column and reason, into
+  quarantine/<table>/<file stem>.csv (UTF-8 with BOM) and the _quarantine table; the rest loads.
+  rows_read = rows_loaded + rows_set_aside, always.
+- rows_loaded counts the file's rows that passed every check and are now in the warehouse: new
+  rows, replacements of an older version of the same key, and rows already present unchanged
+  (a re-load of the same file reports the same rows_loaded and changes nothing).
+Memory stays bounded: chunks are validated and staged one by one; the warehouse does the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from svc_analysis import config, contract
+from svc_analysis import warehouse as wh
+from svc_analysis.profiles import Profile, load_profile
+from svc_analysis.readers import DEFAULT_CHUNK_ROWS, ROW, IngestError, Source, open_source
+from svc_analysis.validation import REJECT_COLUMNS, validate_chunk
+
+__all__ = ["FileReport", "IngestError", "ingest_files"]
+HASH_BLOCK = 1 << 20
+
+
+@dataclass
+class FileReport:
+    """What happened to one file (see the module docstring for rows_loaded)."""
+
+    file: Path
+    table: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_set_aside: int = 0
+    quarantine_file: Path | None = None  # None when no row was set aside
+    warnings: list[str] = field(default_factory=list)
+    outlets_added: int = 0  # outlets a profile registered from this file
+
+
+def ingest_files(paths, warehouse=None, table: str | None = None, profile: str | Path | Profile | None = None,
+                 progress: bool = True, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> list[FileReport]:
+    """Load files into the warehouse and return one report per file, in load order.
+
+    ``table`` forces the table for every file (else the profile's, else the file name's);
+    ``profile`` is a profile name, path or loaded Profile. Raises IngestError (one sentence) for a
+    file that cannot be loaded; the error's ``reports`` holds the files committed before it.
+    """
+    prof = load_profile(profile) if isinstance(profile, (str, Path)) else profile
+    sources = [open_source(p, table=table, profile=prof, chunk_rows=chunk_rows) for p in paths]
+    sources.sort(key=lambda s: contract.LOAD_ORDER.index(s.table))
+    con = wh.connect(warehouse)
+    reports: list[FileReport] = []
+    try:
+        wh.ensure_schema(con)
+        for source in sources:
+            try:
+                reports.append(_ingest_one(con, source, prof, warehouse, progress))
+            except IngestError as exc:
+                exc.reports = reports
+                raise
+    finally:
+        con.close()
+    return reports
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(HASH_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class _QuarantineFile:
+    """The set-aside rows as read plus _row, _column, _reason; written to a .part file until commit."""
+
+    def __init__(self, path: Path, headers: list[str]):
+        self.path, self.headers = path, headers
+        self.part = path.with_name(path.name + ".part")
+        self.used = False
+
+    def write(self, raw: pd.DataFrame, rejects: pd.DataFrame) -> None:
+        if rejects.empty:
+            return
+        lines = rejects.rename(columns={"row_number": "_row", "column": "_column", "reason": "_reason"})
+        lines = raw[self.headers + [ROW]].merge(lines[["_row", "_column", "_reason"]], on="_row")
+        self.part.parent.mkdir(parents=True, exist_ok=True)
+        lines.to_csv(self.part, mode="a" if self.used else "w", header=not self.used, index=False,
+                     encoding="utf-8" if self.used else "utf-8-sig")
+        self.used = True
+
+    def commit(self) -> Path | None:
+        self.path.unlink(missing_ok=True)
+        if self.used:
+            self.part.replace(self.path)
+        return self.path if self.used else None
+
+    def discard(self) -> None:
+        self.part.unlink(missing_ok=True)
+
+
+def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: bool) -> FileReport:
+    """Load one opened file in one transaction."""
+    started, name = dt.datetime.now(), source.table
+    report = FileReport(source.path, name, warnings=list(source.warnings))
+    quarantine = _QuarantineFile(config.quarantine_dir(warehouse) / name / f"{source.path.stem}.csv",
+                                 source.headers)
+    file_key = str(source.path.resolve())
+    bar = tqdm(desc=source.path.name, unit=" rows", file=sys.stderr, delay=1.0,
+               disable=not progress or not sys.stderr.isatty())
+    con.begin()
+    try:
+        wh.create_staging(con, name)
+        wh.clear_quarantine(con, name, file_key)
+        outlets_before = con.execute("SELECT count(*) FROM outlets").fetchone()[0]
+        for raw in source.chunks():
+            mapped = prof.apply(raw) if prof is not None else raw.rename(columns=source.mapping)
+            if prof is not None and prof.outlets is not None:
+                report.warnings += _register_outlets(con, prof, raw, source.path.name)
+            rejects = _check_chunk(con, name, mapped, source.path.name)
+            _set_aside(con, report, quarantine, raw, rejects, name, file_key)
+            report.rows_read += len(raw)
+            bar.update(len(raw))
+        _set_aside_conflicts(con, source, report, quarantine, name, file_key)
+        report.rows_loaded = wh.upsert(con, name)
+        report.outlets_added = con.execute("SELECT count(*) FROM outlets").fetchone()[0] - outlets_before
+        if report.rows_read != report.rows_loaded + report.rows_set_aside:
+            raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
+        report.quarantine_file = quarantine.commit()
+        wh.log_ingest(con, file=file_key, sha256=_sha256(source.path), table_name=name,
+                      profile=prof.name if prof is not None else None, rows_read=report.rows_read,
+                      rows_loaded=report.rows_loaded, rows_set_aside=report.rows_set_aside,
+                      started_at=started, finished_at=dt.datetime.now())
+        con.execute(f'DROP TABLE "{wh.staging_name(name)}"')
+        con.commit()
+    except BaseException:
+        con.rollback()
+        quarantine.discard()
+        raise
+    finally:
+        bar.close()
+    return report
+
+
+def _check_chunk(con, name: str, mapped: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Validate one chunk, check its references, stage the good rows; return the rejects."""
+    good, rejects = validate_chunk(name, mapped, file)
+    missing = wh.missing_references(con, name, good)
+    if len(missing):
+        missing["file"] = file
+        good = good.drop(index=missing["row_number"].unique())
+        rejects = pd.concat([rejects, missing[REJECT_COLUMNS]], ignore_index=True)
+    wh.stage_frame(con, name, good)
+    return rejects.sort_values("row_number", kind="stable")
+
+
+def _set_aside(con, report: FileReport, quarantine: _QuarantineFile, raw: pd.DataFrame,
+               rejects: pd.DataFrame, name: str, file_key: str) -> None:
+    if rejects.empty:
+        return
+    report.rows_set_aside += rejects["row_number"].nunique()
+    quarantine.write(raw, rejects)
+    wh.add_quarantine(con, rejects, name, file_key, str(quarantine.path))
+
+
+def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: _QuarantineFile,
+                         name: str, file_key: str) -> None:
+    """Keys staged from different chunks with different values: set every version aside.
+
+    Conflicts inside one chunk are caught by validation; this finds those across chunks and
+    re-reads the file once (only when there are any) to quarantine the raw rows.
+    """
+    conflicts = wh.key_conflicts(con, name)
+    if conflicts.empty:
+        return
+    key = contract.table(name).primary_key
+    rows = [int(r) for r in conflicts["row_number"]]
+    wh.drop_staged_rows(con, name, rows)
+    rejects = pd.DataFrame({"file": source.path.name, "row_number": rows, "column": ", ".join(key),
+                            "value": conflicts["key"].astype(str).to_numpy(),
+                            "reason": f"{'+'.join(key)} appears again with different values"})
+    for raw in source.chunks():
+        chunk_rejects = rejects[rejects["row_number"].isin(raw[ROW])]
+        _set_aside(con, report, quarantine, raw, chunk_rejects, name, file_key)
+
+
+def _register_outlets(con, prof: Profile, raw: pd.DataFrame, file: str) -> list[str]:
+    """Add the outlets a profile derives from this chunk when missing; warn about any it cannot make."""
+    rows = prof.outlet_rows(raw)
+    good, rejects = validate_chunk("outlets", rows, file)
+    staging = wh.create_staging(con, "outlets", "_stage_profile_outlets")
+    wh.stage_frame(con, "outlets", good, staging)
+    wh.upsert(con, "outlets", staging, replace=False)
+    return [f"{file}: profile {prof.name} could not register outlet '{rows.at[r.row_number, 'outlet_id']}': "
+            f"{r.column} {r.reason}" for r in rejects.itertuples()]

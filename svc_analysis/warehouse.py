@@ -1,0 +1,217 @@
+"""The DuckDB warehouse: connection, schema, staging and upsert, ingest log, quarantine table, Ibis.
+
+Layout (docs/architecture.md "Warehouse layout"): one table per contract table, columns exactly
+the contract's, DuckDB types from contract.DUCKDB_TYPES, and no PRIMARY KEY constraints (on 50 M
+rows the index would cost GBs; keys are enforced by ingest instead). Two bookkeeping tables:
+_ingest_log and _quarantine.
+
+Re-loading (DATA_CONTRACT.md): a table with a primary key is upserted (the staged keys are deleted,
+then the staged rows inserted: the newest file's version wins and an identical re-load changes
+nothing); a table without one gets only rows not already present (whole-row comparison, which also
+collapses identical rows inside the file).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from svc_analysis import config, contract
+
+# Run settings, not business rules: DuckDB spills to config.spill_dir() beyond the memory limit,
+# which keeps ingest plus one pandas chunk under 2 GB on the office's 2-core machines.
+DEFAULT_MEMORY_LIMIT = "1GB"
+DEFAULT_THREADS = None  # None = DuckDB's default (one per core)
+
+ROW = "_row"
+BOOKKEEPING = {
+    "_ingest_log": {
+        "file": "VARCHAR", "sha256": "VARCHAR", "table_name": "VARCHAR", "profile": "VARCHAR",
+        "rows_read": "BIGINT", "rows_loaded": "BIGINT", "rows_set_aside": "BIGINT",
+        "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP",
+    },
+    "_quarantine": {
+        "file": "VARCHAR", "table_name": "VARCHAR", "row_number": "BIGINT", "column_name": "VARCHAR",
+        "value": "VARCHAR", "reason": "VARCHAR", "quarantine_file": "VARCHAR", "ingested_at": "TIMESTAMP",
+    },
+}
+
+
+def _settings(warehouse, memory_limit: str, threads: int | None) -> dict:
+    spill = config.spill_dir(warehouse)
+    spill.mkdir(parents=True, exist_ok=True)
+    settings = {"memory_limit": memory_limit, "temp_directory": str(spill)}
+    if threads:
+        settings["threads"] = threads
+    return settings
+
+
+def connect(warehouse: str | Path | None = None, read_only: bool = False,
+            memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = DEFAULT_THREADS
+            ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to the warehouse (config.warehouse_path); read-only needs an existing file."""
+    path = config.warehouse_path(warehouse)
+    if read_only and not path.is_file():
+        raise FileNotFoundError(f"no warehouse at {path}: load data first (svc ingest or svc sample-data).")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return duckdb.connect(str(path), read_only=read_only, config=_settings(warehouse, memory_limit, threads))
+
+
+def ibis_connect(warehouse: str | Path | None = None, read_only: bool = True,
+                 memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = DEFAULT_THREADS):
+    """An Ibis DuckDB backend on the warehouse (read-only by default: notebooks never write)."""
+    import ibis
+
+    path = config.warehouse_path(warehouse)
+    if read_only and not path.is_file():
+        raise FileNotFoundError(f"no warehouse at {path}: load data first (svc ingest or svc sample-data).")
+    return ibis.duckdb.connect(str(path), read_only=read_only, **_settings(warehouse, memory_limit, threads))
+
+
+def column_types(name: str) -> dict[str, str]:
+    """Contract column -> DuckDB type, in contract order."""
+    return {c.name: contract.DUCKDB_TYPES[c.type] for c in contract.table(name).columns}
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every contract table and the bookkeeping tables; add columns the contract gained since."""
+    wanted = {name: column_types(name) for name in contract.TABLES} | BOOKKEEPING
+    existing = con.execute("SELECT table_name, column_name FROM duckdb_columns() "
+                           "WHERE schema_name = 'main' AND NOT internal").fetchall()
+    have: dict[str, set[str]] = {}
+    for table_name, column in existing:
+        have.setdefault(table_name, set()).add(column)
+    for name, columns in wanted.items():
+        if name not in have:
+            body = ", ".join(f'"{c}" {t}' for c, t in columns.items())
+            con.execute(f'CREATE TABLE "{name}" ({body})')
+            continue
+        for column, type_ in columns.items():
+            if column not in have[name]:
+                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {type_}')
+
+
+def is_empty(warehouse: str | Path | None = None) -> bool:
+    """True when there is no warehouse file, no outlets table, or no outlets rows."""
+    path = config.warehouse_path(warehouse)
+    if not path.is_file():
+        return True
+    con = connect(warehouse, read_only=True)
+    try:
+        found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                            "AND table_name = 'outlets'").fetchone()[0]
+        return not found or con.execute("SELECT count(*) FROM outlets").fetchone()[0] == 0
+    finally:
+        con.close()
+
+
+def _cols(name: str) -> str:
+    return ", ".join(f'"{c}"' for c in contract.table(name).column_names)
+
+
+def staging_name(name: str) -> str:
+    return f"_stage_{name}"
+
+
+def create_staging(con: duckdb.DuckDBPyConnection, name: str, target: str | None = None) -> str:
+    """An empty temporary staging table (default _stage_<name>): contract columns plus the row number."""
+    target = target or staging_name(name)
+    body = ", ".join(f'"{c}" {t}' for c, t in column_types(name).items())
+    con.execute(f'CREATE OR REPLACE TEMP TABLE "{target}" ({body}, "{ROW}" BIGINT)')
+    return target
+
+
+def stage_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, target: str | None = None) -> None:
+    """Insert a validated frame (contract columns, indexed by row number) into a staging table."""
+    view = f"_chunk_{name}"
+    con.register(view, frame.reset_index())
+    casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in column_types(name).items())
+    con.execute(f'INSERT INTO "{target or staging_name(name)}" SELECT {casts}, "{ROW}" FROM "{view}"')
+    con.unregister(view)
+
+
+def missing_references(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """(row_number, column, value, reason) for values whose Column.references target does not exist."""
+    found = []
+    view = f"_refs_{name}"
+    con.register(view, frame.reset_index())
+    for col in contract.table(name).columns:
+        if not col.references:
+            continue
+        ref_table, ref_col = col.references.split(".")
+        rows = con.execute(
+            f'SELECT "{ROW}", "{col.name}" FROM "{view}" c WHERE "{col.name}" IS NOT NULL AND NOT EXISTS '
+            f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = c."{col.name}")').fetchall()
+        reason = f"no such {ref_col} in {ref_table}"
+        found += [(row, col.name, value, reason) for row, value in rows]
+    con.unregister(view)
+    return pd.DataFrame(found, columns=["row_number", "column", "value", "reason"])
+
+
+def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """Staged rows whose primary key occurs with different values elsewhere in the staging table."""
+    table = contract.table(name)
+    if not table.primary_key:
+        return pd.DataFrame(columns=["row_number", "key"])
+    key = ", ".join(f'"{k}"' for k in table.primary_key)
+    stage = staging_name(name)
+    return con.execute(
+        f'SELECT "{ROW}" AS row_number, concat_ws(\' / \', {key}) AS key FROM "{stage}" WHERE ({key}) IN '
+        f'(SELECT ({key}) FROM (SELECT DISTINCT {_cols(name)} FROM "{stage}") GROUP BY {key} '
+        f'HAVING count(*) > 1) ORDER BY 1').df()
+
+
+def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
+    if rows:
+        con.execute(f'DELETE FROM "{staging_name(name)}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
+
+
+def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True) -> int:
+    """Move staged rows into the table (see module docstring); returns the staged rows it covered.
+
+    ``replace=False`` only adds keys not already present (used for outlets a profile registers, so
+    they never overwrite an outlet loaded from an outlets file).
+    """
+    table = contract.table(name)
+    stage, cols = source or staging_name(name), _cols(name)
+    staged = con.execute(f'SELECT count(*) FROM "{stage}"').fetchone()[0]
+    if table.primary_key:
+        match = " AND ".join(f't."{k}" = s."{k}"' for k in table.primary_key)
+        if replace:
+            con.execute(f'DELETE FROM "{name}" t USING (SELECT DISTINCT {", ".join(table.primary_key)} '
+                        f'FROM "{stage}") s WHERE {match}')
+            con.execute(f'INSERT INTO "{name}" SELECT DISTINCT {cols} FROM "{stage}"')
+        else:
+            con.execute(f'INSERT INTO "{name}" SELECT DISTINCT ON ({", ".join(table.primary_key)}) {cols} '
+                        f'FROM "{stage}" s WHERE NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {match})')
+        return staged
+    window = ""
+    if table.event_time:  # only compare with stored rows in the staged time range
+        window = (f' WHERE "{table.event_time}" BETWEEN (SELECT min("{table.event_time}") FROM "{stage}") '
+                  f'AND (SELECT max("{table.event_time}") FROM "{stage}")')
+    con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM "{stage}" EXCEPT SELECT {cols} FROM "{name}"{window}')
+    return staged
+
+
+def clear_quarantine(con: duckdb.DuckDBPyConnection, name: str, file: str) -> None:
+    """Forget a file's set-aside rows from an earlier load of it (a re-load lists them afresh)."""
+    con.execute("DELETE FROM _quarantine WHERE file = ? AND table_name = ?", [file, name])
+
+
+def add_quarantine(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame, name: str, file: str,
+                   quarantine_file: str) -> None:
+    """Append rejects (validation.REJECT_COLUMNS) to _quarantine."""
+    if len(rejects):
+        con.register("_rejects", rejects)
+        con.execute("INSERT INTO _quarantine SELECT ?, ?, row_number, \"column\", value, reason, ?, "
+                    "current_localtimestamp() FROM _rejects", [file, name, quarantine_file])
+        con.unregister("_rejects")
+
+
+def log_ingest(con: duckdb.DuckDBPyConnection, **entry) -> None:
+    """Append one row to _ingest_log (keys = its columns)."""
+    columns = list(BOOKKEEPING["_ingest_log"])
+    con.execute(f"INSERT INTO _ingest_log VALUES ({', '.join('?' * len(columns))})",
+                [entry.get(c) for c in columns])
