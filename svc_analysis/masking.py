@@ -180,6 +180,13 @@ def _column_rule(name: str) -> Callable:
     return mask_text
 
 
+def mask_value(column: str, value):
+    """One value of a named column masked as mask_frame would (e.g. a quarantined raw value)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return value
+    return _column_rule(column)(value if isinstance(value, str) else str(value))
+
+
 def mask_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
     """A copy of ``df`` with personal columns masked; ``df`` itself is not changed.
 
@@ -194,6 +201,5 @@ def mask_frame(df: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.Dat
         raise KeyError(f"mask_frame: columns {unknown} are not in the frame (it has {list(df.columns)})")
     out = df.copy()
     for name in dict.fromkeys([c for c in PERSONAL_COLUMNS if c in df.columns] + extra):
-        rule = _column_rule(name)
-        out[name] = out[name].map(lambda v, rule=rule: rule(v if isinstance(v, str) else str(v)), na_action="ignore")
+        out[name] = out[name].map(lambda v, name=name: mask_value(name, v), na_action="ignore")
     return out

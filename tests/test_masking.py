@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from svc_analysis.masking import PERSONAL_COLUMNS, find_unmasked, mask_frame, mask_id, mask_text
+from svc_analysis.masking import PERSONAL_COLUMNS, find_unmasked, mask_frame, mask_id, mask_text, mask_value
 
 
 @pytest.mark.parametrize(
@@ -152,3 +152,11 @@ def test_mask_frame_without_personal_columns_is_a_copy():
     out = mask_frame(df)
     pd.testing.assert_frame_equal(out, df)
     assert out is not df
+
+
+def test_mask_value_follows_the_column_rule():
+    assert mask_value("customer_id", "C000123456") == "****3456"
+    assert mask_value("customer_phone", "87654321") == "****4321"
+    assert mask_value("description", "电话13812345678") == "电话138****5678"
+    assert mask_value("outlet_id", "O99") == "O99"
+    assert mask_value("description", None) is None
