@@ -1,0 +1,226 @@
+"""Data-quality figures for notebook 00 (数据质量): is the month's data complete enough to report on?
+
+Every figure is aggregated in DuckDB; the functions return small frames. Scope: ``outlets`` (the
+scope's outlet ids, None = province) limits tables with an outlet_id, tables keyed by staff_id via
+the staff table, and ``units`` (org.units_in_scope) limits tables keyed by unit_id.
+
+Definitions (params in brackets):
+- rows in the month: rows whose event time (contract Table.event_time) falls in [month start,
+  next month start).
+- date coverage: days of the month with at least one row / days in the month; below
+  [quality.low_coverage_share] the table is flagged.
+- missing day: a day on which a staffed outlet (org.staffed) is open (org.open_on_sql) and has no
+  row in one of the gap tables [quality.gap_tables] (default tickets and ratings: every open
+  outlet serves customers and has evaluator presses every day it is open).
+- set aside at ingest: rows in _quarantine, per table and reason; per file, _ingest_log must
+  balance (rows read = rows loaded + rows set aside).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from svc_analysis import contract, org
+from svc_analysis.masking import mask_value
+from svc_analysis.periods import days_in_month, month_bounds
+
+EVENT_TABLES = [t.name for t in contract.TABLES.values() if t.event_time]
+_IN = "IN (SELECT unnest(?::VARCHAR[]))"
+
+
+def _scope_sql(table: contract.Table, outlets: list[str] | None, units: list[str] | None):
+    """(SQL condition, parameters) limiting a contract table to the scope."""
+    if outlets is None:
+        return "TRUE", []
+    names = table.column_names
+    if "outlet_id" in names:
+        return f"outlet_id {_IN}", [list(outlets)]
+    if any(c.references == contract.STAFF for c in table.columns):
+        return f"staff_id IN (SELECT staff_id FROM staff WHERE outlet_id {_IN})", [list(outlets)]
+    if "unit_id" in names:
+        return f"unit_id {_IN}", [list(units or outlets)]
+    raise ValueError(f"table {table.name} has no outlet_id, staff_id or unit_id column: it cannot be scoped")
+
+
+def _event_table(name: str) -> contract.Table:
+    table = contract.table(name)
+    if not table.event_time:
+        raise ValueError(f"table {name} has no event time column: it cannot be counted by day")
+    return table
+
+
+def table_summary(con, month: str, outlets=None, units=None, low_coverage_share: float = 1.0) -> pd.DataFrame:
+    """Per event table: rows in the month and overall, first/last date overall, date coverage.
+
+    low_coverage_share: [quality.low_coverage_share]; ``low_coverage`` is True below it.
+    """
+    start, end = month_bounds(month)
+    n_days = days_in_month(month)
+    rows = []
+    for name in EVENT_TABLES:
+        table = contract.table(name)
+        et, (where, params) = table.event_time, _scope_sql(table, outlets, units)
+        in_month = f"{et} >= ? AND {et} < ?"
+        rows_month, rows_total, first, last, days = con.execute(
+            f"SELECT count(*) FILTER (WHERE {in_month}), count(*), min({et})::DATE, max({et})::DATE, "
+            f"count(DISTINCT {et}::DATE) FILTER (WHERE {in_month}) FROM {name} WHERE {where}",
+            [start, end, start, end, *params],
+        ).fetchone()
+        rows.append({"table": name, "table_zh": table.zh[0], "rows_in_month": rows_month,
+                     "rows_total": rows_total, "first_date": first, "last_date": last,
+                     "days_with_data": days, "days_in_month": n_days})
+    out = pd.DataFrame(rows)
+    out["coverage"] = out["days_with_data"] / out["days_in_month"]
+    out["low_coverage"] = out["coverage"] < low_coverage_share
+    return out
+
+
+def daily_counts(con, month: str, tables=None, outlets=None, units=None) -> pd.DataFrame:
+    """Rows per day of the month per event table (days without rows appear with 0): table, day, rows."""
+    start, end = month_bounds(month)
+    frames = []
+    for name in tables or EVENT_TABLES:
+        table = _event_table(name)
+        et, (where, params) = table.event_time, _scope_sql(table, outlets, units)
+        frames.append(con.execute(
+            f"WITH days AS (SELECT d::DATE AS day FROM range(?::DATE, ?::DATE, INTERVAL 1 DAY) r(d)), "
+            f"c AS (SELECT {et}::DATE AS day, count(*) AS n FROM {name} "
+            f"      WHERE {et} >= ? AND {et} < ? AND {where} GROUP BY 1) "
+            f"SELECT ? AS \"table\", days.day, coalesce(c.n, 0) AS rows "
+            f"FROM days LEFT JOIN c ON c.day = days.day ORDER BY days.day",
+            [start.date(), end.date(), start, end, *params, name],
+        ).df())
+    out = pd.concat(frames, ignore_index=True)
+    out["day"] = pd.to_datetime(out["day"]).dt.date
+    out["rows"] = out["rows"].astype("int64")
+    return out
+
+
+def date_ranges(days: list[date]) -> str:
+    """Sorted days written compactly: [10-05, 10-06, 10-07, 10-20] -> '10-05~10-07, 10-20'."""
+    parts, run = [], []
+    for day in sorted(days):
+        if run and day - run[-1] != timedelta(days=1):
+            parts.append(run)
+            run = []
+        run.append(day)
+    if run:
+        parts.append(run)
+    fmt = "%m-%d"
+    return ", ".join(r[0].strftime(fmt) if len(r) == 1 else f"{r[0]:{fmt}}~{r[-1]:{fmt}}" for r in parts)
+
+
+def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFrame:
+    """Per gap table and staffed outlet open in the month: open days, days with rows, missing days.
+
+    tables: [quality.gap_tables]; each must have outlet_id and an event time. Columns: table,
+    outlet_id, outlet_name, subbranch, branch, open_days, days_with_data, missing_days, missing_dates.
+    """
+    start, end = month_bounds(month)
+    unstaffed = list(org.UNSTAFFED_TYPES)
+    scope = f"AND outlet_id {_IN}" if outlets is not None else ""
+    frames = []
+    for name in tables:
+        table = _event_table(name)
+        if "outlet_id" not in table.column_names:
+            raise ValueError(f"quality.gap_tables: table {name} has no outlet_id, so it has no per-outlet days")
+        et = table.event_time
+        frame = con.execute(
+            f"WITH days AS (SELECT d::DATE AS day FROM range(?::DATE, ?::DATE, INTERVAL 1 DAY) r(d)), "
+            f"o AS (SELECT * FROM outlets WHERE outlet_type NOT IN (SELECT unnest(?::VARCHAR[])) {scope}), "
+            f"od AS (SELECT o.outlet_id, o.outlet_name, o.subbranch, o.branch, days.day FROM o JOIN days "
+            f"       ON {org.open_on_sql('days.day')}), "
+            f"c AS (SELECT DISTINCT outlet_id, {et}::DATE AS day FROM {name} WHERE {et} >= ? AND {et} < ?) "
+            f"SELECT ? AS \"table\", od.outlet_id, od.outlet_name, od.subbranch, od.branch, "
+            f"count(*) AS open_days, count(c.day) AS days_with_data, "
+            f"coalesce(list(od.day ORDER BY od.day) FILTER (WHERE c.day IS NULL), []) AS missing "
+            f"FROM od LEFT JOIN c ON c.outlet_id = od.outlet_id AND c.day = od.day "
+            f"GROUP BY ALL ORDER BY od.branch, od.subbranch, od.outlet_id",
+            [start.date(), end.date(), unstaffed, *([list(outlets)] if outlets is not None else []),
+             start, end, name],
+        ).df()
+        frames.append(frame)
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if out.empty:
+        return pd.DataFrame(columns=["table", "outlet_id", "outlet_name", "subbranch", "branch", "open_days",
+                                     "days_with_data", "missing_days", "missing_dates"])
+    out["missing_days"] = (out["open_days"] - out["days_with_data"]).astype("int64")
+    out["missing_dates"] = out["missing"].map(lambda days: date_ranges([pd.Timestamp(d).date() for d in days]))
+    return out.drop(columns="missing")
+
+
+def outlets_missing_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFrame:
+    """The rows of outlet_days with at least one missing day, most missing days first."""
+    days = outlet_days(con, month, tables, outlets)
+    gaps = days[days["missing_days"] > 0]
+    return gaps.sort_values(["table", "missing_days", "outlet_id"], ascending=[True, False, True],
+                            kind="stable").reset_index(drop=True)
+
+
+def _has_table(con, name: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0] > 0
+
+
+def set_aside_summary(con) -> pd.DataFrame:
+    """Rows set aside at ingest (_quarantine) per table and reason, with one masked example.
+
+    Columns: table, reason, rows, files, columns, example_file, example_row, example_value. The
+    example value is masked by its column's rule (a quarantined value may be a phone number).
+    """
+    columns = ["table", "reason", "rows", "files", "columns", "example_file", "example_row", "example_value"]
+    if not _has_table(con, "_quarantine"):
+        return pd.DataFrame(columns=columns)
+    out = con.execute(
+        "SELECT table_name AS \"table\", reason, count(*) AS rows, count(DISTINCT file) AS files, "
+        "string_agg(DISTINCT column_name, ', ' ORDER BY column_name) AS columns, "
+        "first(file ORDER BY file, row_number) AS example_file, "
+        "first(row_number ORDER BY file, row_number) AS example_row, "
+        "first(column_name ORDER BY file, row_number) AS example_column, "
+        "first(value ORDER BY file, row_number) AS example_value "
+        "FROM _quarantine GROUP BY ALL ORDER BY \"table\", rows DESC, reason"
+    ).df()
+    out["example_value"] = [mask_value(c, v) for c, v in zip(out["example_column"], out["example_value"])]
+    return out[columns]
+
+
+def ingest_files(con) -> pd.DataFrame:
+    """Files ingested (_ingest_log), newest first, with ``unaccounted`` = read − loaded − set aside.
+
+    A non-zero ``unaccounted`` breaks the contract (rows in = rows loaded + rows set aside).
+    """
+    columns = ["file", "table", "profile", "rows_read", "rows_loaded", "rows_set_aside", "unaccounted",
+               "finished_at"]
+    if not _has_table(con, "_ingest_log"):
+        return pd.DataFrame(columns=columns)
+    return con.execute(
+        "SELECT file, table_name AS \"table\", profile, rows_read, rows_loaded, rows_set_aside, "
+        "rows_read - rows_loaded - rows_set_aside AS unaccounted, finished_at "
+        "FROM _ingest_log ORDER BY finished_at DESC, file"
+    ).df()[columns]
+
+
+def plot_daily_counts(daily: pd.DataFrame, ncols: int = 3):
+    """Small multiples: one bar chart of rows per day for each table in ``daily`` (daily_counts)."""
+    import matplotlib.pyplot as plt
+
+    from svc_analysis import plotting
+
+    tables = list(dict.fromkeys(daily["table"]))
+    nrows = max(1, -(-len(tables) // ncols))
+    width, height = plotting.FIGURE_SIZE
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * 0.6 * nrows), squeeze=False, sharex=True)
+    for ax, name in zip(axes.flat, tables):
+        part = daily[daily["table"] == name]
+        ax.bar([d.day for d in part["day"]], part["rows"], color=plotting.PALETTE[0], width=0.8)
+        ax.set_title(f"{contract.table(name).zh[0]}（{name}）", fontsize="medium")
+        ax.yaxis.set_major_formatter(plotting.wan_formatter() if part["rows"].max() >= 10_000
+                                     else plt.FuncFormatter(lambda x, _pos: f"{x:.0f}"))
+    for ax in list(axes.flat)[len(tables):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("日")
+    fig.supylabel("行数")
+    fig.tight_layout()
+    return fig
