@@ -50,6 +50,9 @@ def _parse_datetime(text: pd.Series, pattern: str, strict: str) -> pd.Series:
         parts.columns = _PARTS[: parts.shape[1]]
         if "second" in parts:
             parts["second"] = parts["second"].fillna(0)
+            # pandas adds hour 25 as a day and an hour: out-of-range clock parts are invalid instead
+            clock_ok = parts["hour"].le(23) & parts["minute"].le(59) & parts["second"].le(59)
+            parts = parts.where(clock_ok)
         out[slow] = pd.to_datetime(parts, errors="coerce")
     return out
 
