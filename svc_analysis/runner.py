@@ -288,6 +288,11 @@ def _kernel_manager_class(kernel_stderr, session_name: str):
     return RunKernelManager
 
 
+def _one_line(message: str) -> str:
+    """The first line of an error, for the index; the log keeps the whole of it."""
+    return message.strip().splitlines()[0] if message.strip() else message
+
+
 def _has_parameters_cell(nb) -> bool:
     return any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in nb.cells)
 
@@ -331,12 +336,12 @@ def run_notebook(path: Path, pack_dir: Path, parameters: dict, cell_timeout: int
                     kernel_manager_class=_kernel_manager_class(kernel_stderr, str(path)))
                 result.status = "ok"
             except pm.PapermillExecutionError as exc:
-                result.error = f"{exc.ename}: {exc.evalue}"
+                result.error = _one_line(f"{exc.ename}: {exc.evalue}")
                 details = _ANSI.sub("", "\n".join(exc.traceback))
             except Exception as exc:  # timeout, dead kernel, unreadable notebook
-                result.error = f"{type(exc).__name__}: {exc}".strip()
+                result.error = _one_line(f"{type(exc).__name__}: {exc}")
                 details = traceback.format_exc()
-                _mark_failure(path, executed, result.error)
+                _mark_failure(path, executed, f"{type(exc).__name__}: {exc}")
         result.duration = time.monotonic() - clock
         result.finished_at = datetime.now().astimezone()
         try:
