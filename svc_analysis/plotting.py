@@ -17,7 +17,7 @@ from importlib import resources
 
 from cycler import cycler
 from matplotlib import font_manager
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 NO_DATA = "无数据"
 
@@ -144,3 +144,32 @@ def wan_formatter(digits: int = 1) -> FuncFormatter:
 
     return FuncFormatter(fmt)
 
+
+
+def bar_panels(frame, panel: str, x: str, y: str, titles: dict | None = None, xlabel: str = "",
+               ylabel: str = "", ncols: int = 3):
+    """Small multiples: one bar chart of ``y`` against ``x`` per value of ``panel``, in order of appearance.
+
+    A panel whose values reach 10,000 gets a 万 axis. Returns the figure.
+    """
+    import matplotlib.pyplot as plt
+
+    names = list(dict.fromkeys(frame[panel]))
+    nrows = max(1, -(-len(names) // ncols))
+    width, height = FIGURE_SIZE
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * 0.6 * nrows), squeeze=False, sharex=True)
+    for ax, name in zip(axes.flat, names):
+        part = frame[frame[panel] == name]
+        ax.bar(part[x], part[y], color=PALETTE[0], width=0.8)
+        ax.set_title((titles or {}).get(name, str(name)), fontsize="medium")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        if part[y].max() >= 10_000:
+            ax.yaxis.set_major_formatter(wan_formatter())
+    for ax in list(axes.flat)[len(names):]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        fig.supylabel(ylabel)
+    fig.tight_layout()
+    return fig

@@ -22,12 +22,13 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from svc_analysis import contract, org
+from svc_analysis import contract, org, plotting
 from svc_analysis.masking import mask_value
 from svc_analysis.periods import days_in_month, month_bounds
 
 EVENT_TABLES = [t.name for t in contract.TABLES.values() if t.event_time]
 _IN = "IN (SELECT unnest(?::VARCHAR[]))"
+_DAYS = "days AS (SELECT d::DATE AS day FROM range(?::DATE, ?::DATE, INTERVAL 1 DAY) r(d))"  # [start, end)
 
 
 def _scope_sql(table: contract.Table, outlets: list[str] | None, units: list[str] | None):
@@ -85,8 +86,7 @@ def daily_counts(con, month: str, tables=None, outlets=None, units=None) -> pd.D
         table = _event_table(name)
         et, (where, params) = table.event_time, _scope_sql(table, outlets, units)
         frames.append(con.execute(
-            f"WITH days AS (SELECT d::DATE AS day FROM range(?::DATE, ?::DATE, INTERVAL 1 DAY) r(d)), "
-            f"c AS (SELECT {et}::DATE AS day, count(*) AS n FROM {name} "
+            f"WITH {_DAYS}, c AS (SELECT {et}::DATE AS day, count(*) AS n FROM {name} "
             f"      WHERE {et} >= ? AND {et} < ? AND {where} GROUP BY 1) "
             f"SELECT ? AS \"table\", days.day, coalesce(c.n, 0) AS rows "
             f"FROM days LEFT JOIN c ON c.day = days.day ORDER BY days.day",
@@ -128,8 +128,7 @@ def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFram
             raise ValueError(f"quality.gap_tables: table {name} has no outlet_id, so it has no per-outlet days")
         et = table.event_time
         frame = con.execute(
-            f"WITH days AS (SELECT d::DATE AS day FROM range(?::DATE, ?::DATE, INTERVAL 1 DAY) r(d)), "
-            f"o AS (SELECT * FROM outlets WHERE outlet_type NOT IN (SELECT unnest(?::VARCHAR[])) {scope}), "
+            f"WITH {_DAYS}, o AS (SELECT * FROM outlets WHERE outlet_type NOT IN (SELECT unnest(?::VARCHAR[])) {scope}), "
             f"od AS (SELECT o.outlet_id, o.outlet_name, o.subbranch, o.branch, days.day FROM o JOIN days "
             f"       ON {org.open_on_sql('days.day')}), "
             f"c AS (SELECT DISTINCT outlet_id, {et}::DATE AS day FROM {name} WHERE {et} >= ? AND {et} < ?) "
@@ -151,12 +150,33 @@ def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFram
     return out.drop(columns="missing")
 
 
-def outlets_missing_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFrame:
+def missing_only(days: pd.DataFrame) -> pd.DataFrame:
     """The rows of outlet_days with at least one missing day, most missing days first."""
-    days = outlet_days(con, month, tables, outlets)
     gaps = days[days["missing_days"] > 0]
     return gaps.sort_values(["table", "missing_days", "outlet_id"], ascending=[True, False, True],
                             kind="stable").reset_index(drop=True)
+
+
+def outlets_missing_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFrame:
+    """Staffed open outlets with at least one missing day per gap table (see outlet_days)."""
+    return missing_only(outlet_days(con, month, tables, outlets))
+
+
+def day_coverage_kpis(days: pd.DataFrame, tree: pd.DataFrame, month: str, scope_level: str) -> pd.DataFrame:
+    """KPI rows ``outlet_day_coverage:<table>`` = open days with rows / open days, rolled up the tree.
+
+    ``days`` from outlet_days; ``tree`` the scope's outlet tree. Only outlets in ``days`` (staffed,
+    open in the month) count. No target: the figure tells how far the month's rates can be trusted.
+    """
+    from svc_analysis import kpis
+
+    frames = []
+    for name in days["table"].unique():
+        part = days[days["table"] == name].rename(columns={"days_with_data": "numerator",
+                                                           "open_days": "denominator"})
+        frames.append(kpis.rollup(part, tree[tree["outlet_id"].isin(part["outlet_id"])], month=month,
+                                  area="quality", metric=f"outlet_day_coverage:{name}", scope_level=scope_level))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=kpis.KPI_COLUMNS)
 
 
 def _has_table(con, name: str) -> bool:
@@ -201,26 +221,54 @@ def ingest_files(con) -> pd.DataFrame:
     ).df()[columns]
 
 
+
 def plot_daily_counts(daily: pd.DataFrame, ncols: int = 3):
-    """Small multiples: one bar chart of rows per day for each table in ``daily`` (daily_counts)."""
-    import matplotlib.pyplot as plt
+    """One bar chart of rows per day of the month for each table in ``daily`` (daily_counts)."""
+    frame = daily.assign(day_of_month=[d.day for d in daily["day"]])
+    titles = {name: f"{contract.table(name).zh[0]}（{name}）" for name in frame["table"].unique()}
+    return plotting.bar_panels(frame, panel="table", x="day_of_month", y="rows", titles=titles,
+                               xlabel="日", ylabel="行数", ncols=ncols)
 
-    from svc_analysis import plotting
+LABELS = {
+    "table": "表", "table_zh": "表名", "rows_in_month": "本月行数", "rows_total": "累计行数",
+    "first_date": "最早日期", "last_date": "最晚日期", "days_with_data": "有数据天数", "days_in_month": "本月天数",
+    "coverage": "日期覆盖率", "low_coverage": "覆盖偏低", "outlet_id": "网点编号", "outlet_name": "网点名称",
+    "subbranch": "支行", "branch": "二级分行", "open_days": "营业天数", "missing_days": "缺失天数",
+    "missing_dates": "缺失日期", "reason": "原因", "rows": "行数", "files": "文件数", "columns": "列",
+    "example_file": "示例文件", "example_row": "示例行号", "example_value": "示例值（已脱敏）", "file": "文件",
+    "profile": "映射配置", "rows_read": "读入行数", "rows_loaded": "入库行数", "rows_set_aside": "剔除行数",
+    "unaccounted": "去向不明行数", "finished_at": "完成时间",
+}
 
-    tables = list(dict.fromkeys(daily["table"]))
-    nrows = max(1, -(-len(tables) // ncols))
-    width, height = plotting.FIGURE_SIZE
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * 0.6 * nrows), squeeze=False, sharex=True)
-    for ax, name in zip(axes.flat, tables):
-        part = daily[daily["table"] == name]
-        ax.bar([d.day for d in part["day"]], part["rows"], color=plotting.PALETTE[0], width=0.8)
-        ax.set_title(f"{contract.table(name).zh[0]}（{name}）", fontsize="medium")
-        ax.yaxis.set_major_formatter(plotting.wan_formatter() if part["rows"].max() >= 10_000
-                                     else plt.FuncFormatter(lambda x, _pos: f"{x:.0f}"))
-    for ax in list(axes.flat)[len(tables):]:
-        ax.set_visible(False)
-    for ax in axes[-1]:
-        ax.set_xlabel("日")
-    fig.supylabel("行数")
-    fig.tight_layout()
-    return fig
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for showing: shares as percents (无数据 when empty), flags as ⚠, Chinese headers."""
+    out = frame.copy()
+    if "coverage" in out:
+        out["coverage"] = out["coverage"].map(plotting.fmt_pct)
+    if "low_coverage" in out:
+        out["low_coverage"] = out["low_coverage"].map(lambda flag: "⚠" if flag else "")
+    return out.rename(columns=LABELS)
+
+
+def _names(tables) -> str:
+    return "、".join(contract.table(t).zh[0] for t in tables) or "无"
+
+
+def summary_sentence(summary: pd.DataFrame, low_coverage_share: float) -> str:
+    """One sentence on table_summary: how many tables have data, which cover too few days."""
+    with_data = summary[summary["rows_in_month"] > 0]
+    low = summary.loc[summary["low_coverage"], "table"]
+    return (f"本月 {len(summary)} 张按日期记录的表中，{len(with_data)} 张有本月数据。"
+            f"日期覆盖率低于 {plotting.fmt_pct(low_coverage_share)} 的表：{_names(low)}。")
+
+
+def gaps_sentence(days: pd.DataFrame, tables: list[str]) -> str:
+    """One sentence on outlet_days: outlets and outlet-days missing per gap table."""
+    parts = []
+    for name in tables:
+        part = days[days["table"] == name]
+        missing = part[part["missing_days"] > 0]
+        parts.append(f"{contract.table(name).zh[0]}：{len(missing)}/{len(part)} 个网点有缺失日，"
+                     f"合计 {int(part['missing_days'].sum())} 个网点·日")
+    return "；".join(parts) + "。" if parts else "未设置需逐日检查的表（quality.gap_tables 为空）。"

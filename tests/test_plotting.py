@@ -106,3 +106,14 @@ def test_axis_formatters():
     assert wan(12345, 0) == "1.2万"
     assert wan(5000, 0) == "0.5万"
     assert wan(0, 0) == "0"
+
+
+def test_bar_panels_one_panel_per_group_with_wan_axis():
+    plotting.setup()
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b"], "x": [1, 2, 1, 2], "y": [3, 5, 20000, 40000]})
+    fig = plotting.bar_panels(frame, panel="g", x="x", y="y", titles={"a": "投诉"}, ncols=3)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["投诉", "b"]
+    assert len(fig.axes) == 3  # the unused third panel is hidden
+    assert visible[1].yaxis.get_major_formatter()(20000, 0) == "2万"
+    assert [p.get_height() for p in visible[0].patches] == [3, 5]

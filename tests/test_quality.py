@@ -183,3 +183,46 @@ def test_plot_daily_counts_one_panel_per_table(con):
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_for_display_formats_shares_flags_and_headers(con):
+    shown = quality.for_display(quality.table_summary(con, MONTH, low_coverage_share=0.9))
+    tickets = shown[shown["表"] == "tickets"].iloc[0]
+    assert (tickets["日期覆盖率"], tickets["覆盖偏低"], tickets["本月行数"]) == ("100.0%", "", 102)
+    ratings = shown[shown["表"] == "ratings"].iloc[0]
+    assert (ratings["日期覆盖率"], ratings["覆盖偏低"]) == ("32.3%", "⚠")
+
+
+def test_sentences(con):
+    summary = quality.table_summary(con, MONTH, low_coverage_share=0.9)
+    assert quality.summary_sentence(summary, 0.9) == (
+        "本月 9 张按日期记录的表中，5 张有本月数据。日期覆盖率低于 90.0% 的表："
+        "星级评定、技能测试、投诉、表扬、评价、问卷、检查、报送记录。")
+    days = quality.outlet_days(con, MONTH, ["tickets", "ratings"])
+    assert quality.gaps_sentence(days, ["tickets", "ratings"]) == (
+        "排队：3/5 个网点有缺失日，合计 34 个网点·日；评价：5/5 个网点有缺失日，合计 123 个网点·日。")
+    assert quality.gaps_sentence(days.iloc[0:0], []) == "未设置需逐日检查的表（quality.gap_tables 为空）。"
+
+
+def test_day_coverage_kpis_roll_up_numerators_and_denominators(con, tree):
+    days = quality.outlet_days(con, MONTH, ["tickets"])
+    rows = quality.day_coverage_kpis(days, tree, MONTH, scope_level="province")
+    by_unit = {(r.level, r.unit_id): (r.numerator, r.denominator) for r in rows.itertuples()}
+    # O01 29/31, O02 20/21, O03 20/20, O05 31/31, O06 0/31; O04 (self-service) and O07 (closed) absent
+    assert by_unit[("outlet", "O01")] == (29, 31)
+    assert ("outlet", "O04") not in by_unit and ("outlet", "O07") not in by_unit
+    assert by_unit[("subbranch", "东湖支行")] == (49, 52)
+    assert by_unit[("branch", "武汉分行")] == (69, 72)
+    assert by_unit[("branch", "襄阳分行")] == (31, 62)
+    assert by_unit[("province", "province")] == (100, 134)
+    province = rows[rows["level"] == "province"].iloc[0]
+    assert province.metric == "outlet_day_coverage:tickets" and province.area == "quality"
+    assert round(province.value, 4) == round(100 / 134, 4)
+
+
+def test_day_coverage_kpis_scoped_has_no_rows_above_scope(con, tree):
+    outlets = org.outlets_in_scope(tree, "东湖支行")
+    days = quality.outlet_days(con, MONTH, ["tickets"], outlets=outlets)
+    rows = quality.day_coverage_kpis(days, org.scope_tree(tree, "东湖支行"), MONTH, scope_level="subbranch")
+    assert sorted(set(rows["level"])) == ["outlet", "subbranch"]
+    assert rows.loc[rows["level"] == "subbranch", ["numerator", "denominator"]].values.tolist() == [[49, 52]]
