@@ -297,12 +297,24 @@ def _has_parameters_cell(nb) -> bool:
     return any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in nb.cells)
 
 
-def _mark_failure(source: Path, executed: Path, message: str) -> None:
-    """Failures papermill does not record in the notebook (cell timeout, dead kernel): put the
-    error at the top of the executed notebook so its page shows it."""
+def _read_or_empty(*paths: Path):
+    """The first of `paths` that is a readable notebook, else an empty one (a corrupt file)."""
     import nbformat
 
-    nb = nbformat.read(executed if executed.exists() else source, as_version=4)
+    for path in paths:
+        try:
+            return nbformat.read(path, as_version=4)
+        except Exception:  # missing, not JSON, not a notebook: try the next
+            continue
+    return nbformat.v4.new_notebook()
+
+
+def _mark_failure(source: Path, executed: Path, message: str) -> None:
+    """Failures papermill does not record in the notebook (cell timeout, dead kernel, unreadable
+    notebook): put the error at the top of the executed notebook so its page shows it."""
+    import nbformat
+
+    nb = _read_or_empty(executed, source)
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**运行失败 (run failed)**\n\n```\n{message}\n```"))
     nbformat.write(nb, executed)
 
@@ -311,10 +323,9 @@ def run_notebook(path: Path, pack_dir: Path, parameters: dict, cell_timeout: int
                  router: _ThreadRouter) -> NotebookResult:
     """Execute one notebook into <pack>/notebooks/, export its page, write logs/<stem>.log.
     Never raises for a notebook's own failure: that becomes status 'failed'."""
-    import nbformat
     import papermill as pm
 
-    source = nbformat.read(path, as_version=4)
+    source = _read_or_empty(path)
     result = NotebookResult(path=path, title=export.notebook_title(source, path.stem))
     if not _has_parameters_cell(source):
         result.warnings.append(NO_PARAMETERS_WARNING)

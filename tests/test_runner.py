@@ -258,3 +258,14 @@ def test_pack_notebooks_two_digits_underscore_in_name_order(tmp_path):
         (tmp_path / name).write_text("{}", encoding="utf-8")
     (tmp_path / "30_dir.ipynb").mkdir()
     assert [p.name for p in pack_notebooks(tmp_path)] == ["00_a.ipynb", "10_b.ipynb", "99_z.ipynb"]
+
+
+def test_corrupt_notebook_fails_alone_with_a_page(tmp_path):
+    settings, notebooks, reports = _setup(tmp_path, {})
+    (notebooks / "00_corrupt.ipynb").write_text("{not json", encoding="utf-8")
+    result = run_report(settings, out=reports, notebooks_dir=notebooks, progress=False)
+    nb = result.notebooks[0]
+    assert result.exit_code == 1 and nb.status == "failed"
+    assert nb.error.startswith("NotJSONError: Notebook does not appear to be JSON")
+    assert "运行失败" in (reports / PACK_NAME / "00_corrupt.html").read_text(encoding="utf-8")
+    assert "status: failed" in (reports / PACK_NAME / "logs" / "00_corrupt.log").read_text(encoding="utf-8")
