@@ -116,13 +116,14 @@ class Context:
         return org.units_in_scope(self.tree, self.scope)
 
     def publish(self, frame: pd.DataFrame):
-        """Hand KPI rows to the run (kpis.publish): <kpi_dir>/<notebook>.csv; interactively only validated."""
+        """Hand KPI rows to the run (kpis.publish): <kpi_dir>/<notebook>.csv; interactively only validated.
+
+        Without a known notebook name (papermill run by hand, no $JPY_SESSION_NAME) the file is
+        named after the kernel's process id: kpis.gather() reads every file in kpi_dir all the same.
+        """
         from svc_analysis import kpis
 
-        if self.kpi_dir and not self.notebook:
-            raise RuntimeError(f"publish: kpi_dir is set but the notebook's name is unknown (${SESSION_ENV} "
-                               f"is empty): pass notebook=... to svc_analysis.notebook.setup")
-        return kpis.publish(frame, self.kpi_dir, self.notebook or "notebook")
+        return kpis.publish(frame, self.kpi_dir, self.notebook or f"notebook-{os.getpid()}")
 
     def header_text(self) -> str:
         """One Markdown line for the top of a notebook: month, scope, warehouse file, data as of."""

@@ -152,9 +152,10 @@ def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFram
 
 def missing_only(days: pd.DataFrame) -> pd.DataFrame:
     """The rows of outlet_days with at least one missing day, most missing days first."""
-    gaps = days[days["missing_days"] > 0]
-    return gaps.sort_values(["table", "missing_days", "outlet_id"], ascending=[True, False, True],
-                            kind="stable").reset_index(drop=True)
+    order = {name: i for i, name in enumerate(dict.fromkeys(days["table"]))}  # gap_tables order
+    gaps = days[days["missing_days"] > 0].assign(_order=lambda f: f["table"].map(order))
+    return (gaps.sort_values(["_order", "missing_days", "outlet_id"], ascending=[True, False, True], kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
 
 
 def outlets_missing_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFrame:
@@ -242,8 +243,13 @@ LABELS = {
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for showing: shares as percents (无数据 when empty), flags as ⚠, Chinese headers."""
+    """A copy for showing: shares as percents (无数据 when empty), flags as ⚠, empty text and dates
+    blank, rows numbered from 1, Chinese headers."""
     out = frame.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    out.index = pd.RangeIndex(1, len(out) + 1)
     if "coverage" in out:
         out["coverage"] = out["coverage"].map(plotting.fmt_pct)
     if "low_coverage" in out:

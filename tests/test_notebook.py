@@ -123,10 +123,11 @@ def test_publish_interactively_writes_nothing(ctx_factory):
     assert ctx_factory().publish(_kpi_rows()) is None
 
 
-def test_publish_without_notebook_name_is_refused(ctx_factory, tmp_path):
+def test_publish_without_notebook_name_uses_process_id(ctx_factory, tmp_path):
+    import os
+
     ctx = ctx_factory(kpi_dir=str(tmp_path / "kpis"))
-    with pytest.raises(RuntimeError, match="notebook's name is unknown"):
-        ctx.publish(_kpi_rows())
+    assert ctx.publish(_kpi_rows()) == tmp_path / "kpis" / f"notebook-{os.getpid()}.csv"
 
 
 def test_close_is_idempotent(ctx_factory):

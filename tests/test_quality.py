@@ -116,6 +116,7 @@ def test_outlet_days_and_missing_days(con):
     assert days["outlet_id"].tolist() == ["O01", "O02", "O03", "O06", "O05"]  # O04 unstaffed, O07 closed
     assert dict(zip(days["outlet_id"], days["open_days"])) == {"O01": 31, "O02": 21, "O03": 20, "O05": 31, "O06": 31}
     gaps = quality.outlets_missing_days(con, MONTH, ["tickets", "ratings"])
+    assert list(dict.fromkeys(gaps["table"])) == ["tickets", "ratings"]  # in gap_tables order
     tickets = gaps[gaps["table"] == "tickets"]
     assert tickets[["outlet_id", "missing_days", "missing_dates"]].values.tolist() == [
         ["O06", 31, "10-01~10-31"], ["O01", 2, "10-05~10-06"], ["O02", 1, "10-20"]]
@@ -187,6 +188,8 @@ def test_plot_daily_counts_one_panel_per_table(con):
 
 def test_for_display_formats_shares_flags_and_headers(con):
     shown = quality.for_display(quality.table_summary(con, MONTH, low_coverage_share=0.9))
+    assert shown.index[0] == 1
+    assert shown.loc[shown["表"] == "surveys", "最早日期"].item() == ""
     tickets = shown[shown["表"] == "tickets"].iloc[0]
     assert (tickets["日期覆盖率"], tickets["覆盖偏低"], tickets["本月行数"]) == ("100.0%", "", 102)
     ratings = shown[shown["表"] == "ratings"].iloc[0]
