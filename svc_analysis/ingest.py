@@ -124,7 +124,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
     try:
         wh.create_staging(con, name)
         wh.clear_quarantine(con, name, file_key)
-        outlets_before = con.execute("SELECT count(*) FROM outlets").fetchone()[0]
+        outlets_before = wh.scalar(con, "SELECT count(*) FROM outlets")
         for raw in source.chunks():
             mapped = prof.apply(raw) if prof is not None else raw.rename(columns=source.mapping)
             if prof is not None and prof.outlets is not None:
@@ -135,7 +135,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
             bar.update(len(raw))
         _set_aside_conflicts(con, source, report, quarantine, name, file_key)
         report.rows_loaded = wh.upsert(con, name)
-        report.outlets_added = con.execute("SELECT count(*) FROM outlets").fetchone()[0] - outlets_before
+        report.outlets_added = wh.scalar(con, "SELECT count(*) FROM outlets") - outlets_before
         if report.rows_read != report.rows_loaded + report.rows_set_aside:
             raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
         report.quarantine_file = quarantine.commit()
@@ -143,7 +143,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
                       profile=prof.name if prof is not None else None, rows_read=report.rows_read,
                       rows_loaded=report.rows_loaded, rows_set_aside=report.rows_set_aside,
                       started_at=started, finished_at=dt.datetime.now())
-        con.execute(f'DROP TABLE "{wh.staging_name(name)}"')
+        wh.run(con, f'DROP TABLE "{wh.staging_name(name)}"')
         con.commit()
     except BaseException:
         con.rollback()

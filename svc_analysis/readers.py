@@ -25,6 +25,7 @@ import pandas as pd
 from svc_analysis import contract
 
 ROW = "_row"  # the spreadsheet row number carried with every raw row
+_SPARE = "\x00spare"
 DEFAULT_CHUNK_ROWS = 200_000  # ~100-200 MB of text per chunk: bounded memory on 50 M-row files
 ENCODING_SAMPLE_BYTES = 4 * 1024 * 1024
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -123,20 +124,26 @@ class Source:
     def _csv_chunks(self) -> Iterator[pd.DataFrame]:
         next_row = 2
         try:
+            # one spare column catches rows with more cells than headers (pandas would otherwise
+            # quietly turn a leading cell into the index and shift every value)
             with pd.read_csv(self.path, encoding=self.encoding, dtype=str, keep_default_na=False,
-                             skip_blank_lines=False, header=None, skiprows=1, names=self.headers,
-                             chunksize=self.chunk_rows) as reader:
+                             skip_blank_lines=False, header=None, skiprows=1, names=[*self.headers, _SPARE],
+                             index_col=False, chunksize=self.chunk_rows) as reader:
                 for raw in reader:
                     raw[ROW] = range(next_row, next_row + len(raw))
                     raw.index = raw[ROW].to_numpy()
                     next_row += len(raw)
+                    spare = raw.pop(_SPARE).fillna("")
+                    if spare.ne("").any():
+                        raise IngestError(f"{self.path.name}: row {spare.ne('').idxmax()} has more cells than "
+                                          f"the header row; fix the row or add the missing header.")
                     yield raw
         except UnicodeDecodeError:
             raise IngestError(f"{self.path.name}: after row {next_row - 1} the file is no longer valid "
                               f"{self.encoding} text; save it again as CSV UTF-8 or XLSX.") from None
         except pd.errors.ParserError as exc:
-            raise IngestError(f"{self.path.name}: a row near row {next_row} cannot be split into the "
-                              f"{len(self.headers)} header columns ({exc}).") from None
+            raise IngestError(f"{self.path.name}: a row after row {next_row - 1} has more cells than the header "
+                              f"row ({str(exc).strip()}).") from None
 
     def _xlsx_chunks(self) -> Iterator[pd.DataFrame]:
         from openpyxl import load_workbook

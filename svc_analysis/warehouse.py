@@ -39,6 +39,16 @@ BOOKKEEPING = {
 }
 
 
+def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
+    """Execute and fetch to the end: DuckDB 2.0 refuses register/unregister/commit on a connection
+    with an unfinished result (PITFALLS.md), even an INSERT's row count."""
+    return con.execute(sql, params).fetchall()
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
+    return run(con, sql, params)[0][0]
+
+
 def _settings(warehouse, memory_limit: str, threads: int | None) -> dict:
     spill = config.spill_dir(warehouse)
     spill.mkdir(parents=True, exist_ok=True)
@@ -83,14 +93,19 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     have: dict[str, set[str]] = {}
     for table_name, column in existing:
         have.setdefault(table_name, set()).add(column)
+    statements = []
     for name, columns in wanted.items():
         if name not in have:
             body = ", ".join(f'"{c}" {t}' for c, t in columns.items())
-            con.execute(f'CREATE TABLE "{name}" ({body})')
+            statements.append(f'CREATE TABLE "{name}" ({body})')
             continue
-        for column, type_ in columns.items():
-            if column not in have[name]:
-                con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{column}" {type_}')
+        statements += [f'ALTER TABLE "{name}" ADD COLUMN "{column}" {type_}'
+                       for column, type_ in columns.items() if column not in have[name]]
+    if statements:  # one transaction: one disk sync instead of one per table
+        con.begin()
+        for statement in statements:
+            run(con, statement)
+        con.commit()
 
 
 def is_empty(warehouse: str | Path | None = None) -> bool:
@@ -98,11 +113,15 @@ def is_empty(warehouse: str | Path | None = None) -> bool:
     path = config.warehouse_path(warehouse)
     if not path.is_file():
         return True
-    con = connect(warehouse, read_only=True)
     try:
-        found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
-                            "AND table_name = 'outlets'").fetchone()[0]
-        return not found or con.execute("SELECT count(*) FROM outlets").fetchone()[0] == 0
+        con = connect(warehouse, read_only=True)
+    except duckdb.ConnectionException:
+        # this process already holds a read-write connection; DuckDB then refuses a read-only one
+        con = connect(warehouse)
+    try:
+        found = scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
+                            "AND table_name = 'outlets'")
+        return not found or scalar(con, "SELECT count(*) FROM outlets") == 0
     finally:
         con.close()
 
@@ -119,7 +138,7 @@ def create_staging(con: duckdb.DuckDBPyConnection, name: str, target: str | None
     """An empty temporary staging table (default _stage_<name>): contract columns plus the row number."""
     target = target or staging_name(name)
     body = ", ".join(f'"{c}" {t}' for c, t in column_types(name).items())
-    con.execute(f'CREATE OR REPLACE TEMP TABLE "{target}" ({body}, "{ROW}" BIGINT)')
+    run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" ({body}, "{ROW}" BIGINT)')
     return target
 
 
@@ -128,7 +147,7 @@ def stage_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, 
     view = f"_chunk_{name}"
     con.register(view, frame.reset_index())
     casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in column_types(name).items())
-    con.execute(f'INSERT INTO "{target or staging_name(name)}" SELECT {casts}, "{ROW}" FROM "{view}"')
+    run(con, f'INSERT INTO "{target or staging_name(name)}" SELECT {casts}, "{ROW}" FROM "{view}"')
     con.unregister(view)
 
 
@@ -165,7 +184,7 @@ def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
 
 def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
     if rows:
-        con.execute(f'DELETE FROM "{staging_name(name)}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
+        run(con, f'DELETE FROM "{staging_name(name)}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
 
 
 def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True) -> int:
@@ -176,28 +195,28 @@ def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None,
     """
     table = contract.table(name)
     stage, cols = source or staging_name(name), _cols(name)
-    staged = con.execute(f'SELECT count(*) FROM "{stage}"').fetchone()[0]
+    staged = scalar(con, f'SELECT count(*) FROM "{stage}"')
     if table.primary_key:
         match = " AND ".join(f't."{k}" = s."{k}"' for k in table.primary_key)
         if replace:
-            con.execute(f'DELETE FROM "{name}" t USING (SELECT DISTINCT {", ".join(table.primary_key)} '
+            run(con, f'DELETE FROM "{name}" t USING (SELECT DISTINCT {", ".join(table.primary_key)} '
                         f'FROM "{stage}") s WHERE {match}')
-            con.execute(f'INSERT INTO "{name}" SELECT DISTINCT {cols} FROM "{stage}"')
+            run(con, f'INSERT INTO "{name}" SELECT DISTINCT {cols} FROM "{stage}"')
         else:
-            con.execute(f'INSERT INTO "{name}" SELECT DISTINCT ON ({", ".join(table.primary_key)}) {cols} '
+            run(con, f'INSERT INTO "{name}" SELECT DISTINCT ON ({", ".join(table.primary_key)}) {cols} '
                         f'FROM "{stage}" s WHERE NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {match})')
         return staged
     window = ""
     if table.event_time:  # only compare with stored rows in the staged time range
         window = (f' WHERE "{table.event_time}" BETWEEN (SELECT min("{table.event_time}") FROM "{stage}") '
                   f'AND (SELECT max("{table.event_time}") FROM "{stage}")')
-    con.execute(f'INSERT INTO "{name}" SELECT {cols} FROM "{stage}" EXCEPT SELECT {cols} FROM "{name}"{window}')
+    run(con, f'INSERT INTO "{name}" SELECT {cols} FROM "{stage}" EXCEPT SELECT {cols} FROM "{name}"{window}')
     return staged
 
 
 def clear_quarantine(con: duckdb.DuckDBPyConnection, name: str, file: str) -> None:
     """Forget a file's set-aside rows from an earlier load of it (a re-load lists them afresh)."""
-    con.execute("DELETE FROM _quarantine WHERE file = ? AND table_name = ?", [file, name])
+    run(con, "DELETE FROM _quarantine WHERE file = ? AND table_name = ?", [file, name])
 
 
 def add_quarantine(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame, name: str, file: str,
@@ -205,7 +224,7 @@ def add_quarantine(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame, name: 
     """Append rejects (validation.REJECT_COLUMNS) to _quarantine."""
     if len(rejects):
         con.register("_rejects", rejects)
-        con.execute("INSERT INTO _quarantine SELECT ?, ?, row_number, \"column\", value, reason, ?, "
+        run(con, "INSERT INTO _quarantine SELECT ?, ?, row_number, \"column\", value, reason, ?, "
                     "current_localtimestamp() FROM _rejects", [file, name, quarantine_file])
         con.unregister("_rejects")
 
@@ -213,5 +232,5 @@ def add_quarantine(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame, name: 
 def log_ingest(con: duckdb.DuckDBPyConnection, **entry) -> None:
     """Append one row to _ingest_log (keys = its columns)."""
     columns = list(BOOKKEEPING["_ingest_log"])
-    con.execute(f"INSERT INTO _ingest_log VALUES ({', '.join('?' * len(columns))})",
+    run(con, f"INSERT INTO _ingest_log VALUES ({', '.join('?' * len(columns))})",
                 [entry.get(c) for c in columns])

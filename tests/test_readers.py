@@ -138,3 +138,20 @@ def test_broken_xlsx_is_one_sentence(tmp_path):
     (tmp_path / "ratings.xlsx").write_bytes(b"not a zip")
     with pytest.raises(IngestError, match="ratings.xlsx: not a readable XLSX workbook"):
         open_source(tmp_path / "ratings.xlsx")
+
+
+def test_row_with_more_cells_than_headers_is_refused_not_shifted(tmp_path):
+    path = tmp_path / "ratings.csv"
+    # every data row one cell too many: pandas alone would make the first cell an index
+    path.write_text("outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,S1,x\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="ratings.csv: row 2 has more cells than the header row"):
+        _rows(open_source(path))
+
+
+def test_trailing_empty_cell_and_short_rows_are_fine(tmp_path):
+    path = tmp_path / "ratings.csv"
+    path.write_text("outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,S1,\nO2,2024-10-08 09:01,4\n",
+                    encoding="utf-8")
+    rows = _rows(open_source(path))
+    assert [(r["outlet_id"], r["staff_id"]) for r in rows] == [("O1", "S1"), ("O2", "")]
+    assert set(rows[0]) == {"outlet_id", "rated_at", "score", "staff_id", "_row"}
