@@ -14,7 +14,9 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 from importlib import resources
+from pathlib import PurePath
 
+import pandas as pd
 from cycler import cycler
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -98,8 +100,6 @@ def _missing(x) -> bool:
         return bool(math.isnan(x))
     except TypeError:  # pandas.NA and other non-floats
         try:
-            import pandas as pd
-
             return bool(pd.isna(x))
         except (TypeError, ValueError):
             return False
@@ -128,6 +128,30 @@ def fmt_wan(x, digits: int = 1) -> str:
     if abs(value) < 10_000:
         return f"{value:.0f}"
     return _trim(f"{value / 10_000:.{digits}f}") + "万"
+
+
+def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths=()):
+    """A copy of a small frame for showing in a report.
+
+    ``percent`` columns become '85.3%' (无数据 when empty), ``flags`` columns '⚠' or blank, ``paths``
+    columns keep only the file name (a folder says nothing to the reader and may name a person's home);
+    times are cut to the second, empty text and dates are blank, rows are numbered from 1, and
+    columns are renamed with ``labels``.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        if col in paths:
+            out[col] = out[col].map(lambda p: PurePath(p).name, na_action="ignore")
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.strftime("%Y-%m-%d %H:%M:%S")
+        if col in percent:
+            out[col] = out[col].map(fmt_pct)
+        elif col in flags:
+            out[col] = out[col].map(lambda flag: "⚠" if not pd.isna(flag) and bool(flag) else "")
+        elif not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].astype(object).where(out[col].notna(), "")
+    out.index = pd.RangeIndex(1, len(out) + 1)
+    return out.rename(columns=labels or {})
 
 
 def percent_formatter(digits: int = 1) -> FuncFormatter:

@@ -222,13 +222,13 @@ def ingest_files(con) -> pd.DataFrame:
     ).df()[columns]
 
 
-
 def plot_daily_counts(daily: pd.DataFrame, ncols: int = 3):
     """One bar chart of rows per day of the month for each table in ``daily`` (daily_counts)."""
     frame = daily.assign(day_of_month=[d.day for d in daily["day"]])
     titles = {name: f"{contract.table(name).zh[0]}（{name}）" for name in frame["table"].unique()}
     return plotting.bar_panels(frame, panel="table", x="day_of_month", y="rows", titles=titles,
                                xlabel="日", ylabel="行数", ncols=ncols)
+
 
 LABELS = {
     "table": "表", "table_zh": "表名", "rows_in_month": "本月行数", "rows_total": "累计行数",
@@ -243,18 +243,10 @@ LABELS = {
 
 
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy for showing: shares as percents (无数据 when empty), flags as ⚠, empty text and dates
-    blank, rows numbered from 1, Chinese headers."""
-    out = frame.copy()
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].astype(object).where(out[col].notna(), "")
-    out.index = pd.RangeIndex(1, len(out) + 1)
-    if "coverage" in out:
-        out["coverage"] = out["coverage"].map(plotting.fmt_pct)
-    if "low_coverage" in out:
-        out["low_coverage"] = out["low_coverage"].map(lambda flag: "⚠" if flag else "")
-    return out.rename(columns=LABELS)
+    """A quality frame ready to show (plotting.display_frame): Chinese headers, coverage as percent,
+    the low-coverage flag as ⚠, file names without their folders."""
+    return plotting.display_frame(frame, LABELS, percent=("coverage",), flags=("low_coverage",),
+                                  paths=("file", "example_file"))
 
 
 def _names(tables) -> str:

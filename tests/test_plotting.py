@@ -121,3 +121,15 @@ def test_bar_panels_one_panel_per_group_with_wan_axis():
     assert len(fig.axes) == 3  # the unused third panel is hidden
     assert visible[1].yaxis.get_major_formatter()(20000, 0) == "2万"
     assert [p.get_height() for p in visible[0].patches] == [3, 5]
+
+
+def test_display_frame():
+    frame = pd.DataFrame({
+        "share": [0.853, None], "low": [True, False], "file": ["/home/wang/x/tickets.csv", None],
+        "at": pd.to_datetime(["2026-11-02 08:01:05.5", None]), "note": ["a", None], "n": [3, 4]})
+    shown = plotting.display_frame(frame, {"share": "占比"}, percent=("share",), flags=("low",), paths=("file",))
+    assert list(shown.columns) == ["占比", "low", "file", "at", "note", "n"]
+    assert shown.index.tolist() == [1, 2]
+    assert shown.loc[1].tolist() == ["85.3%", "⚠", "tickets.csv", "2026-11-02 08:01:05", "a", 3]
+    assert shown.loc[2].tolist() == ["无数据", "", "", "", "", 4]
+    assert frame["share"].tolist()[0] == 0.853  # the input is not changed

@@ -229,3 +229,13 @@ def test_day_coverage_kpis_scoped_has_no_rows_above_scope(con, tree):
     rows = quality.day_coverage_kpis(days, org.scope_tree(tree, "东湖支行"), MONTH, scope_level="subbranch")
     assert sorted(set(rows["level"])) == ["outlet", "subbranch"]
     assert rows.loc[rows["level"] == "subbranch", ["numerator", "denominator"]].values.tolist() == [[49, 52]]
+
+
+def test_for_display_shortens_paths_and_times():
+    import pandas as pd
+
+    frame = pd.DataFrame({"file": ["/home/wang/exports/tickets.csv"], "profile": [None],
+                          "finished_at": [pd.Timestamp("2026-11-02 08:01:05.123456")]})
+    shown = quality.for_display(frame)
+    assert shown.iloc[0].tolist() == ["tickets.csv", "", "2026-11-02 08:01:05"]
+    assert list(shown.columns) == ["文件", "映射配置", "完成时间"]
