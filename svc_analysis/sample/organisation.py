@@ -14,6 +14,7 @@ the whole window). The writer drops them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -58,24 +59,24 @@ class Window:
 
     end_month: str
 
-    @property
+    @cached_property
     def months(self) -> list[str]:
         return periods.months_back(self.end_month, WINDOW_MONTHS)
 
-    @property
+    @cached_property
     def start(self) -> date:
         return periods.month_start(self.months[0])
 
-    @property
+    @cached_property
     def end(self) -> date:
         """First day after the window: nothing happens on or after it."""
         return periods.next_month_start(self.end_month)
 
-    @property
+    @cached_property
     def snapshot(self) -> datetime:
         return datetime.combine(self.end, datetime.min.time())
 
-    @property
+    @cached_property
     def history_start(self) -> date:
         return date(self.start.year - HISTORY_YEARS, self.start.month, 1)
 
