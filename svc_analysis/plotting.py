@@ -187,8 +187,13 @@ def bar_panels(frame, panel: str, x: str, y: str, titles: dict | None = None, xl
         part = frame[frame[panel] == name]
         ax.bar(part[x], part[y], color=PALETTE[0], width=0.8)
         ax.set_title((titles or {}).get(name, str(name)), fontsize="medium")
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        if part[y].max() >= 10_000:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        if not part[y].fillna(0).any():  # an empty panel says so instead of drawing a zero line
+            ax.set_ylim(0, 1)
+            ax.set_yticks([])
+            ax.text(0.5, 0.5, NO_DATA, transform=ax.transAxes, ha="center", va="center", color=PALETTE[5])
+        elif part[y].max() >= 10_000:
             ax.yaxis.set_major_formatter(wan_formatter())
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)

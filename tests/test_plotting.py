@@ -133,3 +133,11 @@ def test_display_frame():
     assert shown.loc[1].tolist() == ["85.3%", "⚠", "tickets.csv", "2026-11-02 08:01:05", "a", 3]
     assert shown.loc[2].tolist() == ["无数据", "", "", "", "", 4]
     assert frame["share"].tolist()[0] == 0.853  # the input is not changed
+
+
+def test_bar_panels_marks_empty_panel_as_no_data():
+    plotting.setup()
+    frame = pd.DataFrame({"g": ["a", "a"], "x": [1, 2], "y": [0, 0]})
+    ax = plotting.bar_panels(frame, panel="g", x="x", y="y").axes[0]
+    assert [t.get_text() for t in ax.texts] == ["无数据"]
+    assert list(ax.get_yticks()) == []
