@@ -59,7 +59,7 @@ LANDLINE = re.compile(
     _NOT_DIGIT_BEFORE + r"(\(0[1-9][0-9]{1,2}\)\s?|0[1-9][0-9]{1,2}[- ]?)([2-9][0-9]{6,7})" + _NOT_DIGIT_AFTER
 )
 
-# The most common surnames (2020 census order); used only after the weak cues 客户/本人. Characters
+# Common surnames, used only after the weak cues 客户/本人. Characters
 # that are also everyday prepositions or words after 客户 (于 向 余 方 常 万 文 金 白) are left out.
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁谢宋唐许韩邓冯曹彭曾肖田董潘袁蔡蒋杜叶程魏苏吕丁任卢"
@@ -72,18 +72,21 @@ _AFTER_NAME = r"(?=$|[^\u4e00-\u9fff]|反映|投诉|来电|致电|来行|称|表
 _SEP = r"[:：\s]*(?:是|为)?[:：\s]*"
 # Words that follow 联系人/姓名 without being a name (联系人电话, 姓名不详).
 _NOT_A_NAME = r"(?!电话|手机|号码|方式|地址|不详|未知|信息|及|和|与)"
-_COMPOUND = "|".join(COMPOUND_SURNAMES)
-STRONG_NAME = re.compile(
-    r"(姓名|联系人|我叫)(" + _SEP + r")" + _NOT_A_NAME + r"((?:" + _COMPOUND + r")" + _HAN + r"{1,2}?|" + _HAN + r"(?!" + _TITLES
-    + r")" + _HAN + r"{1,2}?)" + _AFTER_NAME
-)
-WEAK_NAME = re.compile(
-    r"(客户|本人)(" + _SEP + r")((?:" + _COMPOUND + r")" + _HAN + r"{1,2}?|[" + SURNAMES + r"](?!" + _TITLES
-    + r")" + _HAN + r"{1,2}?)" + _AFTER_NAME
-)
+
+
+def _name_after(cues: str, first: str, guard: str = "") -> re.Pattern:
+    """cue + separator + a 2-3 character name (compound surname, or ``first`` then 1-2 Han), where the
+    name is followed by punctuation, the end, or a word that usually follows a name (_AFTER_NAME)."""
+    compound = "|".join(COMPOUND_SURNAMES)
+    name = f"(?:{compound}){_HAN}{{1,2}}?|{first}(?!{_TITLES}){_HAN}{{1,2}}?"
+    return re.compile(f"({cues})({_SEP}){guard}({name}){_AFTER_NAME}")
+
+
+STRONG_NAME = _name_after("姓名|联系人|我叫", _HAN, _NOT_A_NAME)
+WEAK_NAME = _name_after("客户|本人", f"[{SURNAMES}]")
 
 PERSONAL_COLUMNS = tuple(dict.fromkeys(c.name for t in TABLES.values() for c in t.columns if c.personal))
-KEEP_LAST = 4  # customer_id keeps its last 4 characters (enough to match a case by phone, no more)
+KEEP_LAST = 4  # customer_id keeps its last 4 characters: enough to tell cases apart, not to identify anyone
 
 
 def _stars(n: int) -> str:
