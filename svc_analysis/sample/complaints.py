@@ -94,9 +94,20 @@ def _handling(rng, received: datetime, channel: str, complexity: str, snapshot: 
     else:
         factor = rng.uniform(0.2, 0.95) if draw < 0.9 else rng.uniform(1.05, 1.6)
         closed = max(received + timedelta(days=limit * factor), replied)
+    replied, closed = _office_hours(rng, replied), _office_hours(rng, closed)
+    if replied is not None and closed is not None:
+        closed = max(closed, replied)
     replied = replied if replied is not None and replied < snapshot else None
     closed = closed if closed is not None and closed < snapshot else None
     return replied, closed
+
+
+def _office_hours(rng, moment: datetime | None) -> datetime | None:
+    """Replies and closures are recorded in office hours (8:00-20:00): night times move to the morning."""
+    if moment is None or 8 <= moment.hour < 20:
+        return moment
+    day = moment.date() + timedelta(days=1 if moment.hour >= 20 else 0)
+    return datetime.combine(day, datetime.min.time()) + timedelta(hours=8, minutes=int(rng.integers(30, 180)))
 
 
 def _rows(rng, month, outlet_ids, received, channel, category, staff, snapshot, outage: bool) -> list[tuple]:
