@@ -19,7 +19,7 @@ report: $(STAMP)  ## sample data if the warehouse is empty, then the pack for th
 	$(SVC) report $(if $(MONTH),--month $(MONTH),)
 
 test: $(STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data
-	$(PY) -m pytest -p no:cacheprovider tests
+	$(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env tests notebooks
 
 lab: $(STAMP)  ## JupyterLab on the same kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks

@@ -1,0 +1,40 @@
+"""Shared test data: one tiny sample warehouse per test session.
+
+Built on first use with `svc sample-data --scale tiny` semantics (generate + ingest) for a fixed
+end month, so every figure is deterministic; used by the end-to-end tests and by nbval over the
+pack notebooks (the root conftest points $SVC_WAREHOUSE and $SVC_MONTH at it).
+"""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
+TINY_MONTH = "2026-10"
+TINY_SEED = 20261
+_cache: dict[str, object] = {}
+
+
+def tiny_warehouse() -> Path:
+    """Path of the session's tiny sample warehouse (generated and ingested once)."""
+    if "warehouse" not in _cache:
+        from svc_analysis import sample
+        from svc_analysis.ingest import ingest_files
+
+        root = Path(tempfile.mkdtemp(prefix="svc-tiny-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        warehouse = root / "warehouse.duckdb"
+        files = sample.generate("tiny", seed=TINY_SEED, out_dir=root / "sample" / "tiny",
+                                end_month=TINY_MONTH, progress=False)
+        _cache["reports"] = ingest_files(files, warehouse=warehouse, progress=False)
+        _cache["files"] = files
+        _cache["warehouse"] = warehouse
+    return _cache["warehouse"]
+
+
+def tiny_ingest_reports():
+    """The FileReports of the session's tiny sample ingest."""
+    tiny_warehouse()
+    return _cache["reports"]
