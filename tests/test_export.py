@@ -16,7 +16,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from svc_analysis.config import RunSettings
 from svc_analysis.export import (coverage_rows, export_html, external_fetches, notebook_title,
                                  versions, write_index, write_run_json)
-from svc_analysis.runner import NotebookResult, RunResult
+from svc_analysis.execution import NotebookResult
+from svc_analysis.runner import RunResult
 
 # A 1x1 PNG: the bytes a chart output would carry.
 PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
