@@ -86,8 +86,10 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet):
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
               help="YAML merged over params/ (e.g. another year's campaign)")
 @click.option("--scope", help="a branch or sub-branch name (default: the whole province)")
+@click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="run the NN_*.ipynb notebooks of this folder instead of notebooks/")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def report(month, warehouse, out, params_file, scope, quiet):
+def report(month, warehouse, out, params_file, scope, notebooks_dir, quiet):
     """Run every notebook for a month and publish the HTML pack, kpis.csv and run.json."""
     from svc_analysis import config
     from svc_analysis.params import ParamsError, load_params
@@ -98,13 +100,13 @@ def report(month, warehouse, out, params_file, scope, quiet):
     try:
         settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file)
         params = load_params(settings.month, settings.params_file)
-        coverage = check_can_run(settings)
+        coverage = check_can_run(settings, params.quality.gap_tables)
     except (MonthError, ParamsError, PreflightError) as exc:
         _fail(str(exc))
     click.echo(f"report {settings.month}" + (f", scope {settings.scope}" if settings.scope else "")
                + f", warehouse {settings.warehouse}")
     try:
-        result = run_report(settings, out=out, workers=params.report.workers,
+        result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
                             cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,
                             coverage=coverage)
     except RunStartError as exc:

@@ -32,8 +32,12 @@ def table_coverage(con, month: str) -> dict[str, dict]:
     return coverage
 
 
-def check_can_run(settings: RunSettings) -> dict[str, dict]:
-    """Raise PreflightError unless the warehouse can feed a pack for the month; return coverage."""
+def check_can_run(settings: RunSettings, monthly_tables: list[str]) -> dict[str, dict]:
+    """Raise PreflightError unless the warehouse can feed a pack for the month; return coverage.
+
+    monthly_tables: the daily feeds (params quality.gap_tables: tickets, ratings); a month in which
+    none of them has a row has no data, whatever history tables (star ratings...) reach back to it.
+    """
     from svc_analysis import org, warehouse
 
     path = settings.warehouse
@@ -53,10 +57,9 @@ def check_can_run(settings: RunSettings) -> dict[str, dict]:
         coverage = table_coverage(con, settings.month)
     finally:
         con.close()
-    event_rows = sum(c["rows_in_month"] or 0 for c in coverage.values())
-    if event_rows == 0:
+    if not any(coverage[name]["rows_in_month"] for name in monthly_tables):
         latest = max((c["last"] for c in coverage.values() if c["last"]), default=None)
         hint = f" (the latest data is from {latest:%Y-%m-%d})" if latest else ""
-        raise PreflightError(f"the warehouse has no data for {settings.month}{hint}: "
+        raise PreflightError(f"the warehouse has no data for {settings.month} in {', '.join(monthly_tables)}{hint}: "
                              f"choose another month with --month or ingest that month's exports")
     return coverage
