@@ -153,6 +153,9 @@ class Source:
             rows = book.worksheets[0].iter_rows(min_row=2, values_only=True)
             width, batch, next_row = len(self.headers), [], 2
             for values in rows:
+                if any(v not in (None, "") for v in values[width:]):
+                    raise IngestError(f"{self.path.name}: row {next_row + len(batch)} has more cells than "
+                                      f"the header row; fix the row or add the missing header.")
                 cells = [_cell_text(v) for v in values[:width]]
                 batch.append(cells + [""] * (width - len(cells)))
                 if len(batch) == self.chunk_rows:
@@ -215,6 +218,8 @@ def open_source(path, table: str | None = None, profile=None,
     path = Path(path)
     if not path.is_file():
         raise IngestError(f"{path}: no such file.")
+    if table and profile is not None and table != profile.table:
+        raise IngestError(f"{path.name}: profile '{profile.name}' feeds {profile.table}, not {table}.")
     name = table or (profile.table if profile is not None else contract.table_for_filename(path.stem))
     if name is None:
         raise IngestError(f"{path.name}: the file name does not say which table it holds; name it after "

@@ -138,7 +138,7 @@ def create_staging(con: duckdb.DuckDBPyConnection, name: str, target: str | None
     """An empty temporary staging table (default _stage_<name>): contract columns plus the row number."""
     target = target or staging_name(name)
     body = ", ".join(f'"{c}" {t}' for c, t in column_types(name).items())
-    run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" ({body}, "{ROW}" BIGINT)')
+    run(con, f'CREATE OR REPLACE TABLE "{target}" ({body}, "{ROW}" BIGINT)')
     return target
 
 
@@ -169,17 +169,32 @@ def missing_references(con: duckdb.DuckDBPyConnection, name: str, frame: pd.Data
     return pd.DataFrame(found, columns=["row_number", "column", "value", "reason"])
 
 
+def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, ...]) -> str:
+    """A temp table of the keys staged more than once: usually tiny, so the whole-row comparisons
+    below touch only those rows instead of hashing every column of 50 M rows."""
+    cols, target = ", ".join(f'"{k}"' for k in key), f"{stage}_repeated"
+    run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" AS SELECT {cols} FROM "{stage}" GROUP BY ALL '
+             f'HAVING count(*) > 1')
+    return target
+
+
+def _with_key(alias: str, other: str, key: tuple[str, ...]) -> str:
+    return " AND ".join(f'{alias}."{k}" = {other}."{k}"' for k in key)
+
+
 def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
     """Staged rows whose primary key occurs with different values elsewhere in the staging table."""
-    table = contract.table(name)
-    if not table.primary_key:
+    key = contract.table(name).primary_key
+    if not key:
         return pd.DataFrame(columns=["row_number", "key"])
-    key = ", ".join(f'"{k}"' for k in table.primary_key)
-    stage = staging_name(name)
+    stage, cols = staging_name(name), ", ".join(f'"{k}"' for k in key)
+    repeated = _repeated_keys(con, stage, key)
+    versions = (f'SELECT DISTINCT {_cols(name)} FROM "{stage}" s '
+                f'WHERE EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})')
     return con.execute(
-        f'SELECT "{ROW}" AS row_number, concat_ws(\' / \', {key}) AS key FROM "{stage}" WHERE ({key}) IN '
-        f'(SELECT ({key}) FROM (SELECT DISTINCT {_cols(name)} FROM "{stage}") GROUP BY {key} '
-        f'HAVING count(*) > 1) ORDER BY 1').df()
+        f'WITH clash AS (SELECT {cols} FROM ({versions}) GROUP BY ALL HAVING count(*) > 1) '
+        f'SELECT "{ROW}" AS row_number, concat_ws(\' / \', {cols}) AS key FROM "{stage}" s '
+        f'WHERE EXISTS (SELECT 1 FROM clash c WHERE {_with_key("c", "s", key)}) ORDER BY 1').df()
 
 
 def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
@@ -190,21 +205,23 @@ def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int])
 def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True) -> int:
     """Move staged rows into the table (see module docstring); returns the staged rows it covered.
 
-    ``replace=False`` only adds keys not already present (used for outlets a profile registers, so
-    they never overwrite an outlet loaded from an outlets file).
+    Staged rows sharing a key must be identical (key_conflicts removes the others): they are
+    stored once. ``replace=False`` only adds keys not already present (used for outlets a profile
+    registers, so they never overwrite an outlet loaded from an outlets file).
     """
     table = contract.table(name)
-    stage, cols = source or staging_name(name), _cols(name)
+    stage, cols, key = source or staging_name(name), _cols(name), table.primary_key
     staged = scalar(con, f'SELECT count(*) FROM "{stage}"')
-    if table.primary_key:
-        match = " AND ".join(f't."{k}" = s."{k}"' for k in table.primary_key)
-        if replace:
-            run(con, f'DELETE FROM "{name}" t USING (SELECT DISTINCT {", ".join(table.primary_key)} '
-                        f'FROM "{stage}") s WHERE {match}')
-            run(con, f'INSERT INTO "{name}" SELECT DISTINCT {cols} FROM "{stage}"')
-        else:
-            run(con, f'INSERT INTO "{name}" SELECT DISTINCT ON ({", ".join(table.primary_key)}) {cols} '
-                        f'FROM "{stage}" s WHERE NOT EXISTS (SELECT 1 FROM "{name}" t WHERE {match})')
+    if key:
+        stored = f'SELECT 1 FROM "{name}" t WHERE {_with_key("t", "s", key)}'
+        if replace and scalar(con, f'SELECT count(*) > 0 FROM "{name}"'):  # nothing to replace on a first load
+            run(con, f'DELETE FROM "{name}" t USING (SELECT DISTINCT {", ".join(key)} FROM "{stage}") s '
+                     f'WHERE {_with_key("t", "s", key)}')
+        keep = "" if replace else f" AND NOT EXISTS ({stored})"
+        repeated = _repeated_keys(con, stage, key)
+        seen = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})'
+        run(con, f'INSERT INTO "{name}" SELECT {cols} FROM "{stage}" s WHERE NOT {seen}{keep} '
+                 f'UNION ALL SELECT DISTINCT ON ({", ".join(key)}) {cols} FROM "{stage}" s WHERE {seen}{keep}')
         return staged
     window = ""
     if table.event_time:  # only compare with stored rows in the staged time range

@@ -134,6 +134,15 @@ def test_xlsx_first_sheet_streamed_as_text(tmp_path):
     ]
 
 
+def test_xlsx_cell_beyond_the_headers_is_refused(tmp_path):
+    book = Workbook()
+    book.active.append(["outlet_id", "rated_at", "score"])
+    book.active.append(["O1", "2024-10-08 09:00", 5, "S1"])
+    book.save(tmp_path / "ratings.xlsx")
+    with pytest.raises(IngestError, match="ratings.xlsx: row 2 has more cells than the header row"):
+        _rows(open_source(tmp_path / "ratings.xlsx"))
+
+
 def test_broken_xlsx_is_one_sentence(tmp_path):
     (tmp_path / "ratings.xlsx").write_bytes(b"not a zip")
     with pytest.raises(IngestError, match="ratings.xlsx: not a readable XLSX workbook"):
@@ -155,3 +164,10 @@ def test_trailing_empty_cell_and_short_rows_are_fine(tmp_path):
     rows = _rows(open_source(path))
     assert [(r["outlet_id"], r["staff_id"]) for r in rows] == [("O1", "S1"), ("O2", "")]
     assert set(rows[0]) == {"outlet_id", "rated_at", "score", "staff_id", "_row"}
+
+
+def test_table_argument_must_agree_with_the_profile():
+    from svc_analysis.profiles import load_profile
+
+    with pytest.raises(IngestError, match="profile 'cfpb' feeds complaints, not ratings"):
+        open_source(FIX / "ratings.csv", table="ratings", profile=load_profile("cfpb"))
