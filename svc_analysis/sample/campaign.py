@@ -103,8 +103,7 @@ def submissions(outlets: pd.DataFrame, plan: sc.Plan, window: org.Window, rng: n
         for branch in org.branches(outlets):
             reported = periods.previous_month(month)
             if branch == plan.missing_report_branch and reported == plan.missing_report_month:
-                rng.random()  # keep the draws aligned whatever the plan
-                continue
+                continue  # scenario 8: this report never arrives
             late, days = rng.random() < LATE_SHARE, int(rng.integers(0, 4))
             if late:
                 start = due + timedelta(days=days) if days else due + timedelta(minutes=10)

@@ -15,7 +15,7 @@ re-check. Tier-1 branches run VIDEO_PER_BRANCH_WEEK video checks a week; a few o
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
@@ -72,8 +72,10 @@ def _score(rng, quality: float, low: float = 80.0) -> float:
 
 
 def round_months(window: org.Window) -> list[str]:
-    """The first month of every quarter in the window: quarterly rounds happen then."""
-    return [m for m in window.months if int(m[5:]) % 3 == 1]
+    """The first month of every quarter in the window (and the window's first month, when the window
+    starts inside a quarter): quarterly rounds happen then."""
+    months = window.months
+    return [m for k, m in enumerate(months) if int(m[5:]) % 3 == 1 or k == 0]
 
 
 def inspections(outlets: pd.DataFrame, plan: sc.Plan, window: org.Window, rng: np.random.Generator) -> pd.DataFrame:

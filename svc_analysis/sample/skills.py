@@ -110,7 +110,9 @@ def calibrate_stars(ratings: pd.DataFrame, staff: pd.DataFrame, plan: sc.Plan,
         stars = latest["stars"].reindex(ids)
         have = int((stars >= 1).sum())
         scenario = branch == plan.star_branch
-        k = _flips(have, ids.size, sc.STAR_BRANCH_RATE if scenario else sc.STAR_OTHER_MIN_RATE, not scenario)
+        # other branches get a floor a little above the minimum so that they do not all land on it
+        floor = sc.STAR_OTHER_MIN_RATE + rng.uniform(0.0, 0.05)
+        k = _flips(have, ids.size, sc.STAR_BRANCH_RATE if scenario else floor, not scenario)
         if k < 0:
             pool, new = stars.index[stars >= 1].to_numpy(), 0
         else:
