@@ -25,6 +25,15 @@ PACK_TEMPLATE = "index.html.j2"  # templates/pack/
 VERSIONED_PACKAGES = ("svc-analysis", "pandas", "duckdb", "papermill", "nbconvert", "ipykernel",
                       "matplotlib")
 STATUS_LABELS = {"ok": "成功", "failed": "失败"}
+# Page text fonts, the first one installed wins: Windows office PCs (YaHei), macOS (PingFang),
+# Linux (Noto CJK, Source Han, WenQuanYi). Installed fonts only, nothing is fetched; without a
+# CJK font first, browsers may pick a serif bitmap face for Chinese. Charts are PNGs with their
+# own font (plotting.py). Code outputs keep JupyterLab's Latin monospace faces, CJK after them.
+CJK_FONTS = ("Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC",
+             "Source Han Sans SC", "WenQuanYi Micro Hei")
+PAGE_FONT_FAMILY = ", ".join(f'"{name}"' for name in CJK_FONTS) + ", sans-serif"
+CODE_FONT_FAMILY = ('menlo, consolas, "DejaVu Sans Mono", '
+                    + ", ".join(f'"{name}"' for name in CJK_FONTS) + ", monospace")
 
 # Attributes whose value a browser loads by itself; <a href> is a link, not a fetch.
 _FETCH_ATTRS = {
@@ -123,7 +132,7 @@ def notebook_title(nb, fallback: str) -> str:
 
 def export_html(notebook_path: str | Path, html_path: str | Path) -> list[str]:
     """Write the notebook as one self-contained offline page: outputs only (no code, no prompts),
-    images embedded as data: URLs, page language zh-CN, title from the first heading.
+    images embedded as data: URLs, page language zh-CN, CJK font stack, title from the first heading.
 
     Returns the external fetches still in the page (empty when fully offline); a non-empty list
     means a notebook's own Markdown or HTML output points at a server.
@@ -137,7 +146,8 @@ def export_html(notebook_path: str | Path, html_path: str | Path) -> list[str]:
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
     # Without the path, relative images in Markdown are silently not embedded (PITFALLS.md).
-    resources = {"metadata": {"path": str(notebook_path.parent), "name": notebook_path.stem}}
+    resources = {"metadata": {"path": str(notebook_path.parent), "name": notebook_path.stem},
+                 "fonts": {"page": PAGE_FONT_FAMILY, "code": CODE_FONT_FAMILY}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(body, encoding="utf-8")
@@ -175,7 +185,7 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
                 key_figures: Sequence[tuple] | None = None) -> Path:
     """Write index.html: the pack's front page in Chinese (notebook table with status, run time and
     links; the parameters; data coverage per table; key figures when given as (label, value, note)).
-    Self-contained: inline CSS, no script, nothing fetched."""
+    Self-contained: inline CSS with the CJK font stack, no script, nothing fetched."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "pack"),
@@ -183,6 +193,7 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
     page = env.get_template(PACK_TEMPLATE).render(
         settings=settings, result=result, status_labels=STATUS_LABELS,
         coverage=coverage_rows(coverage), key_figures=list(key_figures or []),
+        page_font_family=PAGE_FONT_FAMILY,
         generated=result.finished_at.strftime("%Y-%m-%d %H:%M"))
     path = Path(pack_dir) / "index.html"
     path.write_text(page, encoding="utf-8")

@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import subprocess
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -22,6 +23,16 @@ from svc_analysis.export import export_html
 pytestmark = pytest.mark.browser
 
 PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+# A copy of the page gets this script: it writes the font-family the browser computed for
+# Markdown text and for a printed output into the DOM, which --dump-dom then shows.
+FONT_PROBE = """<script>
+const probe = document.createElement("pre");
+probe.id = "font-probe";
+probe.textContent = JSON.stringify({
+  markdown: getComputedStyle(document.querySelector(".jp-RenderedMarkdown")).fontFamily,
+  output: getComputedStyle(document.querySelector(".jp-RenderedText pre")).fontFamily});
+document.body.appendChild(probe);
+</script>"""
 # Chromium's own background traffic (update checks, account lookups) has no page as initiator.
 BROWSER_OWN = "not an origin"
 
@@ -88,7 +99,9 @@ def pages(tmp_path_factory):
     export_html(folder / "40_chart.ipynb", folder / "offline.html")
     stock, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
     (folder / "stock.html").write_text(stock, encoding="utf-8")
-    return {name: _open_offline(folder / f"{name}.html", folder) for name in ("offline", "stock")}
+    offline = (folder / "offline.html").read_text(encoding="utf-8")
+    (folder / "fonts.html").write_text(offline.replace("</body>", FONT_PROBE + "</body>"), encoding="utf-8")
+    return {name: _open_offline(folder / f"{name}.html", folder) for name in ("offline", "stock", "fonts")}
 
 
 def test_exported_page_requests_nothing_beyond_itself(pages):
@@ -101,3 +114,12 @@ def test_exported_page_requests_nothing_beyond_itself(pages):
 def test_control_stock_template_requests_the_cdn(pages):
     _, requests = pages["stock"]
     assert any("cdnjs.cloudflare.com" in url and "require" in url for url in requests)
+
+
+def test_page_text_uses_the_cjk_font_stack_in_a_browser(pages):
+    dom, requests = pages["fonts"]
+    probe = json.loads(unescape(dom.split('<pre id="font-probe">', 1)[1].split("</pre>", 1)[0]))
+    assert probe["markdown"] == ('"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", '
+                                 '"Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
+    assert probe["output"].startswith('menlo, consolas, "DejaVu Sans Mono", "Microsoft YaHei"')
+    assert requests == []

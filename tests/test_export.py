@@ -22,6 +22,9 @@ from svc_analysis.runner import RunResult
 # A 1x1 PNG: the bytes a chart output would carry.
 PNG_B64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 SECRET_SOURCE = "SECRET_SOURCE_LINE = 42"
+# Written out by hand, not taken from export.py: what an office PC should find, in this order.
+CJK_STACK = ('"Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", '
+             '"Source Han Sans SC", "WenQuanYi Micro Hei", sans-serif')
 
 
 # ---------------------------------------------------------------- external_fetches
@@ -124,6 +127,19 @@ def test_export_language_and_title(exported):
     assert "<title>投诉月报</title>" in html
 
 
+def test_export_declares_a_cjk_font_stack_after_the_theme(exported):
+    _, html = exported
+    head = html.split("</head>", 1)[0]
+    assert f"--jp-content-font-family: {CJK_STACK};" in head
+    assert f"--jp-ui-font-family: {CJK_STACK};" in head
+    assert ('--jp-code-font-family: menlo, consolas, "DejaVu Sans Mono", "Microsoft YaHei", '
+            '"PingFang SC", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", '
+            '"WenQuanYi Micro Hei", monospace;') in head
+    # after the theme's own :root variables, so the cascade picks ours
+    assert head.rindex("--jp-content-font-family: system-ui") < head.index(f"--jp-content-font-family: {CJK_STACK}")
+    assert "&#34;" not in head and "&quot;" not in head  # quotes reach the CSS unescaped
+
+
 def test_stock_lab_template_would_fetch_from_a_cdn(tmp_path):
     """The reason for the offline template, and proof the finder sees what the stock one loads."""
     from nbconvert import HTMLExporter
@@ -181,6 +197,12 @@ def test_index_shows_parameters_and_coverage(tmp_path):
     assert ("<tr><td>complaints</td><td>2023-01-01</td><td>2024-10-31</td>\n"
             '<td class="num">1,234</td><td class="num">123,456</td></tr>') in html
     assert '<tr><td>outlets</td><td>—</td><td>—</td>\n<td class="num">—</td><td class="num">40</td></tr>' in html
+
+
+def test_index_declares_the_cjk_font_stack(tmp_path):
+    html = write_index(tmp_path, _result(tmp_path), SETTINGS).read_text(encoding="utf-8")
+    assert f"body {{ font-family: {CJK_STACK};" in html
+    assert external_fetches(html) == []
 
 
 def test_index_key_figures_only_when_given(tmp_path):
