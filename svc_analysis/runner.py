@@ -128,7 +128,7 @@ def remove_stale_staging(reports: Path, pack_name: str, now: float | None = None
 
     A folder is stale when nothing in it (the folder itself, any file or subfolder) was modified
     in the last STALE_STAGING_SECONDS; other packs' folders and fresh ones are left alone.
-    Returns the folders removed. Failing to delete one does not stop the run.
+    Returns the folders actually removed; one that cannot be deleted is left and not listed.
     """
     now = time.time() if now is None else now
     prefix = f".{pack_name}{STAGING_MARK}"
@@ -138,8 +138,9 @@ def remove_stale_staging(reports: Path, pack_name: str, now: float | None = None
             continue
         last_touched = _last_modified(folder)
         if last_touched is not None and now - last_touched > STALE_STAGING_SECONDS:
-            shutil.rmtree(folder, ignore_errors=True)
-            removed.append(folder)
+            shutil.rmtree(folder, ignore_errors=True)  # housekeeping: a failure must not stop the run
+            if not folder.exists():
+                removed.append(folder)
     return removed
 
 
