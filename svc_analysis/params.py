@@ -1,7 +1,7 @@
 """Targets, thresholds, rules and the campaign: params/*.yaml, merged and validated.
 
 Order of merging (later wins; mappings merge key by key, lists are replaced whole):
-    1. every params/*.yaml file (targets.yaml, report.yaml, campaign.yaml ...)
+    1. every params/*.yaml file: one per area (complaints.yaml ... queue.yaml), report.yaml, campaign.yaml
     2. params/months/<YYYY-MM>.yaml for the report month, when it exists
     3. the override file (``--params FILE`` or $SVC_PARAMS)
 

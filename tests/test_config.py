@@ -38,5 +38,5 @@ def test_environment_supplies_month_and_scope(monkeypatch, tmp_path):
 
 def test_paths_are_inside_the_project():
     assert config.NOTEBOOKS_DIR == config.PROJECT_ROOT / "notebooks"
-    assert (config.PARAMS_DIR / "targets.yaml").exists()
+    assert (config.PARAMS_DIR / "complaints.yaml").exists()
     assert isinstance(config.reports_dir("out"), Path)

@@ -55,8 +55,8 @@ def test_override_merges_key_by_key_and_replaces_lists(override):
 def test_monthly_override_file_applies_to_its_month_only(tmp_path):
     params_dir = tmp_path / "params"
     (params_dir / "months").mkdir(parents=True)
-    for name in ("targets.yaml", "report.yaml", "campaign.yaml"):
-        (params_dir / name).write_text((P.config.PARAMS_DIR / name).read_text(encoding="utf-8"), encoding="utf-8")
+    for path in P.config.PARAMS_DIR.glob("*.yaml"):
+        (params_dir / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     (params_dir / "months" / "2026-07.yaml").write_text("queue:\n  overtime_wait_minutes: 15\n", encoding="utf-8")
     assert P.load_params("2026-07", params_dir=params_dir).queue.overtime_wait_minutes == 15
     assert P.load_params("2026-08", params_dir=params_dir).queue.overtime_wait_minutes == 20
