@@ -1,0 +1,151 @@
+"""What notebook 30 (星级柜员与员工技能) shows: tables with Chinese headers, sentences from the data,
+the star-distribution chart. No figure is computed here that the KPI rows or the staff modules do
+not already hold; this module only words and lays them out. Missing values print 无数据.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from svc_analysis import kpis, org, plotting, staff, star_moves
+from svc_analysis.plotting import fmt_pct
+
+METRIC_ZH = {"star_teller_rate": "星级柜员率", "expert_rate": "业务能手率", "english_rate": "柜台英语达标率",
+             "sign_language_coverage": "手语服务网点覆盖率"}
+LEVEL_ZH = {"province": "省分行", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
+# what the shortfall counts for each metric
+SHORT_UNIT = {"star_teller_rate": "名柜员评上星级", "expert_rate": "人通过业务能手测试",
+              "english_rate": "人通过柜台英语测试", "sign_language_coverage": "个网点配齐会手语的大堂经理"}
+# 未评定, 已失效, 0 star: greys and red (no star); 1-5 stars: light to dark blue
+STATE_COLORS = ("#d9d9d9", "#a23b3b", "#7d7d7d", "#c6dbef", "#8fb3d9", "#4f81b5", "#1f3b63", "#0b1a33")
+LABELS = {
+    "branch": "二级分行", "subbranch": "支行", "outlet_id": "网点编号", "outlet_name": "网点名称",
+    "staff_id": "员工编号", "role": "岗位", "stars": "星级", "assessed_on": "评定日期", "valid_until": "有效期至",
+    "days_left": "剩余天数", "hired_on": "入行日期", "anniversary": "入行满一年日期", "failed_attempts": "未通过次数",
+    "lobby_managers": "大堂经理人数", "cohort": "满一年人数", "passed_in_first_year": "一年内通过",
+    "passed_later": "一年后才通过", "not_passed": "尚未通过", "share": "一年内通过率", "total": "合计",
+    "level": "层级", "unit": "单位", "metric": "指标", "value": "实际", "target": "目标",
+    "numerator": "分子", "denominator": "分母", "shortfall": "缺口", "n": "网点数", "r": "相关系数",
+    "low": "区间下限", "high": "区间上限", "outcome": "结果指标",
+    **star_moves.MOVE_LABELS,
+}
+
+
+def child_level(scope_level: str) -> str:
+    """The level shown under the scope: branches for the province, sub-branches for a branch..."""
+    return org.LEVELS[min(org.LEVELS.index(scope_level) + 1, len(org.LEVELS) - 1)]
+
+
+def unit_names(tree: pd.DataFrame) -> dict:
+    """unit_id -> display name: outlets by name, branches and sub-branches by themselves."""
+    names = dict(zip(tree["outlet_id"], tree["outlet_name"]))
+    names[kpis.PROVINCE] = "全省"
+    return names
+
+
+def cell(row) -> str:
+    """'82.9%（29/35）✗' for one KPI row; '无数据' with no denominator."""
+    if pd.isna(row["value"]):
+        return plotting.NO_DATA
+    mark = "" if pd.isna(row["meets_target"]) else (" ✓" if bool(row["meets_target"]) else " ✗")
+    return f"{fmt_pct(row['value'])}（{row['numerator']:.0f}/{row['denominator']:.0f}）{mark}"
+
+
+def headline(kpi_rows: pd.DataFrame, scope_level: str, tree: pd.DataFrame) -> pd.DataFrame:
+    """The scope's own row and one row per unit of the level below; one column per metric (cell())."""
+    names = unit_names(tree)
+    levels = [scope_level, child_level(scope_level)]
+    part = kpi_rows[kpi_rows["level"].isin(levels)].copy()
+    part["单位"] = [names.get(u, u) for u in part["unit_id"]]
+    part["order"] = part["level"].map(levels.index)
+    part["text"] = [cell(r) for _, r in part.iterrows()]
+    wide = part.pivot_table(index=["order", "单位"], columns="metric", values="text", aggfunc="first")
+    wide = wide.reindex(columns=list(staff.METRICS)).rename(columns=METRIC_ZH)
+    targets = kpi_rows.drop_duplicates("metric").set_index("metric")["target"]
+    wide.columns = [f"{zh}（目标 {fmt_pct(targets[m], 0)}）" for m, zh in zip(staff.METRICS, wide.columns)]
+    out = wide.reset_index().drop(columns="order")
+    out.index = pd.RangeIndex(1, len(out) + 1)
+    return out
+
+
+def headline_sentence(kpi_rows: pd.DataFrame, scope_level: str, scope_label: str) -> str:
+    """One sentence per metric on the scope's own row: value, target, met or the shortfall."""
+    top = kpi_rows[kpi_rows["level"] == scope_level].set_index("metric")
+    parts = []
+    for metric, zh in METRIC_ZH.items():
+        row = top.loc[metric]
+        if pd.isna(row["value"]):
+            parts.append(f"{zh}无数据")
+            continue
+        text = f"{zh} {fmt_pct(row['value'])}（{row['numerator']:.0f}/{row['denominator']:.0f}）"
+        if bool(row["meets_target"]):
+            parts.append(f"{text}，达到 {fmt_pct(row['target'], 0)} 的目标")
+        else:
+            need = staff.shortfall(row["numerator"], row["denominator"], row["target"])
+            parts.append(f"{text}，低于 {fmt_pct(row['target'], 0)} 的目标，还需 {need} {SHORT_UNIT[metric]}")
+    return f"{scope_label}月末：" + "；".join(parts) + "。"
+
+
+def below_table(missed: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
+    """staff.below_target() rows laid out: level, unit, metric, actual, target, shortfall (with its unit)."""
+    names = unit_names(tree)
+    order = {level: i for i, level in enumerate(org.LEVELS)}
+    frame = missed.assign(_m=missed["metric"].map(list(staff.METRICS).index), _l=missed["level"].map(order))
+    frame = frame.sort_values(["_m", "_l", "shortfall", "unit_id"], ascending=[True, True, False, True])
+    out = pd.DataFrame({
+        "指标": frame["metric"].map(METRIC_ZH), "层级": frame["level"].map(LEVEL_ZH),
+        "单位": [names.get(u, u) for u in frame["unit_id"]],
+        "实际": [cell(r) for _, r in frame.iterrows()], "目标": frame["target"].map(lambda t: fmt_pct(t, 0)),
+        "缺口": [f"{n} {SHORT_UNIT[m]}" for n, m in zip(frame["shortfall"], frame["metric"])],
+    })
+    out.index = pd.RangeIndex(1, len(out) + 1)
+    return out
+
+
+def below_sentence(missed: pd.DataFrame, level: str) -> str:
+    """Which units of ``level`` miss the star-teller and expert targets, and by how many people."""
+    parts = []
+    for metric in ("star_teller_rate", "expert_rate"):
+        rows = missed[(missed["metric"] == metric) & (missed["level"] == level)]
+        if rows.empty:
+            parts.append(f"各{LEVEL_ZH[level]}的{METRIC_ZH[metric]}均达标或无数据")
+        else:
+            units = "、".join(f"{u}（{fmt_pct(v)}，差 {n} 人）"
+                             for u, v, n in zip(rows["unit_id"], rows["value"], rows["shortfall"]))
+            parts.append(f"{METRIC_ZH[metric]}未达标的{LEVEL_ZH[level]}：{units}")
+    return "；".join(parts) + "。"
+
+
+def moves_sentence(month_moves: pd.DataFrame, year_moves: pd.DataFrame) -> str:
+    """The 合计 rows of star_moves.moves_by_unit for the month and the year, in words."""
+    def words(table):
+        total = table[table.iloc[:, 0] == "合计"].iloc[0]
+        return (f"升星 {total['upgrade']} 人、降星 {total['downgrade']} 人、评定失效 {total['lapsed']} 人、"
+                f"新评定或恢复 {total['rated'] + total['new_rated']} 人、新入职未评定 {total['new_unassessed']} 人")
+    return f"与上月末相比：{words(month_moves)}。与上年末相比：{words(year_moves)}。"
+
+
+def plot_distribution(dist: pd.DataFrame, by: str):
+    """Horizontal stacked bars: share of tellers in each state per unit (star_moves.distribution)."""
+    import matplotlib.pyplot as plt
+
+    rows = dist[dist[by] != "合计"].set_index(by)
+    shares = rows[list(star_moves.STATES)].div(rows["total"].where(rows["total"] > 0), axis=0).fillna(0)
+    fig, ax = plt.subplots(figsize=(plotting.FIGURE_SIZE[0], 0.5 * len(shares) + 1.6))
+    left = pd.Series(0.0, index=shares.index)
+    for state, color in zip(star_moves.STATES, STATE_COLORS):
+        ax.barh(shares.index, shares[state], left=left, color=color, label=state, height=0.6)
+        left += shares[state]
+    ax.xaxis.set_major_formatter(plotting.percent_formatter(0))
+    ax.set_xlim(0, 1)
+    ax.invert_yaxis()
+    ax.set_xlabel("占在岗柜员比例")
+    ax.legend(ncols=len(star_moves.STATES), loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize="small",
+              handlelength=1.0, columnspacing=0.8)
+    fig.tight_layout()
+    return fig
+
+
+def show(frame: pd.DataFrame, percent=()) -> pd.DataFrame:
+    """A staff frame ready to show: Chinese headers (LABELS), percents, rows numbered from 1."""
+    return plotting.display_frame(frame, LABELS, percent=percent)
