@@ -74,6 +74,10 @@ class Staff(_Section):
     front_line_roles: list[str] = Field(min_length=1)
     sign_language_coverage_target: float = Share
     rating_lapse_warning_days: int = Field(gt=0)
+    anniversary_warning_days: int = Field(gt=0)
+    new_hire_cohort_months: int | None = Field(default=None, gt=0)
+    outcome_months: int = Field(ge=1, le=24)
+    outcome_confidence: float = Field(gt=0, lt=1)
     emergency_drills_per_half_year: int = Field(ge=0)
 
 
