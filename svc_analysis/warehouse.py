@@ -5,10 +5,9 @@ the contract's, DuckDB types from contract.DUCKDB_TYPES, and no PRIMARY KEY cons
 rows the index would cost GBs; keys are enforced by ingest instead). Two bookkeeping tables:
 _ingest_log and _quarantine.
 
-Re-loading (DATA_CONTRACT.md): a table with a primary key is upserted (the staged keys are deleted,
-then the staged rows inserted: the newest file's version wins and an identical re-load changes
-nothing); a table without one gets only rows not already present (whole-row comparison, which also
-collapses identical rows inside the file).
+Re-loading (DATA_CONTRACT.md): a table with a primary key is upserted (staged keys deleted, then
+inserted: the newest file's version wins, an identical re-load changes nothing); a table without
+one gets only rows not already present (whole-row comparison, also inside the file).
 """
 
 from __future__ import annotations
@@ -26,16 +25,12 @@ DEFAULT_MEMORY_LIMIT = "1GB"
 DEFAULT_THREADS = None  # None = DuckDB's default (one per core)
 
 ROW = "_row"
+_V, _B, _T = "VARCHAR", "BIGINT", "TIMESTAMP"
 BOOKKEEPING = {
-    "_ingest_log": {
-        "file": "VARCHAR", "sha256": "VARCHAR", "table_name": "VARCHAR", "profile": "VARCHAR",
-        "rows_read": "BIGINT", "rows_loaded": "BIGINT", "rows_set_aside": "BIGINT",
-        "started_at": "TIMESTAMP", "finished_at": "TIMESTAMP",
-    },
-    "_quarantine": {
-        "file": "VARCHAR", "table_name": "VARCHAR", "row_number": "BIGINT", "column_name": "VARCHAR",
-        "value": "VARCHAR", "reason": "VARCHAR", "quarantine_file": "VARCHAR", "ingested_at": "TIMESTAMP",
-    },
+    "_ingest_log": {"file": _V, "sha256": _V, "table_name": _V, "profile": _V, "rows_read": _B,
+                    "rows_loaded": _B, "rows_set_aside": _B, "started_at": _T, "finished_at": _T},
+    "_quarantine": {"file": _V, "table_name": _V, "row_number": _B, "column_name": _V, "value": _V,
+                    "reason": _V, "quarantine_file": _V, "ingested_at": _T},
 }
 
 
@@ -58,14 +53,19 @@ def _settings(warehouse, memory_limit: str, threads: int | None) -> dict:
     return settings
 
 
-def connect(warehouse: str | Path | None = None, read_only: bool = False,
-            memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = DEFAULT_THREADS
-            ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to the warehouse (config.warehouse_path); read-only needs an existing file."""
+def _path(warehouse, read_only: bool) -> Path:
     path = config.warehouse_path(warehouse)
     if read_only and not path.is_file():
         raise FileNotFoundError(f"no warehouse at {path}: load data first (svc ingest or svc sample-data).")
     path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def connect(warehouse: str | Path | None = None, read_only: bool = False,
+            memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = DEFAULT_THREADS
+            ) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection to the warehouse (config.warehouse_path); read-only needs an existing file."""
+    path = _path(warehouse, read_only)
     return duckdb.connect(str(path), read_only=read_only, config=_settings(warehouse, memory_limit, threads))
 
 
@@ -74,9 +74,7 @@ def ibis_connect(warehouse: str | Path | None = None, read_only: bool = True,
     """An Ibis DuckDB backend on the warehouse (read-only by default: notebooks never write)."""
     import ibis
 
-    path = config.warehouse_path(warehouse)
-    if read_only and not path.is_file():
-        raise FileNotFoundError(f"no warehouse at {path}: load data first (svc ingest or svc sample-data).")
+    path = _path(warehouse, read_only)
     return ibis.duckdb.connect(str(path), read_only=read_only, **_settings(warehouse, memory_limit, threads))
 
 
@@ -93,7 +91,8 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     have: dict[str, set[str]] = {}
     for table_name, column in existing:
         have.setdefault(table_name, set()).add(column)
-    statements = []
+    # staging tables left by an interrupted load (staging is not part of the load's transaction)
+    statements = [f'DROP TABLE "{t}"' for t in have if t.startswith("_stage_")]
     for name, columns in wanted.items():
         if name not in have:
             body = ", ".join(f'"{c}" {t}' for c, t in columns.items())
@@ -102,10 +101,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         statements += [f'ALTER TABLE "{name}" ADD COLUMN "{column}" {type_}'
                        for column, type_ in columns.items() if column not in have[name]]
     if statements:  # one transaction: one disk sync instead of one per table
-        con.begin()
-        for statement in statements:
-            run(con, statement)
-        con.commit()
+        run(con, "BEGIN; " + "; ".join(statements) + "; COMMIT")
 
 
 def is_empty(warehouse: str | Path | None = None) -> bool:
@@ -119,9 +115,8 @@ def is_empty(warehouse: str | Path | None = None) -> bool:
         # this process already holds a read-write connection; DuckDB then refuses a read-only one
         con = connect(warehouse)
     try:
-        found = scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' "
-                            "AND table_name = 'outlets'")
-        return not found or scalar(con, "SELECT count(*) FROM outlets") == 0
+        found = scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'outlets'")
+        return not found or not scalar(con, "SELECT count(*) FROM outlets")
     finally:
         con.close()
 
@@ -135,7 +130,7 @@ def staging_name(name: str) -> str:
 
 
 def create_staging(con: duckdb.DuckDBPyConnection, name: str, target: str | None = None) -> str:
-    """An empty temporary staging table (default _stage_<name>): contract columns plus the row number."""
+    """An empty staging table (default _stage_<name>): contract columns plus the row number."""
     target = target or staging_name(name)
     body = ", ".join(f'"{c}" {t}' for c, t in column_types(name).items())
     run(con, f'CREATE OR REPLACE TABLE "{target}" ({body}, "{ROW}" BIGINT)')
@@ -149,24 +144,6 @@ def stage_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, 
     casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in column_types(name).items())
     run(con, f'INSERT INTO "{target or staging_name(name)}" SELECT {casts}, "{ROW}" FROM "{view}"')
     con.unregister(view)
-
-
-def missing_references(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """(row_number, column, value, reason) for values whose Column.references target does not exist."""
-    found = []
-    view = f"_refs_{name}"
-    con.register(view, frame.reset_index())
-    for col in contract.table(name).columns:
-        if not col.references:
-            continue
-        ref_table, ref_col = col.references.split(".")
-        rows = con.execute(
-            f'SELECT "{ROW}", "{col.name}" FROM "{view}" c WHERE "{col.name}" IS NOT NULL AND NOT EXISTS '
-            f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = c."{col.name}")').fetchall()
-        reason = f"no such {ref_col} in {ref_table}"
-        found += [(row, col.name, value, reason) for row, value in rows]
-    con.unregister(view)
-    return pd.DataFrame(found, columns=["row_number", "column", "value", "reason"])
 
 
 def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, ...]) -> str:
@@ -236,18 +213,28 @@ def clear_quarantine(con: duckdb.DuckDBPyConnection, name: str, file: str) -> No
     run(con, "DELETE FROM _quarantine WHERE file = ? AND table_name = ?", [file, name])
 
 
+def create_quarantine_staging(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """An empty table shaped like _quarantine, collecting one file's set-aside lines until commit."""
+    target = f"_stage_{name}_quarantine"
+    run(con, f'CREATE OR REPLACE TABLE "{target}" AS SELECT * FROM _quarantine LIMIT 0')
+    return target
+
+
 def add_quarantine(con: duckdb.DuckDBPyConnection, rejects: pd.DataFrame, name: str, file: str,
-                   quarantine_file: str) -> None:
-    """Append rejects (validation.REJECT_COLUMNS) to _quarantine."""
+                   quarantine_file: str, target: str = "_quarantine") -> None:
+    """Append rejects (validation.REJECT_COLUMNS) to _quarantine (or a staging copy of it)."""
     if len(rejects):
         con.register("_rejects", rejects)
-        run(con, "INSERT INTO _quarantine SELECT ?, ?, row_number, \"column\", value, reason, ?, "
-                    "current_localtimestamp() FROM _rejects", [file, name, quarantine_file])
+        run(con, f'INSERT INTO "{target}" SELECT ?, ?, row_number, "column", value, reason, ?, '
+                 "current_localtimestamp() FROM _rejects", [file, name, quarantine_file])
         con.unregister("_rejects")
+
+
+def drop_tables(con: duckdb.DuckDBPyConnection, names) -> None:
+    run(con, "; ".join(f'DROP TABLE IF EXISTS "{t}"' for t in names) or "SELECT 1")
 
 
 def log_ingest(con: duckdb.DuckDBPyConnection, **entry) -> None:
     """Append one row to _ingest_log (keys = its columns)."""
     columns = list(BOOKKEEPING["_ingest_log"])
-    run(con, f"INSERT INTO _ingest_log VALUES ({', '.join('?' * len(columns))})",
-                [entry.get(c) for c in columns])
+    run(con, f"INSERT INTO _ingest_log VALUES ({', '.join('?' * len(columns))})", [entry.get(c) for c in columns])

@@ -9,7 +9,7 @@ import pytest
 
 from svc_analysis import readers
 from svc_analysis import warehouse as wh
-from svc_analysis.ingest import IngestError, ingest_files
+from svc_analysis.ingest import IngestError, ingest_files, missing_references
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
 CFPB = Path("/work/shared/real/cfpb_complaints_sample.csv")
@@ -27,6 +27,12 @@ def q(w, sql):
         return con.execute(sql).fetchall()
     finally:
         con.close()
+
+
+def contract_tables():
+    from svc_analysis import contract
+
+    return set(contract.TABLES)
 
 
 def _counts(report):
@@ -162,6 +168,7 @@ def test_cfpb_sample_through_the_profile(w, tmp_path):
     [report] = ingest_files([CFPB], warehouse=w, profile="cfpb", progress=False)
     assert _counts(report) == ("complaints", 268, 268, 0) and report.quarantine_file is None
     assert report.outlets_added == 92
+    assert {t for (t,) in q(w, "SELECT table_name FROM duckdb_tables()")} == {*wh.BOOKKEEPING, *contract_tables()}
     assert q(w, "SELECT sum(responsible::INT), count(*) FILTER (channel = 'regulator'), "
                 "count(*) FILTER (channel = 'letter'), count(*) FILTER (closed_at IS NULL), "
                 "count(*) FILTER (replied_at IS NULL) FROM complaints") == [(50, 25, 14, 6, 5)]
@@ -191,3 +198,32 @@ def test_docs_name_every_contract_column_and_chinese_header():
         assert f"### {table.name} (" in text
         for col in table.columns:
             assert f"| {col.name} | {' / '.join(col.zh)} | {col.type} |" in text, (table.name, col.name)
+
+
+def test_missing_references_looks_in_the_warehouse_and_in_staging(w):
+    con = wh.connect(w)
+    try:
+        wh.ensure_schema(con)
+        wh.run(con, "INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
+                    "VALUES ('O1', 'n', 's', 'b', 'standard')")
+        staged = wh.create_staging(con, "outlets", "_stage_x_outlets")
+        wh.run(con, "INSERT INTO _stage_x_outlets (outlet_id, outlet_name, subbranch, branch, outlet_type, _row) "
+                    "VALUES ('O2', 'n', 's', 'b', 'standard', 9)")
+        frame = pd.DataFrame({"outlet_id": ["O1", "O2", "O9"], "rated_at": pd.to_datetime(["2024-10-08"] * 3),
+                              "score": [4, 5, 3], "staff_id": [None] * 3}, index=pd.Index([2, 3, 4], name="_row"))
+        assert missing_references(con, "ratings", frame).values.tolist() == [
+            [3, "outlet_id", "O2", "no such outlet_id in outlets"], [4, "outlet_id", "O9", "no such outlet_id in outlets"]]
+        assert missing_references(con, "ratings", frame, {"outlets": staged}).values.tolist() == [
+            [4, "outlet_id", "O9", "no such outlet_id in outlets"]]
+    finally:
+        con.close()
+
+
+def test_interrupted_load_leaves_no_staging_behind(w, tmp_path, monkeypatch):
+    ingest_files(REFERENCE, warehouse=w, progress=False)
+    monkeypatch.setattr(wh, "upsert", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_files([FIX / "ratings.csv"], warehouse=w, progress=False)
+    assert q(w, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_stage_%'") == [(0,)]
+    assert q(w, "SELECT count(*) FROM ratings") == [(0,)] and q(w, "SELECT count(*) FROM _quarantine") == [(0,)]
+    assert not (w.parent / "quarantine" / "ratings" / "ratings.csv").exists()

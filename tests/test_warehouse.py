@@ -92,15 +92,6 @@ def test_ibis_connect_reads_the_warehouse(tmp_path, con):
         backend.disconnect()
 
 
-def test_missing_references_names_row_column_value(con):
-    con.execute("INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
-                "VALUES ('O1', 'n', 's', 'b', 'standard')")
-    frame = pd.DataFrame({"outlet_id": ["O1", "O9"], "rated_at": pd.to_datetime(["2024-10-08"] * 2),
-                          "score": [4, 5], "staff_id": [None, None]}, index=pd.Index([2, 3], name="_row"))
-    missing = wh.missing_references(con, "ratings", frame)
-    assert missing.values.tolist() == [[3, "outlet_id", "O9", "no such outlet_id in outlets"]]
-
-
 def test_upsert_with_key_replaces_the_old_version_and_collapses_identical_copies(con):
     con.execute("INSERT INTO inspections VALUES ('I1', 'O1', '2024-10-01', 'mystery', 80, false), "
                 "('I2', 'O1', '2024-10-02', 'video', 70, false)")
