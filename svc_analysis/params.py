@@ -44,6 +44,26 @@ class PenaltyYuan(_Section):
     very_complex: float = Field(ge=0)
 
 
+class ComplaintClusters(_Section):
+    window_days: int = Field(ge=1, le=31)
+    baseline_days: int = Field(ge=7)
+    min_baseline_days: int = Field(ge=7)
+    alpha: float = Field(gt=0, lt=0.5)
+    min_excess: float = Field(ge=1)
+    baseline_floor_per_day: float = Field(gt=0)
+    product_series: bool
+
+
+class ComplaintText(_Section):
+    top_n: int = Field(ge=1)
+    min_len: int = Field(ge=1)
+    rising_months: int = Field(ge=1)
+    rising_min_texts: int = Field(ge=1)
+    rising_min_ratio: float = Field(gt=1)
+    stop_words: list[str]
+    user_words: list[str]
+
+
 class Complaints(_Section):
     per_customers: int = Field(gt=0)
     base_year: int = Field(ge=2000, le=2100)
@@ -51,17 +71,52 @@ class Complaints(_Section):
     reduction_target: float = Share
     responsible_target: int = Field(ge=0)
     comment_book_reply_hours: int = Field(gt=0)
+    comment_book_on_time_target: float = Share
     closing_days: ClosingDays
+    closed_on_time_target: float = Share
     repeat_window_days: int = Field(gt=0)
     escalate_channels: list[str]
     penalty_yuan: PenaltyYuan
     praise_reward_yuan: float = Field(ge=0)
+    rolling_months: int = Field(ge=1)
+    funnel_level: Literal["outlet", "subbranch"]
+    funnel_levels: list[float] = Field(min_length=2, max_length=2)
+    clusters: ComplaintClusters
+    text: ComplaintText
 
 
 class Satisfaction(_Section):
     satisfied_min_score: int = Field(ge=1, le=5)
     rate_target: float = Share
     rate_floor: float = Share
+    interval_level: float = Field(gt=0, lt=1)
+    rise_alpha: float = Field(gt=0, lt=1)
+    control_sigma: float = Field(gt=0)
+    overdispersion_alpha: float = Field(gt=0, lt=1)
+    funnel_levels: list[float] = Field(min_length=2, max_length=2)
+    funnel_centre: Literal["target", "average"]
+    league_rows: int = Field(ge=1)
+    participation_drop_ratio: float = Field(gt=0, lt=1)
+    participation_baseline_months: int = Field(ge=1)
+    participation_gap_months: int = Field(ge=0)
+    participation_min_served: int = Field(ge=0)
+    perfect_min_share: float = Field(gt=0, le=1)
+    perfect_min_ratings: int = Field(ge=1)
+    csat_min_score: int = Field(ge=1, le=5)
+    nps_promoter_min: int = Field(ge=0, le=10)
+    nps_detractor_max: int = Field(ge=0, le=10)
+    survey_window_months: int = Field(ge=1)
+    comment_terms: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if not all(0 < level < 1 for level in self.funnel_levels) or self.funnel_levels[0] >= self.funnel_levels[1]:
+            raise ValueError("funnel_levels must be two levels between 0 and 1, the inner one first")
+        if self.nps_detractor_max >= self.nps_promoter_min:
+            raise ValueError("nps_detractor_max must be below nps_promoter_min")
+        if self.rate_floor > self.rate_target:
+            raise ValueError("rate_floor must not be above rate_target")
+        return self
 
 
 class Staff(_Section):
@@ -295,6 +350,7 @@ class CampaignKpi(_Section):
     expected: list[float] | None = None
     direction: Literal["up", "down"] = "up"
     units: Literal["province", "branch", "outlet"]
+    adds_up: bool = True  # counts add up to the level above; shares (占比) do not
     source: str | None = None
 
     @model_validator(mode="after")
