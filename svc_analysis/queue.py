@@ -1,0 +1,211 @@
+"""Queue efficiency 服务效率 (DOMAIN.md §5; seeds 001, 003, 004): wait statistics and the KPI rows.
+
+Definitions (DATA_CONTRACT.md; params in brackets):
+- a ticket belongs to the month in which it was taken (taken_at in [month start, next month start));
+- wait = called_at − taken_at in minutes, from the two timestamps (a wait across midnight is just
+  longer, never negative); a ticket with no called_at is a customer who left unserved and has no wait;
+- customers served = tickets of the month that were called;
+- overtime 超时等候: a wait longer than [queue.overtime_wait_minutes] (default 20: the bank's own
+  choice, no public standard sets it);
+- overtime outlet 超时网点: an outlet whose overtime share in the month is above
+  [queue.overtime_outlet_share]; goal [queue.overtime_outlets_target] = 0 (超时网点零发生).
+
+KPI rows (docs/kpis.md): avg_wait_minutes = wait minutes / customers served, overtime_wait_share =
+overtime tickets / customers served, unserved_share = tickets not called / tickets, overtime_outlets =
+count of overtime outlets: all roll up by adding numerators and denominators (kpis.rollup).
+p90_wait_minutes, the 90th percentile of waits (DuckDB quantile_cont: linear interpolation between
+order statistics, as numpy's default percentile), does not add up: the engine computes it over each
+unit's own tickets at every level.
+
+The outlets that count (counting_outlets): staffed outlets open on at least one day of the month,
+plus any outlet with tickets in the month, so no ticket is left out of a roll-up.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from svc_analysis import kpis, org, plotting
+from svc_analysis.periods import month_bounds, month_end, month_start
+
+AREA = "queue"
+PERCENTILE = 0.9  # p90_wait_minutes: the percentile is part of the metric's name
+IN_LIST = "IN (SELECT unnest(?::VARCHAR[]))"
+STATS_COLUMNS = ["tickets", "served", "unserved", "wait_minutes", "overtime", "p90_wait"]
+
+
+class QueueDataError(ValueError):
+    """Tickets the queue figures cannot use (the message names the table, row key and column)."""
+
+
+def tickets_cte(month: str, outlets: list[str] | None, threshold: float) -> tuple[str, list]:
+    """``t AS (...)``: the month's tickets in the scope with ``wait`` (minutes, NULL when not called),
+    ``overtime`` (wait > threshold; NULL when not called) and ``day`` (the day taken). SQL and parameters.
+    """
+    start, end = month_bounds(month)
+    scope, params = ("", []) if outlets is None else (f"AND outlet_id {IN_LIST}", [list(outlets)])
+    sql = (f"t AS (SELECT outlet_id, ticket_id, taken_at, called_at, finished_at, business_type, "
+           f"taken_at::DATE AS day, (epoch(called_at) - epoch(taken_at)) / 60.0 AS wait, "
+           f"(epoch(called_at) - epoch(taken_at)) / 60.0 > ? AS overtime "
+           f"FROM tickets WHERE taken_at >= ? AND taken_at < ? {scope})")
+    return sql, [float(threshold), start, end, *params]
+
+
+def check_waits(con, month: str, outlets: list[str] | None = None) -> None:
+    """Raise QueueDataError when a ticket of the month was called before it was taken.
+
+    Ingest sets such rows aside (contract rule ``called_after_taken``); one in the warehouse means it
+    was written around ingest, and a negative wait would bend every figure, so nothing is computed.
+    """
+    cte, params = tickets_cte(month, outlets, 0.0)
+    bad = con.execute(f"WITH {cte} SELECT count(*), first(ticket_id ORDER BY taken_at), "
+                      f"first(outlet_id ORDER BY taken_at), first(taken_at ORDER BY taken_at) "
+                      f"FROM t WHERE wait < 0", params).fetchall()[0]
+    if bad[0]:
+        raise QueueDataError(
+            f"table tickets: {bad[0]} row(s) of {month} have column called_at before taken_at, e.g. "
+            f"ticket {bad[1]} at outlet {bad[2]} taken {bad[3]}; re-load them with `svc ingest`, which sets "
+            f"such rows aside (rule called_after_taken)")
+
+
+def counting_outlets(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
+    """The rows of ``tree`` (the scope's outlet tree) that count for the month (module docstring)."""
+    first, last = month_start(month), month_end(month)
+    opened = tree["opened_on"].map(lambda d: d is None or pd.isna(d) or d <= last)
+    not_closed = tree["closed_on"].map(lambda d: d is None or pd.isna(d) or d > first)
+    start, end = month_bounds(month)
+    with_tickets = {r[0] for r in con.execute(
+        f"SELECT DISTINCT outlet_id FROM tickets WHERE taken_at >= ? AND taken_at < ? AND outlet_id {IN_LIST}",
+        [start, end, tree["outlet_id"].tolist()]).fetchall()}
+    staffed = ~tree["outlet_type"].isin(org.UNSTAFFED_TYPES)
+    keep = (staffed & opened & not_closed) | tree["outlet_id"].isin(with_tickets)
+    return tree[keep.astype(bool)].reset_index(drop=True)
+
+
+def _aggregates() -> str:
+    return ("count(*) AS tickets, count(called_at) AS served, count(*) - count(called_at) AS unserved, "
+            "coalesce(sum(wait), 0) AS wait_minutes, count(*) FILTER (WHERE overtime) AS overtime, "
+            f"quantile_cont(wait, {PERCENTILE}) AS p90_wait")
+
+
+def outlet_stats(con, month: str, threshold: float, outlets: list[str] | None = None) -> pd.DataFrame:
+    """Per outlet with tickets in the month: tickets, served, unserved, wait_minutes (sum), overtime,
+    p90_wait, and the ratios mean_wait, overtime_share (of served) and unserved_share (of tickets)."""
+    cte, params = tickets_cte(month, outlets, threshold)
+    frame = con.execute(f"WITH {cte} SELECT outlet_id, {_aggregates()} FROM t GROUP BY outlet_id "
+                        f"ORDER BY outlet_id", params).df()
+    return add_ratios(frame)
+
+
+def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
+    """mean_wait, overtime_share, unserved_share from the sums; NaN (无数据) where the base is 0."""
+    out = frame.copy()
+    served = out["served"].where(out["served"] > 0)
+    out["mean_wait"] = out["wait_minutes"] / served
+    out["overtime_share"] = out["overtime"] / served
+    out["unserved_share"] = out["unserved"] / out["tickets"].where(out["tickets"] > 0)
+    return out
+
+
+def level_stats(con, month: str, threshold: float, tree: pd.DataFrame,
+                scope_level: str = org.PROVINCE) -> pd.DataFrame:
+    """STATS_COLUMNS and ratios for every unit of every published level, the percentile in the engine.
+
+    ``tree``: the outlets that count (counting_outlets). Units with no tickets appear with zero counts
+    and no p90. Columns: level, unit_id, STATS_COLUMNS, mean_wait, overtime_share, unserved_share.
+    """
+    cte, params = tickets_cte(month, tree["outlet_id"].tolist(), threshold)
+    mapping = tree[["outlet_id", "subbranch", "branch"]]
+    raw = con.execute(
+        f"WITH {cte}, o AS (SELECT unnest(?::VARCHAR[]) AS outlet_id, unnest(?::VARCHAR[]) AS subbranch, "
+        f"unnest(?::VARCHAR[]) AS branch) "
+        f"SELECT CASE WHEN grouping(o.outlet_id) = 0 THEN 'outlet' WHEN grouping(o.subbranch) = 0 THEN "
+        f"'subbranch' WHEN grouping(o.branch) = 0 THEN 'branch' ELSE 'province' END AS level, "
+        f"coalesce(o.outlet_id, o.subbranch, o.branch, 'province') AS unit_id, {_aggregates()} "
+        f"FROM t JOIN o USING (outlet_id) GROUP BY GROUPING SETS ((o.outlet_id), (o.subbranch), (o.branch), ())",
+        [*params, *(mapping[c].astype(str).tolist() for c in mapping.columns)]).df()
+    units = []
+    for level in kpis.levels_for_scope(None if scope_level == org.PROVINCE else scope_level):
+        names = ["province"] if level == org.PROVINCE else sorted(set(mapping[kpis.LEVEL_COLUMNS[level]]))
+        units.append(pd.DataFrame({"level": level, "unit_id": names}))
+    frame = pd.concat(units, ignore_index=True).merge(raw, on=["level", "unit_id"], how="left")
+    counts = ["tickets", "served", "unserved", "wait_minutes", "overtime"]
+    frame[counts] = frame[counts].astype("float64").fillna(0.0)
+    frame["p90_wait"] = frame["p90_wait"].astype("float64")
+    return add_ratios(frame)
+
+
+def wait_kpis(con, month: str, tree: pd.DataFrame, *, threshold: float, tolerance: float,
+              outlets_target: int, scope_level: str = org.PROVINCE) -> pd.DataFrame:
+    """The queue KPI rows at every level (module docstring), from the outlets that count in ``tree``.
+
+    threshold [queue.overtime_wait_minutes]; tolerance [queue.overtime_outlet_share], also the
+    target of overtime_wait_share (lower is better); outlets_target [queue.overtime_outlets_target].
+    """
+    check_waits(con, month, tree["outlet_id"].tolist())
+    levels = level_stats(con, month, threshold, tree, scope_level)
+    per = levels[levels["level"] == "outlet"].rename(columns={"unit_id": "outlet_id"})
+    scoped = None if scope_level == org.PROVINCE else scope_level
+    common = {"month": month, "area": AREA, "scope_level": scoped}
+
+    def ratio(metric, num, den, target=None):
+        part = per.rename(columns={num: "numerator", den: "denominator"})
+        return kpis.rollup(part, tree, metric=metric, target=target, higher_is_better=False, **common)
+
+    flags = per.assign(value=(per["overtime_share"] > tolerance).astype("float64"))
+    p90 = pd.DataFrame({"month": month, "area": AREA, "metric": "p90_wait_minutes", "level": levels["level"],
+                        "unit_id": levels["unit_id"], "value": levels["p90_wait"], "numerator": float("nan"),
+                        "denominator": float("nan"), "target": float("nan"),
+                        "meets_target": pd.array([pd.NA] * len(levels), dtype="boolean")})
+    return pd.concat([
+        ratio("avg_wait_minutes", "wait_minutes", "served"),
+        ratio("overtime_wait_share", "overtime", "served", target=tolerance),
+        p90[kpis.KPI_COLUMNS],
+        ratio("unserved_share", "unserved", "tickets"),
+        kpis.rollup(flags, tree, metric="overtime_outlets", kind="count", target=outlets_target,
+                    higher_is_better=False, **common),
+    ], ignore_index=True)
+
+
+def overtime_outlets(stats: pd.DataFrame, tree: pd.DataFrame, tolerance: float) -> pd.DataFrame:
+    """The overtime outlets (overtime share above ``tolerance``) from outlet rows of level_stats or
+    outlet_stats, worst first, with their names and place in the tree."""
+    rows = stats.rename(columns={"unit_id": "outlet_id"})
+    if "level" in rows.columns:
+        rows = rows[rows["level"] == "outlet"]
+    rows = rows[rows["overtime_share"] > tolerance].drop(columns=["level"], errors="ignore")
+    names = tree[["outlet_id", "outlet_name", "subbranch", "branch"]]
+    return (names.merge(rows, on="outlet_id").sort_values(["overtime_share", "outlet_id"], ascending=[False, True])
+            .reset_index(drop=True))
+
+
+def summary_levels(levels: pd.DataFrame, scope_level: str = org.PROVINCE) -> pd.DataFrame:
+    """The rows of level_stats for the scope's own unit and the level just below it (the headline table)."""
+    order = list(kpis.LEVELS)
+    below = order[min(order.index(scope_level) + 1, len(order) - 1)]
+    return levels[levels["level"].isin([scope_level, below])].reset_index(drop=True)
+
+
+def kpi_value(rows: pd.DataFrame, metric: str, level: str, unit_id: str):
+    """One figure from KPI rows (None when the row is missing or has no value)."""
+    hit = rows[(rows["metric"] == metric) & (rows["level"] == level) & (rows["unit_id"] == unit_id)]
+    return None if hit.empty or pd.isna(hit["value"].iloc[0]) else float(hit["value"].iloc[0])
+
+
+def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, *, threshold: float,
+                      tolerance: float, outlets_target: int, overtime_outlets: list[str]) -> str:
+    """The month in one paragraph (Chinese), from wait_kpis rows for the scope's own unit."""
+    def get(metric):
+        return kpi_value(rows, metric, level, unit_id)
+
+    avg, p90 = get("avg_wait_minutes"), get("p90_wait_minutes")
+    if avg is None:
+        return f"{label}本月没有已叫号的排队记录，等候指标均为{plotting.NO_DATA}。"
+    count = int(get("overtime_outlets") or 0)
+    goal = "达到" if count <= outlets_target else "未达到"
+    named = f"：{'、'.join(overtime_outlets)}" if overtime_outlets else ""
+    return (f"{label}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
+            f"等候超过 {threshold:g} 分钟（超时标准为本行自定，无公开的统一标准）的客户占 "
+            f"**{plotting.fmt_pct(get('overtime_wait_share'))}**，取号后未办理离开的占 "
+            f"**{plotting.fmt_pct(get('unserved_share'))}**。超时客户占比高于 {plotting.fmt_pct(tolerance)} "
+            f"的超时网点 **{count} 个**（目标 {outlets_target} 个，{goal}目标）{named}。")
