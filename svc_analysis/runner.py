@@ -51,6 +51,8 @@ class RunResult:
     finished_at: datetime
     options: dict = field(default_factory=dict)
     kpi_error: str | None = None
+    workbook: str | None = None  # the progress report workbook's file name in the pack, when written
+    workbook_error: str | None = None
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -58,8 +60,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """0 when every notebook ran and the KPIs were gathered, 1 otherwise."""
-        return 1 if self.failed or self.kpi_error else 0
+        """0 when every notebook ran, the KPIs were gathered and the workbook written, 1 otherwise."""
+        return 1 if self.failed or self.kpi_error or self.workbook_error else 0
 
     @property
     def duration(self) -> float:
@@ -189,11 +191,14 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
             pool.shutdown(wait=False, cancel_futures=True)
             raise
     kpi_error = _gather_kpis(kpi_dir, staging / "kpis.csv")
+    from svc_analysis import workbook  # 服务活动进展情况月报表.xlsx; a failure: logs/workbook.log, index, exit 1
+
+    workbook_name, workbook_error = workbook.write_for_run(staging, settings)
     result = RunResult(pack_dir=staging, notebooks=[results[p.name] for p in notebooks],
                        started_at=started, finished_at=datetime.now().astimezone(),
                        options={"workers": workers, "cell_timeout": cell_timeout,
                                 "notebooks_dir": str(notebooks[0].parent)},
-                       kpi_error=kpi_error)
+                       kpi_error=kpi_error, workbook=workbook_name, workbook_error=workbook_error)
     if callable(key_figures):
         key_figures = key_figures(staging / "kpis.csv")
     export.write_run_json(staging, result, settings)

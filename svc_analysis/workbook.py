@@ -173,8 +173,14 @@ def write_for_run(pack_dir: str | Path, settings, params=None) -> tuple[str | No
     """Runner hook: (file name, None) on success; (None, error) on failure, the traceback in logs/workbook.log.
 
     A failure never loses the pack: the runner marks the run exit 1 and the index shows the error.
+    A warehouse holding no outlets (an empty file) has nothing to report: (None, None), no file.
     """
+    from svc_analysis import warehouse
+
+    path = Path(settings.warehouse)
     try:
+        if not path.is_file() or path.stat().st_size == 0 or warehouse.is_empty(path):
+            return None, None
         return write_progress_workbook(pack_dir, settings, params).name, None
     except Exception as exc:  # the pack must survive a workbook failure
         error = f"{FILE_NAME} 未生成：{type(exc).__name__}: {exc}"
