@@ -151,6 +151,9 @@ def staff_kpis(counts: pd.DataFrame, tree: pd.DataFrame, month: str, targets: di
 
     ``tree``: the outlets that count (units()); ``targets``: metric -> target (targets_from()).
     """
+    missing = [m for m in METRICS if m not in targets]
+    if missing:
+        raise KeyError(f"staff KPI targets lack {', '.join(missing)} (params staff section)")
     frames = []
     for metric, (num, den) in METRICS.items():
         part = counts[["outlet_id", num, den]].rename(columns={num: "numerator", den: "denominator"})

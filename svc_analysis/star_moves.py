@@ -56,12 +56,14 @@ def state_label(status: str, stars) -> str:
 
 
 def distribution(roster: pd.DataFrame, tree: pd.DataFrame, by: str = "branch") -> pd.DataFrame:
-    """Tellers per unit (``by``: branch or subbranch) and state, with a 全省/total row and ``total``.
+    """Tellers per unit (``by``: a tree column) and state, with a 合计 row and a ``total`` column.
 
     ``roster`` from tellers(); every STATES column is present (0 where none).
     """
     frame = roster.merge(tree[["outlet_id", by]], on="outlet_id", how="left")
     table = pd.crosstab(frame[by], frame["state"]).reindex(columns=list(STATES), fill_value=0)
+    # units without tellers stay in the table with a total of 0 (shown, not dropped)
+    table = table.reindex(sorted(set(tree[by].dropna()) | set(table.index)), fill_value=0)
     table.loc["合计"] = table.sum()
     table["total"] = table.sum(axis=1)
     table.index.name = by
