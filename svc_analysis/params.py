@@ -78,6 +78,7 @@ class Complaints(_Section):
     escalate_channels: list[str]
     penalty_yuan: PenaltyYuan
     praise_reward_yuan: float = Field(ge=0)
+    praise_reward_channels: list[str]
     rolling_months: int = Field(ge=1)
     funnel_level: Literal["outlet", "subbranch"]
     funnel_levels: list[float] = Field(min_length=2, max_length=2)
