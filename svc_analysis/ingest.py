@@ -3,8 +3,8 @@
 Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
 - Files load in contract.LOAD_ORDER (outlets before staff before the facts that reference them);
   every file's headers are checked before anything loads.
-- One transaction per file (after staging): a file that cannot be read (IngestError) loads nothing, while files
-  committed before it stay loaded.
+- Each file is staged chunk by chunk, then moved in by one transaction: a file that cannot be
+  read (IngestError) loads nothing, while files committed before it stay loaded.
 - Every row that breaks a rule is set aside with file, row, column and reason, into
   quarantine/<table>/<file stem>.csv (UTF-8 with BOM) and the _quarantine table; the rest loads.
   rows_read = rows_loaded + rows_set_aside, always.
