@@ -232,6 +232,7 @@ class Inspections(_Section):
     monthly_check_coverage_target: float = Share
     interval_level: float = Field(gt=0, lt=1)
     pairwise_alpha: float = Field(gt=0, lt=1)
+    ledger_rows_shown: int = Field(gt=0)
     rule_sets: list[RuleSet] = Field(min_length=1)
 
     @model_validator(mode="after")
