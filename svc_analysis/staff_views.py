@@ -36,6 +36,11 @@ def child_level(scope_level: str) -> str:
     return org.LEVELS[min(org.LEVELS.index(scope_level) + 1, len(org.LEVELS) - 1)]
 
 
+def middle_levels(scope_level: str) -> list[str]:
+    """Levels strictly below the scope and above the outlets (branch and sub-branch for the province)."""
+    return [lv for lv in org.LEVELS[org.LEVELS.index(scope_level) + 1:] if lv != "outlet"]
+
+
 def unit_names(tree: pd.DataFrame) -> dict:
     """unit_id -> display name: outlets by name, branches and sub-branches by themselves."""
     names = dict(zip(tree["outlet_id"], tree["outlet_name"]))
@@ -86,18 +91,30 @@ def headline_sentence(kpi_rows: pd.DataFrame, scope_level: str, scope_label: str
     return f"{scope_label}月末：" + "；".join(parts) + "。"
 
 
-def below_table(missed: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
-    """staff.below_target() rows laid out: level, unit, metric, actual, target, shortfall (with its unit)."""
+def below_table(missed: pd.DataFrame, tree: pd.DataFrame, levels=None) -> pd.DataFrame:
+    """One row per unit missing at least one target (staff.below_target rows), one column per metric:
+    '差 3 人（73.3%）' (outlets for sign language), blank where the unit meets the target or has no data.
+
+    ``levels``: the levels to list (default all); rows sorted by level, then the star-teller and
+    expert shortfalls, largest first.
+    """
     names = unit_names(tree)
-    order = {level: i for i, level in enumerate(org.LEVELS)}
-    frame = missed.assign(_m=missed["metric"].map(list(staff.METRICS).index), _l=missed["level"].map(order))
-    frame = frame.sort_values(["_m", "_l", "shortfall", "unit_id"], ascending=[True, True, False, True])
-    out = pd.DataFrame({
-        "指标": frame["metric"].map(METRIC_ZH), "层级": frame["level"].map(LEVEL_ZH),
-        "单位": [names.get(u, u) for u in frame["unit_id"]],
-        "实际": [cell(r) for _, r in frame.iterrows()], "目标": frame["target"].map(lambda t: fmt_pct(t, 0)),
-        "缺口": [f"{n} {SHORT_UNIT[m]}" for n, m in zip(frame["shortfall"], frame["metric"])],
-    })
+    frame = missed if levels is None else missed[missed["level"].isin(list(levels))]
+    noun = {m: ("个" if m == "sign_language_coverage" else "人") for m in staff.METRICS}
+    frame = frame.assign(text=[f"差 {n} {noun[m]}（{fmt_pct(v)}）"
+                               for n, m, v in zip(frame["shortfall"], frame["metric"], frame["value"])])
+    wide = frame.pivot_table(index=["level", "unit_id"], columns="metric", values="text", aggfunc="first")
+    gaps = frame.pivot_table(index=["level", "unit_id"], columns="metric", values="shortfall", aggfunc="first")
+    wide = wide.reindex(columns=list(staff.METRICS)).fillna("")
+    gaps = gaps.reindex(index=wide.index, columns=list(staff.METRICS)).fillna(0)
+    order = pd.DataFrame({"_l": [org.LEVELS.index(level) for level, _ in wide.index],
+                          "_s": -gaps["star_teller_rate"].to_numpy(), "_e": -gaps["expert_rate"].to_numpy()},
+                         index=wide.index)
+    wide = wide.loc[order.sort_values(["_l", "_s", "_e"], kind="stable").index]
+    out = pd.DataFrame({"层级": [LEVEL_ZH[level] for level, _ in wide.index],
+                        "单位": [names.get(u, u) for _, u in wide.index]})
+    for metric in staff.METRICS:
+        out[METRIC_ZH[metric]] = wide[metric].to_numpy()
     out.index = pd.RangeIndex(1, len(out) + 1)
     return out
 
@@ -125,8 +142,12 @@ def moves_sentence(month_moves: pd.DataFrame, year_moves: pd.DataFrame) -> str:
     return f"与上月末相比：{words(month_moves)}。与上年末相比：{words(year_moves)}。"
 
 
-def plot_distribution(dist: pd.DataFrame, by: str):
-    """Horizontal stacked bars: share of tellers in each state per unit (star_moves.distribution)."""
+def plot_distribution(dist: pd.DataFrame, by: str, target: float | None = None):
+    """Horizontal stacked bars: share of tellers in each state per unit (star_moves.distribution).
+
+    With ``target`` (the star-teller target) a dashed line at 1 - target: a unit whose three
+    no-star segments (未评定, 已失效, 0星) reach past it misses the target.
+    """
     import matplotlib.pyplot as plt
 
     rows = dist[dist[by] != "合计"].set_index(by)
@@ -136,6 +157,10 @@ def plot_distribution(dist: pd.DataFrame, by: str):
     for state, color in zip(star_moves.STATES, STATE_COLORS):
         ax.barh(shares.index, shares[state], left=left, color=color, label=state, height=0.6)
         left += shares[state]
+    if target is not None:
+        ax.axvline(1 - target, color=plotting.HIGHLIGHT, linestyle="--", linewidth=1.2)
+        ax.annotate(f"无星级上限 {fmt_pct(1 - target, 0)}", (1 - target, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(3, -12), textcoords="offset points", color=plotting.HIGHLIGHT, fontsize="small")
     ax.xaxis.set_major_formatter(plotting.percent_formatter(0))
     ax.set_xlim(0, 1)
     ax.invert_yaxis()

@@ -67,6 +67,7 @@ def distribution(roster: pd.DataFrame, tree: pd.DataFrame, by: str = "branch") -
     table.loc["合计"] = table.sum()
     table["total"] = table.sum(axis=1)
     table.index.name = by
+    table.columns.name = None
     return table.reset_index()
 
 
@@ -110,6 +111,7 @@ def moves_by_unit(moves: pd.DataFrame, tree: pd.DataFrame, by: str = "branch") -
     table = pd.crosstab(frame[by], frame["move"]).reindex(columns=list(MOVES), fill_value=0)
     table.loc["合计"] = table.sum()
     table.index.name = by
+    table.columns.name = None
     return table.reset_index()
 
 
