@@ -170,3 +170,15 @@ def behind(board: pd.DataFrame) -> pd.DataFrame:
     """The rows at risk or behind, or forecast to miss their target, worst pace first."""
     flagged = board[(board["status"] != "on_track") | ~board["forecast_meets"].astype(bool)]
     return flagged.sort_values(["pace", "kpi_id", "unit_id"]).reset_index(drop=True)
+
+
+def history(con, campaign, tree: pd.DataFrame, month: str, scope_level: str = ct.PROVINCE,
+            scope_name: str = ct.PROVINCE) -> pd.DataFrame:
+    """The progress board at each month end from the campaign's first month to ``month`` (column
+    ``month`` added): the burn-up charts' series."""
+    month = periods.parse_month(month)
+    first = periods.parse_month(min(k.start for k in campaign.kpis))
+    frames = [progress_board(con, campaign, tree, m, scope_level, scope_name).assign(month=m)
+              for m in periods.months_between(first, month)]
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*BOARD_COLUMNS, "month"])

@@ -86,7 +86,12 @@ def pace(progress: float, expected: float, direction: str = "up") -> float:
 
 
 def status(pace_value: float, on_track: float, at_risk: float) -> str:
-    """on_track / at_risk / behind from the pace and the params' thresholds (campaign.status_thresholds)."""
+    """on_track / at_risk / behind from the pace and the params' thresholds (campaign.status_thresholds).
+
+    The pace is rounded to 9 decimals first, so 0.64 / 0.80 counts as exactly 0.80 (float noise
+    must not move a unit across a threshold).
+    """
+    pace_value = round(pace_value, 9) if math.isfinite(pace_value) else pace_value
     if pace_value >= on_track:
         return "on_track"
     if pace_value >= at_risk:
