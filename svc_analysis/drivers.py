@@ -111,3 +111,16 @@ def sentence(table: pd.DataFrame, answers: int, window: tuple[str, str]) -> str:
     if improve.empty:
         return text + "没有“重要性高而得分低”的分项。"
     return text + "重要性高于平均而得分低于平均、应优先改进的分项：" + "、".join(improve["measure_zh"]) + "。"
+
+
+def key_drivers(con, months: list[str], scores: pd.DataFrame, outlets=None) -> tuple[pd.DataFrame | None, int]:
+    """(importance_performance table, complete answers) over ``months``; the table is None when a
+    regression on the dimensions cannot be fitted: no more complete answers than parameters
+    (dimensions + intercept), or a score with no variation."""
+    corr, n = correlations(con, months, outlets)
+    if n <= len(surveys.DIMENSIONS) + 1:
+        return None, n
+    try:
+        return importance_performance(corr, scores), n
+    except ValueError:
+        return None, n

@@ -55,7 +55,7 @@ def outlet_table(counts: pd.DataFrame, tree: pd.DataFrame, month: str, centre: f
         shrunk, prior = units.assign(shrunken=np.nan, lower=np.nan, upper=np.nan, weight=np.nan), None
     out["shrunken"], out["lower"], out["upper"] = shrunk["shrunken"], shrunk["lower"], shrunk["upper"]
     out["weight"] = shrunk["weight"]
-    out["rank"] = out["shrunken"].rank(ascending=False, method="min")
+    out["rank"] = out["shrunken"].rank(ascending=False, method="min").astype("Int64")
     return out, prior
 
 
@@ -73,10 +73,14 @@ def league(table: pd.DataFrame, rows: int | None = None) -> pd.DataFrame:
     return ranked.tail(rows) if rows else ranked
 
 
-def curve(table: pd.DataFrame, centre: float, levels=funnel.DEFAULT_LEVELS) -> pd.DataFrame:
-    """The funnel limits over the range of the table's rating counts (for drawing)."""
-    biggest = float(table["ratings"].max()) if len(table) else 1.0
-    return funnel.curve(max(biggest, 2.0) * 1.1, centre, kind="proportion", levels=levels)
+def curve(table: pd.DataFrame, centre: float, levels=funnel.DEFAULT_LEVELS, points: int = 200) -> pd.DataFrame:
+    """The funnel limits over the table's range of rating counts (from half the smallest outlet to
+    a tenth above the largest), for drawing: the limits of 1-10 ratings say nothing about any outlet
+    and would squash the chart."""
+    sizes = table.loc[table["ratings"] > 0, "ratings"]
+    low, high = (max(1.0, float(sizes.min()) / 2), float(sizes.max()) * 1.1) if len(sizes) else (1.0, 2.0)
+    grid = np.unique(np.geomspace(low, max(high, low * 2), points).round())
+    return funnel.limits(grid, centre, kind="proportion", levels=levels)
 
 
 def sentence(table: pd.DataFrame, centre_label: str, centre: float) -> str:

@@ -156,3 +156,81 @@ def kpi_rows(counts: pd.DataFrame, tree: pd.DataFrame, month: str, target: float
                         month=month, area=AREA, metric="evaluator_participation_rate",
                         scope_level=scope_level)
     return pd.concat([rate, share], ignore_index=True)
+
+
+def _pct(x) -> str:
+    from svc_analysis.plotting import fmt_pct
+
+    return fmt_pct(x)
+
+
+def _points(x) -> str:
+    """A change of share in percentage points: +0.8 个百分点; 无数据 when missing."""
+    return "无数据" if x is None or np.isnan(x) else f"{x * 100:+.1f} 个百分点"
+
+
+def headline_sentence(head: dict, ytd: dict, target: float, floor: float, level: float = 0.95) -> str:
+    """Chinese headline: the month's rate and interval against target and floor, the changes, and
+    whether the year-to-date rise over the previous year is statistically real (seed 002)."""
+    if head["ratings"] == 0:
+        text = f"{head['month']} 没有评价器数据（无数据），无法计算满意率。"
+    else:
+        verdict = ("达到目标" if head["rate"] >= target else
+                   "未达目标但高于底线" if head["rate"] >= floor else "低于底线")
+        text = (f"{head['month']} 评价器满意率 {_pct(head['rate'])}（{level * 100:g}% 区间 {_pct(head['lower'])}–"
+                f"{_pct(head['upper'])}，共 {head['ratings']} 条评价），{verdict}（目标 {_pct(target)}，"
+                f"底线 {_pct(floor)}）；较上月 {_points(head['change_previous'])}，较去年同月 "
+                f"{_points(head['change_last_year'])}。")
+    test = ytd["test"]
+    span = f"{ytd['months'][0]} 至 {ytd['months'][1]}"
+    if test is None:
+        return text + f"{span} 或去年同期没有评价数据（无数据），无法判断是否同比提升。"
+    trend = (f"本年累计（{span}）满意率 {_pct(ytd['rate'])}，去年同期 {_pct(ytd['rate_before'])}，"
+             f"差 {_points(test.difference)}")
+    if test.significant:
+        return text + trend + f"：同比提升在统计上成立（单侧检验 p = {test.p_value:.3f}）。"
+    if test.rose:
+        return text + trend + (f"：虽有提升，但不超出正常波动（单侧检验 p = {test.p_value:.3f}），"
+                               "尚不能认定“逐年提升”。")
+    return text + trend + "：未实现同比提升（种子文件要求满意率逐年提升）。"
+
+
+def control_sentence(chart: pd.DataFrame) -> str:
+    """Chinese summary of the control chart: which chart and why, and the months out of control."""
+    laney = chart["chart"].iloc[0] == spc.LANEY
+    why = (f"各月差异超出二项分布的随机波动（过度离散，σz = {chart['sigma_z'].iloc[0]:.2f}），"
+           "采用 Laney p′ 控制图" if laney else "各月差异符合二项分布的随机波动，采用 p 控制图")
+    out = chart[chart["out_of_control"].fillna(False).astype(bool)]
+    if out.empty:
+        return f"{why}；所有月份均在控制限内，满意率处于受控状态。"
+    months = "、".join(f"{r.month}（{_pct(r.rate)}）" for r in out.itertuples())
+    return f"{why}；超出控制限、需查找特殊原因的月份：{months}。"
+
+
+METRIC_ZH = {"satisfaction_rate": "满意率", "evaluator_participation_rate": "评价器参与率",
+             "survey_csat": "问卷总体满意（CSAT）", "nps": "净推荐值 NPS"}
+LEVEL_ZH = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
+
+
+def kpi_display(rows: pd.DataFrame, levels: int = 2) -> pd.DataFrame:
+    """The KPI rows of the top ``levels`` levels, in Chinese, for reading: shares as percents, NPS
+    x 100, 达标 是/否, and 无数据 where there is no value."""
+    from svc_analysis.plotting import fmt_pct
+
+    top = rows[rows["level"].isin(list(dict.fromkeys(rows["level"]))[:levels])]
+
+    def value(row) -> str:
+        if pd.isna(row["value"]):
+            return "无数据"
+        return f"{row['value'] * 100:+.0f}" if row["metric"] == "nps" else fmt_pct(row["value"])
+
+    return pd.DataFrame({
+        "指标": top["metric"].map(METRIC_ZH).fillna(top["metric"]),
+        "层级": top["level"].map(LEVEL_ZH),
+        "单位": top["unit_id"].replace({"province": "全省"}),
+        "值": top.apply(value, axis=1),
+        "分子": top["numerator"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
+        "分母": top["denominator"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
+        "目标": top["target"].map(lambda v: "" if pd.isna(v) else fmt_pct(v)),
+        "达标": top["meets_target"].map(lambda v: "" if pd.isna(v) else ("是" if v else "否")),
+    }).reset_index(drop=True).rename(index=lambda i: i + 1)

@@ -87,3 +87,18 @@ def test_correlations_from_the_engine_and_importance_performance(tmp_path):
     text = drivers.sentence(table, n, ("2026-10", "2026-10"))
     assert "共 119 份完整答卷" in text and "态度的贡献最大" in text
     con.close()
+
+
+def test_key_drivers_needs_enough_answers(tmp_path):
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    warehouse.ensure_schema(con)
+    rows = [(f"R{i}", "O1", "2026-10-05", 5 - i % 2, 5, 4 + i % 2, 3 + i % 3, 5 - i % 3, None, None) for i in range(5)]
+    con.executemany("INSERT INTO surveys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    scores = surveys.dimension_scores(con, ["2026-10"], csat_min_score=4)
+    assert drivers.key_drivers(con, ["2026-10"], scores) == (None, 5)  # 5 answers, 5 parameters
+    con.executemany("INSERT INTO surveys VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(f"S{i}", "O1", "2026-10-06", 4, 5, 4, 3, 5, None, None) for i in range(3)])
+    scores = surveys.dimension_scores(con, ["2026-10"], csat_min_score=4)
+    table, n = drivers.key_drivers(con, ["2026-10"], scores)
+    assert n == 8 and table is None  # environment is always 5: no variation, no decomposition
+    con.close()

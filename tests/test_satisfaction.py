@@ -118,3 +118,43 @@ def test_kpi_rows_scoped(counts, con):
     rows = satisfaction.kpi_rows(counts, tree, MONTH, target=0.9, scope_level="branch")
     assert set(rows["level"]) == {"branch", "subbranch", "outlet"}
     assert set(rows.loc[rows["level"] == "outlet", "unit_id"]) == {"O1", "O2"}
+
+
+def test_headline_sentence_verdicts(counts):
+    from svc_analysis.proportions import RiseTest
+
+    series = satisfaction.monthly(counts, satisfaction.window(MONTH, 3))
+    head = satisfaction.headline(series, MONTH)
+    ytd = satisfaction.year_to_date(series, MONTH, overdispersion=1.0)
+    text = satisfaction.headline_sentence(head, ytd, 0.9, 0.85)
+    assert "满意率 66.7%" in text and "低于底线" in text and "较上月 +66.7 个百分点" in text
+    assert "未实现同比提升" in text
+    rose = dict(ytd, test=RiseTest(0.93, 0.92, 0.01, 1.0, 0.16, 1.0, 0.05))
+    assert "尚不能认定" in satisfaction.headline_sentence(head, rose, 0.6, 0.5)
+    real = dict(ytd, test=RiseTest(0.93, 0.92, 0.01, 3.0, 0.001, 1.0, 0.05))
+    text = satisfaction.headline_sentence(head, real, 0.6, 0.5)
+    assert "达到目标" in text and "同比提升在统计上成立" in text
+    none = satisfaction.headline_sentence(dict(head, ratings=0), dict(ytd, test=None), 0.9, 0.85)
+    assert "无数据" in none and "满意率 " not in none
+
+
+def test_control_sentence():
+    chart = pd.DataFrame({"month": ["2026-09", MONTH], "rate": [0.9, 0.8], "out_of_control": [False, True],
+                          "chart": ["laney_p_prime"] * 2, "sigma_z": [2.5, 2.5]})
+    text = satisfaction.control_sentence(chart)
+    assert "Laney p′" in text and "σz = 2.50" in text and "2026-10（80.0%）" in text
+    calm = chart.assign(out_of_control=[False, pd.NA], chart="p")
+    assert "所有月份均在控制限内" in satisfaction.control_sentence(calm)
+
+
+def test_kpi_display(counts, con):
+    from svc_analysis import kpis
+
+    rows = satisfaction.kpi_rows(counts, org.outlet_tree(con), MONTH, target=0.9)
+    nps = kpis.kpi_row(MONTH, "satisfaction", "nps", "province", "province", 1 / 3, 1, 3)
+    shown = satisfaction.kpi_display(pd.concat([rows, pd.DataFrame([nps])], ignore_index=True))
+    assert set(shown["层级"]) == {"全省", "二级分行"}
+    first = shown.iloc[0]
+    assert (first["指标"], first["单位"], first["值"], first["目标"], first["达标"]) == ("满意率", "全省", "66.7%", "90.0%", "否")
+    assert shown.loc[(shown["单位"] == "二分行") & (shown["指标"] == "满意率"), "值"].item() == "无数据"
+    assert shown.loc[shown["指标"] == "净推荐值 NPS", "值"].item() == "+33"
