@@ -61,9 +61,11 @@ def mystery_rows(con, start: date, end: date, outlets: list[str] | None = None,
 
 
 def with_tree(frame: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
-    """The frame with each outlet's name, sub-branch and branch (outlets missing from the tree dropped)."""
+    """The frame, in its own row order, with each outlet's name, sub-branch and branch in front
+    (outlets missing from the tree dropped)."""
     names = tree[["outlet_id", "outlet_name", "subbranch", "branch"]]
-    return names.merge(frame, on="outlet_id", how="inner")
+    merged = frame.merge(names, on="outlet_id", how="inner")
+    return merged[[*names.columns, *[c for c in frame.columns if c != "outlet_id"]]]
 
 
 def month_outlet_scores(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
