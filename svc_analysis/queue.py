@@ -31,6 +31,7 @@ from svc_analysis.periods import month_bounds, month_end, month_start
 AREA = "queue"
 PERCENTILE = 0.9  # p90_wait_minutes: the percentile is part of the metric's name
 IN_LIST = "IN (SELECT unnest(?::VARCHAR[]))"
+NAMES_IN_TEXT = 5  # presentation only: a sentence names the worst few, the table lists the rest
 STATS_COLUMNS = ["tickets", "served", "unserved", "wait_minutes", "overtime", "p90_wait"]
 
 
@@ -194,7 +195,10 @@ def kpi_value(rows: pd.DataFrame, metric: str, level: str, unit_id: str):
 
 def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, *, threshold: float,
                       tolerance: float, outlets_target: int, overtime_outlets: list[str]) -> str:
-    """The month in one paragraph (Chinese), from wait_kpis rows for the scope's own unit."""
+    """The month in one paragraph (Chinese), from wait_kpis rows for the scope's own unit.
+
+    overtime_outlets: names worst first (overtime_outlets()); the first NAMES_IN_TEXT are named.
+    """
     def get(metric):
         return kpi_value(rows, metric, level, unit_id)
 
@@ -203,7 +207,9 @@ def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, 
         return f"{label}本月没有已叫号的排队记录，等候指标均为{plotting.NO_DATA}。"
     count = int(get("overtime_outlets") or 0)
     goal = "达到" if count <= outlets_target else "未达到"
-    named = f"：{'、'.join(overtime_outlets)}" if overtime_outlets else ""
+    named = f"：{'、'.join(overtime_outlets[:NAMES_IN_TEXT])}" if overtime_outlets else ""
+    if len(overtime_outlets) > NAMES_IN_TEXT:
+        named += f" 等（超时占比最高的 {NAMES_IN_TEXT} 个）"
     return (f"{label}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
             f"等候超过 {threshold:g} 分钟（超时标准为本行自定，无公开的统一标准）的客户占 "
             f"**{plotting.fmt_pct(get('overtime_wait_share'))}**，取号后未办理离开的占 "

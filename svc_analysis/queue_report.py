@@ -43,6 +43,8 @@ def table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame
         if col in out.columns:
             out[col] = out[col].astype("int64")
     if "level" in out.columns:
+        if "unit_id" in out.columns:
+            out["unit_id"] = out["unit_id"].where(out["level"] != "province", LEVEL_ZH["province"])
         out["level"] = out["level"].map(LEVEL_ZH)
     return plotting.display_frame(out, LABELS, percent=PERCENT)
 
@@ -167,7 +169,8 @@ def plot_staffing(plan: pd.DataFrame, outlet_id: str, title: str = ""):
         ax.set_xticks(sub["hour"])
     axes[0].set_ylabel("窗口数")
     axes[0].set_ylim(bottom=0)
-    axes[0].legend(fontsize="small")
+    if axes[0].get_legend_handles_labels()[0]:  # no line drawn: no legend (matplotlib would warn)
+        axes[0].legend(fontsize="small")
     if title:
         fig.suptitle(title, fontsize="medium")
     fig.tight_layout()

@@ -127,9 +127,12 @@ def plan_pivot(plan: pd.DataFrame, outlet_id: str) -> pd.DataFrame:
     return wide
 
 
-def peak_windows(plan: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
+def peak_windows(plan: pd.DataFrame, tree: pd.DataFrame, outlets: list[str] | None = None) -> pd.DataFrame:
     """Per outlet: the most windows needed in any weekday hour and in any weekend hour, the hour it
-    happens, and the fewest needed on weekdays (how much the window count should flex)."""
+    happens, and the fewest needed (how much the window count should flex). ``outlets``: only these,
+    in this order (default: every outlet of the plan, by outlet_id)."""
+    if outlets is not None:
+        plan = plan[plan["outlet_id"].isin(outlets)]
     rows = []
     for outlet_id, part in plan.groupby("outlet_id", sort=True):
         row = {"outlet_id": outlet_id, "service_minutes": part["service_minutes"].iloc[0]}
@@ -143,5 +146,6 @@ def peak_windows(plan: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     if out.empty:
         return out
-    names = tree[["outlet_id", "outlet_name"]]
-    return names.merge(out, on="outlet_id").sort_values("outlet_id").reset_index(drop=True)
+    out = tree[["outlet_id", "outlet_name"]].merge(out, on="outlet_id")
+    order = {o: i for i, o in enumerate(outlets or sorted(out["outlet_id"]))}
+    return out.sort_values("outlet_id", key=lambda s: s.map(order)).reset_index(drop=True)

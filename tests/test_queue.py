@@ -171,3 +171,12 @@ def test_planted_overtime_outlet_on_tiny_sample():
     assert top.unit_id == plan.overtime_outlet and 0.55 < top.value < 0.85  # docs: about 65-70 %
     flag = _row(rows, metric="overtime_outlets", level="outlet", unit_id=plan.overtime_outlet)
     assert flag.value == 1
+
+
+def test_headline_names_only_the_worst_few(con, tree):
+    rows = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0)
+    names = [f"网点{i}" for i in range(queue.NAMES_IN_TEXT + 2)]
+    text = queue.headline_sentence(rows, "province", "province", "全省", threshold=T, tolerance=TOL,
+                                   outlets_target=5, overtime_outlets=names)
+    assert "网点4" in text and "网点5" not in text and "等（超时占比最高的 5 个）" in text
+    assert "达到目标" in text and "未达到" not in text  # 2 overtime outlets against a target of 5
