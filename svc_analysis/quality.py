@@ -187,14 +187,15 @@ def _has_table(con, name: str) -> bool:
 def set_aside_summary(con) -> pd.DataFrame:
     """Rows set aside at ingest (_quarantine) per table and reason, with one masked example.
 
-    Columns: table, reason, rows, files, columns, example_file, example_row, example_value. The
+    Columns: table, reason, rows (distinct rows: one row may break a rule in two columns), files,
+    columns, example_file, example_row, example_value. The
     example value is masked by its column's rule (a quarantined value may be a phone number).
     """
     columns = ["table", "reason", "rows", "files", "columns", "example_file", "example_row", "example_value"]
     if not _has_table(con, "_quarantine"):
         return pd.DataFrame(columns=columns)
     out = con.execute(
-        "SELECT table_name AS \"table\", reason, count(*) AS rows, count(DISTINCT file) AS files, "
+        "SELECT table_name AS \"table\", reason, count(DISTINCT (file, row_number)) AS rows, count(DISTINCT file) AS files, "
         "string_agg(DISTINCT column_name, ', ' ORDER BY column_name) AS columns, "
         "first(file ORDER BY file, row_number) AS example_file, "
         "first(row_number ORDER BY file, row_number) AS example_row, "

@@ -239,3 +239,18 @@ def test_for_display_shortens_paths_and_times():
     shown = quality.for_display(frame)
     assert shown.iloc[0].tolist() == ["tickets.csv", "", "2026-11-02 08:01:05"]
     assert list(shown.columns) == ["文件", "映射配置", "完成时间"]
+
+
+def test_set_aside_summary_counts_rows_not_problem_lines():
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE _quarantine (file VARCHAR, table_name VARCHAR, row_number BIGINT, "
+                "column_name VARCHAR, value VARCHAR, reason VARCHAR, quarantine_file VARCHAR, ingested_at TIMESTAMP)")
+    # row 7 breaks one rule in two columns (two lines); row 9 once: 2 rows, not 3
+    con.execute("INSERT INTO _quarantine VALUES "
+                "('t.csv', 'tickets', 7, 'taken_at', 'x', 'called_at is before taken_at', 'q.csv', now()), "
+                "('t.csv', 'tickets', 7, 'called_at', 'y', 'called_at is before taken_at', 'q.csv', now()), "
+                "('t.csv', 'tickets', 9, 'taken_at', 'z', 'called_at is before taken_at', 'q.csv', now())")
+    summary = quality.set_aside_summary(con)
+    assert summary[["table", "rows", "files", "example_row"]].values.tolist() == [["tickets", 2, 1, 7]]
