@@ -30,6 +30,8 @@ def _print_reports(reports) -> None:
         line = (f"{r.file}: table {r.table}: {r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
                 f"{r.rows_set_aside:,} set aside")
         click.echo(line)
+        if r.outlets_added:
+            click.echo(f"  {r.outlets_added:,} units registered as outlets by the mapping profile")
         if r.rows_set_aside:
             click.echo(f"  set-aside rows with their reasons: {r.quarantine_file}")
         for warning in r.warnings:
