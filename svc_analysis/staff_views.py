@@ -157,14 +157,14 @@ def plot_distribution(dist: pd.DataFrame, by: str, target: float | None = None):
     for state, color in zip(star_moves.STATES, STATE_COLORS):
         ax.barh(shares.index, shares[state], left=left, color=color, label=state, height=0.6)
         left += shares[state]
+    xlabel = "占在岗柜员比例"
     if target is not None:
         ax.axvline(1 - target, color=plotting.HIGHLIGHT, linestyle="--", linewidth=1.2)
-        ax.annotate(f"无星级上限 {fmt_pct(1 - target, 0)}", (1 - target, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(3, -12), textcoords="offset points", color=plotting.HIGHLIGHT, fontsize="small")
+        xlabel += f"（虚线：无星级比例上限 {fmt_pct(1 - target, 0)}，超过即未达标）"
     ax.xaxis.set_major_formatter(plotting.percent_formatter(0))
     ax.set_xlim(0, 1)
     ax.invert_yaxis()
-    ax.set_xlabel("占在岗柜员比例")
+    ax.set_xlabel(xlabel)
     ax.legend(ncols=len(star_moves.STATES), loc="lower center", bbox_to_anchor=(0.5, 1.0), fontsize="small",
               handlelength=1.0, columnspacing=0.8)
     fig.tight_layout()
