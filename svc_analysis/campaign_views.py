@@ -112,23 +112,22 @@ def burnup_chart(history: pd.DataFrame, board: pd.DataFrame, level: str, ncols: 
 
 
 def pace_heatmap(board: pd.DataFrame, level: str = "branch"):
-    """Heatmap of progress / expected (pace) by unit (rows) and KPI (columns); below 1 is behind plan."""
+    """Heatmap of progress / expected (pace) by KPI (rows) and unit (columns); below 100% is behind plan."""
     import matplotlib.pyplot as plt
     import seaborn as sns
 
     rows = board[board["level"] == level]
     if rows.empty:
         return None
-    grid = rows.assign(pace=rows["pace"].clip(upper=2.0)).pivot_table(
-        index="unit_id", columns="name", values="pace", aggfunc="first", sort=False)
+    grid = rows.assign(pace=rows["pace"].clip(upper=9.99)).pivot_table(
+        index="name", columns="unit_id", values="pace", aggfunc="first", sort=False)
     width, _ = plotting.FIGURE_SIZE
-    fig, ax = plt.subplots(figsize=(width, 1.0 + 0.45 * len(grid)))
+    fig, ax = plt.subplots(figsize=(width, max(2.5, 0.9 + 0.42 * len(grid))))
     sns.heatmap(grid, annot=grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}"), fmt="", cmap="RdYlGn",
                 vmin=0.4, vmax=1.6, center=1.0, linewidths=0.5, cbar_kws={"label": "完成进度 ÷ 应达进度"}, ax=ax)
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="x", labelrotation=30)
-    plt.setp(ax.get_xticklabels(), ha="right")
+    ax.tick_params(axis="y", labelrotation=0)
     fig.tight_layout()
     return fig
 
@@ -160,6 +159,11 @@ def submissions_grid(history: pd.DataFrame) -> pd.DataFrame:
         index="unit_id", columns="reported_month", values="label")
     grid.index.name, grid.columns.name = "单位", "所报月份"
     return grid
+
+
+def staffing_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    labels = {"rule": "标准", "checked": "核对网点", "meets": "达标", "misses": "未达标", "no_data": "无存款数据"}
+    return plotting.display_frame(summary, labels)
 
 
 def staffing_table(missed: pd.DataFrame) -> pd.DataFrame:
