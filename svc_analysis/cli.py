@@ -102,7 +102,7 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, quiet):
     try:
         settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file)
         params = load_params(settings.month, settings.params_file)
-        coverage = check_can_run(settings, params.quality.gap_tables)
+        coverage = check_can_run(settings, params.report.monthly_tables)
     except (MonthError, ParamsError, PreflightError) as exc:
         _fail(str(exc))
     click.echo(f"report {settings.month}" + (f", scope {settings.scope}" if settings.scope else "")

@@ -61,6 +61,7 @@ class ComplaintText(_Section):
     rising_min_texts: int = Field(ge=1)
     rising_min_ratio: float = Field(gt=1)
     stop_words: list[str]
+    stop_suffixes: list[str]
     user_words: list[str]
 
 
@@ -291,6 +292,16 @@ class Report(_Section):
     cell_timeout_seconds: int = Field(gt=0)
     trend_months: int = Field(ge=1)
     title: str
+    monthly_tables: list[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _known_tables(self):
+        from svc_analysis.contract import TABLES
+
+        unknown = [t for t in self.monthly_tables if t not in TABLES or not TABLES[t].event_time]
+        if unknown:
+            raise ValueError(f"monthly_tables: {', '.join(unknown)} is not a contract table with an event time")
+        return self
 
 
 class Quality(_Section):

@@ -35,8 +35,8 @@ def table_coverage(con, month: str) -> dict[str, dict]:
 def check_can_run(settings: RunSettings, monthly_tables: list[str]) -> dict[str, dict]:
     """Raise PreflightError unless the warehouse can feed a pack for the month; return coverage.
 
-    monthly_tables: the daily feeds (params quality.gap_tables: tickets, ratings); a month in which
-    none of them has a row has no data, whatever history tables (star ratings...) reach back to it.
+    monthly_tables: the monthly event feeds (params report.monthly_tables); a month in which none of
+    them has a row has no data, whatever history tables (star ratings...) reach back to it.
     """
     from svc_analysis import org, warehouse
 

@@ -119,7 +119,7 @@ def test_scoped_run_names_its_folder_and_stays_in_scope(tmp_path):
     ("no warehouse", ["--warehouse", "{tmp}/missing.duckdb"], "does not exist"),
     ("bad params", ["--params", "{tmp}/bad.yaml"], "satisfaction.rate_target"),
     ("unknown scope", ["--scope", "火星分行"], "火星分行"),
-    ("no data for the month", ["--month", "2019-01"], "no data for 2019-01 in tickets, ratings"),
+    ("no data for the month", ["--month", "2019-01"], "no data for 2019-01 in tickets, ratings, complaints"),
     ("not a month", ["--month", "2026-13"], "month number 13"),
 ])
 def test_runs_that_cannot_start_exit_two(tmp_path, case, args, message):

@@ -99,3 +99,8 @@ def test_deep_merge_is_pure():
     merged = P.deep_merge(base, {"a": {"c": [3]}, "e": 5})
     assert merged == {"a": {"b": 1, "c": [3]}, "d": 4, "e": 5}
     assert base == {"a": {"b": 1, "c": [1, 2]}, "d": 4}
+
+
+def test_monthly_tables_must_be_event_tables(override):
+    with pytest.raises(P.ParamsError, match="outlets is not a contract table with an event time"):
+        P.load_params(override=override("report:\n  monthly_tables: [tickets, outlets]\n"))
