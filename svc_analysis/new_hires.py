@@ -75,7 +75,7 @@ def cohort(roster: pd.DataFrame, day: date, window_months: int | None) -> pd.Dat
 def first_year_summary(members: pd.DataFrame, tree: pd.DataFrame, by: str = "branch") -> pd.DataFrame:
     """Per unit and 合计: cohort, passed_in_first_year, share (None with an empty cohort), passed_later
     (passed after the anniversary), not_passed."""
-    frame = members.merge(tree[["outlet_id", by]], on="outlet_id", how="left")
+    frame = members.merge(tree[list(dict.fromkeys(["outlet_id", by]))], on="outlet_id", how="left")
     frame = frame.assign(later=frame["first_pass_on"].notna() & ~frame["passed_in_first_year"],
                          never=frame["first_pass_on"].isna())
     units = sorted(tree[by].dropna().unique())

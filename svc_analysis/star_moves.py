@@ -60,7 +60,7 @@ def distribution(roster: pd.DataFrame, tree: pd.DataFrame, by: str = "branch") -
 
     ``roster`` from tellers(); every STATES column is present (0 where none).
     """
-    frame = roster.merge(tree[["outlet_id", by]], on="outlet_id", how="left")
+    frame = roster.merge(tree[list(dict.fromkeys(["outlet_id", by]))], on="outlet_id", how="left")
     table = pd.crosstab(frame[by], frame["state"]).reindex(columns=list(STATES), fill_value=0)
     # units without tellers stay in the table with a total of 0 (shown, not dropped)
     table = table.reindex(sorted(set(tree[by].dropna()) | set(table.index)), fill_value=0)
@@ -107,7 +107,7 @@ def _move(row, since: date) -> str:
 
 def moves_by_unit(moves: pd.DataFrame, tree: pd.DataFrame, by: str = "branch") -> pd.DataFrame:
     """Counts of each move per unit with a 合计 row; every MOVES column is present."""
-    frame = moves.merge(tree[["outlet_id", by]], on="outlet_id", how="left")
+    frame = moves.merge(tree[list(dict.fromkeys(["outlet_id", by]))], on="outlet_id", how="left")
     table = pd.crosstab(frame[by], frame["move"]).reindex(columns=list(MOVES), fill_value=0)
     table.loc["合计"] = table.sum()
     table.index.name = by

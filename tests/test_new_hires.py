@@ -102,3 +102,8 @@ def test_bad_arguments(con, roster, tree):
         new_hires.cohort(roster, DAY, 0)
     with pytest.raises(ValueError, match="anniversary_warning_days"):
         new_hires.approaching(roster, DAY, 0, tree)
+
+
+def test_summary_by_outlet(roster, tree):
+    table = new_hires.first_year_summary(new_hires.cohort(roster, DAY, 12), tree, by="outlet_id")
+    assert _row(table, "O1")[["cohort", "passed_in_first_year"]].tolist() == [2, 2]  # N1, N8

@@ -81,3 +81,9 @@ def test_distribution_chart(built):
     assert ax.lines[0].get_xdata()[0] == pytest.approx(0.15)  # the no-star ceiling
     assert [t.get_text() for t in ax.get_legend().get_texts()] == list(star_moves.STATES)
     plt.close(fig)
+
+
+def test_below_table_with_nothing_to_list(built):
+    _, units, rows = built
+    empty = staff_views.below_table(staff.below_target(rows), units, [])
+    assert empty.empty and list(empty.columns) == ["层级", "单位", *staff_views.METRIC_ZH.values()]

@@ -81,3 +81,11 @@ def test_bad_arguments(con, roster, tree):
         star_moves.movements(con, fx.DAY, fx.DAY, tree)
     with pytest.raises(ValueError, match="rating_lapse_warning_days"):
         star_moves.lapsing_soon(roster, fx.DAY, 0, tree)
+
+
+def test_by_outlet_for_a_subbranch_scope(con, roster, tree):
+    dist = star_moves.distribution(roster, tree, by="outlet_id")
+    assert _counts(dist, "O3") == {"未评定": 1, "已失效": 0, "0星": 0, "1星": 1, "2星": 0, "3星": 0, "4星": 1,
+                                   "5星": 0, "total": 3}
+    _, table = star_moves.movements(con, date(2026, 9, 30), fx.DAY, tree, by="outlet_id")
+    assert _counts(table, "O2")["left"] == 1 and _counts(table, "O1")["left"] == 1
