@@ -233,3 +233,11 @@ def weekly_summary(con, month: str, by: str = "channel", outlets=None) -> pd.Dat
     table["合计"] = table.sum(axis=1).astype("int64")
     table.columns.name = None
     return table
+
+
+def descriptions(con, start: datetime, end: datetime, outlets=None) -> pd.Series:
+    """Complaint texts (description) received in [start, end), for keyword analysis (text.top_terms)."""
+    where, params = scope_sql(outlets)
+    return con.execute(
+        f"SELECT description FROM complaints WHERE received_at >= ? AND received_at < ? AND {where} "
+        f"AND description IS NOT NULL", [start, end, *params]).df()["description"]

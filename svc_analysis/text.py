@@ -70,14 +70,16 @@ def _clean_texts(texts: Iterable) -> list[str]:
     return out
 
 
-def is_term(token: str, stop_words: frozenset[str], min_len: int) -> bool:
-    """A token counts as a term: long enough, word-like, no digit, not a stop word."""
+def is_term(token: str, stop_words: frozenset[str], min_len: int, stop_suffixes: tuple[str, ...] = ()) -> bool:
+    """A token counts as a term: long enough, word-like, no digit, not a stop word, not ending in a
+    stop suffix (forms of address such as 王先生 name a person, not a topic)."""
     return (len(token) >= min_len and bool(_WORDLIKE.search(token))
-            and not _DIGIT.search(token) and token not in stop_words and "*" not in token)
+            and not _DIGIT.search(token) and token not in stop_words and "*" not in token
+            and not (stop_suffixes and token.endswith(stop_suffixes)))
 
 
 def tokenize(text: str, *, stop_words: Iterable[str] = (), user_words: Iterable[str] = (),
-             min_len: int = 2, ngram: int = 1, mask: bool = True) -> list[str]:
+             min_len: int = 2, ngram: int = 1, mask: bool = True, stop_suffixes: Iterable[str] = ()) -> list[str]:
     """Terms of one text, in order.
 
     ngram=2: pairs of terms next to each other in the text joined (无法 + 登录 = 无法登录); a
@@ -91,10 +93,16 @@ def tokenize(text: str, *, stop_words: Iterable[str] = (), user_words: Iterable[
     text = mask_text(text) if mask else text
     tokens = [t.strip() for t in _tokenizer(tuple(sorted(set(user_words)))).cut(text)]
     tokens = [t for t in tokens if t]
-    keep = [is_term(t, stops, min_len) for t in tokens]
+    suffixes = tuple(stop_suffixes)
+    keep = [is_term(t, stops, min_len, suffixes) for t in tokens]
     if ngram == 1:
         return [t for t, k in zip(tokens, keep) if k]
-    return [a + b for a, b, ka, kb in zip(tokens, tokens[1:], keep, keep[1:]) if ka and kb]
+    return [_join(a, b) for a, b, ka, kb in zip(tokens, tokens[1:], keep, keep[1:]) if ka and kb]
+
+
+def _join(a: str, b: str) -> str:
+    """Two Chinese terms join directly (无法登录); Latin words keep a space (credit report)."""
+    return f"{a} {b}" if a[-1].isascii() and b[0].isascii() else a + b
 
 
 def _counts(texts: list[str], **kwargs) -> tuple[Counter, Counter]:
@@ -118,7 +126,7 @@ def _frame(count: Counter, docs: Counter, n_texts: int) -> pd.DataFrame:
 
 def top_terms(texts: Iterable, *, n: int = 20, stop_words: Iterable[str] = (),
               user_words: Iterable[str] = (), min_len: int = 2, ngram: int = 1,
-              mask: bool = True) -> pd.DataFrame:
+              mask: bool = True, stop_suffixes: Iterable[str] = ()) -> pd.DataFrame:
     """The ``n`` most used terms of the texts: columns term, count, texts, share.
 
     Empty or missing texts are skipped; no texts give an empty frame (the caller says 无数据).
@@ -127,7 +135,7 @@ def top_terms(texts: Iterable, *, n: int = 20, stop_words: Iterable[str] = (),
         raise ValueError(f"n must be at least 1, not {n!r}")
     clean = _clean_texts(texts)
     count, docs = _counts(clean, stop_words=stop_words, user_words=user_words,
-                          min_len=min_len, ngram=ngram, mask=mask)
+                          min_len=min_len, ngram=ngram, mask=mask, stop_suffixes=stop_suffixes)
     frame = _frame(count, docs, len(clean))
     frame = frame.sort_values(["texts", "count", "term"], ascending=[False, False, True])
     return frame.head(n).reset_index(drop=True)
@@ -136,7 +144,7 @@ def top_terms(texts: Iterable, *, n: int = 20, stop_words: Iterable[str] = (),
 def rising_terms(current: Iterable, baseline: Iterable, *, n: int = 10, min_texts: int = 3,
                  min_ratio: float = 1.5, stop_words: Iterable[str] = (),
                  user_words: Iterable[str] = (), min_len: int = 2, ngram: int = 1,
-                 mask: bool = True) -> pd.DataFrame:
+                 mask: bool = True, stop_suffixes: Iterable[str] = ()) -> pd.DataFrame:
     """Terms used by a larger share of the current texts than of the baseline texts.
 
     ratio = share now / share in the baseline, with add-one smoothing on both sides
@@ -147,7 +155,8 @@ def rising_terms(current: Iterable, baseline: Iterable, *, n: int = 10, min_text
     """
     if min_ratio <= 0 or min_texts < 1:
         raise ValueError("min_ratio must be > 0 and min_texts at least 1")
-    kwargs = dict(stop_words=stop_words, user_words=user_words, min_len=min_len, ngram=ngram, mask=mask)
+    kwargs = dict(stop_words=stop_words, user_words=user_words, min_len=min_len, ngram=ngram, mask=mask,
+                  stop_suffixes=stop_suffixes)
     now, base = _clean_texts(current), _clean_texts(baseline)
     _, docs_now = _counts(now, **kwargs)
     _, docs_base = _counts(base, **kwargs)

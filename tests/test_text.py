@@ -106,3 +106,13 @@ def test_import_and_first_load_write_nothing_to_stderr(tmp_path):
                           cwd=tmp_path, env={"PYTHONPATH": str(__import__('pathlib').Path(__file__).parents[1])})
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_stop_suffixes_drop_forms_of_address():
+    assert "何先生" in text.tokenize("何先生反映柜员态度冷淡")  # jieba keeps the name whole
+    terms = text.tokenize("何先生反映柜员态度冷淡", stop_suffixes=["先生", "女士"])
+    assert "何先生" not in terms and "柜员" in terms
+
+
+def test_latin_words_keep_a_space_in_phrases():
+    assert text.tokenize("Incorrect information on your report", ngram=2)[0] == "Incorrect information"
