@@ -20,6 +20,7 @@ The warehouse work is one small SQL query (campaign_actuals holds a few values p
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from svc_analysis import campaign_curves as cc
@@ -69,21 +70,44 @@ def unmatched_actuals(con, campaign, tree: pd.DataFrame, month: str) -> pd.DataF
     return rows[rows["reason"].notna()].reset_index(drop=True)
 
 
+def _ffill(values: np.ndarray) -> np.ndarray:
+    """Carry the last reported value forward (NaN until the first report); a year has 12 months at most."""
+    out = values.copy()
+    for i in range(1, out.size):
+        if np.isnan(out[i]):
+            out[i] = out[i - 1]
+    return out
+
+
+def _series(actuals: pd.DataFrame, kpi_id: str, months: list[str]) -> dict[str, np.ndarray]:
+    """unit -> the month values over ``months`` (NaN where the unit sent nothing)."""
+    position = {m: i for i, m in enumerate(months)}
+    out: dict[str, np.ndarray] = {}
+    own = actuals[actuals["kpi_id"] == kpi_id]
+    for unit, month, value in zip(own["unit_id"], own["month"], own["value"]):
+        if month in position:
+            out.setdefault(unit, np.full(len(months), np.nan))[position[month]] = value
+    return out
+
+
 def _paths(kpi, actuals: pd.DataFrame, members: pd.DataFrame, months: list[str]) -> dict:
     """unit (level, unit_id) -> (amounts per month or None, actual-to-date per month, reported mask)."""
-    own = actuals[actuals["kpi_id"] == kpi.id]
-    grid = own.pivot_table(index="unit_id", columns="month", values="value", aggfunc="sum")
-    grid = grid.reindex(columns=months)
+    series = _series(actuals, kpi.id, months)
+    empty = np.full(len(months), np.nan)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for level, unit, member in members.itertuples(index=False):
+        groups.setdefault((level, unit), []).append(member)
     out = {}
-    for (level, unit), part in members.groupby(["level", "unit_id"], sort=False):
-        values = grid.reindex(part["member"])
-        reported = values.notna().any(axis=0).to_numpy()
+    for key, names in groups.items():
+        values = np.vstack([series.get(name, empty) for name in names]) if names else empty[None, :]
+        reported = (~np.isnan(values)).any(axis=0)
         if kpi.combine == "sum":
-            amounts = values.fillna(0.0).sum(axis=0)
-            out[(level, unit)] = (amounts.tolist(), amounts.cumsum().tolist(), reported)
+            amounts = np.nan_to_num(values).sum(axis=0)
+            out[key] = (amounts.tolist(), np.cumsum(amounts).tolist(), reported)
         else:  # latest: each member's value stands until it reports again
-            level_values = values.ffill(axis=1).sum(axis=0, min_count=1)
-            out[(level, unit)] = (None, level_values.tolist(), reported)
+            filled = np.vstack([_ffill(row) for row in values])
+            level_values = np.where(np.isnan(filled).all(axis=0), np.nan, np.nansum(filled, axis=0))
+            out[key] = (None, level_values.tolist(), reported)
     return out
 
 
@@ -139,15 +163,16 @@ def progress_board(con, campaign, tree: pd.DataFrame, month: str, scope_level: s
     started = [k for k in campaign.kpis if k.start <= periods.month_end(month)]
     first = periods.parse_month(min((k.start for k in campaign.kpis), default=periods.month_start(month)))
     actuals = monthly_actuals(con, [k.id for k in campaign.kpis], first, month)
+    opened = ct.open_at_month_end(tree, month)
     paths: dict[str, dict] = {}
     for kpi in sorted(campaign.kpis, key=lambda k: k.combine == "ratio"):  # ratio parts first
         if kpi.combine == "ratio":
             paths[kpi.id] = _ratio_paths(kpi, paths)
         else:
-            paths[kpi.id] = _paths(kpi, actuals, ct.members(kpi, tree, month), cc.months_of(kpi.start, month))
+            paths[kpi.id] = _paths(kpi, actuals, ct.members(kpi, tree, month, opened), cc.months_of(kpi.start, month))
     rows = []
     for kpi in started:
-        targets = ct.unit_targets(kpi, tree, month, campaign.target_split, scope_level, scope_name)
+        targets = ct.unit_targets(kpi, tree, month, campaign.target_split, scope_level, scope_name, opened)
         for level, unit, target in targets.itertuples(index=False):
             path = paths[kpi.id].get((level, unit), ([0.0], [float("nan")], [False]))
             rows.append(_row(kpi, level, unit, target, path, month, campaign))

@@ -90,9 +90,12 @@ def _carrying_targets(kpi, opened: pd.DataFrame, split: str) -> pd.Series:
 
 
 def unit_targets(kpi, tree: pd.DataFrame, month: str, split: str, scope_level: str = PROVINCE,
-                 scope_name: str = PROVINCE) -> pd.DataFrame:
-    """Rows (level, unit_id, target) for every unit of the scope that carries the KPI, province first."""
-    opened = open_at_month_end(tree, month)
+                 scope_name: str = PROVINCE, opened: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Rows (level, unit_id, target) for every unit of the scope that carries the KPI, province first.
+
+    ``opened``: the tree's outlets open at the month end when the caller has them already.
+    """
+    opened = open_at_month_end(tree, month) if opened is None else opened
     carrying = _carrying_targets(kpi, opened, split)
     inside = org.scope_tree(opened, None if scope_level == PROVINCE else scope_name)
     rows = []
@@ -115,14 +118,14 @@ def unit_targets(kpi, tree: pd.DataFrame, month: str, split: str, scope_level: s
     return pd.DataFrame(rows, columns=["level", "unit_id", "target"])
 
 
-def members(kpi, tree: pd.DataFrame, month: str) -> pd.DataFrame:
+def members(kpi, tree: pd.DataFrame, month: str, opened: pd.DataFrame | None = None) -> pd.DataFrame:
     """(level, unit_id, member): which carrying units add up into each unit at every level.
 
     A carrying unit is its own member; the province holds every carrying unit.
     """
     if kpi.units == PROVINCE:
         return pd.DataFrame([(PROVINCE, PROVINCE, PROVINCE)], columns=["level", "unit_id", "member"])
-    opened = open_at_month_end(tree, month)
+    opened = open_at_month_end(tree, month) if opened is None else opened
     column = LEVEL_COLUMNS[kpi.units]
     rows = []
     for level in LEVEL_ORDER[:LEVEL_ORDER.index(kpi.units) + 1]:

@@ -128,6 +128,7 @@ def pace_heatmap(board: pd.DataFrame, level: str = "branch"):
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelrotation=0)
+    ax.grid(False)
     fig.tight_layout()
     return fig
 

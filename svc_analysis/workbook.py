@@ -149,6 +149,7 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
         sheet.append([None if not isinstance(v, str) and pd.isna(v) else v for v in values])
     sheet.freeze_panes = "A2"
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
 
