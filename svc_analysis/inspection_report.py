@@ -202,16 +202,18 @@ def kpi_rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, para
 
 
 def kpi_display(rows: pd.DataFrame) -> pd.DataFrame:
-    """The published rows of the province and the branches, one column per metric."""
-    top = rows[rows["level"].isin(["province", "branch"])]
-    wide = top.pivot_table(index="unit_id", columns="metric", values="value", aggfunc="first", sort=False)
+    """The published rows of the run's top two levels (province and branches, or the scope and the
+    units below it), one column per metric; a metric without data reads 无数据."""
+    present = [lv for lv in ("province", "branch", "subbranch", "outlet") if lv in set(rows["level"])]
+    top = rows[rows["level"].isin(present[:2])]
+    units = list(dict.fromkeys(top["unit_id"]))
+    wide = top.set_index(["unit_id", "metric"])["value"].unstack("metric").reindex(units)
     order = ["mystery_score_avg", "inspection_coverage_quarter", "inspection_coverage_year",
              "inspection_check_coverage_month", "outlets_below_85", "penalty_yuan", "reward_yuan"]
-    wide = wide.reindex(columns=[c for c in order if c in wide.columns]).reset_index()
-    wide.columns.name = None
+    wide = wide.reindex(columns=order).rename_axis(index="unit_id", columns=None).reset_index()
     wide["mystery_score_avg"] = wide["mystery_score_avg"].map(_score)
     for col in ("outlets_below_85", "penalty_yuan", "reward_yuan"):
-        wide[col] = wide[col].map(rules.fmt_number)
+        wide[col] = wide[col].map(lambda x: NO_DATA if pd.isna(x) else rules.fmt_number(x))
     wide["unit_id"] = wide["unit_id"].replace({"province": "全省"})
     return display_frame(wide, percent=("inspection_coverage_quarter", "inspection_coverage_year",
                                         "inspection_check_coverage_month"), labels={
