@@ -86,7 +86,7 @@ def counting_outlets(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
 def _aggregates() -> str:
     return ("count(*) AS tickets, count(called_at) AS served, count(*) - count(called_at) AS unserved, "
             "coalesce(sum(wait), 0) AS wait_minutes, count(*) FILTER (WHERE overtime) AS overtime, "
-            f"quantile_cont(wait, {PERCENTILE}) AS p90_wait")
+            f"quantile_cont(wait, {PERCENTILE}) AS p90_wait, count(*) FILTER (WHERE wait < 0) AS negative_waits")
 
 
 def outlet_stats(con, month: str, threshold: float, outlets: list[str] | None = None) -> pd.DataFrame:
@@ -130,21 +130,26 @@ def level_stats(con, month: str, threshold: float, tree: pd.DataFrame,
         names = ["province"] if level == org.PROVINCE else sorted(set(mapping[kpis.LEVEL_COLUMNS[level]]))
         units.append(pd.DataFrame({"level": level, "unit_id": names}))
     frame = pd.concat(units, ignore_index=True).merge(raw, on=["level", "unit_id"], how="left")
-    counts = ["tickets", "served", "unserved", "wait_minutes", "overtime"]
+    counts = ["tickets", "served", "unserved", "wait_minutes", "overtime", "negative_waits"]
     frame[counts] = frame[counts].astype("float64").fillna(0.0)
     frame["p90_wait"] = frame["p90_wait"].astype("float64")
     return add_ratios(frame)
 
 
 def wait_kpis(con, month: str, tree: pd.DataFrame, *, threshold: float, tolerance: float,
-              outlets_target: int, scope_level: str = org.PROVINCE) -> pd.DataFrame:
+              outlets_target: int, scope_level: str = org.PROVINCE, levels: pd.DataFrame | None = None
+              ) -> pd.DataFrame:
     """The queue KPI rows at every level (module docstring), from the outlets that count in ``tree``.
 
     threshold [queue.overtime_wait_minutes]; tolerance [queue.overtime_outlet_share], also the
     target of overtime_wait_share (lower is better); outlets_target [queue.overtime_outlets_target].
+    levels: level_stats for the same month, threshold, tree and scope when the caller already has
+    them (saves one pass over the month's tickets); computed here otherwise.
     """
-    check_waits(con, month, tree["outlet_id"].tolist())
-    levels = level_stats(con, month, threshold, tree, scope_level)
+    if levels is None:
+        levels = level_stats(con, month, threshold, tree, scope_level)
+    if levels["negative_waits"].sum() > 0:  # counted in the same pass; check_waits names a ticket
+        check_waits(con, month, tree["outlet_id"].tolist())
     per = levels[levels["level"] == "outlet"].rename(columns={"unit_id": "outlet_id"})
     scoped = None if scope_level == org.PROVINCE else scope_level
     common = {"month": month, "area": AREA, "scope_level": scoped}

@@ -180,3 +180,10 @@ def test_headline_names_only_the_worst_few(con, tree):
                                    outlets_target=5, overtime_outlets=names)
     assert "网点4" in text and "网点5" not in text and "等（超时占比最高的 5 个）" in text
     assert "达到目标" in text and "未达到" not in text  # 2 overtime outlets against a target of 5
+
+
+def test_wait_kpis_reuses_given_level_stats(con, tree):
+    levels = queue.level_stats(con, MONTH, T, tree)
+    given = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0, levels=levels)
+    fresh = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0)
+    pd.testing.assert_frame_equal(given, fresh)

@@ -53,6 +53,7 @@ def test_worst_outlets_and_heatmap(con, tree):
     stats = queue.outlet_stats(con, MONTH, T)
     worst = qm.worst_outlets(stats, 2)
     assert worst == ["42000201", "42000101"]  # 1.0, 0.5; 丁 has no data and is never listed
+    assert qm.worst_outlets(queue.level_stats(con, MONTH, T, tree), 3) == ["42000201", "42000101", "42000102"]
     wide = qm.heatmap_frame(qm.daily_overtime(con, MONTH, tree, T), worst, tree)
     assert wide.index.tolist() == ["丙网点（42000201）", "甲网点（42000101）"]
     assert wide.shape == (2, 31) and wide.loc["甲网点（42000101）", 5] == 0.5
