@@ -36,6 +36,8 @@ OTHER_RESPONSIBLE_SHARE = 0.05
 COMPLEXITY_MIX = {"normal": 0.8, "complex": 0.15, "very_complex": 0.05}
 CLOSING_DAYS = {"normal": 15, "complex": 30, "very_complex": 60}
 OUTAGE_CHANNELS = {"hotline": 0.5, "online": 0.35, "onsite": 0.15}
+REPEAT_SHARE = 0.10  # complaints made by a customer who complained in the REPEAT_DAYS before
+REPEAT_DAYS = 20
 PRAISE_CHANNELS = {"letter": 0.3, "hotline": 0.4, "onsite": 0.15, "online": 0.15}
 COMPLAINT_COLUMNS = ["complaint_id", "received_at", "channel", "outlet_id", "category", "responsible", "staff_id",
                      "product", "customer_id", "customer_phone", "description", "replied_at", "closed_at",
@@ -163,7 +165,23 @@ def complaints(served: pd.DataFrame, outlets: pd.DataFrame, staff: pd.DataFrame,
         for seq, row in enumerate(block, start=1):
             row[0] = row[0] or f"TS{month.replace('-', '')}{seq:05d}"
         rows += block
-    return pd.DataFrame(rows, columns=COMPLAINT_COLUMNS)
+    frame = pd.DataFrame(rows, columns=COMPLAINT_COLUMNS)
+    return _repeat_customers(frame, rng.spawn(1)[0])
+
+
+def _repeat_customers(frame: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Repeat complainants: REPEAT_SHARE of complaints take the customer of one made in the REPEAT_DAYS before.
+
+    A child generator (spawn) draws these, so every other column stays as it was without repeats.
+    """
+    received = frame["received_at"].to_numpy()
+    has_customer = frame["customer_id"].notna().to_numpy()
+    for k in np.flatnonzero(rng.random(len(frame)) < REPEAT_SHARE):
+        earlier = np.flatnonzero(has_customer[:k] & (received[:k] >= received[k] - timedelta(days=REPEAT_DAYS)))
+        if earlier.size:
+            source = earlier[rng.integers(earlier.size)]
+            frame.loc[k, ["customer_id", "customer_phone"]] = frame.loc[source, ["customer_id", "customer_phone"]].to_numpy()
+    return frame
 
 
 def praises(served: pd.DataFrame, staff: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
