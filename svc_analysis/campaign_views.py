@@ -56,6 +56,14 @@ def board_sentence(board: pd.DataFrame, top_level: str) -> str:
     return text
 
 
+def nothing_flagged(board: pd.DataFrame, state_text: str) -> str:
+    """What to say where a chart or list of flagged KPIs is empty: the campaign's state when it is not
+    in force, else that every KPI is on track."""
+    if board.empty:
+        return state_text or "本范围没有在考核期内的活动指标。"
+    return "本范围所有指标进度正常，且预计都能按期完成。"
+
+
 def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
     """The progress board for display (one level, or every row), Chinese headers."""
     rows = board if level is None else board[board["level"] == level]
@@ -96,9 +104,9 @@ def burnup_chart(history: pd.DataFrame, board: pd.DataFrame, level: str, ncols: 
         ax.plot(x, part["expected"] * part["target"], color=plotting.PALETTE[2], linestyle="--", label="计划")
         ax.plot(x, part["actual"], color=plotting.PALETTE[0], marker="o", markersize=3, label="实际")
         if not row.deadline_passed:
-            ax.errorbar([row.deadline], [row.forecast], yerr=[[row.forecast - row.forecast_low],
-                        [row.forecast_high - row.forecast]], fmt="D", color=plotting.HIGHLIGHT, capsize=4,
-                        label="截止日预测")
+            spread = [[max(0.0, row.forecast - row.forecast_low)], [max(0.0, row.forecast_high - row.forecast)]]
+            ax.errorbar([row.deadline], [row.forecast], yerr=spread, fmt="D", color=plotting.HIGHLIGHT,
+                        capsize=4, label="截止日预测")
         ax.axhline(row.target, color=plotting.PALETTE[5], linewidth=0.8)
         ax.set_title(f"{row.name}（{campaign_curves.STATUS_LABELS[row.status]}）", fontsize="medium")
         if row.unit_of_measure == "占比":
