@@ -97,7 +97,7 @@ def funnel_sentence(frame: pd.DataFrame, target: float, per_customers: float = 1
     if pd.isna(target):
         return "本月没有客户服务量（叫号）数据，无法计算投诉率，漏斗图从略（投诉率：无数据）。"
     high = frame[frame["funnel"] == "above_99.8"]
-    text = f"全范围万人投诉率{target * per_customers:.2f}。"
+    text = f"本范围总体万人投诉率{target * per_customers:.2f}。"
     if high.empty:
         return text + "没有单位超出99.8%控制限，各单位投诉率的差异在随机波动范围内。"
     names = "、".join(f"{r.unit}（{r.rate:.1f}）" for r in high.itertuples())
@@ -122,7 +122,7 @@ def plot_funnel(frame: pd.DataFrame, target: float, per_customers: float = 10000
         for side in ("lower", "upper"):
             ax.plot(curve["size"], curve[f"{side}_{name}"] * per_customers, color=plotting.PALETTE[5],
                     linestyle=style, label=f"{name}%控制限" if side == "upper" else None)
-    ax.axhline(target * per_customers, color=plotting.PALETTE[0], linewidth=1, label="全范围投诉率")
+    ax.axhline(target * per_customers, color=plotting.PALETTE[0], linewidth=1, label="总体投诉率")
     out = shown["funnel"] == "above_99.8"
     ax.scatter(shown["served"], shown["rate"], color=plotting.PALETTE[2], s=18, label="单位")
     ax.scatter(shown.loc[out, "served"], shown.loc[out, "rate"], color=plotting.HIGHLIGHT, s=30, label="显著偏高")
