@@ -46,21 +46,25 @@ def outlet_months(con, months: list[str], outlets: list[str] | None = None,
     start, end = periods.month_bounds(months[0])[0], periods.month_bounds(months[-1])[1]
     scope = f"AND outlet_id {_IN}" if outlets is not None else ""
     extra = [list(outlets)] if outlets is not None else []
-    frame = con.execute(
-        f"WITH r AS (SELECT outlet_id, date_trunc('month', rated_at) AS m, count(*) AS ratings, "
-        f"  count(*) FILTER (WHERE score >= ?) AS satisfied, count(*) FILTER (WHERE score = ?) AS top_score "
-        f"  FROM ratings WHERE rated_at >= ? AND rated_at < ? {scope} GROUP BY ALL), "
-        f"t AS (SELECT outlet_id, date_trunc('month', taken_at) AS m, "
-        f"  count(*) FILTER (WHERE called_at IS NOT NULL) AS served "
-        f"  FROM tickets WHERE taken_at >= ? AND taken_at < ? {scope} GROUP BY ALL) "
-        f"SELECT outlet_id, strftime(m, '%Y-%m') AS month, coalesce(ratings, 0) AS ratings, "
-        f"  coalesce(satisfied, 0) AS satisfied, coalesce(top_score, 0) AS top_score, "
-        f"  coalesce(served, 0) AS served "
-        f"FROM r FULL JOIN t USING (outlet_id, m) ORDER BY outlet_id, month",
-        [satisfied_min_score, TOP_SCORE, start, end, *extra, start, end, *extra],
-    ).df()
-    frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].astype("int64")
-    return frame
+    # two plain aggregations, joined on their small results: a FULL JOIN of the two CTEs inside
+    # DuckDB took twice as long on province data (50 M tickets, 35 M ratings)
+    ratings = con.execute(
+        f"SELECT outlet_id, strftime(m, '%Y-%m') AS month, ratings, satisfied, top_score FROM ("
+        f"SELECT outlet_id, date_trunc('month', rated_at) AS m, count(*) AS ratings, "
+        f"count(*) FILTER (WHERE score >= ?) AS satisfied, count(*) FILTER (WHERE score = ?) AS top_score "
+        f"FROM ratings WHERE rated_at >= ? AND rated_at < ? {scope} GROUP BY ALL)",
+        [satisfied_min_score, TOP_SCORE, start, end, *extra]).df()
+    served = con.execute(
+        f"SELECT outlet_id, strftime(m, '%Y-%m') AS month, served FROM ("
+        f"SELECT outlet_id, date_trunc('month', taken_at) AS m, count(called_at) AS served "
+        f"FROM tickets WHERE taken_at >= ? AND taken_at < ? {scope} GROUP BY ALL)",
+        [start, end, *extra]).df()
+    frame = ratings.merge(served, on=["outlet_id", "month"], how="outer")
+    frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype("int64")
+    frame["outlet_id"] = frame["outlet_id"].astype(object)
+    frame["month"] = frame["month"].astype(object)
+    return frame.sort_values(["outlet_id", "month"], kind="stable").reset_index(drop=True)[
+        ["outlet_id", "month", *COUNT_COLUMNS]]
 
 
 def monthly(counts: pd.DataFrame, months: list[str], level: float = 0.95) -> pd.DataFrame:
