@@ -47,7 +47,10 @@ def outlet_table(counts: pd.DataFrame, tree: pd.DataFrame, month: str, centre: f
         out[column] = out[column].fillna(0).astype("int64")
     out["rate"] = proportions.share(out["satisfied"], out["ratings"])
     out["lower_wilson"], out["upper_wilson"] = proportions.wilson(out["satisfied"], out["ratings"], interval_level)
-    out["funnel"] = funnel.classify(out["rate"], out["ratings"], centre, kind="proportion", levels=levels).to_numpy()
+    if np.isfinite(centre):
+        out["funnel"] = funnel.classify(out["rate"], out["ratings"], centre, kind="proportion", levels=levels).to_numpy()
+    else:  # an 'average' centre of a scope with no ratings: nothing to compare with
+        out["funnel"] = "no_data"
     units = out.rename(columns={"satisfied": "successes", "ratings": "trials"})
     try:
         shrunk, prior = shrinkage.shrink(units, level=interval_level)
@@ -78,6 +81,8 @@ def curve(table: pd.DataFrame, centre: float, levels=funnel.DEFAULT_LEVELS, poin
     a tenth above the largest), for drawing: the limits of 1-10 ratings say nothing about any outlet
     and would squash the chart."""
     sizes = table.loc[table["ratings"] > 0, "ratings"]
+    if not np.isfinite(centre):
+        centre = 0.5  # no ratings anywhere: the chart says 无数据 and draws no limits
     low, high = (max(1.0, float(sizes.min()) / 2), float(sizes.max()) * 1.1) if len(sizes) else (1.0, 2.0)
     grid = np.unique(np.geomspace(low, max(high, low * 2), points).round())
     return funnel.limits(grid, centre, kind="proportion", levels=levels)

@@ -201,6 +201,8 @@ def headline_sentence(head: dict, ytd: dict, target: float, floor: float, level:
 
 def control_sentence(chart: pd.DataFrame) -> str:
     """Chinese summary of the control chart: which chart and why, and the months out of control."""
+    if chart["rate"].isna().all():
+        return "趋势期内没有评价数据（无数据），无法绘制控制图。"
     laney = chart["chart"].iloc[0] == spc.LANEY
     why = (f"各月差异超出二项分布的随机波动（过度离散，σz = {chart['sigma_z'].iloc[0]:.2f}），"
            "采用 Laney p′ 控制图" if laney else "各月差异符合二项分布的随机波动，采用 p 控制图")

@@ -119,3 +119,14 @@ def sentence(summary: dict, scores: pd.DataFrame, month: str, window: tuple[str,
     weakest = dims.sort_values("mean", kind="stable").iloc[0]
     return head + (f"{window[0]} 至 {window[1]} 各分项中得分最低的是{weakest.measure_zh}（平均 {weakest['mean']:.2f} 分，"
                    f"前两档占比 {fmt_pct(weakest.top2)}）。")
+
+
+def for_display(scores: pd.DataFrame) -> pd.DataFrame:
+    """dimension_scores for reading: Chinese headers, mean to 2 decimals, shares as percents, 无数据
+    where nobody answered."""
+    from svc_analysis.plotting import NO_DATA, display_frame
+
+    out = scores[["measure_zh", "answers", "mean", "top2", "lower", "upper"]].copy()
+    out["mean"] = out["mean"].map(lambda v: NO_DATA if pd.isna(v) else f"{v:.2f}")
+    return display_frame(out, labels={"measure_zh": "项目", "answers": "答卷数", "mean": "平均分", "top2": "前两档占比",
+                                      "lower": "区间下限", "upper": "区间上限"}, percent=("top2", "lower", "upper"))

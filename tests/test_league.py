@@ -75,3 +75,10 @@ def test_one_outlet_cannot_be_shrunk():
     assert prior is None and out["shrunken"].isna().all() and out["rank"].isna().all()
     assert out["rate"].iloc[0] == 0.92
     assert league.sentence(out.iloc[0:0], "目标", 0.9).startswith("本月各网点均无评价数据")
+
+
+def test_average_centre_without_ratings_is_no_data():
+    empty = COUNTS.assign(month="2026-01")
+    out, prior = league.outlet_table(empty, TREE, MONTH, centre=float("nan"))
+    assert (out["funnel"] == "no_data").all() and prior is None
+    assert len(league.curve(out, float("nan"))) > 0  # drawable; the chart itself says 无数据

@@ -158,3 +158,9 @@ def test_kpi_display(counts, con):
     assert (first["指标"], first["单位"], first["值"], first["目标"], first["达标"]) == ("满意率", "全省", "66.7%", "90.0%", "否")
     assert shown.loc[(shown["单位"] == "二分行") & (shown["指标"] == "满意率"), "值"].item() == "无数据"
     assert shown.loc[shown["指标"] == "净推荐值 NPS", "值"].item() == "+33"
+
+
+def test_control_sentence_without_data():
+    chart = pd.DataFrame({"month": [MONTH], "rate": [float("nan")], "out_of_control": [pd.NA], "chart": ["p"],
+                          "sigma_z": [float("nan")]})
+    assert "无数据" in satisfaction.control_sentence(chart)

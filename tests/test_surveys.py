@@ -91,3 +91,10 @@ def test_sentence(con):
     scores = surveys.dimension_scores(con, [MONTH], csat_min_score=4)
     text = surveys.sentence(surveys.nps_summary(counts), scores, MONTH, (MONTH, MONTH))
     assert "共收回问卷 4 份" in text and "50.0%" in text and "NPS +33" in text and "最低的是效率" in text
+
+
+def test_for_display_says_no_data(con):
+    shown = surveys.for_display(surveys.dimension_scores(con, ["2026-11"], csat_min_score=4))
+    assert shown["平均分"].eq("无数据").all() and shown["前两档占比"].eq("无数据").all()
+    shown = surveys.for_display(surveys.dimension_scores(con, [MONTH], csat_min_score=4))
+    assert shown.loc[4, "平均分"] == "3.50" and shown.loc[4, "项目"] == "专业"
