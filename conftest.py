@@ -23,3 +23,14 @@ def pytest_runtest_setup(item):
 
         os.environ[config.ENV_WAREHOUSE] = str(tiny_warehouse())
         os.environ[config.ENV_MONTH] = TINY_MONTH
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Free DuckDB objects held in reference cycles before the interpreter tears down its modules.
+
+    Otherwise duckdb's nanobind bindings may print 'leaked instance' lines after pytest's summary,
+    and the summary would no longer be the run's closing line.
+    """
+    import gc
+
+    gc.collect()
