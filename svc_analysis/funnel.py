@@ -64,17 +64,26 @@ def limits(size, target: float, kind: str = "proportion", levels=DEFAULT_LEVELS)
 def classify(observed, size, target: float, kind: str = "proportion", levels=DEFAULT_LEVELS) -> pd.Series:
     """Where each unit falls: 'above_99.8', 'above_95', 'within', 'below_95', 'below_99.8', or 'no_data'.
 
-    observed is the unit's value on the limits' scale (a share, or events per exposure unit).
+    observed is the unit's value on the limits' scale (a share, or events per exposure unit). A unit
+    is outside a limit when it lies beyond the drawn (interpolated) limit AND its exact one-sided tail
+    probability is below that limit's tail: for small units the interpolated limit can sit below the
+    largest possible value (5 of 5 ratings at a 90% target has P(X >= 5) = 0.59: not remarkable).
     """
     observed = np.asarray(observed, dtype="float64")
+    size = np.asarray(size, dtype="float64")
     bounds = limits(size, target, kind, levels)
-    inner, outer = (f"{lv * 100:g}" for lv in sorted(levels))
+    count = np.rint(np.nan_to_num(observed * size))
+    if kind == "proportion":
+        dist = stats.binom(np.maximum(np.nan_to_num(size), 1).astype("int64"), target)
+    else:
+        dist = stats.poisson(np.nan_to_num(size) * target)
+    upper_tail, lower_tail = dist.sf(count - 1), dist.cdf(count)
     result = np.full(observed.shape, "within", dtype=object)
-    result[observed > bounds[f"upper_{inner}"].to_numpy()] = f"above_{inner}"
-    result[observed > bounds[f"upper_{outer}"].to_numpy()] = f"above_{outer}"
-    result[observed < bounds[f"lower_{inner}"].to_numpy()] = f"below_{inner}"
-    result[observed < bounds[f"lower_{outer}"].to_numpy()] = f"below_{outer}"
-    result[np.isnan(observed) | ~(np.asarray(size, dtype="float64") > 0)] = "no_data"
+    for level in sorted(levels):  # the outer level overwrites the inner one
+        name, tail = f"{level * 100:g}", (1 - level) / 2
+        result[(observed > bounds[f"upper_{name}"].to_numpy()) & (upper_tail < tail)] = f"above_{name}"
+        result[(observed < bounds[f"lower_{name}"].to_numpy()) & (lower_tail < tail)] = f"below_{name}"
+    result[np.isnan(observed) | ~(size > 0)] = "no_data"
     return pd.Series(result, name="funnel")
 
 

@@ -58,3 +58,12 @@ def test_bad_arguments():
 def test_curve_spans_the_range():
     c = funnel.curve(5000, 0.9)
     assert c["size"].min() == 1 and c["size"].max() == pytest.approx(5000)
+
+
+def test_a_perfect_small_unit_is_not_remarkable():
+    # 5 of 5 at target 0.9: P(X >= 5) = 0.9^5 = 0.59, so within, although 1.0 lies above the
+    # interpolated 95% limit (5 - 0.042) / 5; 50 of 50: 0.9^50 = 0.005 < 0.025, so above the 95% limit
+    # but not the 99.8% one (0.005 > 0.001)
+    assert 0.9 ** 5 == pytest.approx(0.59049)
+    labels = funnel.classify([1.0, 1.0, 0.0], [5, 50, 5], 0.9)
+    assert labels.tolist() == ["within", "above_95", "below_99.8"]  # 0 of 5: P(X <= 0) = 1e-5
