@@ -107,10 +107,16 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, quiet):
         _fail(str(exc))
     click.echo(f"report {settings.month}" + (f", scope {settings.scope}" if settings.scope else "")
                + f", warehouse {settings.warehouse}")
+    from functools import partial
+
+    from svc_analysis.summary_figures import key_figures
+
+    figures = partial(key_figures, headline=params.summary.headline, lower_is_better=params.summary.lower_is_better,
+                      names={k.id: k.name for k in params.campaign.kpis})
     try:
         result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
                             cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,
-                            coverage=coverage)
+                            coverage=coverage, key_figures=figures)
     except RunStartError as exc:
         _fail(str(exc))
     for nb in result.notebooks:

@@ -200,7 +200,10 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
                                 "notebooks_dir": str(notebooks[0].parent)},
                        kpi_error=kpi_error, workbook=workbook_name, workbook_error=workbook_error)
     if callable(key_figures):
-        key_figures = key_figures(staging / "kpis.csv")
+        try:
+            key_figures = key_figures(staging / "kpis.csv")
+        except Exception as exc:  # the front page's figures must not lose the pack: say so on it
+            key_figures = [("关键指标", "无法生成", f"{type(exc).__name__}: {exc}")]
     export.write_run_json(staging, result, settings)
     export.write_index(staging, result, settings, coverage=coverage, key_figures=key_figures)
     return result

@@ -113,7 +113,7 @@ def compare(now: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame, 
         card[f"change_{name}"] = pd.to_numeric(card["value"], errors="coerce") - pd.to_numeric(card[name], errors="coerce")
         card[f"move_{name}"] = [movement(m, c, b, flat_share_points, flat_relative)
                                 for m, c, b in zip(card["metric"], card[f"change_{name}"], card[name])]
-        card[f"better_{name}"] = [None if mv in (None, "flat") else (mv == "up") == hib
+        card[f"better_{name}"] = [None if mv in (None, "flat") else bool((mv == "up") == hib)
                                   for mv, hib in zip(card[f"move_{name}"], card["higher_is_better"])]
     order = {lv: i for i, lv in enumerate(kpis.LEVELS)}
     card["_a"] = card["area"].map(lambda a: kpis.AREAS.index(a) if a in kpis.AREAS else len(kpis.AREAS))

@@ -51,7 +51,8 @@ def pairs(source, report_month: str, months: int, outcomes: list[str]) -> pd.Dat
 
 def scale_of(rows: pd.DataFrame) -> float:
     """A ratio KPI's scale (value = numerator / denominator × scale: 10,000 for complaint rates)."""
-    ok = rows[(rows["numerator"] > 0) & (rows["denominator"] > 0) & rows["value"].notna()]
+    num, den = pd.to_numeric(rows["numerator"]), pd.to_numeric(rows["denominator"])
+    ok = rows[(num > 0) & (den > 0) & rows["value"].notna()]
     if ok.empty:
         return 1.0
     return float(round((ok["value"] * ok["denominator"] / ok["numerator"]).median(), 6))
@@ -112,7 +113,9 @@ def backtest(source, report_month: str, outcomes: list[str] | None = None) -> pd
     rows = []
     for outcome in outcomes:
         pr = all_pairs[all_pairs["outcome"] == outcome]
-        scale = scale_of(source.rows(report_month, metrics=[outcome]))
+        # every month m+1 is in the source's cache already: the scale from all of them
+        scale = scale_of(pd.concat([source.rows(add_months(m, 1), metrics=[outcome])
+                                    for m in sorted(pr["month"].unique())], ignore_index=True))
         figures = compare(pr, scale=scale, bootstrap=bt.bootstrap, level=bt.level, seed=bt.seed)
         rows.append({"outcome": outcome, "first": pr["month"].min(), "last": pr["month"].max(), **figures})
     return pd.DataFrame(rows)
