@@ -39,3 +39,21 @@ def test_missing_or_header_only_kpis(tmp_path):
     assert summary_figures.key_figures(tmp_path / "none.csv", headline=HEADLINE) == []
     (tmp_path / "kpis.csv").write_text(CSV.splitlines()[0] + "\n", encoding="utf-8-sig")
     assert summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE) == []
+
+
+def test_index_links_each_figure_and_marks_read_in_black_and_white(tmp_path):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from svc_analysis.export import write_index
+
+    now = datetime(2026, 11, 2, 8, 0)
+    result = SimpleNamespace(notebooks=[], exit_code=0, failed=[], kpi_error=None, workbook_error=None,
+                             workbook=None, started_at=now, finished_at=now)
+    settings = SimpleNamespace(month="2026-10", scope=None, warehouse="w.duckdb", params_file=None)
+    figures = [("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html"),
+               ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)]
+    html = write_index(tmp_path, result, settings, key_figures=figures).read_text(encoding="utf-8")
+    assert ('<td><a href="20_satisfaction.html">满意度：满意率</a></td><td class="value num">92.4%</td>'
+            '<td class="ok">✓ 达标（目标 ≥ 90.0%）</td>') in html
+    assert '<td>排队效率：超时网点（个）</td><td class="value num">25</td><td class="failed">✗ 未达标（目标 ≤ 0）</td>' in html
