@@ -128,7 +128,9 @@ def plot_funnel(frame: pd.DataFrame, target: float, per_customers: float = 10000
     ax.scatter(shown.loc[out, "served"], shown.loc[out, "rate"], color=plotting.HIGHLIGHT, s=30, label="显著偏高")
     for r in shown[out].itertuples():
         ax.annotate(r.unit, (r.served, r.rate), fontsize="small", xytext=(3, 3), textcoords="offset points")
-    ax.set_ylim(bottom=0, top=max(shown["rate"].max(), target * per_customers * 3) * 1.1)
+    top = max(shown["rate"].max(), target * per_customers * 3) * 1.1
+    # a month without complaints has every rate and limit at 0: let matplotlib pick a non-empty range
+    ax.set_ylim(bottom=0, top=top if top > 0 else None)
     ax.set_xlabel("服务客户数（叫号人次）")
     ax.set_ylabel("万人投诉率")
     if shown["served"].max() >= 20_000:

@@ -65,11 +65,16 @@ def expert_roster(con, day: date, *, roles: list[str], within_months: int,
 def cohort(roster: pd.DataFrame, day: date, window_months: int | None) -> pd.DataFrame:
     """The roster members whose first anniversary fell in the window ending on ``day`` (see module)."""
     if window_months is None:
-        return roster[[a <= day for a in roster["anniversary"]]]
+        return roster[_mask(roster, [a <= day for a in roster["anniversary"]])]
     if window_months <= 0:
         raise ValueError(f"new_hire_cohort_months must be > 0 or null, not {window_months}")
     start = (pd.Timestamp(day) - pd.DateOffset(months=window_months)).date()
-    return roster[[start < a <= day for a in roster["anniversary"]]]
+    return roster[_mask(roster, [start < a <= day for a in roster["anniversary"]])]
+
+
+def _mask(frame: pd.DataFrame, flags: list[bool]) -> pd.Series:
+    """Row filter as a boolean Series: a plain empty list would select no columns instead of no rows."""
+    return pd.Series(flags, index=frame.index, dtype=bool)
 
 
 def first_year_summary(members: pd.DataFrame, tree: pd.DataFrame, by: str = "branch") -> pd.DataFrame:

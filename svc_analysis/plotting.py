@@ -22,6 +22,7 @@ from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 NO_DATA = "无数据"
+NO_DATA_MONTH = "本月无数据"
 
 # Fonts preferred when already installed (system or user fonts); the first one known wins.
 CJK_FONTS = (
@@ -169,6 +170,12 @@ def wan_formatter(digits: int = 1) -> FuncFormatter:
 
     return FuncFormatter(fmt)
 
+
+
+def no_data(ax, message: str = NO_DATA) -> None:
+    """Turn ``ax`` into an empty-state panel: the message centred, no axes (a chart with no data)."""
+    ax.text(0.5, 0.5, message, transform=ax.transAxes, ha="center", va="center", color=PALETTE[5])
+    ax.set_axis_off()
 
 
 def bar_panels(frame, panel: str, x: str, y: str, titles: dict | None = None, xlabel: str = "",

@@ -92,10 +92,13 @@ def plot_weekday_hour(arrivals: pd.DataFrame, waits: pd.DataFrame, title: str = 
     fig, axes = plt.subplots(1, 2, figsize=(plotting.FIGURE_SIZE[0], 3.6))
     for ax, frame, cmap, label in ((axes[0], arrivals, "Blues", "每网点每小时到达人数"),
                                    (axes[1], waits, "Oranges", "平均等候(分钟)")):
+        ax.set_title(label, fontsize="medium")
+        if frame.empty or frame.isna().all().all():  # seaborn cannot scale colours on no value
+            plotting.no_data(ax, plotting.NO_DATA_MONTH)
+            continue
         ax.set_facecolor("#dddddd")
         sns.heatmap(frame.astype(float), ax=ax, cmap=cmap, annot=True, fmt=".0f", cbar=False,
                     annot_kws={"fontsize": 7}, linewidths=0.5, linecolor="white")
-        ax.set_title(label, fontsize="medium")
         ax.set_xlabel("")
         ax.set_ylabel("")
         ax.tick_params(axis="x", labelrotation=0, labelsize=7)
@@ -113,6 +116,11 @@ def plot_business_types(types: pd.DataFrame, threshold: float):
     frame = types.sort_values("tickets")
     y = np.arange(len(frame))
     fig, axes = plt.subplots(1, 2, figsize=plotting.FIGURE_SIZE, sharey=True)
+    if frame.empty:
+        for ax, label in zip(axes, ("等候时间(分钟)", "平均办理时间(分钟)")):
+            ax.set_title(label, fontsize="medium")
+            plotting.no_data(ax, plotting.NO_DATA_MONTH)
+        return fig
     axes[0].barh(y - 0.2, frame["mean_wait"], height=0.4, color=plotting.PALETTE[0], label="平均")
     axes[0].barh(y + 0.2, frame["p90_wait"], height=0.4, color=plotting.PALETTE[2], label="90%分位")
     axes[0].axvline(threshold, color=plotting.HIGHLIGHT, linestyle="--", linewidth=1, label=f"超时线 {threshold:g} 分钟")
@@ -132,6 +140,9 @@ def plot_complaint_link(link: pd.DataFrame, tolerance: float, label_top: int = 3
 
     rows = link[link["served"] > 0]
     fig, ax = plt.subplots()
+    if rows.empty:
+        plotting.no_data(ax)
+        return fig
     over = rows["overtime_share"] > tolerance
     ax.scatter(rows.loc[~over, "overtime_share"], rows.loc[~over, "complaints_per_10k"], color=plotting.PALETTE[0],
                label="其他网点", s=25)

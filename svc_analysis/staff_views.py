@@ -134,12 +134,25 @@ def below_sentence(missed: pd.DataFrame, level: str) -> str:
 
 
 def moves_sentence(month_moves: pd.DataFrame, year_moves: pd.DataFrame) -> str:
-    """The 合计 rows of star_moves.moves_by_unit for the month and the year, in words."""
+    """The 合计 rows of star_moves.moves_by_unit for the month and the year, in words; 无数据 for a
+    comparison with no teller in service on either day (e.g. no staff export loaded)."""
     def words(table):
         total = table[table.iloc[:, 0] == "合计"].iloc[0]
+        if total[list(star_moves.MOVES)].sum() == 0:
+            return f"两个时点都没有在岗柜员（{plotting.NO_DATA}）"
         return (f"升星 {total['upgrade']} 人、降星 {total['downgrade']} 人、评定失效 {total['lapsed']} 人、"
                 f"新评定或恢复 {total['rated'] + total['new_rated']} 人、新入职未评定 {total['new_unassessed']} 人")
     return f"与上月末相比：{words(month_moves)}。与上年末相比：{words(year_moves)}。"
+
+
+def sign_language_sentence(gaps: pd.DataFrame, counts: pd.DataFrame) -> str:
+    """How many outlets with a lobby manager have none who passed sign language (staff.sign_language_gaps);
+    无数据 when no outlet has a lobby manager in service."""
+    if not (counts["has_lobby_manager"] == 1).any():
+        return f"月末没有在岗的大堂经理（{plotting.NO_DATA}），无法检查手语服务。"
+    if len(gaps):
+        return f"共 {len(gaps)} 个网点。"
+    return "所有有大堂经理的网点都至少有一名会手语的大堂经理。"
 
 
 def plot_distribution(dist: pd.DataFrame, by: str, target: float | None = None):
@@ -153,6 +166,9 @@ def plot_distribution(dist: pd.DataFrame, by: str, target: float | None = None):
     rows = dist[dist[by] != "合计"].set_index(by)
     shares = rows[list(star_moves.STATES)].div(rows["total"].where(rows["total"] > 0), axis=0).fillna(0)
     fig, ax = plt.subplots(figsize=(plotting.FIGURE_SIZE[0], 0.5 * len(shares) + 1.6))
+    if not rows["total"].sum():  # no teller in service: an empty-state panel, not bars of zero width
+        plotting.no_data(ax, f"月末没有在岗柜员（{plotting.NO_DATA}）")
+        return fig
     left = pd.Series(0.0, index=shares.index)
     for state, color in zip(star_moves.STATES, STATE_COLORS):
         ax.barh(shares.index, shares[state], left=left, color=color, label=state, height=0.6)

@@ -134,7 +134,9 @@ def lapsing_soon(roster: pd.DataFrame, day: date, days: int, tree: pd.DataFrame)
         raise ValueError(f"rating_lapse_warning_days must be > 0, not {days}")
     horizon = day + timedelta(days=days)
     valid = roster[(roster["rating_status"] == VALID) & roster["valid_until"].notna()]
-    soon = valid[[day <= v < horizon for v in valid["valid_until"]]].copy()
+    # a boolean Series, not a list: an empty list would select no columns instead of no rows
+    soon = valid[pd.Series([day <= v < horizon for v in valid["valid_until"]], index=valid.index,
+                           dtype=bool)].copy()
     soon["days_left"] = [(v - day).days for v in soon["valid_until"]]
     soon["stars"] = soon["stars"].astype("int64")
     out = soon.merge(tree[["outlet_id", "outlet_name", "subbranch", "branch"]], on="outlet_id", how="left")

@@ -86,3 +86,21 @@ def test_charts_draw_with_and_without_data(con):
     assert report.plot_trend(trend, alarms) is not None
     assert report.plot_pareto(complaints.breakdown(con, MONTH, "category"), "类别") is not None
     assert report.plot_pareto(complaints.breakdown(con, "2027-01", "category"), "类别") is not None
+
+
+def test_funnel_of_a_month_without_complaints_draws_without_warnings():
+    """Customers served but no complaint anywhere: every rate and limit is 0; the chart still gets a
+    non-empty y range (matplotlib warns on identical limits, which would show as stderr in the page)."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    frame = pd.DataFrame({"unit": ["甲", "乙"], "served": [1200.0, 800.0], "complaints": [0.0, 0.0],
+                          "rate": [0.0, 0.0], "funnel": ["within", "within"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = report.plot_funnel(frame, 0.0)
+        fig.canvas.draw()
+    bottom, top = fig.axes[0].get_ylim()
+    assert bottom == 0 and top > 0
+    plt.close(fig)

@@ -107,3 +107,22 @@ def test_bad_arguments(con, roster, tree):
 def test_summary_by_outlet(roster, tree):
     table = new_hires.first_year_summary(new_hires.cohort(roster, DAY, 12), tree, by="outlet_id")
     assert _row(table, "O1")[["cohort", "passed_in_first_year"]].tolist() == [2, 2]  # N1, N8
+
+
+def test_no_staff_gives_an_empty_cohort_and_a_no_data_share(tmp_path):
+    # a warehouse without any staff row (e.g. a complaints-only load): every frame keeps its columns
+    con = fx.build(tmp_path / "w.duckdb", outlets=OUTLETS, staff=[], ratings=[], tests=[])
+    try:
+        tree = org.outlet_tree(con)
+        roster = new_hires.expert_roster(con, DAY, roles=["teller"], within_months=12)
+    finally:
+        con.close()
+    assert roster.empty and {"outlet_id", "anniversary", "first_pass_on"} <= set(roster.columns)
+    for window in (12, None):
+        members = new_hires.cohort(roster, DAY, window)
+        assert members.empty and list(members.columns) == list(roster.columns)
+    table = new_hires.first_year_summary(new_hires.cohort(roster, DAY, 12), tree).set_index("branch")
+    assert list(table.index) == ["B1", "B2", "B3", "合计"]
+    assert table["cohort"].tolist() == [0, 0, 0, 0] and table["share"].isna().all()  # 无数据, not 0%
+    near = new_hires.approaching(roster, DAY, 60, tree)
+    assert near.empty and "days_left" in near.columns

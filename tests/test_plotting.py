@@ -141,3 +141,15 @@ def test_bar_panels_marks_empty_panel_as_no_data():
     ax = plotting.bar_panels(frame, panel="g", x="x", y="y").axes[0]
     assert [t.get_text() for t in ax.texts] == ["无数据"]
     assert list(ax.get_yticks()) == []
+
+
+def test_no_data_panel_shows_the_message_without_axes():
+    import matplotlib.pyplot as plt
+
+    plotting.setup()
+    fig, (left, right) = plt.subplots(1, 2)
+    plotting.no_data(left)
+    plotting.no_data(right, plotting.NO_DATA_MONTH)
+    assert [t.get_text() for t in left.texts] == ["无数据"] and [t.get_text() for t in right.texts] == ["本月无数据"]
+    assert not left.axison and not right.axison
+    plt.close(fig)

@@ -57,3 +57,32 @@ def test_charts_draw_without_warnings():
                 qr.plot_staffing(plan, "missing")]
         for fig in figs:
             fig.canvas.draw()
+
+
+def _texts(fig):
+    return [t.get_text() for ax in fig.axes for t in ax.texts]
+
+
+def test_charts_of_a_month_without_tickets_say_so():
+    """No ticket in the month (a bank that loaded only complaints): each chart draws 本月无数据 / 无数据
+    panels instead of failing (seaborn cannot scale colours on an empty or all-NaN grid)."""
+    from svc_analysis import peaks
+
+    grid = pd.DataFrame({"weekday": pd.Series([], dtype="int64"), "hour": pd.Series([], dtype="int64"),
+                         "tickets": pd.Series([], dtype="int64"), "arrivals": pd.Series([], dtype=float),
+                         "mean_wait": pd.Series([], dtype=float)})
+    empty = peaks.pivot(grid, "arrivals")
+    all_nan = pd.DataFrame([[np.nan, np.nan]], index=["周一"], columns=["9时", "10时"])
+    types = pd.DataFrame(columns=["business_type", "tickets", "mean_wait", "p90_wait", "mean_service"])
+    link = pd.DataFrame(columns=["outlet_name", "served", "overtime_share", "complaints_per_10k"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        hours = qr.plot_weekday_hour(empty, all_nan, "全省")
+        business = qr.plot_business_types(types, 20)
+        complaints = qr.plot_complaint_link(link, 0.05)
+        for fig in (hours, business, complaints):
+            fig.canvas.draw()
+    assert _texts(hours) == [plotting.NO_DATA_MONTH] * 2
+    assert _texts(business) == [plotting.NO_DATA_MONTH] * 2
+    assert _texts(complaints) == [plotting.NO_DATA]
+    assert not any(ax.axison for ax in hours.axes + business.axes + complaints.axes)

@@ -87,3 +87,44 @@ def test_below_table_with_nothing_to_list(built):
     _, units, rows = built
     empty = staff_views.below_table(staff.below_target(rows), units, [])
     assert empty.empty and list(empty.columns) == ["层级", "单位", *staff_views.METRIC_ZH.values()]
+
+
+@pytest.fixture(scope="module")
+def no_staff(tmp_path_factory):
+    """The fixture's outlets with no staff rows at all (a bank that loaded only complaints)."""
+    con = fx.build(tmp_path_factory.mktemp("views-empty") / "w.duckdb", staff=[], ratings=[], tests=[])
+    tree = org.outlet_tree(con)
+    counts = staff.outlet_counts(con, fx.DAY, **ROLES)
+    yield con, tree, counts
+    con.close()
+
+
+def test_sentences_without_staff_say_no_data(no_staff, built):
+    con, tree, counts = no_staff
+    _, month = star_moves.movements(con, fx.DAY.replace(day=30, month=9), fx.DAY, tree)
+    assert staff_views.moves_sentence(month, month) == ("与上月末相比：两个时点都没有在岗柜员（无数据）。"
+                                                        "与上年末相比：两个时点都没有在岗柜员（无数据）。")
+    gaps = staff.sign_language_gaps(counts, tree)
+    assert gaps.empty
+    assert staff_views.sign_language_sentence(gaps, counts) == "月末没有在岗的大堂经理（无数据），无法检查手语服务。"
+    # with staff: lobby managers in service L1 (O1, passed sign language) and L2 (O3, failed): O3 is the gap
+    full_con, units, _ = built
+    full = staff.outlet_counts(full_con, fx.DAY, **ROLES)
+    assert staff_views.sign_language_sentence(staff.sign_language_gaps(full, units), full) == "共 1 个网点。"
+    covered = full[full["outlet_id"] != "O3"]
+    assert (staff_views.sign_language_sentence(staff.sign_language_gaps(covered, units), covered)
+            == "所有有大堂经理的网点都至少有一名会手语的大堂经理。")
+
+
+def test_distribution_chart_without_tellers_is_an_empty_state(no_staff):
+    import matplotlib.pyplot as plt
+
+    from svc_analysis import plotting
+
+    plotting.setup()
+    con, tree, _ = no_staff
+    dist = star_moves.distribution(star_moves.tellers(con, fx.DAY), tree)
+    fig = staff_views.plot_distribution(dist, "branch", 0.85)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["月末没有在岗柜员（无数据）"] and not ax.patches and not ax.axison
+    plt.close(fig)

@@ -89,3 +89,32 @@ def test_by_outlet_for_a_subbranch_scope(con, roster, tree):
                                    "5星": 0, "total": 3}
     _, table = star_moves.movements(con, date(2026, 9, 30), fx.DAY, tree, by="outlet_id")
     assert _counts(table, "O2")["left"] == 1 and _counts(table, "O1")["left"] == 1
+
+
+@pytest.fixture(scope="module")
+def no_staff(tmp_path_factory):
+    """The same outlets with no staff, ratings or tests loaded (a bank that sent no HR export)."""
+    con = fx.build(tmp_path_factory.mktemp("no-staff") / "w.duckdb", staff=[], ratings=[], tests=[])
+    yield con, org.outlet_tree(con)
+    con.close()
+
+
+def test_no_staff_gives_empty_frames_with_their_columns(no_staff):
+    con, tree = no_staff
+    roster = star_moves.tellers(con, fx.DAY)
+    assert roster.empty and {"staff_id", "rating_status", "valid_until", "state"} <= set(roster.columns)
+    lapsing = star_moves.lapsing_soon(roster, fx.DAY, 60, tree)
+    assert lapsing.empty and list(lapsing.columns) == ["branch", "subbranch", "outlet_id", "outlet_name", "staff_id",
+                                                       "stars", "assessed_on", "valid_until", "days_left"]
+    # every unit listed with 0 tellers, the 合计 row too
+    dist = star_moves.distribution(roster, tree).set_index("branch")
+    assert list(dist.index) == ["B1", "B2", "合计"] and dist["total"].tolist() == [0, 0, 0]
+    moves, by_unit = star_moves.movements(con, date(2026, 9, 30), fx.DAY, tree)
+    assert moves.empty and _counts(by_unit) == dict.fromkeys(star_moves.MOVES, 0)
+
+
+def test_lapsing_soon_with_no_valid_rating_keeps_its_columns(roster, tree):
+    # only lapsed / never-assessed tellers: nothing can lapse, the frame still has every column
+    unrated = roster[roster["rating_status"] != star_moves.VALID]
+    lapsing = star_moves.lapsing_soon(unrated, fx.DAY, 60, tree)
+    assert lapsing.empty and "days_left" in lapsing.columns
