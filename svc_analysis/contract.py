@@ -1,4 +1,4 @@
-"""The input side of the data contract (../shared/DATA_CONTRACT.md, docs/data_contract.md) as data.
+"""The input side of the data contract (../shared/DATA_CONTRACT.md; docs/ingest.md for users) as data.
 
 Every table the bank's systems export is described once here: canonical English column names,
 their Chinese aliases, types, required or optional, allowed values (with Chinese aliases), ranges,
