@@ -130,3 +130,29 @@ def test_runs_that_cannot_start_exit_two(tmp_path, case, args, message):
     assert done.returncode == 2, (case, done.stdout, done.stderr)
     assert message in done.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+CFPB = Path("/work/shared/real/cfpb_complaints_sample.csv")
+CFPB_MONTH = "2019-10"  # 13 complaints with Date received in October 2019 (counted in the CSV)
+
+
+@pytest.mark.skipif(not CFPB.is_file(), reason="CFPB sample not available")
+def test_complaints_only_warehouse_runs_the_whole_pack(tmp_path):
+    """A bank that loads only complaints (the real CFPB sample through params/profiles/cfpb.yaml): every
+    notebook still runs, sections without data say so, and KPIs without data are published empty."""
+    warehouse = tmp_path / "cfpb.duckdb"
+    loaded = svc("ingest", "--warehouse", str(warehouse), "--profile", "cfpb", str(CFPB), home=tmp_path / "home")
+    assert loaded.returncode == 0, loaded.stderr
+    done = svc("report", "--month", CFPB_MONTH, "--warehouse", str(warehouse), "--out", str(tmp_path / "out"),
+               home=tmp_path / "home")
+    assert done.returncode == 0, (done.stdout, done.stderr)
+    folder = tmp_path / "out" / CFPB_MONTH
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    statuses = {n["notebook"]: n["status"] for n in run["notebooks"]}
+    assert len(statuses) >= 7 and set(statuses.values()) == {"ok"}, statuses
+    rows = list(csv.DictReader((folder / "kpis.csv").read_text(encoding="utf-8-sig").splitlines()))
+    rates = [r for r in rows if r["metric"] in ("complaint_rate_per_10k", "complaint_rate_reduction")]
+    # no tickets: nobody served, so every rate row is present but empty (无数据), never 0
+    assert rates and all(r["value"] == "" and r["meets_target"] == "" for r in rates)
+    total = [r for r in rows if r["metric"] == "complaints_total" and r["level"] == "province"]
+    assert len(total) == 1 and float(total[0]["value"]) == 13
