@@ -38,3 +38,20 @@ def tiny_ingest_reports():
     """The FileReports of the session's tiny sample ingest."""
     tiny_warehouse()
     return _cache["reports"]
+
+
+def cfpb_sample() -> Path:
+    """The real CFPB complaint export in ../shared/real/ beside the repository (as CI lays it out).
+
+    Missing outside that layout: skipped on a developer's machine, a failure in CI (CI is set).
+    """
+    import os
+
+    import pytest
+
+    path = Path(__file__).resolve().parents[2] / "shared" / "real" / "cfpb_complaints_sample.csv"
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the CFPB sample is missing at {path}")
+        pytest.skip(f"the CFPB sample is not at {path} (shared/ beside the repository)")
+    return path

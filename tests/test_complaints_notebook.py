@@ -12,15 +12,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.support import cfpb_sample
+
 ROOT = Path(__file__).resolve().parents[1]
-CFPB = Path("/work/shared/real/cfpb_complaints_sample.csv")
 CFPB_MONTH = "2019-04"  # the sample's busiest month
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not CFPB.is_file(), reason="CFPB sample not available")
 def test_notebook_runs_on_cfpb_with_rates_not_available(tmp_path):
     import papermill as pm
+
+    CFPB = cfpb_sample()
 
     from svc_analysis.ingest import ingest_files
 

@@ -7,12 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.support import cfpb_sample
+
 from svc_analysis import readers
 from svc_analysis import warehouse as wh
 from svc_analysis.ingest import IngestError, ingest_files, missing_references
 
 FIX = Path(__file__).parent / "fixtures" / "ingest"
-CFPB = Path("/work/shared/real/cfpb_complaints_sample.csv")
 REFERENCE = [FIX / "outlets.csv", FIX / "staff_bom.csv"]
 
 
@@ -162,6 +163,7 @@ def test_prints_nothing(w, capsys):
 
 
 def test_cfpb_sample_through_the_profile(w, tmp_path):
+    CFPB = cfpb_sample()
     # counts checked by hand: grep -cE '^20[0-9]{2}-[0-9]{2}-[0-9]{2},' (268 complaints; narratives
     # span lines), grep -c ',Closed with monetary relief,' 10, ',Closed with non-monetary relief,' 40,
     # ',Referral,20' 25, ',(Postal mail|Fax),20' 14, ',No,...$' (not timely) 5, ',In progress,' 1
