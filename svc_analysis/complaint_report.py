@@ -148,10 +148,14 @@ def plot_trend(trend: pd.DataFrame, alarms: pd.DataFrame):
     ax.bar(x, trend["complaints"], color=plotting.PALETTE[2], label="投诉量（件）")
     ax.set_ylabel("投诉量（件）")
     ax2 = ax.twinx()
-    ax2.plot(x, trend["rate"], color=plotting.PALETTE[0], marker="o", markersize=3, label="万人投诉率")
-    ax2.plot(x, trend["rolling_rate"], color=plotting.PALETTE[1], linestyle="--", label="滚动万人投诉率")
-    ax2.set_ylabel("万人投诉率")
-    ax2.set_ylim(bottom=0)
+    if trend["rate"].notna().any():
+        ax2.plot(x, trend["rate"], color=plotting.PALETTE[0], marker="o", markersize=3, label="万人投诉率")
+        ax2.plot(x, trend["rolling_rate"], color=plotting.PALETTE[1], linestyle="--", label="滚动万人投诉率")
+        ax2.set_ylabel("万人投诉率")
+        ax2.set_ylim(bottom=0)
+    else:  # no customers served in the whole window: say so in the legend instead of an empty rate axis
+        ax2.plot([], [], linestyle="none", label=f"万人投诉率：{plotting.NO_DATA}（无服务客户数据）")
+        ax2.set_yticks([])
     months = trend["month"].tolist()
     marked = sorted({f"{d:%Y-%m}" for d in alarms["start"]} & set(months)) if not alarms.empty else []
     for m in marked:

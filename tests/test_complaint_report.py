@@ -95,6 +95,9 @@ def test_funnel_of_a_month_without_complaints_draws_without_warnings():
 
     import matplotlib.pyplot as plt
 
+    from svc_analysis import plotting
+
+    plotting.setup()  # the CJK font: a missing glyph would warn too
     frame = pd.DataFrame({"unit": ["甲", "乙"], "served": [1200.0, 800.0], "complaints": [0.0, 0.0],
                           "rate": [0.0, 0.0], "funnel": ["within", "within"]})
     with warnings.catch_warnings():
@@ -103,4 +106,17 @@ def test_funnel_of_a_month_without_complaints_draws_without_warnings():
         fig.canvas.draw()
     bottom, top = fig.axes[0].get_ylim()
     assert bottom == 0 and top > 0
+    plt.close(fig)
+
+
+def test_trend_without_customers_served_says_the_rate_has_no_data():
+    import matplotlib.pyplot as plt
+
+    nan = float("nan")
+    trend = pd.DataFrame({"month": ["2019-09", "2019-10"], "complaints": [26, 13], "rate": [nan, nan],
+                          "rolling_rate": [nan, nan]})
+    fig = report.plot_trend(trend, pd.DataFrame(columns=["start"]))
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["投诉量（件）", "万人投诉率：无数据（无服务客户数据）"]
+    assert list(fig.axes[1].get_yticks()) == []
     plt.close(fig)
