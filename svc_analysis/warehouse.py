@@ -78,6 +78,24 @@ def ibis_connect(warehouse: str | Path | None = None, read_only: bool = True,
     return ibis.duckdb.connect(str(path), read_only=read_only, **_settings(warehouse, memory_limit, threads))
 
 
+def engine(con: duckdb.DuckDBPyConnection):
+    """The Ibis backend over an open DuckDB connection: event-table queries are written once in Ibis.
+
+    Analysis functions take the notebook's duckdb connection and build their expressions on this
+    backend; the same expressions can later run on another Ibis backend (e.g. Spark) unchanged.
+    One backend per connection, so its table cache is reused across calls.
+    """
+    import ibis
+
+    backend = _ENGINES.get(id(con))
+    if backend is None or backend.con is not con:
+        backend = _ENGINES[id(con)] = ibis.duckdb.from_connection(con)
+    return backend
+
+
+_ENGINES: dict[int, object] = {}
+
+
 def column_types(name: str) -> dict[str, str]:
     """Contract column -> DuckDB type, in contract order."""
     return {c.name: contract.DUCKDB_TYPES[c.type] for c in contract.table(name).columns}
