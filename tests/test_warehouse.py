@@ -147,14 +147,12 @@ def test_quarantine_and_log_tables(con):
 
 
 def test_engine_is_an_ibis_backend_over_the_same_connection(tmp_path):
-    con = connect(tmp_path / "w.duckdb")
-    ensure_schema(con)
+    con = wh.connect(tmp_path / "w.duckdb")
+    wh.ensure_schema(con)
     con.execute("INSERT INTO ratings VALUES ('O1', '2026-10-01 09:00:00', 5, NULL), "
                 "('O1', '2026-10-02 09:00:00', 3, NULL), ('O2', '2026-10-02 10:00:00', 4, NULL)")
-    from svc_analysis.warehouse import engine
-
-    ib = engine(con)
-    assert engine(con) is ib  # reused
+    ib = wh.engine(con)
+    assert wh.engine(con) is ib  # reused
     r = ib.table("ratings")
     out = r.group_by("outlet_id").agg(n=r.count(), satisfied=(r.score >= 4).sum()).order_by("outlet_id").to_pandas()
     assert out.values.tolist() == [["O1", 2, 1], ["O2", 1, 1]]
