@@ -171,8 +171,22 @@ def submissions_grid(history: pd.DataFrame) -> pd.DataFrame:
 
 
 def staffing_summary(summary: pd.DataFrame) -> pd.DataFrame:
-    labels = {"rule": "标准", "checked": "核对网点", "meets": "达标", "misses": "未达标", "no_data": "无存款数据"}
+    labels = {"rule": "标准", "checked": "核对网点", "meets": "达标", "misses": "未达标", "no_data": "无法核对"}
     return plotting.display_frame(summary, labels)
+
+
+def staffing_view(missed: pd.DataFrame):
+    """The outlets missing a staffing standard (staffing_standards.misses) as a table, or a sentence when
+    there is none or when no staff data is loaded (then every outlet reads 无员工数据)."""
+    from IPython.display import Markdown
+
+    from svc_analysis import staffing_standards
+
+    if missed.empty:
+        return Markdown("所有核对的网点都达到配备标准。")
+    if (missed["shortfall"] == staffing_standards.NO_STAFF).all():
+        return Markdown(f"报告月末没有在岗员工数据（{plotting.NO_DATA}），无法核对人员配备标准。")
+    return staffing_table(missed)
 
 
 def staffing_table(missed: pd.DataFrame) -> pd.DataFrame:

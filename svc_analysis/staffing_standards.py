@@ -8,6 +8,8 @@
 Counted at the month end over outlets open that day (org rule) in the scope: a staff member is in
 service when hired_on <= month end and left_on is empty or after it (DATA_CONTRACT). deposits is an
 optional column: an outlet without a figure cannot be checked and is listed as such, never passed.
+With nobody in service in the scope at all (no staff export loaded) nothing can be checked: every
+outlet gets shortfall 无员工数据 and meets NA, never a miss.
 The counting runs in DuckDB; the result is one small row per checked outlet.
 """
 
@@ -21,6 +23,7 @@ from svc_analysis.contract import ROLES
 VIP_RULE = "贵宾理财中心人员配备"
 DEPOSITS_RULE = "存款1亿元以上网点配备大堂经理"
 NO_DEPOSITS = "无存款数据"
+NO_STAFF = "无员工数据"
 
 
 def role_counts(con, month: str, roles: list[str], outlets: list[str] | None = None) -> pd.DataFrame:
@@ -75,10 +78,22 @@ def check(con, month: str, vip_centre: dict[str, int], deposits_min_yi: float,
     frames.append(unknown.assign(rule=DEPOSITS_RULE, required=_required_text(deposits_outlet),
                                  shortfall=NO_DEPOSITS))
     out = pd.concat(frames, ignore_index=True)
-    out["meets"] = pd.array([pd.NA if s == NO_DEPOSITS else s == "" for s in out["shortfall"]], dtype="boolean")
+    if not counts[roles].to_numpy().any() and not _anyone_in_service(con, month, outlets):
+        out["shortfall"] = NO_STAFF
+    out["meets"] = pd.array([pd.NA if s in (NO_DEPOSITS, NO_STAFF) else s == "" for s in out["shortfall"]],
+                            dtype="boolean")
     columns = ["rule", "branch", "subbranch", "outlet_id", "outlet_name", "outlet_type", "deposits",
                "required", *roles, "meets", "shortfall"]
     return out[columns].reset_index(drop=True)
+
+
+def _anyone_in_service(con, month: str, outlets: list[str] | None) -> bool:
+    """Whether any staff member of any role is in service at the month end in the scope."""
+    day = periods.month_end(month)
+    scope = "" if outlets is None else "AND list_contains($outlets, outlet_id)"
+    params = {"day": day} | ({} if outlets is None else {"outlets": list(outlets)})
+    return con.execute(f"""SELECT count(*) > 0 FROM staff WHERE hired_on <= $day
+                           AND (left_on IS NULL OR left_on > $day) {scope}""", params).fetchone()[0]
 
 
 def _required_text(required: dict[str, int]) -> str:

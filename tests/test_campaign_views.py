@@ -70,3 +70,15 @@ def test_charts_draw_only_what_is_flagged():
     assert cv.pace_heatmap(board, "branch") is not None and cv.pace_heatmap(board, "outlet") is None
     import matplotlib.pyplot as plt
     plt.close("all")
+
+
+def test_staffing_view_says_no_data_without_staff():
+    from svc_analysis import staffing_standards as ss
+
+    row = {"rule": ss.DEPOSITS_RULE, "branch": "B", "outlet_id": "A1", "outlet_name": "甲", "deposits": 2.5,
+           "required": "大堂经理≥1", "meets": pd.NA}
+    no_staff = pd.DataFrame([{**row, "shortfall": ss.NO_STAFF}])
+    assert cv.staffing_view(no_staff).data == "报告月末没有在岗员工数据（无数据），无法核对人员配备标准。"
+    assert cv.staffing_view(no_staff.iloc[0:0]).data == "所有核对的网点都达到配备标准。"
+    missed = pd.DataFrame([{**row, "shortfall": "大堂经理 0/1", "meets": False}])
+    assert len(cv.staffing_view(missed)) == 1  # the table of misses

@@ -52,3 +52,28 @@ def test_scope_limits_the_outlets(tmp_path):
     scoped = ss.check(con, "2026-03", STAFFING["vip_centre"], 1.0, STAFFING["deposits_outlet"], outlets=["B1"])
     assert scoped["outlet_id"].tolist() == ["B1"]
     con.close()
+
+
+def test_without_any_staff_nothing_is_checked_or_missed(tmp_path):
+    # no staff export loaded: every checked outlet reads 无员工数据 with meets NA, none counts as a miss
+    con = build(tmp_path / "w.duckdb", staff=[])
+    checked = ss.check(con, "2026-03", STAFFING["vip_centre"], STAFFING["deposits_min_yi"],
+                       STAFFING["deposits_outlet"])
+    con.close()
+    assert sorted(checked["outlet_id"]) == ["A1", "A3", "A3", "B1"]  # same outlets as with staff
+    assert (checked["shortfall"] == ss.NO_STAFF).all() and checked["meets"].isna().all()
+    summary = ss.summary(checked).set_index("rule")
+    assert summary.loc[ss.DEPOSITS_RULE].tolist() == [3, 0, 0, 3]
+    assert summary.loc[ss.VIP_RULE].tolist() == [1, 0, 0, 1]
+
+
+def test_staff_in_other_roles_only_is_data_and_the_standards_are_missed(tmp_path):
+    # a teller in service (not a role of the standards; the lobby manager left before month end):
+    # staff data is there, so the standards are checked and missed
+    con = build(tmp_path / "w.duckdb", staff=[("s8", "A1", "teller", "2020-01-01", None),
+                                              ("s5", "A3", "lobby_manager", "2020-01-01", "2026-03-15")])
+    checked = ss.check(con, "2026-03", STAFFING["vip_centre"], STAFFING["deposits_min_yi"],
+                       STAFFING["deposits_outlet"]).set_index(["rule", "outlet_id"])
+    con.close()
+    assert checked.loc[(ss.DEPOSITS_RULE, "A1"), "shortfall"] == "大堂经理 0/1"
+    assert checked.loc[(ss.DEPOSITS_RULE, "B1"), "shortfall"] == ss.NO_DEPOSITS
