@@ -117,16 +117,19 @@ def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
     lines = [f"# Benchmark {meta['date']} on {meta['machine']}", "",
              f"Province-scale sample data, end month {END_MONTH}. Each step in its own process; peak = the",
              "largest single process (MB), tree = all its processes together (kernels included).", "",
-             "| step | wall (s) | peak (MB) | tree (MB) | ratio to the row below |",
+             "| step | wall (s) | peak (MB) | tree (MB) | this row ÷ the row below |",
              "|---|---:|---:|---:|---:|"]
     for i, (label, fig) in enumerate(rows):
         ratio = ""
         if i % 2 == 0 and i + 1 < len(rows):
-            ratio = f"{fig['wall_s'] / max(rows[i + 1][1]['wall_s'], 1e-9):.1f}x time, " \
-                    f"{fig['peak_mb'] / max(rows[i + 1][1]['peak_mb'], 1e-9):.1f}x memory"
+            ratio = f"{fig['wall_s'] / max(rows[i + 1][1]['wall_s'], 1e-9):.2g}x time, " \
+                    f"{fig['peak_mb'] / max(rows[i + 1][1]['peak_mb'], 1e-9):.2g}x memory"
         lines.append(f"| {label} | {fig['wall_s']:.1f} | {fig['peak_mb']:.0f} | {fig['tree_mb']:.0f} | {ratio} |")
     lines += ["", *(f"- {k}: {v}" for k, v in meta.items() if k not in ("date", "machine"))]
-    out = ROOT / "benchmarks" / "results" / f"{meta['date']}_{platform.node() or 'host'}.md"
+    lines += ["- load while measuring (1-minute load average at the end): "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"]
+    steps = "-".join(sorted({label.split(" ")[0] for label, _ in rows})) or "none"
+    out = ROOT / "benchmarks" / "results" / f"{meta['date']}_{platform.node() or 'host'}_{steps}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
