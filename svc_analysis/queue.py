@@ -23,20 +23,39 @@ plus any outlet with tickets in the month, so no ticket is left out of a roll-up
 
 from __future__ import annotations
 
+import ibis
 import pandas as pd
 
-from svc_analysis import kpis, org, plotting
+from svc_analysis import kpis, org, plotting, warehouse
 from svc_analysis.periods import month_bounds, month_end, month_start
 
 AREA = "queue"
 PERCENTILE = 0.9  # p90_wait_minutes: the percentile is part of the metric's name
-IN_LIST = "IN (SELECT unnest(?::VARCHAR[]))"
 NAMES_IN_TEXT = 5  # presentation only: a sentence names the worst few, the table lists the rest
 STATS_COLUMNS = ["tickets", "served", "unserved", "wait_minutes", "overtime", "p90_wait"]
 
 
 class QueueDataError(ValueError):
     """Tickets the queue figures cannot use (the message names the table, row key and column)."""
+
+
+def tickets_between(con, start, end, outlets: list[str] | None, threshold: float):
+    """The tickets taken in [start, end) at ``outlets`` (None = all), an Ibis expression over the
+    tickets table (warehouse.engine) with ``day`` (the date taken), ``wait`` (minutes, NULL when not
+    called) and ``overtime`` (wait > threshold; NULL when not called)."""
+    t = warehouse.engine(con).table("tickets")
+    t = org.scope_filter(t.filter(t.taken_at >= start, t.taken_at < end), outlets)
+    wait = (t.called_at.epoch_seconds() - t.taken_at.epoch_seconds()) / 60.0
+    return t.mutate(day=t.taken_at.date(), wait=wait, overtime=wait > float(threshold))
+
+
+def month_tickets(con, month: str, outlets: list[str] | None, threshold: float):
+    """tickets_between over the report month (a ticket belongs to the month it was taken in)."""
+    start, end = month_bounds(month)
+    return tickets_between(con, start, end, outlets, threshold)
+
+
+IN_LIST = "IN (SELECT unnest(?::VARCHAR[]))"  # TEMP: until the dependants are converted
 
 
 def tickets_cte(month: str, outlets: list[str] | None, threshold: float) -> tuple[str, list]:
@@ -58,15 +77,15 @@ def check_waits(con, month: str, outlets: list[str] | None = None) -> None:
     Ingest sets such rows aside (contract rule ``called_after_taken``); one in the warehouse means it
     was written around ingest, and a negative wait would bend every figure, so nothing is computed.
     """
-    cte, params = tickets_cte(month, outlets, 0.0)
-    bad = con.execute(f"WITH {cte} SELECT count(*), first(ticket_id ORDER BY taken_at), "
-                      f"first(outlet_id ORDER BY taken_at), first(taken_at ORDER BY taken_at) "
-                      f"FROM t WHERE wait < 0", params).fetchall()[0]
-    if bad[0]:
+    t = month_tickets(con, month, outlets, 0.0)
+    t = t.filter(t.wait < 0)
+    bad = t.aggregate(n=t.count(), **{c: t[c].first(order_by=t.taken_at)
+                                      for c in ("ticket_id", "outlet_id", "taken_at")}).to_pandas().iloc[0]
+    if bad["n"]:
         raise QueueDataError(
-            f"table tickets: {bad[0]} row(s) of {month} have column called_at before taken_at, e.g. "
-            f"ticket {bad[1]} at outlet {bad[2]} taken {bad[3]}; re-load them with `svc ingest`, which sets "
-            f"such rows aside (rule called_after_taken)")
+            f"table tickets: {bad['n']} row(s) of {month} have column called_at before taken_at, e.g. "
+            f"ticket {bad['ticket_id']} at outlet {bad['outlet_id']} taken {bad['taken_at']}; re-load them "
+            f"with `svc ingest`, which sets such rows aside (rule called_after_taken)")
 
 
 def counting_outlets(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -74,27 +93,25 @@ def counting_outlets(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
     first, last = month_start(month), month_end(month)
     opened = tree["opened_on"].map(lambda d: d is None or pd.isna(d) or d <= last)
     not_closed = tree["closed_on"].map(lambda d: d is None or pd.isna(d) or d > first)
-    start, end = month_bounds(month)
-    with_tickets = {r[0] for r in con.execute(
-        f"SELECT DISTINCT outlet_id FROM tickets WHERE taken_at >= ? AND taken_at < ? AND outlet_id {IN_LIST}",
-        [start, end, tree["outlet_id"].tolist()]).fetchall()}
+    t = month_tickets(con, month, tree["outlet_id"].tolist(), 0.0)
+    with_tickets = set(t.select("outlet_id").distinct().to_pandas()["outlet_id"])
     staffed = ~tree["outlet_type"].isin(org.UNSTAFFED_TYPES)
     keep = (staffed & opened & not_closed) | tree["outlet_id"].isin(with_tickets)
     return tree[keep.astype(bool)].reset_index(drop=True)
 
 
-def _aggregates() -> str:
-    return ("count(*) AS tickets, count(called_at) AS served, count(*) - count(called_at) AS unserved, "
-            "coalesce(sum(wait), 0) AS wait_minutes, count(*) FILTER (WHERE overtime) AS overtime, "
-            f"quantile_cont(wait, {PERCENTILE}) AS p90_wait, count(*) FILTER (WHERE wait < 0) AS negative_waits")
+def _aggregates(t) -> dict:
+    """STATS_COLUMNS (and negative_waits, for check_waits) as Ibis reductions over month_tickets."""
+    return {"tickets": t.count(), "served": t.called_at.count(), "unserved": t.count() - t.called_at.count(),
+            "wait_minutes": t.wait.sum().fill_null(0), "overtime": t.count(where=t.overtime),
+            "p90_wait": t.wait.quantile(PERCENTILE), "negative_waits": t.count(where=t.wait < 0)}
 
 
 def outlet_stats(con, month: str, threshold: float, outlets: list[str] | None = None) -> pd.DataFrame:
     """Per outlet with tickets in the month: tickets, served, unserved, wait_minutes (sum), overtime,
     p90_wait, and the ratios mean_wait, overtime_share (of served) and unserved_share (of tickets)."""
-    cte, params = tickets_cte(month, outlets, threshold)
-    frame = con.execute(f"WITH {cte} SELECT outlet_id, {_aggregates()} FROM t GROUP BY outlet_id "
-                        f"ORDER BY outlet_id", params).df()
+    t = month_tickets(con, month, outlets, threshold)
+    frame = t.group_by("outlet_id").aggregate(**_aggregates(t)).order_by("outlet_id").to_pandas()
     return add_ratios(frame)
 
 
@@ -115,16 +132,15 @@ def level_stats(con, month: str, threshold: float, tree: pd.DataFrame,
     ``tree``: the outlets that count (counting_outlets). Units with no tickets appear with zero counts
     and no p90. Columns: level, unit_id, STATS_COLUMNS, mean_wait, overtime_share, unserved_share.
     """
-    cte, params = tickets_cte(month, tree["outlet_id"].tolist(), threshold)
-    mapping = tree[["outlet_id", "subbranch", "branch"]]
-    raw = con.execute(
-        f"WITH {cte}, o AS (SELECT unnest(?::VARCHAR[]) AS outlet_id, unnest(?::VARCHAR[]) AS subbranch, "
-        f"unnest(?::VARCHAR[]) AS branch) "
-        f"SELECT CASE WHEN grouping(o.outlet_id) = 0 THEN 'outlet' WHEN grouping(o.subbranch) = 0 THEN "
-        f"'subbranch' WHEN grouping(o.branch) = 0 THEN 'branch' ELSE 'province' END AS level, "
-        f"coalesce(o.outlet_id, o.subbranch, o.branch, 'province') AS unit_id, {_aggregates()} "
-        f"FROM t JOIN o USING (outlet_id) GROUP BY GROUPING SETS ((o.outlet_id), (o.subbranch), (o.branch), ())",
-        [*params, *(mapping[c].astype(str).tolist() for c in mapping.columns)]).df()
+    mapping = tree[["outlet_id", "subbranch", "branch"]].astype(str)
+    t = month_tickets(con, month, mapping["outlet_id"].tolist(), threshold)
+    t = t.join(ibis.memtable(mapping), "outlet_id")
+    # one group-by per level (GROUPING SETS has no Ibis form), unioned into one round trip
+    parts = [t.aggregate(level=ibis.literal(org.PROVINCE), unit_id=ibis.literal("province"), **_aggregates(t))]
+    for level in ("branch", "subbranch", "outlet"):
+        column = kpis.LEVEL_COLUMNS[level]
+        parts.append(t.group_by(level=ibis.literal(level), unit_id=t[column]).aggregate(**_aggregates(t)))
+    raw = ibis.union(*parts).to_pandas()
     units = []
     for level in kpis.levels_for_scope(None if scope_level == org.PROVINCE else scope_level):
         names = ["province"] if level == org.PROVINCE else sorted(set(mapping[kpis.LEVEL_COLUMNS[level]]))
