@@ -10,7 +10,7 @@ Definitions (DATA_CONTRACT.md metrics; DOMAIN.md §2, seeds 001-004):
   a one-sided test of a rise (proportions.rise_test) whose variance is inflated by the monthly
   series' overdispersion (Laney sigma_z squared, spc.py): seed 002 asks for a rise year on year.
 
-Everything is counted in DuckDB once per run (``outlet_months``: one row per outlet and month, at
+Everything is counted in the engine (Ibis on DuckDB) once per run (``outlet_months``: one row per outlet and month, at
 most outlets x months rows); the other functions work on that small frame.
 """
 
@@ -20,12 +20,12 @@ import numpy as np
 import pandas as pd
 
 from svc_analysis import contract, kpis, org, periods, proportions, spc
+from svc_analysis.warehouse import engine
 
 AREA = "satisfaction"
 COUNT_COLUMNS = ["ratings", "satisfied", "top_score", "served"]
 # The top of the evaluator scale (score 5): an outlet with nothing else is implausibly perfect.
 TOP_SCORE = int(contract.table("ratings").column("score").max)
-_IN = "IN (SELECT unnest(?::VARCHAR[]))"
 
 
 def window(month: str, trend_months: int) -> list[str]:
@@ -40,29 +40,35 @@ def outlet_months(con, months: list[str], outlets: list[str] | None = None,
     served (tickets taken in the month and called). Pairs with neither ratings nor tickets are absent.
 
     ``outlets``: the scope's outlet ids (None = the whole province), filtered in the engine.
+    Ibis expressions on the DuckDB backend (issue 2's engine rule), one pass over each event table.
     """
     if not months:
         raise ValueError("outlet_months: no months given")
     start, end = periods.month_bounds(months[0])[0], periods.month_bounds(months[-1])[1]
-    scope = f"AND outlet_id {_IN}" if outlets is not None else ""
-    extra = [list(outlets)] if outlets is not None else []
-    # two plain aggregations, joined on their small results: a FULL JOIN of the two CTEs inside
-    # DuckDB took twice as long on province data (50 M tickets, 35 M ratings)
-    ratings = con.execute(
-        f"SELECT outlet_id, strftime(m, '%Y-%m') AS month, ratings, satisfied, top_score FROM ("
-        f"SELECT outlet_id, date_trunc('month', rated_at) AS m, count(*) AS ratings, "
-        f"count(*) FILTER (WHERE score >= ?) AS satisfied, count(*) FILTER (WHERE score = ?) AS top_score "
-        f"FROM ratings WHERE rated_at >= ? AND rated_at < ? {scope} GROUP BY ALL)",
-        [satisfied_min_score, TOP_SCORE, start, end, *extra]).df()
-    served = con.execute(
-        f"SELECT outlet_id, strftime(m, '%Y-%m') AS month, served FROM ("
-        f"SELECT outlet_id, date_trunc('month', taken_at) AS m, count(called_at) AS served "
-        f"FROM tickets WHERE taken_at >= ? AND taken_at < ? {scope} GROUP BY ALL)",
-        [start, end, *extra]).df()
+    ib = engine(con)
+
+    def per_month(table: str, at: str, **counts) -> pd.DataFrame:
+        t = ib.table(table)
+        keep = (t[at] >= start) & (t[at] < end)
+        if outlets is not None:
+            keep &= t.outlet_id.isin(list(outlets))
+        t = t.filter(keep)
+        # group on the truncated timestamp and format only the small result: formatting every row
+        # before grouping costs a string per event
+        grouped = t.group_by(outlet_id=t.outlet_id, m=t[at].truncate("M")).agg(
+            **{name: make(t) for name, make in counts.items()})
+        out = grouped.mutate(month=grouped.m.strftime("%Y-%m")).drop("m").to_pandas()
+        # plain object keys: pandas cannot merge two empty Arrow-backed string columns
+        return out.astype({"outlet_id": object, "month": object})
+
+    # two plain aggregations, joined on their small results: a FULL JOIN of the two inside DuckDB
+    # took twice as long on province data (50 M tickets, 35 M ratings)
+    ratings = per_month("ratings", "rated_at", ratings=lambda t: t.count(),
+                        satisfied=lambda t: t.count(where=t.score >= satisfied_min_score),
+                        top_score=lambda t: t.count(where=t.score == TOP_SCORE))
+    served = per_month("tickets", "taken_at", served=lambda t: t.called_at.count())
     frame = ratings.merge(served, on=["outlet_id", "month"], how="outer")
     frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype("int64")
-    frame["outlet_id"] = frame["outlet_id"].astype(object)
-    frame["month"] = frame["month"].astype(object)
     return frame.sort_values(["outlet_id", "month"], kind="stable").reset_index(drop=True)[
         ["outlet_id", "month", *COUNT_COLUMNS]]
 
