@@ -10,7 +10,8 @@ on the order, even though the dimensions are strongly correlated (a customer hap
 tends to rate everything high).
 
 Only second moments are needed: R² of a subset S from the correlation matrix is r_S' R_SS^-1 r_S,
-so the engine returns a 5 x 5 correlation matrix (complete answers only) and no answer rows.
+so the engine (Ibis on DuckDB) returns a 5 x 5 correlation matrix (complete answers only)
+in one aggregate and no answer rows.
 Importance-performance: importance = a dimension's share of R² (relative importance), performance =
 its mean score; a dimension of high importance and low performance is the first to improve.
 """
@@ -30,15 +31,18 @@ def correlations(con, months: list[str], outlets=None, target: str = surveys.OVE
                  predictors=surveys.DIMENSIONS) -> tuple[pd.DataFrame, int]:
     """(correlation matrix of target and predictors, number of complete answers) over ``months``."""
     columns = [target, *predictors]
-    where, params = surveys._where(months, outlets)
-    complete = " AND ".join(f"{c} IS NOT NULL" for c in columns)
+    t = surveys.answers(con, months, outlets)
+    t = t.filter([t[c].notnull() for c in columns])  # complete answers only
     pairs = [(a, b) for i, a in enumerate(columns) for b in columns[i + 1:]]
-    select = ", ".join(["count(*)", *[f"corr({a}, {b})" for a, b in pairs]])
-    values = con.execute(f"SELECT {select} FROM surveys WHERE {where} AND {complete}", params).fetchone()
+    # Pearson r is the same with population or sample moments (the factor cancels); DuckDB's
+    # corr() is the one Ibis compiles, under how="pop"
+    values = t.aggregate(n=t.count(), **{f"{a}__{b}": t[a].corr(t[b], how="pop") for a, b in pairs}
+                         ).to_pandas().iloc[0]
     matrix = pd.DataFrame(np.eye(len(columns)), index=columns, columns=columns)
-    for (a, b), r in zip(pairs, values[1:]):
+    for a, b in pairs:
+        r = values[f"{a}__{b}"]
         matrix.loc[a, b] = matrix.loc[b, a] = np.nan if r is None else r
-    return matrix, int(values[0])
+    return matrix, int(values["n"])
 
 
 def r_squared(corr: pd.DataFrame, target: str, subset) -> float:

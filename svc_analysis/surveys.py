@@ -19,6 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis import contract, kpis, periods, proportions
+from svc_analysis.warehouse import engine
 
 AREA = "satisfaction"
 OVERALL, RECOMMEND = "overall", "recommend"
@@ -26,15 +27,19 @@ OVERALL, RECOMMEND = "overall", "recommend"
 DIMENSIONS = tuple(c.name for c in contract.table("surveys").columns
                    if c.max == 5 and c.name != OVERALL)
 DIMENSION_ZH = {c.name: c.zh[0] for c in contract.table("surveys").columns}
-_IN = "IN (SELECT unnest(?::VARCHAR[]))"
 
 
-def _where(months: list[str], outlets) -> tuple[str, list]:
+def answers(con, months: list[str], outlets=None):
+    """The surveys answered in ``months`` (answered_on), in the scope's ``outlets`` (None = the whole
+    province): an Ibis expression on the engine (warehouse.engine), for the queries to aggregate."""
     if not months:
         raise ValueError("surveys: no months given")
     start, end = periods.month_bounds(months[0])[0].date(), periods.month_bounds(months[-1])[1].date()
-    sql = "answered_on >= ? AND answered_on < ?" + (f" AND outlet_id {_IN}" if outlets is not None else "")
-    return sql, [start, end, *([list(outlets)] if outlets is not None else [])]
+    t = engine(con).table("surveys")
+    keep = (t.answered_on >= start) & (t.answered_on < end)
+    if outlets is not None:
+        keep &= t.outlet_id.isin(list(outlets))
+    return t.filter(keep)
 
 
 def outlet_counts(con, month: str, outlets=None, *, csat_min_score: int, promoter_min: int,
@@ -43,14 +48,11 @@ def outlet_counts(con, month: str, outlets=None, *, csat_min_score: int, promote
     recommend_answers, promoters, detractors, net (promoters - detractors)."""
     if not detractor_max < promoter_min:
         raise ValueError(f"nps_detractor_max ({detractor_max}) must be below nps_promoter_min ({promoter_min})")
-    where, params = _where([month], outlets)
-    out = con.execute(
-        f"SELECT outlet_id, count(*) AS answers, count(*) FILTER (WHERE {OVERALL} >= ?) AS satisfied, "
-        f"count({RECOMMEND}) AS recommend_answers, count(*) FILTER (WHERE {RECOMMEND} >= ?) AS promoters, "
-        f"count(*) FILTER (WHERE {RECOMMEND} <= ?) AS detractors "
-        f"FROM surveys WHERE {where} GROUP BY outlet_id ORDER BY outlet_id",
-        [csat_min_score, promoter_min, detractor_max, *params],
-    ).df()
+    t = answers(con, [month], outlets)
+    out = t.group_by("outlet_id").agg(
+        answers=t.count(), satisfied=t.count(where=t[OVERALL] >= csat_min_score),
+        recommend_answers=t[RECOMMEND].count(), promoters=t.count(where=t[RECOMMEND] >= promoter_min),
+        detractors=t.count(where=t[RECOMMEND] <= detractor_max)).order_by("outlet_id").to_pandas()
     out["net"] = out["promoters"] - out["detractors"]
     return out
 
@@ -71,13 +73,15 @@ def dimension_scores(con, months: list[str], outlets=None, *, csat_min_score: in
                      level: float = 0.95) -> pd.DataFrame:
     """Per dimension and overall, over ``months``: answers, mean, top2 (share >= csat_min_score)
     with its Wilson interval. A measure nobody answered has NaN figures (no data)."""
-    where, params = _where(months, outlets)
+    t = answers(con, months, outlets)
     columns = [*DIMENSIONS, OVERALL]
-    select = ", ".join(f"count({c}), avg({c}), count(*) FILTER (WHERE {c} >= {int(csat_min_score)})"
-                       for c in columns)
-    values = con.execute(f"SELECT {select} FROM surveys WHERE {where}", params).fetchone()
-    rows = [{"measure": c, "measure_zh": DIMENSION_ZH[c], "answers": int(values[3 * i]),
-             "mean": values[3 * i + 1], "top2_count": int(values[3 * i + 2])} for i, c in enumerate(columns)]
+    metrics = {}
+    for c in columns:
+        metrics |= {f"{c}__answers": t[c].count(), f"{c}__mean": t[c].mean(),
+                    f"{c}__top2": t.count(where=t[c] >= int(csat_min_score))}
+    values = t.aggregate(**metrics).to_pandas().iloc[0]
+    rows = [{"measure": c, "measure_zh": DIMENSION_ZH[c], "answers": int(values[f"{c}__answers"]),
+             "mean": values[f"{c}__mean"], "top2_count": int(values[f"{c}__top2"])} for c in columns]
     out = pd.DataFrame(rows)
     out["mean"] = out["mean"].astype("float64")
     out["top2"] = proportions.share(out["top2_count"], out["answers"])
@@ -97,10 +101,11 @@ def nps_summary(counts: pd.DataFrame) -> dict:
 
 def comments(con, months: list[str], outlets=None) -> list[str]:
     """The non-empty comment texts of the period (personal data: mask before showing any)."""
-    where, params = _where(months, outlets)
-    rows = con.execute(f"SELECT comment FROM surveys WHERE {where} AND trim(coalesce(comment, '')) <> '' "
-                       f"ORDER BY answered_on, response_id", params).fetchall()
-    return [r[0] for r in rows]
+    t = answers(con, months, outlets)
+    # removing spaces then comparing with '' is SQL trim(' ') <> '': Ibis strip() would also drop
+    # tabs and newlines, a change of behaviour
+    kept = t.filter(t.comment.fill_null("").replace(" ", "") != "").order_by(["answered_on", "response_id"])
+    return kept.select("comment").to_pandas()["comment"].tolist()
 
 
 def sentence(summary: dict, scores: pd.DataFrame, month: str, window: tuple[str, str]) -> str:
