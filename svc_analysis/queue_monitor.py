@@ -6,7 +6,7 @@ Definitions (queue.py for wait and overtime; params in brackets):
   [queue.overtime_wait_minutes] / its tickets taken that day that were called. A day on which the
   outlet is closed (org open rule: opened_on ≤ day < closed_on) has status ``closed``; an open day
   without a called ticket has status ``no_data``: both have no share (无数据), never 0 %.
-- weeks of the bulletin run Monday to Sunday (DuckDB date_trunc('week')), clipped to the report
+- weeks of the bulletin run Monday to Sunday (the day truncated to its week), clipped to the report
   month, so the month's first and last weeks may be short; each is labelled by its first and last day.
 - ranking: units by overtime share, worst first (rank 1); ties share the better rank (method "min");
   units without a served customer in the period have no rank. Sub-branch figures add their outlets'
@@ -17,22 +17,27 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import ibis
 import pandas as pd
 
 from svc_analysis import org
 from svc_analysis.periods import month_end, month_start
-from svc_analysis.queue import tickets_cte
+from svc_analysis.queue import month_tickets
 
 MONTH_PERIOD = "month"
 LEVEL_COLUMN = {"outlet": "outlet_id", "subbranch": "subbranch"}
 
 
+def _counts(t) -> dict:
+    """served (called tickets) and overtime (waits above the threshold) over month_tickets."""
+    return {"served": t.called_at.count(), "overtime": t.count(where=t.overtime)}
+
+
 def daily_overtime(con, month: str, tree: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """One row per outlet of ``tree`` and day of the month: outlet_id, day, status (open / closed /
     no_data), served, overtime, overtime_share (NaN unless open with served customers)."""
-    cte, params = tickets_cte(month, tree["outlet_id"].tolist(), threshold)
-    counts = con.execute(f"WITH {cte} SELECT outlet_id, day, count(called_at) AS served, "
-                         f"count(*) FILTER (WHERE overtime) AS overtime FROM t GROUP BY ALL", params).df()
+    t = month_tickets(con, month, tree["outlet_id"].tolist(), threshold)
+    counts = t.group_by("outlet_id", "day").aggregate(**_counts(t)).to_pandas()
     counts["day"] = pd.to_datetime(counts["day"]).dt.date
     first = month_start(month)
     days = [first + timedelta(days=k) for k in range((month_end(month) - first).days + 1)]
@@ -70,13 +75,11 @@ def heatmap_frame(daily: pd.DataFrame, outlets: list[str], tree: pd.DataFrame) -
 def weekly_counts(con, month: str, tree: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """served and overtime per outlet and week of the month (weeks clipped to the month):
     outlet_id, week_start, week_end, served, overtime."""
-    cte, params = tickets_cte(month, tree["outlet_id"].tolist(), threshold)
-    first, last = month_start(month), month_end(month)
-    frame = con.execute(
-        f"WITH {cte} SELECT outlet_id, greatest(date_trunc('week', day)::DATE, ?::DATE) AS week_start, "
-        f"least((date_trunc('week', day) + INTERVAL 6 DAY)::DATE, ?::DATE) AS week_end, "
-        f"count(called_at) AS served, count(*) FILTER (WHERE overtime) AS overtime FROM t GROUP BY ALL",
-        [*params, first, last]).df()
+    t = month_tickets(con, month, tree["outlet_id"].tolist(), threshold)
+    week = t.day.truncate("W")  # Monday of the day's week
+    frame = t.group_by("outlet_id", week_start=ibis.greatest(week, month_start(month)),
+                       week_end=ibis.least(week + ibis.interval(days=6), month_end(month))
+                       ).aggregate(**_counts(t)).to_pandas()
     for col in ("week_start", "week_end"):
         frame[col] = pd.to_datetime(frame[col]).dt.date
     return frame
