@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.queue import tickets_cte
+from svc_analysis.queue import month_tickets
 
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 PERIODS = (("opening", "开门峰"), ("noon", "午间峰"), ("weekend", "周末"), ("other", "平时"))
@@ -27,14 +27,13 @@ def weekday_hour(con, month: str, outlets: list[str] | None, threshold: float) -
     """One row per weekday (0-6) and hour seen in the month: outlet_days (operating outlet-days on that
     weekday), tickets, served, wait_minutes, overtime, and the rates arrivals (per outlet-hour),
     mean_wait and overtime_share. Cells with no ticket appear with zeros (no rate)."""
-    cte, params = tickets_cte(month, outlets, threshold)
-    cells = con.execute(
-        f"WITH {cte} SELECT isodow(day) - 1 AS weekday, hour(taken_at) AS hour, count(*) AS tickets, "
-        f"count(called_at) AS served, coalesce(sum(wait), 0) AS wait_minutes, "
-        f"count(*) FILTER (WHERE overtime) AS overtime FROM t GROUP BY ALL", params).df()
-    days = con.execute(
-        f"WITH {cte} SELECT isodow(day) - 1 AS weekday, count(DISTINCT (outlet_id, day)) AS outlet_days "
-        f"FROM t GROUP BY ALL", params).df()
+    t = month_tickets(con, month, outlets, threshold)
+    weekday = t.day.day_of_week.index().cast("int64")  # 0 = Monday
+    cells = t.group_by(weekday=weekday, hour=t.taken_at.hour().cast("int64")).aggregate(
+        tickets=t.count(), served=t.called_at.count(), wait_minutes=t.wait.sum().fill_null(0),
+        overtime=t.count(where=t.overtime)).to_pandas()
+    operating = t.select("outlet_id", "day", weekday=weekday).distinct()
+    days = operating.group_by("weekday").aggregate(outlet_days=operating.count()).to_pandas()
     hours = sorted(cells["hour"].unique()) if not cells.empty else []
     grid = pd.MultiIndex.from_product([range(7), hours], names=["weekday", "hour"]).to_frame(index=False)
     out = grid.merge(cells, on=["weekday", "hour"], how="left").merge(days, on="weekday", how="left")
