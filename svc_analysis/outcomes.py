@@ -19,42 +19,50 @@ from __future__ import annotations
 
 import math
 
+import ibis
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from svc_analysis import plotting
 from svc_analysis.periods import add_months, month_bounds
+from svc_analysis.warehouse import engine
 
 OUTCOMES = {"satisfaction": "满意度", "complaint_rate": "投诉率（每万客户）"}
 MIN_N = 4  # the Fisher interval's standard error 1/sqrt(n-3) needs n > 3
+_COUNTS = ["ratings", "satisfied", "served", "complaints"]
 
 
 def outlet_outcomes(con, month: str, *, months: int, satisfied_min_score: int, per_customers: float,
                     outlets: list[str] | None = None) -> pd.DataFrame:
     """Per outlet with ratings, tickets or complaints in the ``months`` months ending with ``month``:
     ratings, satisfied, served, complaints, satisfaction and complaint_rate (None where the
-    denominator is 0). Aggregated in DuckDB."""
+    denominator is 0). Aggregated in the engine (Ibis on DuckDB)."""
     if months < 1:
         raise ValueError(f"outcome_months must be >= 1, not {months}")
     start, end = month_bounds(add_months(month, -(months - 1)))[0], month_bounds(month)[1]
-    scope = "AND outlet_id IN (SELECT unnest($outlets::VARCHAR[]))" if outlets is not None else ""
-    binds = {"start": start, "end": end, "min_score": satisfied_min_score}
-    if outlets is not None:
-        binds["outlets"] = list(outlets)
-    out = con.execute(f"""
-        WITH r AS (SELECT outlet_id, count(*) AS ratings, count(*) FILTER (WHERE score >= $min_score) AS satisfied
-                   FROM ratings WHERE rated_at >= $start AND rated_at < $end {scope} GROUP BY outlet_id),
-             t AS (SELECT outlet_id, count(*) AS served FROM tickets
-                   WHERE taken_at >= $start AND taken_at < $end AND called_at IS NOT NULL {scope} GROUP BY outlet_id),
-             c AS (SELECT outlet_id, count(*) AS complaints FROM complaints
-                   WHERE received_at >= $start AND received_at < $end {scope} GROUP BY outlet_id)
-        SELECT outlet_id, coalesce(r.ratings, 0) AS ratings, coalesce(r.satisfied, 0) AS satisfied,
-               coalesce(t.served, 0) AS served, coalesce(c.complaints, 0) AS complaints
-        FROM r FULL JOIN t USING (outlet_id) FULL JOIN c USING (outlet_id)
-        ORDER BY outlet_id""", binds).df()
-    out[["ratings", "satisfied", "served", "complaints"]] = out[
-        ["ratings", "satisfied", "served", "complaints"]].astype("int64")
+    ib = engine(con)
+
+    def per_outlet(table: str, at: str, **counts):
+        t = ib.table(table)
+        keep = (t[at] >= start) & (t[at] < end)
+        if outlets is not None:
+            keep &= t.outlet_id.isin(list(outlets))
+        t = t.filter(keep)
+        counted = t.group_by("outlet_id").agg(**{name: make(t) for name, make in counts.items()})
+        # every part gets every count column (0 where the table has none) so the parts stack
+        return counted.select("outlet_id", **{c: counted[c] if c in counts else ibis.literal(0, "int64")
+                                              for c in _COUNTS})
+
+    # the three small per-outlet counts stacked and summed: a full outer join on outlet_id, portable
+    # to any Ibis backend without coalescing join keys
+    parts = ibis.union(
+        per_outlet("ratings", "rated_at", ratings=lambda t: t.count(),
+                   satisfied=lambda t: t.count(where=t.score >= satisfied_min_score)),
+        per_outlet("tickets", "taken_at", served=lambda t: t.called_at.count()),
+        per_outlet("complaints", "received_at", complaints=lambda t: t.count()))
+    out = parts.group_by("outlet_id").agg(**{c: parts[c].sum() for c in _COUNTS}).order_by("outlet_id").to_pandas()
+    out[_COUNTS] = out[_COUNTS].astype("int64")
     out["satisfaction"] = out["satisfied"] / out["ratings"].where(out["ratings"] > 0)
     out["complaint_rate"] = out["complaints"] / out["served"].where(out["served"] > 0) * per_customers
     return out
