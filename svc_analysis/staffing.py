@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import math
 
+import ibis
 import pandas as pd
 
-from svc_analysis.queue import tickets_cte
+from svc_analysis.queue import month_tickets
 
 DAY_TYPES = (("weekday", "工作日"), ("weekend", "周末"))
 
@@ -82,21 +83,20 @@ def windows_needed(arrivals_per_hour: float, service_minutes: float, threshold: 
 def hourly_load(con, month: str, outlets: list[str] | None, threshold: float, weekend_days) -> pd.DataFrame:
     """Per outlet, day type and hour: tickets, operating_days, arrivals (λ per hour), service_minutes
     (the outlet's month mean), load (a = λ·s/60, busy counters), mean_wait and overtime_share observed."""
-    cte, params = tickets_cte(month, outlets, threshold)
-    weekend = [int(d) + 1 for d in weekend_days]  # isodow: Monday = 1
-    day_type = "CASE WHEN isodow(day) IN (SELECT unnest(?::INTEGER[])) THEN 'weekend' ELSE 'weekday' END"
-    frame = con.execute(
-        f"WITH {cte}, d AS (SELECT *, {day_type} AS day_type FROM t), "
-        f"days AS (SELECT outlet_id, day_type, count(DISTINCT day) AS operating_days FROM d GROUP BY ALL), "
-        f"svc AS (SELECT outlet_id, avg(epoch(finished_at) - epoch(called_at)) / 60.0 AS service_minutes "
-        f"        FROM t WHERE finished_at IS NOT NULL AND called_at IS NOT NULL GROUP BY ALL), "
-        f"h AS (SELECT outlet_id, day_type, hour(taken_at) AS hour, count(*) AS tickets, "
-        f"      avg(wait) AS mean_wait, count(*) FILTER (WHERE overtime) / nullif(count(called_at), 0) "
-        f"      AS overtime_share FROM d GROUP BY ALL) "
-        f"SELECT h.outlet_id, h.day_type, h.hour, h.tickets, days.operating_days, svc.service_minutes, "
-        f"h.mean_wait, h.overtime_share FROM h JOIN days USING (outlet_id, day_type) "
-        f"LEFT JOIN svc USING (outlet_id) ORDER BY h.outlet_id, h.day_type DESC, h.hour",
-        [*params, weekend]).df()
+    t = month_tickets(con, month, outlets, threshold)
+    weekend = t.day.day_of_week.index().isin([int(d) for d in weekend_days])  # 0 = Monday
+    d = t.mutate(day_type=ibis.ifelse(weekend, "weekend", "weekday"))
+    days = d.group_by("outlet_id", "day_type").aggregate(operating_days=d.day.nunique())
+    done = t.filter(t.finished_at.notnull(), t.called_at.notnull())
+    svc = done.group_by("outlet_id").aggregate(
+        service_minutes=(done.finished_at.epoch_seconds() - done.called_at.epoch_seconds()).mean() / 60.0)
+    h = d.group_by("outlet_id", "day_type", hour=d.taken_at.hour().cast("int64")).aggregate(
+        tickets=d.count(), mean_wait=d.wait.mean(),
+        overtime_share=d.count(where=d.overtime) / d.called_at.count().nullif(0))
+    joined = h.join(days, ["outlet_id", "day_type"]).left_join(svc, h.outlet_id == svc.outlet_id)
+    frame = (joined.select(h.outlet_id, h.day_type, h.hour, h.tickets, "operating_days", "service_minutes",
+                           h.mean_wait, h.overtime_share)
+             .order_by([h.outlet_id, ibis.desc(h.day_type), h.hour]).to_pandas())
     frame["arrivals"] = frame["tickets"] / frame["operating_days"]
     frame["load"] = frame["arrivals"] * frame["service_minutes"] / 60.0
     return frame
