@@ -13,27 +13,45 @@ Definitions (DATA_CONTRACT.md "Output"; DOMAIN.md §1; seeds 000, 002, 003):
   gone). numerator = year-to-date rate, denominator = base-year rate (per 10,000). Target 0.40.
 - praises_total: praises received in the month.
 
-All counting runs in DuckDB; ``outlets`` (the scope's outlet ids, None = whole province) filters in
-the engine. Roll-ups add numerators and denominators (kpis.rollup).
+All counting runs in the engine, written once in Ibis (warehouse.engine: issue 2's engine rule);
+``outlets`` (the scope's outlet ids, None = whole province) filters in the engine. Roll-ups add
+numerators and denominators (kpis.rollup).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import ibis
 import pandas as pd
+from ibis import _
 
 from svc_analysis import contract, kpis
 from svc_analysis.periods import add_months, month_bounds, months_back, parse_month
+from svc_analysis.warehouse import engine
 
 AREA = "complaints"
-_IN = "IN (SELECT unnest(?::VARCHAR[]))"
 LABELS = {"channel": contract.CHANNELS, "category": contract.CATEGORIES, "complexity": contract.COMPLEXITY}
 
 
 def scope_sql(outlets: list[str] | None, column: str = "outlet_id") -> tuple[str, list]:
     """(SQL condition, parameters) limiting rows to the scope's outlets (TRUE for the province)."""
-    return ("TRUE", []) if outlets is None else (f"{column} {_IN}", [list(outlets)])
+    return ("TRUE", []) if outlets is None else (f"{column} IN (SELECT unnest(?::VARCHAR[]))", [list(outlets)])
+
+
+def scoped(con, table: str, start, end, outlets=None, time: str = "received_at") -> ibis.Table:
+    """Ibis rows of an event table with ``time`` in [start, end) (no lower bound when start is None),
+    limited to the scope's outlets (None = whole province)."""
+    t = engine(con).table(table)
+    keep = [t[time] < end] if start is None else [t[time] >= start, t[time] < end]
+    if outlets is not None:
+        keep.append(t.outlet_id.isin(list(outlets)))
+    return t.filter(*keep)
+
+
+def _served(con, start, end, outlets) -> ibis.Table:
+    """Customers served: tickets taken in [start, end) that were called."""
+    return scoped(con, "tickets", start, end, outlets, time="taken_at").filter(_.called_at.notnull())
 
 
 def label(kind: str, value) -> str:
@@ -45,27 +63,18 @@ def label(kind: str, value) -> str:
 
 def served_by_outlet(con, start: datetime, end: datetime, outlets=None) -> pd.DataFrame:
     """Customers served per outlet: tickets taken in [start, end) that were called. outlet_id, served."""
-    where, params = scope_sql(outlets)
-    return con.execute(
-        f"SELECT outlet_id, count(*) AS served FROM tickets WHERE taken_at >= ? AND taken_at < ? "
-        f"AND called_at IS NOT NULL AND {where} GROUP BY 1", [start, end, *params]).df()
+    return _served(con, start, end, outlets).group_by("outlet_id").agg(served=_.count()).to_pandas()
 
 
 def counts_by_outlet(con, start: datetime, end: datetime, outlets=None) -> pd.DataFrame:
     """Complaints received in [start, end) per outlet: outlet_id, complaints, responsible."""
-    where, params = scope_sql(outlets)
-    return con.execute(
-        f"SELECT outlet_id, count(*) AS complaints, count(*) FILTER (WHERE responsible) AS responsible "
-        f"FROM complaints WHERE received_at >= ? AND received_at < ? AND {where} GROUP BY 1",
-        [start, end, *params]).df()
+    return (scoped(con, "complaints", start, end, outlets).group_by("outlet_id")
+            .agg(complaints=_.count(), responsible=_.count(where=_.responsible)).to_pandas())
 
 
 def praises_by_outlet(con, start: datetime, end: datetime, outlets=None) -> pd.DataFrame:
     """Praises received in [start, end) per outlet: outlet_id, praises."""
-    where, params = scope_sql(outlets)
-    return con.execute(
-        f"SELECT outlet_id, count(*) AS praises FROM praises WHERE received_at >= ? AND received_at < ? "
-        f"AND {where} GROUP BY 1", [start, end, *params]).df()
+    return scoped(con, "praises", start, end, outlets).group_by("outlet_id").agg(praises=_.count()).to_pandas()
 
 
 def rate_frame(con, start: datetime, end: datetime, outlets=None) -> pd.DataFrame:
@@ -146,15 +155,10 @@ def monthly_trend(con, month: str, months: int, *, per_customers: float, rolling
     """
     span = months_back(parse_month(month), months + rolling - 1)
     start, end = month_bounds(span[0])[0], month_bounds(span[-1])[1]
-    where, params = scope_sql(outlets)
-    counts = con.execute(
-        f"SELECT strftime(received_at, '%Y-%m') AS month, count(*) AS complaints, "
-        f"count(*) FILTER (WHERE responsible) AS responsible FROM complaints "
-        f"WHERE received_at >= ? AND received_at < ? AND {where} GROUP BY 1", [start, end, *params]).df()
-    served = con.execute(
-        f"SELECT strftime(taken_at, '%Y-%m') AS month, count(*) AS served FROM tickets "
-        f"WHERE taken_at >= ? AND taken_at < ? AND called_at IS NOT NULL AND {where} GROUP BY 1",
-        [start, end, *params]).df()
+    counts = (scoped(con, "complaints", start, end, outlets).group_by(month=_.received_at.strftime("%Y-%m"))
+              .agg(complaints=_.count(), responsible=_.count(where=_.responsible)).to_pandas())
+    served = (_served(con, start, end, outlets).group_by(month=_.taken_at.strftime("%Y-%m"))
+              .agg(served=_.count()).to_pandas())
     frame = pd.DataFrame({"month": span}).merge(counts, on="month", how="left").merge(served, on="month", how="left")
     cols = ["complaints", "responsible", "served"]
     frame[cols] = frame[cols].astype("float64").fillna(0.0).astype("int64")
@@ -187,11 +191,9 @@ def breakdown(con, month: str, by: str, outlets=None) -> pd.DataFrame:
     if by not in allowed:
         raise ValueError(f"breakdown by must be one of {', '.join(allowed)}, not {by!r}")
     start, end = month_bounds(month)
-    where, params = scope_sql(outlets)
-    frame = con.execute(
-        f"SELECT {by} AS key, count(*) AS complaints, count(*) FILTER (WHERE responsible) AS responsible "
-        f"FROM complaints WHERE received_at >= ? AND received_at < ? AND {where} GROUP BY 1 "
-        f"ORDER BY complaints DESC, key NULLS LAST", [start, end, *params]).df()
+    frame = (scoped(con, "complaints", start, end, outlets).group_by(key=_[by])
+             .agg(complaints=_.count(), responsible=_.count(where=_.responsible))
+             .order_by(ibis.desc("complaints"), ibis.asc("key", nulls_first=False)).to_pandas())
     if by == "responsible":
         frame["label"] = frame["key"].map({True: "责任性", False: "非责任性"}).fillna("未填")
     else:
@@ -211,10 +213,8 @@ def weekly_summary(con, month: str, by: str = "channel", outlets=None) -> pd.Dat
     if by not in ("channel", "category"):
         raise ValueError(f"weekly_summary by must be channel or category, not {by!r}")
     start, end = month_bounds(month)
-    where, params = scope_sql(outlets)
-    counts = con.execute(
-        f"SELECT date_trunc('week', received_at)::DATE AS week, {by} AS key, count(*) AS n FROM complaints "
-        f"WHERE received_at >= ? AND received_at < ? AND {where} GROUP BY 1, 2", [start, end, *params]).df()
+    counts = (scoped(con, "complaints", start, end, outlets)  # ISO weeks: Monday first
+              .group_by(week=_.received_at.truncate("W").date(), key=_[by]).agg(n=_.count()).to_pandas())
     days = pd.date_range(start, end, inclusive="left")
     mondays = days.to_period("W-SUN").start_time.unique()
     weeks = pd.DataFrame({"week": mondays.date})
@@ -237,7 +237,5 @@ def weekly_summary(con, month: str, by: str = "channel", outlets=None) -> pd.Dat
 
 def descriptions(con, start: datetime, end: datetime, outlets=None) -> pd.Series:
     """Complaint texts (description) received in [start, end), for keyword analysis (text.top_terms)."""
-    where, params = scope_sql(outlets)
-    return con.execute(
-        f"SELECT description FROM complaints WHERE received_at >= ? AND received_at < ? AND {where} "
-        f"AND description IS NOT NULL", [start, end, *params]).df()["description"]
+    rows = scoped(con, "complaints", start, end, outlets).filter(_.description.notnull())
+    return rows.select("description").to_pandas()["description"]
