@@ -55,22 +55,6 @@ def month_tickets(con, month: str, outlets: list[str] | None, threshold: float):
     return tickets_between(con, start, end, outlets, threshold)
 
 
-IN_LIST = "IN (SELECT unnest(?::VARCHAR[]))"  # TEMP: until the dependants are converted
-
-
-def tickets_cte(month: str, outlets: list[str] | None, threshold: float) -> tuple[str, list]:
-    """``t AS (...)``: the month's tickets in the scope with ``wait`` (minutes, NULL when not called),
-    ``overtime`` (wait > threshold; NULL when not called) and ``day`` (the day taken). SQL and parameters.
-    """
-    start, end = month_bounds(month)
-    scope, params = ("", []) if outlets is None else (f"AND outlet_id {IN_LIST}", [list(outlets)])
-    sql = (f"t AS (SELECT outlet_id, ticket_id, taken_at, called_at, finished_at, business_type, "
-           f"taken_at::DATE AS day, (epoch(called_at) - epoch(taken_at)) / 60.0 AS wait, "
-           f"(epoch(called_at) - epoch(taken_at)) / 60.0 > ? AS overtime "
-           f"FROM tickets WHERE taken_at >= ? AND taken_at < ? {scope})")
-    return sql, [float(threshold), start, end, *params]
-
-
 def check_waits(con, month: str, outlets: list[str] | None = None) -> None:
     """Raise QueueDataError when a ticket of the month was called before it was taken.
 

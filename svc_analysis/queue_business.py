@@ -15,10 +15,12 @@ Definitions (queue.py for wait and overtime; params in brackets):
 
 from __future__ import annotations
 
+import ibis
 import pandas as pd
 
+from svc_analysis import org, warehouse
 from svc_analysis.periods import add_months, month_bounds, month_start, next_month_start
-from svc_analysis.queue import IN_LIST, PERCENTILE, tickets_cte
+from svc_analysis.queue import PERCENTILE, month_tickets, tickets_between
 
 EFFICIENCY = "efficiency"  # the contract's complaint category for waiting / efficiency
 UNKNOWN_TYPE = "未填写"
@@ -27,15 +29,14 @@ UNKNOWN_TYPE = "未填写"
 def business_types(con, month: str, outlets: list[str] | None, threshold: float) -> pd.DataFrame:
     """Per business type, most tickets first: tickets, share (of the month's tickets), served,
     mean_wait, p90_wait, overtime_share, mean_service, p90_service."""
-    cte, params = tickets_cte(month, outlets, threshold)
-    service = "(epoch(finished_at) - epoch(called_at)) / 60.0"
-    frame = con.execute(
-        f"WITH {cte} SELECT coalesce(nullif(trim(business_type), ''), ?) AS business_type, "
-        f"count(*) AS tickets, count(called_at) AS served, avg(wait) AS mean_wait, "
-        f"quantile_cont(wait, {PERCENTILE}) AS p90_wait, "
-        f"count(*) FILTER (WHERE overtime) / nullif(count(called_at), 0) AS overtime_share, "
-        f"avg({service}) AS mean_service, quantile_cont({service}, {PERCENTILE}) AS p90_service "
-        f"FROM t GROUP BY ALL ORDER BY tickets DESC, business_type", [*params, UNKNOWN_TYPE]).df()
+    t = month_tickets(con, month, outlets, threshold)
+    service = (t.finished_at.epoch_seconds() - t.called_at.epoch_seconds()) / 60.0
+    frame = (t.group_by(business_type=t.business_type.strip().nullif("").fill_null(UNKNOWN_TYPE))
+             .aggregate(tickets=t.count(), served=t.called_at.count(), mean_wait=t.wait.mean(),
+                        p90_wait=t.wait.quantile(PERCENTILE),
+                        overtime_share=t.count(where=t.overtime) / t.called_at.count().nullif(0),
+                        mean_service=service.mean(), p90_service=service.quantile(PERCENTILE))
+             .order_by([ibis.desc("tickets"), "business_type"]).to_pandas())
     total = frame["tickets"].sum()
     frame.insert(2, "share", frame["tickets"] / total if total else float("nan"))
     return frame
@@ -56,21 +57,19 @@ def complaint_link(con, month: str, tree: pd.DataFrame, threshold: float, months
     first, last = link_window(month, months)
     start, end = month_bounds(first)[0], month_bounds(last)[1]
     ids = tree["outlet_id"].tolist()
-    waits = con.execute(
-        f"SELECT outlet_id, count(called_at) AS served, count(*) FILTER (WHERE (epoch(called_at) - "
-        f"epoch(taken_at)) / 60.0 > ?) AS overtime FROM tickets WHERE taken_at >= ? AND taken_at < ? "
-        f"AND outlet_id {IN_LIST} GROUP BY ALL", [float(threshold), start, end, ids]).df()
-    complaints = con.execute(
-        f"SELECT outlet_id, count(*) AS efficiency_complaints FROM complaints WHERE category = ? "
-        f"AND received_at >= ? AND received_at < ? AND outlet_id {IN_LIST} GROUP BY ALL",
-        [EFFICIENCY, start, end, ids]).df()
-    surveys = con.execute(
-        f"SELECT outlet_id, avg(efficiency) AS survey_efficiency, count(efficiency) AS survey_answers "
-        f"FROM surveys WHERE answered_on >= ? AND answered_on < ? AND outlet_id {IN_LIST} GROUP BY ALL",
-        [month_start(first), next_month_start(last), ids]).df()
+    t = tickets_between(con, start, end, ids, threshold)
+    waits = t.group_by("outlet_id").aggregate(served=t.called_at.count(), overtime=t.count(where=t.overtime))
+    ib = warehouse.engine(con)
+    c = org.scope_filter(ib.table("complaints"), ids)
+    c = c.filter(c.category == EFFICIENCY, c.received_at >= start, c.received_at < end)
+    complaints = c.group_by("outlet_id").aggregate(efficiency_complaints=c.count())
+    sv = org.scope_filter(ib.table("surveys"), ids)
+    sv = sv.filter(sv.answered_on >= month_start(first), sv.answered_on < next_month_start(last))
+    surveys = sv.group_by("outlet_id").aggregate(survey_efficiency=sv.efficiency.mean(),
+                                                 survey_answers=sv.efficiency.count())
     out = tree[["outlet_id", "outlet_name", "subbranch", "branch"]].reset_index(drop=True)
     for part in (waits, complaints, surveys):
-        out = out.merge(part, on="outlet_id", how="left")
+        out = out.merge(part.to_pandas(), on="outlet_id", how="left")
     counts = ["served", "overtime", "efficiency_complaints", "survey_answers"]
     out[counts] = out[counts].fillna(0).astype("int64")
     served = out["served"].where(out["served"] > 0)
