@@ -15,48 +15,64 @@ Definitions (DATA_CONTRACT.md "Output"; DOMAIN.md §1; seed 003):
   and another one within [complaints.repeat_window_days] days before it.
 
 "Month end" is the first instant of the next month (the period is [start, end)). Personal fields in
-lists are masked (masking.mask_frame) before they leave this module.
+lists are masked (masking.mask_frame) before they leave this module. Queries are Ibis expressions on
+warehouse.engine (issue 2's engine rule), aggregated in the engine.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import ibis
 import pandas as pd
+from ibis import _
 
 from svc_analysis import kpis
-from svc_analysis.complaints import AREA, label, scope_sql
+from svc_analysis.complaints import AREA, label, scoped
 from svc_analysis.masking import mask_frame
 from svc_analysis.periods import month_bounds
 
 COMPLEXITIES = ("normal", "complex", "very_complex")
 
 
-def closing_deadline_sql(closing_days: dict) -> str:
-    """DuckDB expression for the closing deadline of a complaints row (days from params by complexity)."""
+def closing_deadline(t: ibis.Table, closing_days: dict) -> ibis.Value:
+    """Ibis closing deadline of each complaints row: received_at + closing_days[complexity] days
+    (empty or unknown complexity = normal)."""
     missing = [c for c in COMPLEXITIES if c not in closing_days]
     if missing:
         raise ValueError(f"closing_days lacks {', '.join(missing)} (params complaints.closing_days)")
-    days = " ".join(f"WHEN '{c}' THEN {int(closing_days[c])}" for c in COMPLEXITIES[1:])
-    return (f"(received_at + to_days(CASE coalesce(complexity, 'normal') {days} "
-            f"ELSE {int(closing_days['normal'])} END))")
+    complexity = t.complexity.fill_null("normal")
+    due = {c: t.received_at + ibis.interval(days=int(closing_days[c])) for c in COMPLEXITIES}
+    return ibis.cases(*((complexity == c, due[c]) for c in COMPLEXITIES[1:]), else_=due["normal"])
+
+
+def closing_deadline_sql(closing_days: dict) -> str:
+    """The closing deadline as DuckDB SQL over a complaints row (for reading; queries use closing_deadline)."""
+    t = ibis.table({"received_at": "timestamp", "complexity": "string"}, name="complaints")
+    return ibis.to_sql(t.select(deadline=closing_deadline(t, closing_days)), dialect="duckdb")
+
+
+def reply_deadline(t: ibis.Table, reply_hours: float) -> ibis.Value:
+    """Ibis reply deadline of each complaints row: received_at + reply_hours (to the microsecond)."""
+    return t.received_at + ibis.interval(microseconds=round(float(reply_hours) * 3600e6))
 
 
 def clocks_by_outlet(con, month: str, *, reply_hours: float, closing_days: dict, outlets=None) -> pd.DataFrame:
     """Per outlet: reply_due, reply_on_time, close_due, close_on_time, overdue_open (definitions above)."""
     start, end = month_bounds(month)
-    where, params = scope_sql(outlets)
-    reply = f"(received_at + to_microseconds(CAST({float(reply_hours)} * 3600e6 AS BIGINT)))"
-    close = closing_deadline_sql(closing_days)
-    return con.execute(
-        f"""SELECT outlet_id,
-              count(*) FILTER (WHERE channel = 'comment_book' AND {reply} >= ? AND {reply} < ?) AS reply_due,
-              count(*) FILTER (WHERE channel = 'comment_book' AND {reply} >= ? AND {reply} < ?
-                               AND replied_at <= {reply}) AS reply_on_time,
-              count(*) FILTER (WHERE {close} >= ? AND {close} < ?) AS close_due,
-              count(*) FILTER (WHERE {close} >= ? AND {close} < ? AND closed_at <= {close}) AS close_on_time,
-              count(*) FILTER (WHERE received_at < ? AND (closed_at IS NULL OR closed_at >= ?)
-                               AND {close} < ?) AS overdue_open
-            FROM complaints WHERE received_at < ? AND {where} GROUP BY 1""",
-        [start, end] * 4 + [end, end, end, end, *params]).df()
+    t = scoped(con, "complaints", None, end, outlets)
+    reply, close = reply_deadline(t, reply_hours), closing_deadline(t, closing_days)
+    reply_due = (t.channel == "comment_book") & (reply >= start) & (reply < end)
+    close_due = (close >= start) & (close < end)
+    return t.group_by("outlet_id").agg(
+        reply_due=t.count(where=reply_due), reply_on_time=t.count(where=reply_due & (t.replied_at <= reply)),
+        close_due=t.count(where=close_due), close_on_time=t.count(where=close_due & (t.closed_at <= close)),
+        overdue_open=t.count(where=_open_overdue(t, close, end))).to_pandas()
+
+
+def _open_overdue(t: ibis.Table, close: ibis.Value, end) -> ibis.Value:
+    """Not closed by month end (closed_at empty or after it) and the closing deadline before it."""
+    return (t.closed_at.isnull() | (t.closed_at >= end)) & (close < end)
 
 
 def sla_kpis(con, month: str, tree: pd.DataFrame, *, reply_hours: float, closing_days: dict,
@@ -92,16 +108,19 @@ def overdue_open(con, month: str, tree: pd.DataFrame, *, closing_days: dict, out
     outlet_id, outlet_name, branch, channel, category, complexity, customer_id, customer_phone.
     """
     start, end = month_bounds(month)
-    where, params = scope_sql(outlets)
-    close = closing_deadline_sql(closing_days)
-    frame = con.execute(
-        f"""SELECT complaint_id, received_at, {close} AS deadline,
-                   floor(epoch(?::TIMESTAMP - received_at) / 86400)::INTEGER AS age_days,
-                   floor(epoch(?::TIMESTAMP - {close}) / 86400)::INTEGER AS days_overdue,
-                   outlet_id, channel, category, coalesce(complexity, 'normal') AS complexity,
-                   customer_id, customer_phone
-            FROM complaints WHERE received_at < ? AND (closed_at IS NULL OR closed_at >= ?) AND {close} < ?
-              AND {where} ORDER BY received_at, complaint_id""", [end, end, end, end, end, *params]).df()
+    t = scoped(con, "complaints", None, end, outlets)
+    close = closing_deadline(t, closing_days)
+    month_end = ibis.literal(end, type="timestamp").epoch_seconds()
+
+    def whole_days(since):
+        return ((month_end - since.epoch_seconds()) / 86400).floor().cast("int32")
+
+    frame = (t.filter(_open_overdue(t, close, end))
+             .select("complaint_id", "received_at", deadline=close, age_days=whole_days(t.received_at),
+                     days_overdue=whole_days(close), outlet_id=t.outlet_id, channel=t.channel,
+                     category=t.category, complexity=t.complexity.fill_null("normal"),
+                     customer_id=t.customer_id, customer_phone=t.customer_phone)
+             .order_by("received_at", "complaint_id").to_pandas())
     frame["complexity"] = [label("complexity", v) for v in frame["complexity"]]
     return mask_frame(_named(frame, tree))
 
@@ -113,14 +132,13 @@ def escalations(con, month: str, tree: pd.DataFrame, *, channels: list[str], out
     replied_at, closed_at, status (已办结 / 已答复未办结 / 未答复), description (masked).
     """
     start, end = month_bounds(month)
-    where, params = scope_sql(outlets)
-    frame = con.execute(
-        f"""SELECT complaint_id, received_at, outlet_id, channel, category, responsible, replied_at, closed_at,
-                   CASE WHEN closed_at IS NOT NULL AND closed_at < ? THEN '已办结'
-                        WHEN replied_at IS NOT NULL AND replied_at < ? THEN '已答复未办结' ELSE '未答复' END AS status,
-                   description
-            FROM complaints WHERE received_at >= ? AND received_at < ? AND channel IN (SELECT unnest(?::VARCHAR[]))
-              AND {where} ORDER BY received_at, complaint_id""", [end, end, start, end, list(channels), *params]).df()
+    t = scoped(con, "complaints", start, end, outlets)
+    status = ibis.cases((t.closed_at.notnull() & (t.closed_at < end), "已办结"),
+                        (t.replied_at.notnull() & (t.replied_at < end), "已答复未办结"), else_="未答复")
+    frame = (t.filter(t.channel.isin(list(channels)))
+             .select("complaint_id", "received_at", "outlet_id", "channel", "category", "responsible",
+                     "replied_at", "closed_at", status=status, description=t.description)
+             .order_by("received_at", "complaint_id").to_pandas())
     return mask_frame(_named(frame, tree), columns=["description"])
 
 
@@ -131,23 +149,19 @@ def repeat_complainants(con, month: str, tree: pd.DataFrame, *, window_days: int
     first_at, last_at, outlets, categories; most complaints first.
     """
     start, end = month_bounds(month)
-    where, params = scope_sql(outlets)
-    frame = con.execute(
-        f"""WITH c AS (
-              SELECT *, coalesce('id:' || customer_id, 'tel:' || customer_phone) AS who FROM complaints
-              WHERE received_at >= ?::TIMESTAMP - to_days(?) AND received_at < ? AND {where}
-                AND (customer_id IS NOT NULL OR customer_phone IS NOT NULL)),
-            flagged AS (
-              SELECT who, received_at,
-                     lag(received_at) OVER (PARTITION BY who ORDER BY received_at, complaint_id) AS previous
-              FROM c)
-            SELECT c.who, any_value(customer_id) AS customer_id, any_value(customer_phone) AS customer_phone,
-                   count(*) AS complaints, min(received_at) AS first_at, max(received_at) AS last_at,
-                   string_agg(DISTINCT outlet_id, '、' ORDER BY outlet_id) AS outlets,
-                   list(DISTINCT category ORDER BY category) AS categories
-            FROM c WHERE who IN (SELECT who FROM flagged WHERE received_at >= ? AND previous IS NOT NULL
-                                   AND received_at - previous <= to_days(?))
-            GROUP BY c.who ORDER BY complaints DESC, first_at""",
-        [start, int(window_days), end, *params, start, int(window_days)]).df()
+    window = ibis.interval(days=int(window_days))
+    c = (scoped(con, "complaints", start - timedelta(days=int(window_days)), end, outlets)
+         .filter(_.customer_id.notnull() | _.customer_phone.notnull())
+         .mutate(who=ibis.coalesce("id:" + _.customer_id, "tel:" + _.customer_phone)))
+    flagged = c.select("who", "received_at", previous=c.received_at.lag().over(
+        group_by=c.who, order_by=[c.received_at, c.complaint_id]))
+    repeat = flagged.filter(flagged.received_at >= start, flagged.previous.notnull(),
+                            flagged.received_at <= flagged.previous + window).who
+    frame = (c.filter(c.who.isin(repeat)).group_by("who").agg(
+        customer_id=_.customer_id.arbitrary(), customer_phone=_.customer_phone.arbitrary(),
+        complaints=_.count(), first_at=_.received_at.min(), last_at=_.received_at.max(),
+        outlets=_.outlet_id.collect(distinct=True, order_by=_.outlet_id).join("、"),
+        categories=_.category.collect(distinct=True, order_by=_.category, include_null=True))
+        .order_by(ibis.desc("complaints"), "first_at").to_pandas())
     frame["categories"] = ["、".join(label("category", k) for k in ks) for ks in frame["categories"]]
     return mask_frame(frame.drop(columns="who"))
