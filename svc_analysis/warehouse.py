@@ -83,17 +83,23 @@ def engine(con: duckdb.DuckDBPyConnection):
 
     Analysis functions take the notebook's duckdb connection and build their expressions on this
     backend; the same expressions can later run on another Ibis backend (e.g. Spark) unchanged.
-    One backend per connection, so its table cache is reused across calls.
+    The backends of the last few connections are kept, so a notebook's table cache is reused.
     """
     import ibis
 
     backend = _ENGINES.get(id(con))
     if backend is None or backend.con is not con:
         backend = _ENGINES[id(con)] = ibis.duckdb.from_connection(con)
+        while len(_ENGINES) > _ENGINES_KEPT:  # do not keep every test's connection alive
+            _ENGINES.pop(next(iter(_ENGINES)))
+    # duckdb 2.0 refuses relational work (what Ibis runs) while an execute() result is unfinished,
+    # e.g. after .fetchone(): run it to its end first (a no-op when nothing is pending)
+    con.complete()
     return backend
 
 
 _ENGINES: dict[int, object] = {}
+_ENGINES_KEPT = 4
 
 
 def column_types(name: str) -> dict[str, str]:

@@ -156,3 +156,12 @@ def test_engine_is_an_ibis_backend_over_the_same_connection(tmp_path):
     r = ib.table("ratings")
     out = r.group_by("outlet_id").agg(n=r.count(), satisfied=(r.score >= 4).sum()).order_by("outlet_id").to_pandas()
     assert out.values.tolist() == [["O1", 2, 1], ["O2", 1, 1]]
+
+
+def test_engine_runs_after_an_unfinished_execute(tmp_path):
+    con = wh.connect(tmp_path / "w.duckdb")
+    wh.ensure_schema(con)
+    con.execute("INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
+                "VALUES ('O1', 'a', 's', 'b', 'standard')")
+    assert con.execute("SELECT count(*) FROM outlets").fetchone() == (1,)  # leaves the result unfinished
+    assert wh.engine(con).table("outlets").count().to_pandas() == 1
