@@ -1,8 +1,9 @@
 """Data-quality figures for notebook 00 (数据质量): is the month's data complete enough to report on?
 
-Every figure is aggregated in DuckDB; the functions return small frames. Scope: ``outlets`` (the
-scope's outlet ids, None = province) limits tables with an outlet_id, tables keyed by staff_id via
-the staff table, and ``units`` (org.units_in_scope) limits tables keyed by unit_id.
+Every figure is aggregated in the engine (event tables through Ibis expressions on warehouse.engine);
+the functions return small frames. Scope: ``outlets`` (the scope's outlet ids, None = province) limits
+tables with an outlet_id, tables keyed by staff_id via the staff table, and ``units``
+(org.units_in_scope) limits tables keyed by unit_id.
 
 Definitions (params in brackets):
 - rows in the month: rows whose event time (contract Table.event_time) falls in [month start,
@@ -20,29 +21,35 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import ibis
 import pandas as pd
 
-from svc_analysis import contract, org, plotting
+from svc_analysis import contract, org, plotting, warehouse
 from svc_analysis.masking import mask_value
 from svc_analysis.periods import days_in_month, month_bounds
 
 EVENT_TABLES = [t.name for t in contract.TABLES.values() if t.event_time]
-_IN = "IN (SELECT unnest(?::VARCHAR[]))"
-_DAYS = "days AS (SELECT d::DATE AS day FROM range(?::DATE, ?::DATE, INTERVAL 1 DAY) r(d))"  # [start, end)
 
 
-def _scope_sql(table: contract.Table, outlets: list[str] | None, units: list[str] | None):
-    """(SQL condition, parameters) limiting a contract table to the scope."""
+def _scoped(ib, table: contract.Table, outlets: list[str] | None, units: list[str] | None):
+    """An Ibis expression over a contract table limited to the scope."""
+    expr = ib.table(table.name)
     if outlets is None:
-        return "TRUE", []
+        return expr
     names = table.column_names
     if "outlet_id" in names:
-        return f"outlet_id {_IN}", [list(outlets)]
+        return org.scope_filter(expr, outlets)
     if any(c.references == contract.STAFF for c in table.columns):
-        return f"staff_id IN (SELECT staff_id FROM staff WHERE outlet_id {_IN})", [list(outlets)]
+        staff = org.scope_filter(ib.table("staff"), outlets)
+        return expr.filter(expr.staff_id.isin(staff.staff_id))
     if "unit_id" in names:
-        return f"unit_id {_IN}", [list(units or outlets)]
+        return org.scope_filter(expr, units or outlets, "unit_id")
     raise ValueError(f"table {table.name} has no outlet_id, staff_id or unit_id column: it cannot be scoped")
+
+
+def _as_date(value):
+    """A date from the engine's answer (NaT / None: None)."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 def _event_table(name: str) -> contract.Table:
@@ -59,19 +66,20 @@ def table_summary(con, month: str, outlets=None, units=None, low_coverage_share:
     """
     start, end = month_bounds(month)
     n_days = days_in_month(month)
+    ib = warehouse.engine(con)
     rows = []
     for name in EVENT_TABLES:
         table = contract.table(name)
-        et, (where, params) = table.event_time, _scope_sql(table, outlets, units)
-        in_month = f"{et} >= ? AND {et} < ?"
-        rows_month, rows_total, first, last, days = con.execute(
-            f"SELECT count(*) FILTER (WHERE {in_month}), count(*), min({et})::DATE, max({et})::DATE, "
-            f"count(DISTINCT {et}::DATE) FILTER (WHERE {in_month}) FROM {name} WHERE {where}",
-            [start, end, start, end, *params],
-        ).fetchone()
-        rows.append({"table": name, "table_zh": table.zh[0], "rows_in_month": rows_month,
-                     "rows_total": rows_total, "first_date": first, "last_date": last,
-                     "days_with_data": days, "days_in_month": n_days})
+        t = _scoped(ib, table, outlets, units)
+        et = t[table.event_time]
+        in_month = (et >= start) & (et < end)
+        found = t.aggregate(rows_in_month=t.count(where=in_month), rows_total=t.count(),
+                            first_date=et.min().cast("date"), last_date=et.max().cast("date"),
+                            days_with_data=et.cast("date").nunique(where=in_month)).to_pandas().iloc[0]
+        rows.append({"table": name, "table_zh": table.zh[0], "rows_in_month": int(found["rows_in_month"]),
+                     "rows_total": int(found["rows_total"]), "first_date": _as_date(found["first_date"]),
+                     "last_date": _as_date(found["last_date"]), "days_with_data": int(found["days_with_data"]),
+                     "days_in_month": n_days})
     out = pd.DataFrame(rows)
     out["coverage"] = out["days_with_data"] / out["days_in_month"]
     out["low_coverage"] = out["coverage"] < low_coverage_share
@@ -81,21 +89,27 @@ def table_summary(con, month: str, outlets=None, units=None, low_coverage_share:
 def daily_counts(con, month: str, tables=None, outlets=None, units=None) -> pd.DataFrame:
     """Rows per day of the month per event table (days without rows appear with 0): table, day, rows."""
     start, end = month_bounds(month)
+    ib = warehouse.engine(con)
+    days = pd.Index(_days(month), name="day")
     frames = []
     for name in tables or EVENT_TABLES:
         table = _event_table(name)
-        et, (where, params) = table.event_time, _scope_sql(table, outlets, units)
-        frames.append(con.execute(
-            f"WITH {_DAYS}, c AS (SELECT {et}::DATE AS day, count(*) AS n FROM {name} "
-            f"      WHERE {et} >= ? AND {et} < ? AND {where} GROUP BY 1) "
-            f"SELECT ? AS \"table\", days.day, coalesce(c.n, 0) AS rows "
-            f"FROM days LEFT JOIN c ON c.day = days.day ORDER BY days.day",
-            [start.date(), end.date(), start, end, *params, name],
-        ).df())
+        t = _scoped(ib, table, outlets, units)
+        et = t[table.event_time]
+        t = t.filter(et >= start, et < end)
+        counts = t.group_by(day=et.cast("date")).aggregate(rows=t.count()).to_pandas()
+        counts["day"] = pd.to_datetime(counts["day"]).dt.date
+        rows = counts.set_index("day")["rows"].reindex(days, fill_value=0)
+        frames.append(pd.DataFrame({"table": name, "day": days, "rows": rows.to_numpy()}))
     out = pd.concat(frames, ignore_index=True)
-    out["day"] = pd.to_datetime(out["day"]).dt.date
     out["rows"] = out["rows"].astype("int64")
     return out
+
+
+def _days(month: str) -> list[date]:
+    """Every day of the month, in order."""
+    first = month_bounds(month)[0].date()
+    return [first + timedelta(days=k) for k in range(days_in_month(month))]
 
 
 def date_ranges(days: list[date]) -> str:
@@ -119,28 +133,30 @@ def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFram
     outlet_id, outlet_name, subbranch, branch, open_days, days_with_data, missing_days, missing_dates.
     """
     start, end = month_bounds(month)
-    unstaffed = list(org.UNSTAFFED_TYPES)
-    scope = f"AND outlet_id {_IN}" if outlets is not None else ""
+    ib = warehouse.engine(con)
+    o = org.scope_filter(ib.table("outlets"), outlets)
+    o = o.filter(~o.outlet_type.isin(list(org.UNSTAFFED_TYPES)))
+    days = ibis.memtable(pd.DataFrame({"day": _days(month)}), schema={"day": "date"})
+    od = o.cross_join(days)
+    # org's open rule (org.open_on_sql): opened on or before the day, not yet closed on it
+    od = od.filter(od.opened_on.isnull() | (od.opened_on <= od.day),
+                   od.closed_on.isnull() | (od.closed_on > od.day))
+    od = od.select("outlet_id", "outlet_name", "subbranch", "branch", "day")
     frames = []
     for name in tables:
         table = _event_table(name)
         if "outlet_id" not in table.column_names:
             raise ValueError(f"quality.gap_tables: table {name} has no outlet_id, so it has no per-outlet days")
-        et = table.event_time
-        frame = con.execute(
-            f"WITH {_DAYS}, o AS (SELECT * FROM outlets WHERE outlet_type NOT IN (SELECT unnest(?::VARCHAR[])) {scope}), "
-            f"od AS (SELECT o.outlet_id, o.outlet_name, o.subbranch, o.branch, days.day FROM o JOIN days "
-            f"       ON {org.open_on_sql('days.day')}), "
-            f"c AS (SELECT DISTINCT outlet_id, {et}::DATE AS day FROM {name} WHERE {et} >= ? AND {et} < ?) "
-            f"SELECT ? AS \"table\", od.outlet_id, od.outlet_name, od.subbranch, od.branch, "
-            f"count(*) AS open_days, count(c.day) AS days_with_data, "
-            f"coalesce(list(od.day ORDER BY od.day) FILTER (WHERE c.day IS NULL), []) AS missing "
-            f"FROM od LEFT JOIN c ON c.outlet_id = od.outlet_id AND c.day = od.day "
-            f"GROUP BY ALL ORDER BY od.branch, od.subbranch, od.outlet_id",
-            [start.date(), end.date(), unstaffed, *([list(outlets)] if outlets is not None else []),
-             start, end, name],
-        ).df()
-        frames.append(frame)
+        t = ib.table(name)
+        et = t[table.event_time]
+        c = t.filter(et >= start, et < end).select("outlet_id", seen=et.cast("date")).distinct()
+        j = od.left_join(c, (od.outlet_id == c.outlet_id) & (od.day == c.seen))
+        frame = (j.group_by("outlet_id", "outlet_name", "subbranch", "branch").aggregate(
+                     open_days=j.count(), days_with_data=j.seen.count(),
+                     missing=j.day.collect(where=j.seen.isnull(), order_by=j.day)
+                     .fill_null(ibis.literal([], type="array<date>")))
+                 .order_by(["branch", "subbranch", "outlet_id"]).to_pandas())
+        frames.append(frame.assign(table=name)[["table", *frame.columns]])
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     if out.empty:
         return pd.DataFrame(columns=["table", "outlet_id", "outlet_name", "subbranch", "branch", "open_days",
