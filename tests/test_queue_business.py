@@ -68,3 +68,14 @@ def test_link_correlation_matches_scipy(con, tree):
     assert corr["outlets"] == 4 and np.isnan(corr["survey"])  # only 2 outlets with survey answers
     text = qb.link_sentence(link, corr, "2025-11", "2026-10")
     assert "共有效率类投诉 3 件" in text and "丙网点" in text and "0.39" in text and "无数据" in text
+
+
+def test_blank_business_type_is_unfilled(tmp_path):
+    # two extra October tickets at 乙 with a blank type: with T4 (no type) 未填写 has 3 tickets, 2 served
+    blank = [("A801", "42000102", "2026-10-20 10:00:00", "2026-10-20 10:04:00", None, "   "),
+             ("A802", "42000102", "2026-10-20 10:05:00", "2026-10-20 10:35:00", None, "")]
+    con = build(tmp_path / "blank.duckdb", extra_tickets=blank)
+    unknown = qb.business_types(con, MONTH, None, T).set_index("business_type").loc[qb.UNKNOWN_TYPE]
+    assert (unknown.tickets, unknown.served) == (3, 2)
+    assert unknown.mean_wait == 17.0 and unknown.overtime_share == 0.5  # waits 4 and 30; 30 > 20
+    con.close()
