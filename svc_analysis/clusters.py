@@ -27,11 +27,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import ibis
 import numpy as np
 import pandas as pd
+from ibis import _
 from scipy import stats
 
-from svc_analysis.complaints import label, scope_sql
+from svc_analysis.complaints import label, scoped
+from svc_analysis.warehouse import engine
 
 ALARM_COLUMNS = ["kind", "key", "series", "start", "end", "days", "complaints", "expected", "excess",
                  "peak_window", "limit", "first_alarm"]
@@ -115,23 +118,22 @@ def episodes(counts, verdict: pd.DataFrame, window_days: int) -> list[dict]:
 
 def daily_counts(con, first_day: date, end_day: date, *, product_series: bool, outlets=None) -> pd.DataFrame:
     """Complaints per series and day in [first_day, end_day): kind, key, day, n (days with complaints only)."""
-    where, params = scope_sql(outlets)
-    base = "FROM complaints WHERE received_at >= ? AND received_at < ? AND " + where
-    sql = f"SELECT 'category' AS kind, category AS key, received_at::DATE AS day, count(*) AS n {base} GROUP BY ALL"
-    args = [first_day, end_day, *params]
+    rows = scoped(con, "complaints", first_day, end_day, outlets)
+    daily = (rows.group_by(key=_.category, day=_.received_at.date()).agg(n=_.count())
+             .mutate(kind=ibis.literal("category")))
     if product_series:
-        sql += (f" UNION ALL SELECT 'product', product, received_at::DATE, count(*) {base} "
-                f"AND product IS NOT NULL GROUP BY ALL")
-        args += [first_day, end_day, *params]
-    frame = con.execute(sql, args).df()
+        products = (rows.filter(_.product.notnull()).group_by(key=_.product, day=_.received_at.date())
+                    .agg(n=_.count()).mutate(kind=ibis.literal("product")))
+        daily = daily.union(products)
+    frame = daily.select("kind", "key", "day", "n").to_pandas()
     frame["day"] = pd.to_datetime(frame["day"]).dt.date
     return frame
 
 
 def data_start(con) -> date | None:
     """First day with any complaint in the warehouse (earlier days are unknown, not quiet)."""
-    first = con.execute("SELECT min(received_at)::DATE FROM complaints").fetchone()[0]
-    return first
+    first = engine(con).table("complaints").received_at.min().date().to_pandas()
+    return None if pd.isna(first) else pd.Timestamp(first).date()
 
 
 def detect(con, first_day: date, end_day: date, *, window_days: int, baseline_days: int,
