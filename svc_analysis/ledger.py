@@ -5,15 +5,18 @@ by letter or hotline earns 100 yuan. Rules as data: [complaints.penalty_yuan] by
 (normal / complex / very complex stand for the severity; empty complexity = normal) and
 [complaints.praise_reward_yuan] per praise received through [complaints.praise_reward_channels]. A responsible complaint is taken as justified (the
 responsibility flag is set after the complaint was investigated). Counted on complaints and praises
-received in the month; a row without staff_id is the outlet's (staff column empty).
+received in the month; a row without staff_id is the outlet's (staff column empty). The counting
+is one Ibis expression on warehouse.engine (issue 2's engine rule).
 """
 
 from __future__ import annotations
 
+import ibis
 import pandas as pd
+from ibis import _
 
 from svc_analysis.complaint_sla import COMPLEXITIES
-from svc_analysis.complaints import scope_sql
+from svc_analysis.complaints import scoped
 from svc_analysis.periods import month_bounds
 
 LEDGER_COLUMNS = ["outlet_id", "outlet_name", "branch", "staff_id", "responsible", "penalty_yuan",
@@ -31,24 +34,19 @@ def ledger(con, month: str, tree: pd.DataFrame, *, penalty_yuan: dict, praise_re
     if missing:
         raise ValueError(f"penalty_yuan lacks {', '.join(missing)} (params complaints.penalty_yuan)")
     start, end = month_bounds(month)
-    where, params = scope_sql(outlets)
-    case = " ".join(f"WHEN '{c}' THEN {float(penalty_yuan[c])}" for c in COMPLEXITIES[1:])
-    frame = con.execute(
-        f"""WITH p AS (
-              SELECT outlet_id, staff_id, count(*) AS responsible,
-                     sum(CASE coalesce(complexity, 'normal') {case} ELSE {float(penalty_yuan['normal'])} END)
-                       AS penalty_yuan
-              FROM complaints WHERE responsible AND received_at >= ? AND received_at < ? AND {where}
-              GROUP BY 1, 2),
-            r AS (
-              SELECT outlet_id, staff_id, count(*) AS praises,
-                     count(*) FILTER (WHERE channel IN (SELECT unnest(?::VARCHAR[]))) AS rewarded FROM praises
-              WHERE received_at >= ? AND received_at < ? AND {where} GROUP BY 1, 2)
-            SELECT coalesce(p.outlet_id, r.outlet_id) AS outlet_id, coalesce(p.staff_id, r.staff_id) AS staff_id,
-                   coalesce(p.responsible, 0) AS responsible, coalesce(p.penalty_yuan, 0) AS penalty_yuan,
-                   coalesce(r.praises, 0) AS praises, coalesce(r.rewarded, 0) AS rewarded
-            FROM p FULL JOIN r ON p.outlet_id = r.outlet_id AND p.staff_id IS NOT DISTINCT FROM r.staff_id""",
-        [start, end, *params, list(reward_channels), start, end, *params]).df()
+    c = scoped(con, "complaints", start, end, outlets).filter(_.responsible)
+    complexity = c.complexity.fill_null("normal")
+    fine = ibis.cases(*((complexity == k, float(penalty_yuan[k])) for k in COMPLEXITIES[1:]),
+                      else_=float(penalty_yuan["normal"]))
+    p = c.group_by("outlet_id", "staff_id").agg(responsible=c.count(), penalty_yuan=fine.sum())
+    r = (scoped(con, "praises", start, end, outlets).group_by("outlet_id", "staff_id")
+         .agg(praises=_.count(), rewarded=_.count(where=_.channel.isin(list(reward_channels)))))
+    # staff_id may be empty (the outlet's own row): empty matches empty (IS NOT DISTINCT FROM)
+    both = p.outer_join(r, [p.outlet_id == r.outlet_id, p.staff_id.identical_to(r.staff_id)])
+    frame = both.select(
+        outlet_id=ibis.coalesce(p.outlet_id, r.outlet_id), staff_id=ibis.coalesce(p.staff_id, r.staff_id),
+        responsible=p.responsible.fill_null(0), penalty_yuan=p.penalty_yuan.fill_null(0),
+        praises=r.praises.fill_null(0), rewarded=r.rewarded.fill_null(0)).to_pandas()
     frame["reward_yuan"] = frame["rewarded"] * float(praise_reward_yuan)
     frame["net_yuan"] = frame["reward_yuan"] - frame["penalty_yuan"]
     frame = frame.merge(tree[["outlet_id", "outlet_name", "branch"]], on="outlet_id", how="left")
