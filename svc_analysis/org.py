@@ -91,6 +91,12 @@ def staffed(tree: pd.DataFrame) -> pd.DataFrame:
     return tree[~tree["outlet_type"].isin(UNSTAFFED_TYPES)]
 
 
+def open_on(expr, day):
+    """The open-on-a-day rule as an Ibis predicate over an expression with opened_on/closed_on."""
+    return ((expr.opened_on.isnull() | (expr.opened_on <= day))
+            & (expr.closed_on.isnull() | (expr.closed_on > day)))
+
+
 def open_on_sql(day: str) -> str:
     """The open-on-a-day rule as a DuckDB condition over outlets' opened_on/closed_on."""
     return f"(opened_on IS NULL OR opened_on <= {day}) AND (closed_on IS NULL OR closed_on > {day})"

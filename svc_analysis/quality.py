@@ -10,7 +10,7 @@ Definitions (params in brackets):
   next month start).
 - date coverage: days of the month with at least one row / days in the month; below
   [quality.low_coverage_share] the table is flagged.
-- missing day: a day on which a staffed outlet (org.staffed) is open (org.open_on_sql) and has no
+- missing day: a day on which a staffed outlet (org.staffed) is open (org.open_on) and has no
   row in one of the gap tables [quality.gap_tables] (default tickets and ratings: every open
   outlet serves customers and has evaluator presses every day it is open).
 - set aside at ingest: rows in _quarantine, per table and reason; per file, _ingest_log must
@@ -138,9 +138,7 @@ def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFram
     o = o.filter(~o.outlet_type.isin(list(org.UNSTAFFED_TYPES)))
     days = ibis.memtable(pd.DataFrame({"day": _days(month)}), schema={"day": "date"})
     od = o.cross_join(days)
-    # org's open rule (org.open_on_sql): opened on or before the day, not yet closed on it
-    od = od.filter(od.opened_on.isnull() | (od.opened_on <= od.day),
-                   od.closed_on.isnull() | (od.closed_on > od.day))
+    od = od.filter(org.open_on(od, od.day))
     od = od.select("outlet_id", "outlet_name", "subbranch", "branch", "day")
     frames = []
     for name in tables:
