@@ -34,11 +34,6 @@ AREA = "complaints"
 LABELS = {"channel": contract.CHANNELS, "category": contract.CATEGORIES, "complexity": contract.COMPLEXITY}
 
 
-def scope_sql(outlets: list[str] | None, column: str = "outlet_id") -> tuple[str, list]:
-    """(SQL condition, parameters) limiting rows to the scope's outlets (TRUE for the province)."""
-    return ("TRUE", []) if outlets is None else (f"{column} IN (SELECT unnest(?::VARCHAR[]))", [list(outlets)])
-
-
 def scoped(con, table: str, start, end, outlets=None, time: str = "received_at") -> ibis.Table:
     """Ibis rows of an event table with ``time`` in [start, end) (no lower bound when start is None),
     limited to the scope's outlets (None = whole province)."""

@@ -113,3 +113,10 @@ def test_repeat_complainants(con, tree):
     assert sla.repeat_complainants(con, MONTH, tree, window_days=5).empty  # ten days apart
     # scoped to O1 only one of the two complaints is inside: no repeat
     assert sla.repeat_complainants(con, MONTH, tree, window_days=30, outlets=["O1"]).empty
+
+
+def test_closing_deadline_sql_states_the_days_by_complexity():
+    sql = sla.closing_deadline_sql({"normal": 15, "complex": 30, "very_complex": 60})
+    assert "COALESCE" in sql and "'normal'" in sql  # empty complexity counts as normal
+    for days in (15, 30, 60):
+        assert f"INTERVAL '{days}' DAY" in sql

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from svc_analysis import complaints, kpis, org
+from svc_analysis.periods import month_bounds
 from tests.complaints_support import MONTH, build
 
 
@@ -141,3 +142,18 @@ def test_weekly_summary(con):
     assert weekly["合计"].sum() == 6
     with pytest.raises(ValueError):
         complaints.weekly_summary(con, MONTH, "product")
+
+
+def test_scoped_filters_window_and_outlets_in_the_engine(con):
+    start, end = month_bounds(MONTH)
+    october = complaints.scoped(con, "complaints", start, end, ["O1", "O4"]).to_pandas()
+    # October at O1: C1, C2, C10; at O4: C4
+    assert sorted(october["complaint_id"]) == ["C1", "C10", "C2", "C4"]
+    # no lower bound: O2 received C3, C7, C9 and two base-year complaints before November
+    assert complaints.scoped(con, "complaints", None, end, ["O2"]).count().execute() == 5
+    # an empty scope selects nothing (not the province)
+    assert complaints.scoped(con, "complaints", start, end, []).count().execute() == 0
+    assert complaints.served_by_outlet(con, start, end, outlets=[]).empty
+    # served: O1 took 2,500 tickets on 15 October, 2,000 of them called
+    served = complaints.served_by_outlet(con, start, end, outlets=["O1"])
+    assert served[["outlet_id", "served"]].values.tolist() == [["O1", 2000]]
