@@ -26,11 +26,25 @@ def pytest_runtest_setup(item):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """Free DuckDB objects held in reference cycles before the interpreter tears down its modules.
+    """Remember the exit status for pytest_unconfigure."""
+    session.config._svc_exitstatus = int(exitstatus)
 
-    Otherwise duckdb's nanobind bindings may print 'leaked instance' lines after pytest's summary,
-    and the summary would no longer be the run's closing line.
+
+def pytest_unconfigure(config):
+    """End the process right after pytest's summary, without interpreter finalization.
+
+    At finalization duckdb's nanobind bindings print 'leaked instance ...' for DuckDB objects still
+    referenced from library caches (ibis keeps some), after pytest's summary line, which must stay the
+    run's closing line for CI. Everything of ours is done here: the session's temp data is removed
+    explicitly and the streams flushed before the exit with pytest's own status.
     """
-    import gc
+    status = getattr(config, "_svc_exitstatus", None)
+    if status is None:
+        return  # collection-only or an early error: let pytest end normally
+    import atexit
+    import sys
 
-    gc.collect()
+    atexit._run_exitfuncs()  # our temp folders (tests.support) and pytest's own handlers
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
