@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from svc_analysis import new_hires, org
-from tests import staff_fixture as fx
+from tests import staff_support as fx
 
 DAY = date(2026, 10, 31)
 OUTLETS = [("O1", "一号网点", "S1", "B1", "standard", date(2000, 1, 1), None),

@@ -12,7 +12,7 @@ from scipy import stats
 matplotlib.use("Agg")
 
 from svc_analysis import outcomes  # noqa: E402
-from tests import staff_fixture as fx  # noqa: E402
+from tests import staff_support as fx  # noqa: E402
 
 OUTLETS = [(f"O{i}", f"{i}号网点", "S1", "B1", "standard", date(2000, 1, 1), None) for i in range(1, 6)]
 

@@ -1,4 +1,4 @@
-"""peaks.py on the hand-built warehouse (tests/queue_warehouse.py); values by hand in comments.
+"""peaks.py on the hand-built warehouse (tests/queue_support.py); values by hand in comments.
 
 October 2026 cells (weekday 0 = Monday): Mon 9h: 甲 T1 (10), T2 (30), 乙 (5); Mon 11h: 丙 (45);
 Mon 14h: 乙 (15); Tue 10h: 甲 T3 (20), T4 never called; Wed 11h: 丙 never called; Sat 23h: 甲 T5 (25).
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from svc_analysis import peaks
-from tests.queue_warehouse import MONTH, build
+from tests.queue_support import MONTH, build
 
 T = 20.0
 

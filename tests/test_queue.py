@@ -1,4 +1,4 @@
-"""queue.py on the hand-built warehouse (tests/queue_warehouse.py lists every ticket); expected
+"""queue.py on the hand-built warehouse (tests/queue_support.py lists every ticket); expected
 values computed by hand in the comments. Threshold 20 min, tolerance 0.05."""
 
 import numpy as np
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from svc_analysis import ingest, org, queue
-from tests.queue_warehouse import MONTH, build
+from tests.queue_support import MONTH, build
 
 T, TOL = 20.0, 0.05
 

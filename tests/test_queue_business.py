@@ -1,11 +1,11 @@
-"""queue_business.py on the hand-built warehouse (tests/queue_warehouse.py); values by hand in comments."""
+"""queue_business.py on the hand-built warehouse (tests/queue_support.py); values by hand in comments."""
 
 import numpy as np
 import pytest
 from scipy import stats as sps
 
 from svc_analysis import org, queue, queue_business as qb
-from tests.queue_warehouse import MONTH, build
+from tests.queue_support import MONTH, build
 
 T = 20.0
 

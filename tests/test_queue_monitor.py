@@ -1,4 +1,4 @@
-"""queue_monitor.py on the hand-built warehouse (tests/queue_warehouse.py); values by hand in comments."""
+"""queue_monitor.py on the hand-built warehouse (tests/queue_support.py); values by hand in comments."""
 
 from datetime import date
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from svc_analysis import org, queue, queue_monitor as qm
-from tests.queue_warehouse import MONTH, build
+from tests.queue_support import MONTH, build
 
 T, TOL = 20.0, 0.05
 

@@ -1,4 +1,4 @@
-"""staff.py on the hand-built warehouse of tests/staff_fixture.py (expected values counted by hand)."""
+"""staff.py on the hand-built warehouse of tests/staff_support.py (expected values counted by hand)."""
 
 import math
 from datetime import date
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from svc_analysis import org, staff
-from tests import staff_fixture as fx
+from tests import staff_support as fx
 
 TARGETS = {"star_teller_rate": 0.85, "expert_rate": 0.80, "english_rate": 0.30, "sign_language_coverage": 1.0}
 ROLES = {"star_min_stars": 1, "expert_roles": ["teller"], "front_line_roles": ["teller", "lobby_manager"]}

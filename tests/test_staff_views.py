@@ -6,7 +6,7 @@ import pytest
 matplotlib.use("Agg")
 
 from svc_analysis import org, staff, staff_views, star_moves  # noqa: E402
-from tests import staff_fixture as fx  # noqa: E402
+from tests import staff_support as fx  # noqa: E402
 from tests.test_staff import ROLES, TARGETS  # noqa: E402
 
 

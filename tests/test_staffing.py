@@ -1,12 +1,12 @@
 """staffing.py: Erlang B/C against hand calculations, closed forms and textbook values, the window
-search by hand, and the per-outlet load on the hand-built warehouse (tests/queue_warehouse.py)."""
+search by hand, and the per-outlet load on the hand-built warehouse (tests/queue_support.py)."""
 
 import math
 
 import pytest
 
 from svc_analysis import staffing as S
-from tests.queue_warehouse import MONTH, build
+from tests.queue_support import MONTH, build
 
 
 def erlang_c_by_sum(c, a):

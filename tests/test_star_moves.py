@@ -1,11 +1,11 @@
-"""star_moves.py on the hand-built warehouse of tests/staff_fixture.py (expected values counted by hand)."""
+"""star_moves.py on the hand-built warehouse of tests/staff_support.py (expected values counted by hand)."""
 
 from datetime import date
 
 import pytest
 
 from svc_analysis import org, star_moves
-from tests import staff_fixture as fx
+from tests import staff_support as fx
 
 
 @pytest.fixture(scope="module")
