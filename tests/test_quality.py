@@ -1,8 +1,6 @@
 """quality.py against the committed fixture (tests/fixtures/quality/README.md lists the planted facts)."""
 
-import importlib.util
 from datetime import date
-from pathlib import Path
 
 import matplotlib
 import pytest
@@ -10,21 +8,12 @@ import pytest
 matplotlib.use("Agg")
 
 from svc_analysis import org, quality  # noqa: E402
-
-BUILDER = Path(__file__).parent / "fixtures" / "quality" / "build_warehouse.py"
-MONTH = "2026-10"
-
-
-def _builder():
-    spec = importlib.util.spec_from_file_location("quality_fixture", BUILDER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.quality_support import MONTH, build  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def con():
-    con = _builder().build()
+    con = build()
     yield con
     con.close()
 
@@ -172,41 +161,6 @@ def test_bookkeeping_tables_absent_give_empty_frames():
     assert "example_value" in quality.set_aside_summary(con).columns
 
 
-def test_plot_daily_counts_one_panel_per_table(con):
-    from svc_analysis import plotting
-
-    plotting.setup()
-    daily = quality.daily_counts(con, MONTH, tables=["tickets", "ratings", "complaints", "surveys"])
-    fig = quality.plot_daily_counts(daily)
-    visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert [ax.get_title() for ax in visible] == ["排队（tickets）", "评价（ratings）", "投诉（complaints）",
-                                                   "问卷（surveys）"]
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-
-
-def test_for_display_formats_shares_flags_and_headers(con):
-    shown = quality.for_display(quality.table_summary(con, MONTH, low_coverage_share=0.9))
-    assert shown.index[0] == 1
-    assert shown.loc[shown["表"] == "surveys", "最早日期"].item() == ""
-    tickets = shown[shown["表"] == "tickets"].iloc[0]
-    assert (tickets["日期覆盖率"], tickets["覆盖偏低"], tickets["本月行数"]) == ("100.0%", "", 102)
-    ratings = shown[shown["表"] == "ratings"].iloc[0]
-    assert (ratings["日期覆盖率"], ratings["覆盖偏低"]) == ("32.3%", "⚠")
-
-
-def test_sentences(con):
-    summary = quality.table_summary(con, MONTH, low_coverage_share=0.9)
-    assert quality.summary_sentence(summary, 0.9) == (
-        "本月 9 张按日期记录的表中，5 张有本月数据。日期覆盖率低于 90.0% 的表："
-        "星级评定、技能测试、投诉、表扬、评价、问卷、检查、报送记录。")
-    days = quality.outlet_days(con, MONTH, ["tickets", "ratings"])
-    assert quality.gaps_sentence(days, ["tickets", "ratings"]) == (
-        "排队：3/5 个网点有缺失日，合计 34 个网点·日；评价：5/5 个网点有缺失日，合计 123 个网点·日。")
-    assert quality.gaps_sentence(days.iloc[0:0], []) == "未设置需逐日检查的表（quality.gap_tables 为空）。"
-
-
 def test_day_coverage_kpis_roll_up_numerators_and_denominators(con, tree):
     days = quality.outlet_days(con, MONTH, ["tickets"])
     rows = quality.day_coverage_kpis(days, tree, MONTH, scope_level="province")
@@ -229,16 +183,6 @@ def test_day_coverage_kpis_scoped_has_no_rows_above_scope(con, tree):
     rows = quality.day_coverage_kpis(days, org.scope_tree(tree, "东湖支行"), MONTH, scope_level="subbranch")
     assert sorted(set(rows["level"])) == ["outlet", "subbranch"]
     assert rows.loc[rows["level"] == "subbranch", ["numerator", "denominator"]].values.tolist() == [[49, 52]]
-
-
-def test_for_display_shortens_paths_and_times():
-    import pandas as pd
-
-    frame = pd.DataFrame({"file": ["/home/wang/exports/tickets.csv"], "profile": [None],
-                          "finished_at": [pd.Timestamp("2026-11-02 08:01:05.123456")]})
-    shown = quality.for_display(frame)
-    assert shown.iloc[0].tolist() == ["tickets.csv", "", "2026-11-02 08:01:05"]
-    assert list(shown.columns) == ["文件", "映射配置", "完成时间"]
 
 
 def test_set_aside_summary_counts_rows_not_problem_lines():
