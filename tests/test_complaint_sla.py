@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from svc_analysis import complaint_sla as sla
-from svc_analysis import kpis, org
+from svc_analysis import kpis
 from tests.complaints_support import CLOSING, MONTH, build
 
 
@@ -17,11 +17,6 @@ def con():
     con = build()
     yield con
     con.close()
-
-
-@pytest.fixture(scope="module")
-def tree(con):
-    return org.outlet_tree(con)
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,6 @@ def con():
     con.close()
 
 
-@pytest.fixture(scope="module")
-def tree(con):
-    return org.outlet_tree(con)
-
-
 def _value(frame, metric, level, unit, column="value"):
     rows = frame[(frame["metric"] == metric) & (frame["level"] == level) & (frame["unit_id"] == unit)]
     assert len(rows) == 1, rows

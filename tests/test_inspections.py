@@ -65,11 +65,6 @@ def con():
     con.close()
 
 
-@pytest.fixture(scope="module")
-def tree(con):
-    return org.outlet_tree(con)
-
-
 def _kpi(rows, metric, level, unit):
     row = rows[(rows.metric == metric) & (rows.level == level) & (rows.unit_id == unit)]
     assert len(row) == 1, (metric, level, unit)

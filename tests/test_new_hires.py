@@ -48,11 +48,6 @@ def con(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def tree(con):
-    return org.outlet_tree(con)
-
-
-@pytest.fixture(scope="module")
 def roster(con):
     return new_hires.expert_roster(con, DAY, roles=["teller"], within_months=12)
 

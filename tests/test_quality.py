@@ -18,11 +18,6 @@ def con():
     con.close()
 
 
-@pytest.fixture(scope="module")
-def tree(con):
-    return org.outlet_tree(con)
-
-
 def _row(frame, **match):
     mask = True
     for key, value in match.items():

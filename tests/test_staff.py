@@ -21,11 +21,6 @@ def con(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def tree(con):
-    return org.outlet_tree(con)
-
-
-@pytest.fixture(scope="module")
 def counts(con):
     return staff.outlet_counts(con, fx.DAY, **ROLES).set_index("outlet_id")
 

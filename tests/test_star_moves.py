@@ -16,11 +16,6 @@ def con(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def tree(con):
-    return org.outlet_tree(con)
-
-
-@pytest.fixture(scope="module")
 def roster(con):
     return star_moves.tellers(con, fx.DAY)
 
