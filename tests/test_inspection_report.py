@@ -5,7 +5,7 @@ import pandas as pd
 from svc_analysis import inspection_report as report
 from svc_analysis import inspections
 from svc_analysis.params import load_params
-from tests.test_inspections import con, tree  # noqa: F401  (fixtures)
+from tests.test_inspections import con  # noqa: F401  (fixture; `tree` comes from tests/conftest.py)
 
 MONTH = "2026-10"
 P = load_params(MONTH).inspections
