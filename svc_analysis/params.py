@@ -11,6 +11,7 @@ and a ParamsError names the key and the files it came from.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -26,6 +27,12 @@ Share = Field(ge=0, le=1)
 
 class ParamsError(ValueError):
     """Parameters that cannot be used: the message names the key and the files."""
+
+
+def _duplicates(ids) -> list[str]:
+    """Ids that occur more than once, sorted (for the unique-id checks of rule sets and KPIs)."""
+    counts = Counter(ids)
+    return sorted(i for i, n in counts.items() if n > 1)
 
 
 class _Section(BaseModel):
@@ -210,8 +217,7 @@ class RuleSet(_Section):
 
     @model_validator(mode="after")
     def _unique_ids(self):
-        ids = [r.id for r in self.rules]
-        duplicated = sorted({i for i in ids if ids.count(i) > 1})
+        duplicated = _duplicates(r.id for r in self.rules)
         if duplicated:
             raise ValueError(f"rule set {self.name}: duplicate rule ids {', '.join(duplicated)}")
         return self
@@ -401,7 +407,7 @@ class Campaign(_Section):
     @model_validator(mode="after")
     def _unique_ids(self):
         ids = [k.id for k in self.kpis]
-        duplicated = sorted({i for i in ids if ids.count(i) > 1})
+        duplicated = _duplicates(ids)
         if duplicated:
             raise ValueError(f"duplicate KPI ids: {', '.join(duplicated)}")
         for k in self.kpis:
