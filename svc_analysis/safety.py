@@ -1,0 +1,71 @@
+"""Data is hostile: the one place that makes a value from the data safe for where it is written.
+
+DATA_CONTRACT.md: names and free text are escaped in every page, cells that Excel would run as
+formulas are neutralised in every CSV and XLSX written, and file names derived from data are safe.
+
+- Spreadsheet cells (the OWASP CSV-injection rule): a text cell starting with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return is prefixed with a single quote, so Excel and LibreOffice show
+  it as text instead of running it. Numbers stay numbers, and a text that is a plain number
+  (``-12``, ``+3.5``, ``-0.2%``) is left as it is: Excel reads it as the number it is.
+- File names: a unit name from the data becomes one path component that cannot climb out of its
+  folder, hide itself or hold characters that Windows refuses.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+QUOTE = "'"
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet would read ``text`` as a formula (and it is not a plain number)."""
+    return (isinstance(text, str) and text.startswith(FORMULA_TRIGGERS)
+            and not _PLAIN_NUMBER.fullmatch(text.strip()))
+
+
+def neutralise_cell(value):
+    """``value`` safe for a CSV or XLSX cell: a formula-like text gets a leading quote.
+
+    Non-text values (numbers, dates, None, NaN, booleans) are returned unchanged.
+    """
+    if isinstance(value, str) and is_formula_like(value):
+        return QUOTE + value
+    return value
+
+
+def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` whose text cells (and column names) are neutralised; numbers untouched."""
+    out = df.copy()
+    for name in out.columns:
+        column = out[name]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            out[name] = column.map(neutralise_cell, na_action="ignore")
+    out.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+_UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_WINDOWS_RESERVED = re.compile(r"(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?")
+MAX_NAME_BYTES = 120  # well under the 255-byte limit of ext4/NTFS, leaving room for suffixes
+
+
+def safe_filename(name: str, fallback: str = "unit") -> str:
+    """One safe path component from a name in the data: '支行/一' -> '支行_一', '..' -> fallback.
+
+    Slashes, backslashes, control characters and the characters Windows refuses become '_';
+    leading dots and spaces go (no hidden files, no '..'); Windows device names get a '_' suffix;
+    the result is cut to MAX_NAME_BYTES of UTF-8 on a character boundary.
+    """
+    text = unicodedata.normalize("NFC", str(name))
+    text = _UNSAFE_IN_NAME.sub("_", text).strip().lstrip(". ").rstrip(". ")
+    if _WINDOWS_RESERVED.fullmatch(text):
+        text += "_"
+    encoded = text.encode("utf-8")[:MAX_NAME_BYTES]
+    text = encoded.decode("utf-8", errors="ignore").rstrip(". ")
+    return text or fallback
