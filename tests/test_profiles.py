@@ -70,8 +70,10 @@ def test_check_headers_missing_source_column_and_unused_headers():
     profile = load_profile("cfpb")
     headers = list(RAW.columns) + ["State"]
     assert profile.check_headers(headers, "c.csv") == ["State"]
-    with pytest.raises(IngestError, match="c.csv: column 'Company' named by profile 'cfpb' is missing"):
+    with pytest.raises(IngestError) as err:
         profile.check_headers([h for h in headers if h != "Company"], "c.csv")
+    assert str(err.value) == ("c.csv 缺少映射配置 cfpb 需要的列：Company。"
+                              "c.csv: profile 'cfpb' needs column(s) the file lacks: 'Company'.")
 
 
 @pytest.mark.parametrize("text, message", [
