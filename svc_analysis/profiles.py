@@ -197,7 +197,7 @@ class Profile(BaseModel):
                     missing.append(names)
         if missing:
             zh = "、".join(n[0] + (f"（或 {' / '.join(n[1:])}）" if n[1:] else "") for n in missing)
-            en = ", ".join(f"'{n[0]}'" + (f" (or {' / '.join(n[1:])})" if n[1:] else "") for n in missing)
+            en = ", ".join(" or ".join(f"'{name}'" for name in n) for n in missing)
             raise IngestError(f"{file} 缺少映射配置 {self.name} 需要的列：{zh}。"
                               f"{file}: profile '{self.name}' needs column(s) the file lacks: {en}.")
         return [h for h in headers if h not in used]
