@@ -90,6 +90,14 @@ def test_check_headers_missing_source_column_and_unused_headers():
     ("table: ratings\ncolumns: {outlet_id: a, rated_at: b, score: c}\noutlets: {outlet_name: a}\n",
      "outlets: required outlets column subbranch is not mapped"),
     ("table: ratings\ncolumns: [\n", "is not valid YAML"),
+    ("table: ratings\ncolumns: {outlet_id: a, rated_at: b, score: {from: c, optional: true}}\n",
+     "columns.score: a required ratings column cannot be optional"),
+    ("table: ratings\ncolumns: {outlet_id: a, rated_at: {from: b, day_only: true}, score: c}\n",
+     "columns.rated_at: Value error, day_only applies to a to_timestamp value only"),
+    ("table: ratings\ndate_formats: ['%d.%m']\ncolumns: {outlet_id: a, rated_at: b, score: c}\n",
+     "date_formats.0: Value error, '%d.%m' does not read a year, a month and a day"),
+    ("table: ratings\ncolumns: {outlet_id: a, rated_at: b, score: {from: []}}\n",
+     "columns.score.from: Value should have at least 1 item"),
 ])
 def test_bad_profiles_name_the_key(tmp_path, text, message):
     with pytest.raises(ProfileError) as err:
@@ -100,3 +108,54 @@ def test_bad_profiles_name_the_key(tmp_path, text, message):
 def test_unknown_profile_name_lists_known_ones():
     with pytest.raises(ProfileError, match=r"no mapping profile 'nope' \(known profiles: .*cfpb"):
         load_profile("nope")
+
+
+def test_source_names_a_header_or_alternatives_matched_loosely():
+    raw = pd.DataFrame({"company_response": ["Closed", "Closed with relief"], "TIMELY RESPONSE": ["No", "Yes"],
+                        "_row": [2, 3]}, index=[2, 3])
+    # {from: header} as before (matched ignoring case, spaces, _ and -) or {from: [alternatives]}
+    for spec in ({"from": "Company Response"}, {"from": "company-response"},
+                 {"from": ["Company response to consumer", "Company response"]}):
+        assert ColumnSpec.model_validate(spec).apply(raw).tolist() == ["Closed", "Closed with relief"]
+    gated = ColumnSpec.model_validate({"from": ["Company response to consumer", "Company response"],
+                                       "only_if": [{"column": "Timely response?", "in": ["Yes"]}]})
+    assert gated.apply(raw).tolist() == ["", "Closed with relief"]
+    with pytest.raises(KeyError, match="no source column Consumer complaint narrative"):
+        ColumnSpec.model_validate({"from": "Consumer complaint narrative"}).apply(raw)
+
+
+def test_optional_spec_reads_an_absent_column_as_empty():
+    raw = pd.DataFrame({"Issue": ["Fees", ""], "Sub-issue": ["Twice", "Lost card"]}, index=[2, 3])
+    spec = ColumnSpec.model_validate({"concat": ["Issue", "Sub-issue", ["Consumer complaint narrative", "what"]],
+                                      "sep": " | ", "optional": True})
+    assert spec.apply(raw).tolist() == ["Fees | Twice", "Lost card"]
+    assert ColumnSpec.model_validate({"from": "Tags", "optional": True, "prefix": "T-"}).apply(raw).tolist() == ["", ""]
+    # an absent only_if column reads as empty too: 'in' fails, 'not_in' holds
+    spec = ColumnSpec.model_validate({"from": "Issue", "optional": True, "only_if": [{"column": "Tags", "not_in": ["x"]}]})
+    assert spec.apply(raw).tolist() == ["Fees", ""]
+
+
+def test_check_headers_optional_absent_passes_required_absent_names_all_alternatives(tmp_path):
+    profile = load_profile(_write(tmp_path, """
+table: ratings
+date_formats: ["%d.%m.%Y"]
+columns:
+  outlet_id: [Branch code, Outlet]
+  rated_at: {from: [Rated on, Date], to_timestamp: true}
+  score: Score
+  staff_id: {from: Teller, optional: true}
+"""))
+    assert profile.date_formats == ["%d.%m.%Y"]
+    assert profile.check_headers(["OUTLET", "rated_on", "score", "Remark"], "r.csv") == ["Remark"]
+    with pytest.raises(IngestError) as err:
+        profile.check_headers(["Score", "Teller"], "r.csv")
+    assert str(err.value) == ("r.csv 缺少映射配置 p 需要的列：Branch code（或 Outlet）、Rated on（或 Date）。"
+                              "r.csv: profile 'p' needs column(s) the file lacks: "
+                              "'Branch code' or 'Outlet', 'Rated on' or 'Date'.")
+    with pytest.raises(IngestError) as err:
+        profile.check_headers(["Outlet", "Date", "Score", "score?"], "r.csv")
+    assert str(err.value) == ("r.csv 中 Score、score? 都对应映射配置 p 的列 Score，请只保留一列。"
+                              "r.csv: columns Score, score? all match 'Score' of profile 'p'; keep one of them.")
+    out = profile.apply(pd.DataFrame({"Outlet": ["O1"], "Date": ["7.3.2013"], "Score": ["5"], "_row": [2]}))
+    assert out.to_dict("records") == [{"outlet_id": "O1", "rated_at": "2013-03-07 00:00:00", "score": "5",
+                                       "staff_id": ""}]
