@@ -159,3 +159,20 @@ columns:
     out = profile.apply(pd.DataFrame({"Outlet": ["O1"], "Date": ["7.3.2013"], "Score": ["5"], "_row": [2]}))
     assert out.to_dict("records") == [{"outlet_id": "O1", "rated_at": "2013-03-07 00:00:00", "score": "5",
                                        "staff_id": ""}]
+
+
+def test_the_docs_example_profile_loads_and_reads_an_old_layout_row(tmp_path):
+    from svc_analysis import config
+
+    text = (config.DOCS_DIR / "ingest.md").read_text(encoding="utf-8")
+    example = text.split("## 8. Mapping profiles")[1].split("```yaml\n")[1].split("```")[0]
+    profile = load_profile(_write(tmp_path, example))
+    raw = pd.DataFrame({"Complaint ID": ["7"], "Date received": ["3/7/2013"], "Submitted via": ["Phone"],
+                        "Company": ["Old Bank"], "Company response": ["Closed with monetary relief"],
+                        "Issue": ["Billing disputes"], "Sub-issue": [""], "Date sent to company": ["3/8/2013"],
+                        "Timely response?": ["Yes"]})
+    assert profile.check_headers(list(raw.columns), "old.csv") == []
+    assert profile.apply(raw).to_dict("records") == [{
+        "outlet_id": "Old Bank", "complaint_id": "CFPB-7", "received_at": "2013-03-07 00:00:00",
+        "channel": "hotline", "category": "other", "responsible": "true", "description": "Billing disputes",
+        "closed_at": "2013-03-08 00:00:00"}]
