@@ -7,7 +7,7 @@ named in outlet_id as outlets).
 
 Source columns: wherever a profile names one (``from``, a ``concat`` part, an ``only_if`` column) it
 gives a header or a list of alternative headers, tried in order; headers match ignoring case, spaces,
-underscores, hyphens and trailing punctuation (svc_analysis.headers). A file lacking a named column
+underscores, hyphens and trailing punctuation (svc_analysis.source_formats). A file lacking a named column
 is refused, naming every missing column and its alternatives, except in a spec marked ``optional``,
 where an absent column reads as empty (a ``concat`` part is then skipped).
 
@@ -16,7 +16,7 @@ it), ``concat`` (parts joined by ``sep``, empty parts skipped) or ``const``; the
 ``map`` (exact source value -> contract value; ``default`` replaces every value not in the map, empty
 included, else unmapped values pass through for validation to judge), ``first_letter`` (upper-cased
 first character, '#' when not a letter or digit), ``to_timestamp`` (read with the profile's
-``date_formats``, svc_analysis.source_dates; ``day_only`` keeps midnight), ``prefix`` / ``suffix``
+``date_formats``, svc_analysis.source_formats; ``day_only`` keeps midnight), ``prefix`` / ``suffix``
 (non-empty values only), ``only_if`` (conditions on source columns; where one fails the value is
 empty). The profile is validated on load; errors name the key.
 """
@@ -32,9 +32,9 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       field_validator, model_validator)
 
 from svc_analysis import config, contract
-from svc_analysis.headers import AmbiguousHeader, HeaderIndex
 from svc_analysis.readers import ROW, IngestError
-from svc_analysis.source_dates import DEFAULT_DATE_FORMATS, check_format, to_timestamps
+from svc_analysis.source_formats import (DEFAULT_DATE_FORMATS, AmbiguousHeader, HeaderIndex, check_format,
+                                         to_timestamps)
 
 
 class ProfileError(IngestError):
