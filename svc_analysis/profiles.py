@@ -120,7 +120,7 @@ class ColumnSpec(BaseModel):
     def apply(self, raw: pd.DataFrame, headers: HeaderIndex | None = None,
               date_formats: list[str] | tuple[str, ...] = DEFAULT_DATE_FORMATS) -> pd.Series:
         """The contract column's text for every raw row (vectorised); ``headers`` indexes raw's columns."""
-        headers = headers or _header_index(raw)
+        headers = _header_index(raw) if headers is None else headers
         if self.const is not None:
             out = pd.Series(self.const, index=raw.index, dtype="str")
         elif self.from_ is not None:

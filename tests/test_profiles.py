@@ -131,7 +131,8 @@ def test_optional_spec_reads_an_absent_column_as_empty():
     assert spec.apply(raw).tolist() == ["Fees | Twice", "Lost card"]
     assert ColumnSpec.model_validate({"from": "Tags", "optional": True, "prefix": "T-"}).apply(raw).tolist() == ["", ""]
     # an absent only_if column reads as empty too: 'in' fails, 'not_in' holds
-    spec = ColumnSpec.model_validate({"from": "Issue", "optional": True, "only_if": [{"column": "Tags", "not_in": ["x"]}]})
+    spec = ColumnSpec.model_validate({"from": "Issue", "optional": True,
+                                      "only_if": [{"column": "Tags", "not_in": ["x"]}]})
     assert spec.apply(raw).tolist() == ["Fees", ""]
 
 
