@@ -109,8 +109,13 @@ class RunSettings:
 
     @property
     def pack_name(self) -> str:
-        """Folder name of the pack: the month, with the scope appended when scoped."""
-        return f"{self.month}_{self.scope}" if self.scope else self.month
+        """Folder name of the pack: the month, with the scope appended when scoped.
+
+        The scope is a name from the data: made one safe path component ('宜昌/城区' -> '宜昌_城区').
+        """
+        from svc_analysis.safety import safe_filename
+
+        return f"{self.month}_{safe_filename(self.scope)}" if self.scope else self.month
 
 
 def run_settings(
