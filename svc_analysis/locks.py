@@ -8,8 +8,9 @@ WarehouseBusy (the CLI exits 2).
 
 Two runs of one pack (the same month and scope into the same reports folder) must not interleave:
 ``pack_lock`` holds an flock on ``reports/.<pack>.lock`` for the whole run; the file keeps the
-holder's PID so a second run can name it. The lock file stays (deleting a lock file another
-process waits on would let a third run in beside it); it is empty of meaning once no one holds it.
+holder's PID so a second run can name it. The holder deletes the file before releasing it; a
+waiter that then wins the lock on the deleted file notices (inode check) and starts over, so a
+third run can never get in beside it.
 """
 
 from __future__ import annotations
@@ -106,26 +107,47 @@ def busy_sentence(path: Path, message: str, wait: float, read_only: bool) -> str
 
 @contextmanager
 def pack_lock(reports: Path, pack_name: str, wait: float, *, sleep=time.sleep, clock=time.monotonic):
-    """Hold ``reports/.<pack_name>.lock`` for the block; PackBusy after ``wait`` seconds."""
+    """Hold ``reports/.<pack_name>.lock`` for the block; PackBusy after ``wait`` seconds.
+
+    The holder deletes the file before letting go, so no lock file outlives the runs. A waiter
+    that wins the lock on a file already deleted (or replaced) starts over on the current one.
+    """
     path = lock_path(reports, pack_name)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    try:
-        deadline = clock() + max(0.0, wait)
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as exc:
-                if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise
-                if clock() >= deadline:
-                    raise PackBusy(_pack_busy_sentence(path, pack_name, fd, wait)) from None
+    deadline = clock() + max(0.0, wait)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                os.close(fd)
+                raise
+            message = _pack_busy_sentence(path, pack_name, fd, wait)
+            os.close(fd)
+            if clock() >= deadline:
+                raise PackBusy(message) from None
             sleep(POLL_SECONDS)
+            continue
+        if _same_file(fd, path):
+            break
+        os.close(fd)  # the holder deleted it meanwhile: lock the current file instead
+    try:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield path
     finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
         os.close(fd)  # closing the descriptor releases the flock
+
+
+def _same_file(fd: int, path: Path) -> bool:
+    try:
+        return os.path.samestat(os.fstat(fd), os.stat(path))
+    except FileNotFoundError:
+        return False
 
 
 def lock_path(reports: Path, pack_name: str) -> Path:

@@ -165,6 +165,23 @@ def test_a_held_pack_lock_names_its_holder(tmp_path):
         holder.release()
     with locks.pack_lock(tmp_path, "2026-10", wait=0) as path:
         assert path.read_text() == f"{os.getpid()}\n"
+    assert not path.exists()  # no lock file outlives the run
+
+
+def test_a_waiter_on_a_deleted_lock_file_starts_over(tmp_path, monkeypatch):
+    """The holder deleted the file while a waiter held it open: the waiter must not lock the ghost."""
+    clock, real_flock, calls = FakeClock(), locks.fcntl.flock, []
+    path = locks.lock_path(tmp_path, "2026-10")
+
+    def flock(fd, op):
+        calls.append(op)
+        real_flock(fd, op)
+        if len(calls) == 1:  # as if the holder let go and deleted the file just before we locked it
+            os.unlink(path)
+
+    monkeypatch.setattr(locks.fcntl, "flock", flock)
+    with locks.pack_lock(tmp_path, "2026-10", wait=0, sleep=clock.sleep, clock=clock) as held:
+        assert held.exists() and len(calls) == 2  # locked again, on the current file
 
 
 def _catalog_in_the_first_half(path: Path) -> None:
