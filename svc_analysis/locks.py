@@ -23,7 +23,6 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-DEFAULT_WAIT_SECONDS = 30  # CLI --wait default: outlasts a notebook opening and closing the file
 POLL_SECONDS = 1.0
 _PID = re.compile(r"\(PID (\d+)\)")
 _LOCK_MESSAGE = "Could not set lock on file"

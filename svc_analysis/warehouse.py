@@ -94,13 +94,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         run(con, "BEGIN; " + "; ".join(statements) + "; COMMIT")
 
 
-def is_empty(warehouse: str | Path | None = None) -> bool:
-    """True when there is no warehouse file, no outlets table, or no outlets rows."""
+def is_empty(warehouse: str | Path | None = None, wait: float = 0) -> bool:
+    """True when there is no warehouse file, no outlets table, or no outlets rows.
+
+    ``wait``: seconds to wait while another process writes it (then locks.WarehouseBusy)."""
     path = config.warehouse_path(warehouse)
     if not path.is_file():
         return True
     try:
-        con = connect(warehouse, read_only=True)
+        con = connect(warehouse, read_only=True, wait=wait)
     except duckdb.ConnectionException:
         # this process already holds a read-write connection; DuckDB then refuses a read-only one
         con = connect(warehouse)
