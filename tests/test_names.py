@@ -1,12 +1,16 @@
 """File and sheet names derived from data (issue 12, finding 11): a unit name with '/' or Excel's
 forbidden characters never stops a run, never climbs out of the reports folder."""
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 
 from svc_analysis import config, org, workbook
 from svc_analysis.safety import safe_sheet_title
 from tests.campaign_support import build, kpi, make_campaign
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 ACTUALS = [("k_sum", "BA", "2026-01", 10), ("k_sum", "BB", "2026-02", 5)]
 
@@ -54,3 +58,31 @@ def test_workbook_with_branch_names_excel_refuses(tmp_path):
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["全省", "宜昌_城区_一_", "指标表~2", "指标表"]
     assert book["宜昌_城区_一_"]["A2"].value.startswith("填报单位：宜昌/城区[一]")  # the real name inside
+
+
+@pytest.mark.slow
+def test_a_branch_named_with_a_slash_runs_into_one_safe_folder(tmp_path):
+    """Was: the workbook stopped the run (exit 1) and --scope with the name ended in a traceback."""
+    import shutil
+
+    from tests.support import TINY_MONTH, tiny_warehouse
+    from tests.test_end_to_end import svc
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(tiny_warehouse(), warehouse)
+    outlets = tmp_path / "outlets.csv"
+    outlets.write_text("outlet_id,outlet_name,subbranch,branch,outlet_type\nZ1,城区网点,城区支行,宜昌/城区,standard\n",
+                       encoding="utf-8")
+    done = svc("ingest", "--warehouse", str(warehouse), str(outlets), home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    notebooks = tmp_path / "nb"
+    notebooks.mkdir()
+    shutil.copy(FIXTURES / "ok.ipynb", notebooks / "00_ok.ipynb")
+    done = svc("report", "--month", TINY_MONTH, "--warehouse", str(warehouse), "--out", str(tmp_path / "out"),
+               "--scope", "宜昌/城区", "--notebooks", str(notebooks), home=tmp_path / "home")
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [f"{TINY_MONTH}_宜昌_城区"]
+    pack = tmp_path / "out" / f"{TINY_MONTH}_宜昌_城区"
+    assert "scope=宜昌/城区" in (pack / "00_ok.html").read_text(encoding="utf-8")  # the notebook got the real name
+    book = openpyxl.load_workbook(pack / workbook.FILE_NAME)
+    assert book.sheetnames == ["宜昌_城区", "指标表"]
