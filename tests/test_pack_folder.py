@@ -42,7 +42,8 @@ def test_a_failed_run_is_published_beside_a_complete_pack(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["2026-10", "2026-10.failed-20261101T073012"]
     assert json.loads((good / "run.json").read_text())["exit_code"] == 0  # the good pack is in place
     beside = (where / "index.html").read_text(encoding="utf-8")
-    assert beside.startswith('<html><head><title>2026-10</title></head>\n<body class="lab">\n<!-- svc-note:failed --><p class="svc-run-note"')
+    top = '<html><head><title>2026-10</title></head>\n<body class="lab">\n<!-- svc-note:failed --><p class="svc-run-note"'
+    assert beside.startswith(top)
     assert '本次运行失败，报告包未替换：完整的报告包仍是 <a href="../2026-10/index.html">2026-10</a>。</p>' in beside
     first = (good / "index.html").read_text(encoding="utf-8")
     assert ('此后 2026-11-01 07:30 的一次运行失败，本报告包未被替换；失败的运行见 '
