@@ -71,7 +71,11 @@ def _path(warehouse, read_only: bool) -> Path:
     if read_only and not path.is_file():
         raise FileNotFoundError(f"no warehouse at {path}: load data first (svc ingest or svc sample-data).")
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WarehouseError(f"数据仓库 {path} 的文件夹无法创建：{exc.strerror or exc} "
+                                 f"(folder {path.parent} cannot be made)") from None
     return path
 
 

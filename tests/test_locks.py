@@ -238,3 +238,21 @@ def test_spill_falls_back_when_its_folder_cannot_be_made(tmp_path, monkeypatch, 
     con = wf.connect(warehouse, read_only=True)
     assert con.execute("SELECT count(*) FROM t").fetchall() == [(10,)]
     con.close()
+
+
+def test_a_warehouse_whose_folder_cannot_be_made_or_written_is_one_sentence(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(wf.WarehouseError, match=f"^数据仓库 {blocker / 'sub' / 'w.duckdb'} 的文件夹无法创建"):
+        wf.connect(blocker / "sub" / "w.duckdb")
+
+
+def test_ingest_into_an_unwritable_folder_is_refused_before_duckdb_opens_it(warehouse, monkeypatch):
+    """The decision alone (the chattr case in test_faults.py shows it on a genuinely read-only folder):
+    DuckDB would open the file read-write there and fail only at the first commit (.wal)."""
+    assert wf.can_write_in(warehouse.parent) is True
+    assert wf.can_write_in(warehouse / "inside-a-file") is False  # not a folder: nothing can be created
+    monkeypatch.setattr(wf, "can_write_in", lambda folder, create=False: False)
+    with pytest.raises(wf.WarehouseError, match=f"^数据仓库 {warehouse} 所在文件夹不可写入"):
+        wf.connect(warehouse)
+    wf.connect(warehouse, read_only=True).close()  # reading needs no write in the folder
