@@ -189,3 +189,21 @@ def test_a_warehouse_in_a_read_only_folder_still_reports(tmp_path, warehouse, ex
     finally:
         subprocess.run(["chattr", "-i", str(folder)], check=True)
     assert sorted(p.name for p in folder.iterdir()) == ["warehouse.duckdb"]  # nothing written beside it
+
+
+# ------------------------------------------------ typos that used to end in a traceback (finding 8)
+
+@pytest.mark.parametrize("args,sentence", [
+    (["--month", "0000-01"], "月份 '0000-01' 的年份 0 不存在"),
+    (["--month", "9999-12"], "月份 '9999-12' 的年份 9999 不在 2000–2100 年之间"),
+    (["--month", "2026-00"], "月份 '2026-00' 的月数 0 不在 1–12 之间"),
+    (["--params", "{tmp}/campaign.yaml"], "参数文件 {tmp}/campaign.yaml 不是 UTF-8 文本（第 1 字节起无法解码）"),
+])
+def test_a_bad_month_or_binary_params_file_is_one_sentence(tmp_path, args, sentence):
+    (tmp_path / "campaign.yaml").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")  # a picture saved as .yaml
+    args = [a.format(tmp=tmp_path) for a in args]
+    done = svc("report", "--warehouse", str(tiny_warehouse()), "--out", str(tmp_path / "out"), *args,
+               home=tmp_path / "home")
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(ERROR + sentence.format(tmp=tmp_path))
+    assert len(done.stderr.strip().splitlines()) == 1 and "10000" not in done.stderr
