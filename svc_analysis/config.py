@@ -10,6 +10,8 @@ Environment variables (all optional):
     SVC_MONTH       the report month YYYY-MM; empty means the last complete month
     SVC_DATA_DIR    where sample data and quarantine files go (default data/)
     SVC_REPORTS_DIR where report packs go (default reports/)
+    SVC_SPILL_DIR   DuckDB's spill folder (default .duckdb_spill beside the warehouse; when it
+                    cannot be written, e.g. a warehouse on a read-only share: the system temp dir)
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ ENV_SCOPE = "SVC_SCOPE"
 ENV_MONTH = "SVC_MONTH"
 ENV_DATA_DIR = "SVC_DATA_DIR"
 ENV_REPORTS_DIR = "SVC_REPORTS_DIR"
+ENV_SPILL_DIR = "SVC_SPILL_DIR"
 
 WAREHOUSE_FILENAME = "warehouse.duckdb"
 KERNEL_NAME = "python3"
@@ -74,8 +77,10 @@ def sample_dir(scale: str, warehouse: str | Path | None = None) -> Path:
 
 
 def spill_dir(warehouse: str | Path | None = None) -> Path:
-    """DuckDB's temp_directory, for joins and sorts larger than the memory limit."""
-    return warehouse_path(warehouse).parent / ".duckdb_spill"
+    """DuckDB's temp_directory, for joins and sorts larger than the memory limit: $SVC_SPILL_DIR,
+    else .duckdb_spill beside the warehouse (warehouse_file falls back to a temp dir when it
+    cannot be written)."""
+    return _env_path(ENV_SPILL_DIR) or warehouse_path(warehouse).parent / ".duckdb_spill"
 
 
 def params_override_file(params_file: str | Path | None = None) -> Path | None:
@@ -109,8 +114,13 @@ class RunSettings:
 
     @property
     def pack_name(self) -> str:
-        """Folder name of the pack: the month, with the scope appended when scoped."""
-        return f"{self.month}_{self.scope}" if self.scope else self.month
+        """Folder name of the pack: the month, with the scope appended when scoped.
+
+        The scope is a name from the data: made one safe path component ('宜昌/城区' -> '宜昌_城区').
+        """
+        from svc_analysis.safety import safe_filename
+
+        return f"{self.month}_{safe_filename(self.scope)}" if self.scope else self.month
 
 
 def run_settings(

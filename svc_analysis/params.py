@@ -506,16 +506,27 @@ def deep_merge(base: dict, over: dict) -> dict:
 
 
 def _read_yaml(path: Path) -> dict:
+    """One params file as a mapping; every way it can be unreadable is one ParamsError sentence."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ParamsError(f"params file {path} does not exist") from None
+        raise ParamsError(f"参数文件 {path} 不存在 (params file {path} does not exist)") from None
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"参数文件 {path} 不是 UTF-8 文本（第 {exc.start + 1} 字节起无法解码），请确认它是 YAML 文本文件 "
+                          f"(params file {path} is not UTF-8 text: a binary file?)") from None
+    except OSError as exc:
+        raise ParamsError(f"参数文件 {path} 无法读取：{exc.strerror or exc} "
+                          f"(params file {path} cannot be read)") from None
     except yaml.YAMLError as exc:
-        raise ParamsError(f"params file {path} is not valid YAML: {exc}") from None
+        where = getattr(exc, "problem_mark", None)
+        line = f"第 {where.line + 1} 行" if where is not None else ""
+        raise ParamsError(f"参数文件 {path} {line}不是有效的 YAML：{getattr(exc, 'problem', None) or exc} "
+                          f"(params file {path} is not valid YAML: {exc})") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ParamsError(f"params file {path} must hold a mapping of sections at the top level")
+        raise ParamsError(f"参数文件 {path} 顶层必须是按节组织的映射 "
+                          f"(params file {path} must hold a mapping of sections at the top level)")
     return data
 
 

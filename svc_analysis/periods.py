@@ -3,6 +3,12 @@
 A report month is the text ``YYYY-MM``. Its period is the half-open interval
 [first day 00:00, first day of the next month 00:00): a timestamp on the last day at 23:59:59
 belongs to the month, one at 00:00 of the next month does not.
+
+A month given by a person (``--month``, ``SVC_MONTH``, params) must lie in the plausible window
+FIRST_YEAR..LAST_YEAR: '0000-01' or '9999-12' is a typo, refused with a sentence, never a date
+error deep in a notebook. Arithmetic on months (a 24-month trend back from 2000-06) may leave the
+window, but never the calendar: add_months refuses a year outside 1..9999 instead of printing
+'10000-01'.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import re
 from datetime import date, datetime, timedelta
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-/.年]?\s*(\d{1,2})\s*月?\s*$")
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the plausible report years; anything else is a typo
 
 
 class MonthError(ValueError):
@@ -20,22 +27,36 @@ class MonthError(ValueError):
 def parse_month(value) -> str:
     """Normalise '2026-10', '2026/10', '202610', 202610 or '2026年10月' to '2026-10'.
 
-    papermill passes ``-p month 202610`` as an int, so ints are accepted too.
+    papermill passes ``-p month 202610`` as an int, so ints are accepted too. A year outside
+    FIRST_YEAR..LAST_YEAR is refused (MonthError, one sentence).
     """
-    if isinstance(value, (date, datetime)):
-        return f"{value.year:04d}-{value.month:02d}"
-    match = _MONTH_RE.match(str(value))
-    if not match:
-        raise MonthError(f"month '{value}' is not a month: write it as YYYY-MM, e.g. 2026-10")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12:
-        raise MonthError(f"month '{value}' has month number {month}: it must be 1 to 12")
+    year, month = _split(value)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise MonthError(f"月份 '{value}' 的年份 {year} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间，请检查是否写错 "
+                         f"(month '{value}': year {year} is outside {FIRST_YEAR}..{LAST_YEAR})")
     return f"{year:04d}-{month:02d}"
 
 
+def _split(value) -> tuple[int, int]:
+    """(year, month) of a month in any accepted spelling, any calendar year; MonthError otherwise."""
+    if isinstance(value, (date, datetime)):
+        return value.year, value.month
+    match = _MONTH_RE.match(str(value))
+    if not match:
+        raise MonthError(f"月份 '{value}' 无法识别，请写成 YYYY-MM，例如 2026-10 "
+                         f"(month '{value}' is not a month: write it as YYYY-MM, e.g. 2026-10)")
+    year, month = int(match.group(1)), int(match.group(2))
+    if not 1 <= month <= 12:
+        raise MonthError(f"月份 '{value}' 的月数 {month} 不在 1–12 之间 "
+                         f"(month '{value}' has month number {month}: it must be 1 to 12)")
+    if year < 1:
+        raise MonthError(f"月份 '{value}' 的年份 0 不存在 (month '{value}': there is no year 0)")
+    return year, month
+
+
 def _ym(month: str) -> tuple[int, int]:
-    year, mon = parse_month(month).split("-")
-    return int(year), int(mon)
+    """Arithmetic accepts any calendar month (a trend may reach before FIRST_YEAR)."""
+    return _split(month)
 
 
 def month_start(month: str) -> date:
@@ -47,6 +68,9 @@ def add_months(month: str, n: int) -> str:
     """The month n months after (n < 0: before) the given one."""
     year, mon = _ym(month)
     index = year * 12 + (mon - 1) + n
+    if not 1 <= index // 12 <= 9999:
+        raise MonthError(f"月份 {year:04d}-{mon:02d} 加 {n} 个月超出日历范围 (year 1–9999) "
+                         f"(month {year:04d}-{mon:02d} plus {n} months leaves the calendar)")
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 

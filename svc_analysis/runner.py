@@ -6,9 +6,12 @@ kernel process, so the Python side only waits on ZeroMQ; threads were as fast as
 in trial runs (20 notebooks, 2 cores) and keep logging, results and errors in one process.
 
 The pack is built in a hidden sibling folder `.<pack>.partial-*` and renamed into place at the
-end: a crash never leaves a half-written month, and a re-run replaces the old pack. A killed
-run (kill -9, power cut) cannot clean up after itself: the next run of the same pack removes its
-stale staging folder. One notebook's execution (papermill, its log, its page) is execution.py.
+end: a crash never leaves a half-written month, and a re-run replaces the old pack, unless the
+re-run failed and the old pack is complete: then the failed run is published beside it
+(pack_folder.py). A run holds the pack's lock (locks.pack_lock: `reports/.<pack>.lock`) from
+start to swap, so two runs of one pack never interleave; the second waits up to `wait` seconds,
+then raises locks.PackBusy. A killed run (kill -9, power cut) cannot clean up after itself: the
+next run of the same pack removes its leftovers. One notebook's execution is execution.py.
 """
 
 from __future__ import annotations
@@ -18,23 +21,16 @@ import re
 import shutil
 import sys
 import tempfile
-import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from svc_analysis import config, export
+from svc_analysis import config, export, locks, pack_folder
 from svc_analysis.execution import NotebookResult, papermill_logs_to_notebook_logs, run_notebook
+from svc_analysis.pack_folder import STAGING_MARK, STALE_STAGING_SECONDS, remove_stale_staging  # noqa: F401
 
 PACK_NOTEBOOK = re.compile(r"^\d{2}_.+\.ipynb$")  # 00_data_quality.ipynb, 10_complaints.ipynb ...
-STAGING_MARK = ".partial-"  # staging folders: .<pack>.partial-XXXX, never mistaken for a pack
-# A staging folder untouched this long belongs to a killed run. A live run touches its folder at
-# least at every cell (papermill saves the executed notebook on each cell start and end, logs are
-# written per notebook), and the default cell timeout is 10 min; one hour leaves a wide margin, so
-# a concurrent run of the same pack never loses its folder. Housekeeping, not a business param.
-STALE_STAGING_SECONDS = 3600
 
 
 class RunStartError(RuntimeError):
@@ -96,13 +92,16 @@ def _check_can_start(settings: config.RunSettings, notebooks_dir: Path, workers:
 
 def run_report(settings: config.RunSettings, out: str | Path | None = None,
                notebooks_dir: str | Path | None = None, workers: int = 2, cell_timeout: int = 600,
-               progress: bool = True, *, coverage=None, key_figures=None) -> RunResult:
+               progress: bool = True, *, coverage=None, key_figures=None, wait: float = 0) -> RunResult:
     """Run the pack's notebooks for `settings` and publish reports/<pack_name>/ atomically.
 
     A failing notebook does not stop the others; it is exported with its error. `coverage`
     (table -> first, last, rows in month) and `key_figures` ((label, value, note) rows, or a
-    callable taking the kpis.csv path and returning them) go on index.html.
-    Raises RunStartError when the run cannot start (the CLI maps it to exit code 2).
+    callable taking the kpis.csv path and returning them) go on index.html. `wait`: seconds to
+    wait for another run of the same pack. `result.pack_dir` is where the pack went: the pack's
+    folder, or `<pack>.failed-<time>` beside a complete pack when this run failed.
+    Raises RunStartError when the run cannot start, locks.PackBusy when another run of the pack
+    holds it (the CLI maps both to exit code 2).
     """
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     notebooks = _check_can_start(settings, notebooks_dir, workers, cell_timeout)
@@ -110,56 +109,19 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
     reports = config.reports_dir(out)
     reports.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(reports, settings.pack_name)
-    final = reports / settings.pack_name
-    staging = Path(tempfile.mkdtemp(prefix=f".{settings.pack_name}{STAGING_MARK}", dir=reports))
-    staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a pack is shared like any folder
-    try:
-        result = _build_pack(staging, notebooks, settings, workers, cell_timeout, progress,
-                             coverage, key_figures)
-        _swap_into_place(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    result.pack_dir = final
+    with locks.pack_lock(reports, settings.pack_name, wait):
+        remove_stale_staging(reports, settings.pack_name)
+        final = reports / settings.pack_name
+        staging = Path(tempfile.mkdtemp(prefix=f".{settings.pack_name}{STAGING_MARK}", dir=reports))
+        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a pack is shared like any folder
+        try:
+            result = _build_pack(staging, notebooks, settings, workers, cell_timeout, progress,
+                                 coverage, key_figures)
+            result.pack_dir = pack_folder.publish(staging, final, result.exit_code)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return result
-
-
-def remove_stale_staging(reports: Path, pack_name: str, now: float | None = None) -> list[Path]:
-    """Delete the `.<pack_name>.partial-*` folders in `reports` that killed runs left behind.
-
-    A folder is stale when nothing in it (the folder itself, any file or subfolder) was modified
-    in the last STALE_STAGING_SECONDS; other packs' folders and fresh ones are left alone.
-    Returns the folders actually removed; one that cannot be deleted is left and not listed.
-    """
-    now = time.time() if now is None else now
-    prefix = f".{pack_name}{STAGING_MARK}"
-    removed = []
-    for folder in sorted(reports.iterdir()):
-        if not folder.name.startswith(prefix) or folder.is_symlink() or not folder.is_dir():
-            continue
-        last_touched = _last_modified(folder)
-        if last_touched is not None and now - last_touched > STALE_STAGING_SECONDS:
-            shutil.rmtree(folder, ignore_errors=True)  # housekeeping: a failure must not stop the run
-            if not folder.exists():
-                removed.append(folder)
-    return removed
-
-
-def _last_modified(folder: Path) -> float | None:
-    """The newest mtime in the tree under `folder`; None when it vanished meanwhile (a concurrent
-    run renamed its finished pack into place)."""
-    try:
-        newest = folder.lstat().st_mtime
-    except FileNotFoundError:
-        return None
-    for root, dirs, files in os.walk(folder):
-        for name in dirs + files:
-            try:
-                newest = max(newest, os.lstat(os.path.join(root, name)).st_mtime)
-            except FileNotFoundError:
-                continue
-    return newest
 
 
 def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettings, workers: int,
@@ -227,19 +189,3 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
-
-
-def _swap_into_place(staging: Path, final: Path) -> None:
-    """Rename the finished pack into place; an old pack is renamed aside first, then deleted."""
-    old = None
-    if final.exists():
-        old = final.with_name(f".{final.name}.old-{uuid.uuid4().hex[:8]}")
-        os.rename(final, old)
-    try:
-        os.rename(staging, final)
-    except BaseException:
-        if old is not None:
-            os.rename(old, final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

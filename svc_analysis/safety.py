@@ -69,3 +69,27 @@ def safe_filename(name: str, fallback: str = "unit") -> str:
     encoded = text.encode("utf-8")[:MAX_NAME_BYTES]
     text = encoded.decode("utf-8", errors="ignore").rstrip(". ")
     return text or fallback
+
+
+_UNSAFE_IN_SHEET = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+MAX_SHEET_CHARS = 31  # Excel's limit on a sheet title
+
+
+def safe_sheet_title(name: str, taken=(), fallback: str = "单位") -> str:
+    """An Excel sheet title from a name in the data, distinct from the titles in ``taken``.
+
+    Excel refuses []:*?/\\ in a title, a title starting or ending with an apostrophe, 'History',
+    more than 31 characters, and two titles that differ only in case: '宜昌/城区' -> '宜昌_城区'; a
+    clash gets a suffix '~2', '~3' ... inside the 31 characters.
+    """
+    text = _UNSAFE_IN_SHEET.sub("_", unicodedata.normalize("NFC", str(name))).strip().strip("'")
+    text = text[:MAX_SHEET_CHARS].strip().strip("'") or fallback
+    if text.lower() == "history":
+        text += "_"
+    used = {t.lower() for t in taken}
+    title, n = text, 1
+    while title.lower() in used:
+        n += 1
+        suffix = f"~{n}"
+        title = text[:MAX_SHEET_CHARS - len(suffix)] + suffix
+    return title

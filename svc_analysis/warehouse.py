@@ -18,11 +18,10 @@ import duckdb
 import pandas as pd
 
 from svc_analysis import config, contract
-
-# Run settings, not business rules: DuckDB spills to config.spill_dir() beyond the memory limit,
-# which keeps ingest plus one pandas chunk under 2 GB on the office's 2-core machines.
-DEFAULT_MEMORY_LIMIT = "1GB"
-DEFAULT_THREADS = None  # None = DuckDB's default (one per core)
+# Opening the file (wait for a holder, refuse a damaged file, spill where writable): warehouse_file.
+from svc_analysis.warehouse_file import (  # noqa: F401  (the warehouse's public API)
+    DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, WarehouseDamaged, WarehouseError, check_intact, connect,
+    ibis_connect, writable_spill_dir)
 
 ROW = "_row"
 _V, _B, _T = "VARCHAR", "BIGINT", "TIMESTAMP"
@@ -43,39 +42,6 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[tuple]:
 def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
     return run(con, sql, params)[0][0]
 
-
-def _settings(warehouse, memory_limit: str, threads: int | None) -> dict:
-    spill = config.spill_dir(warehouse)
-    spill.mkdir(parents=True, exist_ok=True)
-    settings = {"memory_limit": memory_limit, "temp_directory": str(spill)}
-    if threads:
-        settings["threads"] = threads
-    return settings
-
-
-def _path(warehouse, read_only: bool) -> Path:
-    path = config.warehouse_path(warehouse)
-    if read_only and not path.is_file():
-        raise FileNotFoundError(f"no warehouse at {path}: load data first (svc ingest or svc sample-data).")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def connect(warehouse: str | Path | None = None, read_only: bool = False,
-            memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = DEFAULT_THREADS
-            ) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection to the warehouse (config.warehouse_path); read-only needs an existing file."""
-    path = _path(warehouse, read_only)
-    return duckdb.connect(str(path), read_only=read_only, config=_settings(warehouse, memory_limit, threads))
-
-
-def ibis_connect(warehouse: str | Path | None = None, read_only: bool = True,
-                 memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = DEFAULT_THREADS):
-    """An Ibis DuckDB backend on the warehouse (read-only by default: notebooks never write)."""
-    import ibis
-
-    path = _path(warehouse, read_only)
-    return ibis.duckdb.connect(str(path), read_only=read_only, **_settings(warehouse, memory_limit, threads))
 
 
 def engine(con: duckdb.DuckDBPyConnection):
@@ -128,13 +94,15 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         run(con, "BEGIN; " + "; ".join(statements) + "; COMMIT")
 
 
-def is_empty(warehouse: str | Path | None = None) -> bool:
-    """True when there is no warehouse file, no outlets table, or no outlets rows."""
+def is_empty(warehouse: str | Path | None = None, wait: float = 0) -> bool:
+    """True when there is no warehouse file, no outlets table, or no outlets rows.
+
+    ``wait``: seconds to wait while another process writes it (then locks.WarehouseBusy)."""
     path = config.warehouse_path(warehouse)
     if not path.is_file():
         return True
     try:
-        con = connect(warehouse, read_only=True)
+        con = connect(warehouse, read_only=True, wait=wait)
     except duckdb.ConnectionException:
         # this process already holds a read-write connection; DuckDB then refuses a read-only one
         con = connect(warehouse)

@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis import campaign, campaign_curves, deadlines, org, periods
+from svc_analysis.safety import safe_sheet_title
 
 FILE_NAME = "服务活动进展情况月报表.xlsx"
 LOG_NAME = "workbook.log"
@@ -140,7 +141,8 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
         branches = [scope_name]
     for branch in branches:
         rows = board[(board["level"] == "branch") & (board["unit_id"] == branch)]
-        _level_sheet(book, branch[:31], branch, rows, month, data, campaign_name)
+        title = safe_sheet_title(branch, [*book.sheetnames, KPI_SHEET])  # a name from the data
+        _level_sheet(book, title, branch, rows, month, data, campaign_name)
     sheet = book.create_sheet(KPI_SHEET)
     table = data["kpi_rows"].astype(object)
     table["meets_target"] = data["kpi_rows"]["meets_target"].map({True: "true", False: "false"})

@@ -94,6 +94,18 @@ def test_unreadable_files_say_which(override, tmp_path):
         P.load_params(override=override("a: [1, 2\n"))
 
 
+def test_a_binary_params_file_is_one_sentence_naming_it(tmp_path):
+    binary = tmp_path / "campaign.xlsx.yaml"
+    binary.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xb5U\x8e\xff")  # an XLSX's first bytes
+    with pytest.raises(P.ParamsError) as caught:
+        P.load_params(override=binary)
+    assert str(caught.value).startswith(f"参数文件 {binary} 不是 UTF-8 文本（第 15 字节起无法解码）")  # 0xb5 is byte 15
+    nul = tmp_path / "nul.yaml"
+    nul.write_bytes(b"a: 1\n\x00\x01\x02")  # valid UTF-8, but YAML refuses control characters
+    with pytest.raises(P.ParamsError, match=f"^参数文件 {nul} .*不是有效的 YAML"):
+        P.load_params(override=nul)
+
+
 def test_deep_merge_is_pure():
     base = {"a": {"b": 1, "c": [1, 2]}, "d": 4}
     merged = P.deep_merge(base, {"a": {"c": [3]}, "e": 5})

@@ -50,3 +50,33 @@ def test_first_monday():
     assert periods.first_monday("2026-06") == date(2026, 6, 1)
     assert periods.first_monday("2026-11") == date(2026, 11, 2)
     assert periods.first_monday("2026-10") == date(2026, 10, 5)  # Thursday 1st -> Monday 5th
+
+
+@pytest.mark.parametrize("raw,year", [("0000-01", 0), ("9999-12", 9999), ("1999-12", 1999), ("2101-01", 2101)])
+def test_a_month_outside_the_plausible_years_is_refused_in_one_sentence(raw, year):
+    with pytest.raises(periods.MonthError) as caught:
+        periods.parse_month(raw)
+    message = str(caught.value)
+    assert message.startswith(f"月份 '{raw}'")  # Chinese first, naming what was typed
+    assert str(year) in message and "10000" not in message
+
+
+@pytest.mark.parametrize("raw,number", [("2026-13", 13), ("2026-00", 0)])
+def test_a_month_number_outside_1_to_12_is_named(raw, number):
+    with pytest.raises(periods.MonthError, match=f"月数 {number} 不在 1–12 之间"):
+        periods.parse_month(raw)
+
+
+def test_the_plausible_window_edges_are_accepted():
+    assert periods.parse_month("2000-01") == "2000-01"
+    assert periods.parse_month("2100-12") == "2100-12"
+
+
+def test_month_arithmetic_never_leaves_the_calendar_silently():
+    assert periods.add_months("2000-06", -24) == "1998-06"  # a trend may reach before the window
+    assert periods.months_back("2000-02", 3) == ["1999-12", "2000-01", "2000-02"]
+    assert periods.month_end("1999-02") == date(1999, 2, 28)
+    with pytest.raises(periods.MonthError, match="超出日历范围"):
+        periods.add_months("9999-12", 1)  # was '10000-01'
+    with pytest.raises(periods.MonthError, match="超出日历范围"):
+        periods.add_months("0001-01", -1)
