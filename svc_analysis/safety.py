@@ -43,6 +43,36 @@ def neutralise_cell(value):
     return value
 
 
+def restore_cell(value):
+    """The value ``neutralise_cell`` was given, from what it returned: "'=A1" -> "=A1".
+
+    For a reader of a file this project wrote (kpis.csv): the quote is removed only where
+    neutralise_cell would have added it, so "'abc" and numbers come back unchanged. (A text that
+    itself began with a quote before a trigger, "'=x", comes back as "=x": such a value is not a name.)
+    """
+    if isinstance(value, str) and value.startswith(QUOTE) and is_formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
+def neutralise_sheet(sheet) -> int:
+    """Make every formula-like text cell of an openpyxl worksheet a text cell; returns how many.
+
+    openpyxl stores any text starting with '=' as a live formula (data_type 'f'). For a sheet whose
+    writer puts no formula of its own (every sheet this project writes), each such cell and every
+    other formula-like text is set to data_type 's' with Excel's quotePrefix style: Excel shows the
+    text as it is (no visible quote) and does not evaluate it, even after the cell is edited.
+    """
+    changed = 0
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and (cell.data_type == "f" or is_formula_like(cell.value)):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                changed += 1
+    return changed
+
+
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` whose text cells (and column names) are neutralised; numbers untouched."""
     out = df.copy()

@@ -12,12 +12,14 @@ A month outside the campaign gets the same sheets with a line saying the campaig
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 
 import pandas as pd
 
-from svc_analysis import campaign, campaign_curves, deadlines, org, periods
+from svc_analysis import campaign, campaign_curves, deadlines, org, periods, safety
+from svc_analysis.masking import mask_text
 
 FILE_NAME = "服务活动进展情况月报表.xlsx"
 LOG_NAME = "workbook.log"
@@ -124,6 +126,16 @@ def _level_sheet(book, title: str, unit_label: str, rows: pd.DataFrame, month: s
     return sheet
 
 
+_NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+
+
+def sheet_title(name: str) -> str:
+    """A branch name as an Excel sheet title: masked, the characters Excel refuses ([ ] : * ? / \\)
+    as '_', no quote at either end, at most 31 characters; '分行' when nothing is left."""
+    title = _NOT_IN_SHEET_TITLE.sub("_", mask_text(str(name))).strip("'")[:31].strip("'")
+    return title or "分行"
+
+
 def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
                    scope_level: str = org.PROVINCE, scope_name: str = org.PROVINCE) -> Path:
     """Write the workbook for ``data`` (report_data) to ``path``; returns the path."""
@@ -140,7 +152,7 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
         branches = [scope_name]
     for branch in branches:
         rows = board[(board["level"] == "branch") & (board["unit_id"] == branch)]
-        _level_sheet(book, branch[:31], branch, rows, month, data, campaign_name)
+        _level_sheet(book, sheet_title(branch), branch, rows, month, data, campaign_name)
     sheet = book.create_sheet(KPI_SHEET)
     table = data["kpi_rows"].astype(object)
     table["meets_target"] = data["kpi_rows"]["meets_target"].map({True: "true", False: "false"})
@@ -148,6 +160,12 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
     for values in table.itertuples(index=False):  # as in kpis.csv: empty cells for no value
         sheet.append([None if not isinstance(v, str) and pd.isna(v) else v for v in values])
     sheet.freeze_panes = "A2"
+    for sheet in book.worksheets:  # data is hostile: names masked, no text Excel would run as a formula
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = mask_text(cell.value)
+        safety.neutralise_sheet(sheet)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
