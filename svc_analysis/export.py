@@ -20,6 +20,7 @@ import nbformat
 
 from svc_analysis import page_safety
 from svc_analysis.config import TEMPLATES_DIR, RunSettings
+from svc_analysis.masking import mask_text
 
 OFFLINE_TEMPLATE = "offline"  # templates/offline/: lab look, CDN scripts removed, lang zh-CN
 PACK_TEMPLATE = "index.html.j2"  # templates/pack/
@@ -192,7 +193,8 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
                 key_figures: Sequence[tuple] | None = None) -> Path:
     """Write index.html: the pack's front page in Chinese (notebook table with status, run time and
     links; the parameters; data coverage per table; key figures when given as (label, value, note)).
-    Self-contained: inline CSS with the CJK font stack, no script, nothing fetched."""
+    Self-contained: inline CSS with the CJK font stack, no script, nothing fetched; escaped by
+    Jinja's autoescape, masked, and under page_safety.CONTENT_SECURITY_POLICY."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "pack"),
@@ -203,7 +205,7 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
         page_font_family=PAGE_FONT_FAMILY, content_security_policy=page_safety.CONTENT_SECURITY_POLICY,
         generated=result.finished_at.strftime("%Y-%m-%d %H:%M"))
     path = Path(pack_dir) / "index.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(mask_text(page), encoding="utf-8")  # errors and figures may quote data
     return path
 
 
@@ -219,7 +221,8 @@ def versions() -> dict[str, str]:
 
 
 def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
-    """Write run.json: parameters, start/end, per-notebook status and timing, versions."""
+    """Write run.json: parameters, start/end, per-notebook status and timing, versions; masked
+    (masking.mask_text: an error message may quote a phone number from the data)."""
     record = {
         "parameters": {"month": settings.month, "scope": settings.scope,
                        "warehouse": str(settings.warehouse),
@@ -234,5 +237,5 @@ def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
         "versions": versions(),
     }
     path = Path(pack_dir) / "run.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    path.write_text(mask_text(json.dumps(record, ensure_ascii=False, indent=2)), encoding="utf-8")
     return path

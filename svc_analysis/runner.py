@@ -117,6 +117,8 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
     try:
         result = _build_pack(staging, notebooks, settings, workers, cell_timeout, progress,
                              coverage, key_figures)
+        from svc_analysis.pack_gate import guard  # no readable phone/ID/card number is published (exit 1)
+        guard(staging)
         _swap_into_place(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

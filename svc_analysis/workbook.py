@@ -202,8 +202,8 @@ def write_for_run(pack_dir: str | Path, settings, params=None) -> tuple[str | No
             return None, None
         return write_progress_workbook(pack_dir, settings, params).name, None
     except Exception as exc:  # the pack must survive a workbook failure
-        error = f"{FILE_NAME} 未生成：{type(exc).__name__}: {exc}"
+        error = mask_text(f"{FILE_NAME} 未生成：{type(exc).__name__}: {exc}")
         logs = Path(pack_dir) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        (logs / LOG_NAME).write_text(error + "\n\n" + traceback.format_exc(), encoding="utf-8")
+        (logs / LOG_NAME).write_text(error + "\n\n" + mask_text(traceback.format_exc()), encoding="utf-8")
         return None, error
