@@ -91,9 +91,31 @@ def setup() -> str:
             "savefig.dpi": FIGURE_DPI,
             "savefig.bbox": "tight",
             "legend.frameon": False,
+            # names from the data are drawn as they are: a '$' pair in one is not LaTeX (mathtext)
+            "text.parse_math": False,
         },
     )
+    mask_chart_text()
     return font
+
+
+def mask_chart_text() -> None:
+    """Every text matplotlib draws from now on is masked (masking.mask_text): a chart is a picture,
+    so the pack gate cannot read it, and outlet names or products on axes and in titles come from
+    the data. matplotlib has no hook for this; Text.set_text (which every title, label, tick label,
+    legend entry and annotation goes through) is wrapped once per process. Idempotent.
+    """
+    from matplotlib.text import Text
+
+    if getattr(Text.set_text, "masks_personal_data", False):
+        return
+    original = Text.set_text
+
+    def set_text(self, s):
+        return original(self, mask_text(s) if isinstance(s, str) else s)
+
+    set_text.masks_personal_data = True
+    Text.set_text = set_text
 
 
 def _missing(x) -> bool:
