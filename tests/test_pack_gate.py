@@ -89,3 +89,31 @@ def test_the_zip_stays_a_valid_workbook_when_nothing_is_found(tmp_path):
     before = (folder / "book.xlsx").read_bytes()
     assert pack_gate.check_pack(folder).masked == {}
     assert (folder / "book.xlsx").read_bytes() == before and zipfile.is_zipfile(folder / "book.xlsx")
+
+
+def test_run_report_refuses_to_publish_and_keeps_the_old_pack(tmp_path, monkeypatch):
+    from datetime import datetime
+
+    from svc_analysis import runner
+    from svc_analysis.config import RunSettings
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "00_x.ipynb").write_text("{}", encoding="utf-8")
+    warehouse = tmp_path / "warehouse.duckdb"
+    warehouse.write_bytes(b"")
+    reports = tmp_path / "reports"
+    (reports / "2024-10").mkdir(parents=True)
+    (reports / "2024-10" / "index.html").write_text("旧报告", encoding="utf-8")
+
+    def build(staging, *args):  # a finished pack with a binary file the gate cannot mask
+        (staging / "chart.bin").write_bytes(b"\xff\xfe 13812345678")
+        now = datetime.now().astimezone()
+        return runner.RunResult(pack_dir=staging, notebooks=[], started_at=now, finished_at=now)
+
+    monkeypatch.setattr(runner, "_build_pack", build)
+    settings = RunSettings(month="2024-10", warehouse=warehouse, scope=None, params_file=None)
+    with pytest.raises(pack_gate.PackRefused, match="chart.bin"):
+        runner.run_report(settings, out=reports, notebooks_dir=notebooks, progress=False)
+    assert [p.name for p in reports.iterdir()] == ["2024-10"]  # no staging folder left
+    assert (reports / "2024-10" / "index.html").read_text(encoding="utf-8") == "旧报告"
