@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis import campaign, campaign_curves, deadlines, periods, plotting
+from svc_analysis.safety import md, md_list
 
 BOARD_LABELS = {"name": "指标", "unit_of_measure": "计量单位", "unit_id": "单位", "target": "目标",
                 "deadline": "截止日期", "actual": "累计完成", "month_value": "本月完成", "progress": "完成进度",
@@ -34,7 +35,7 @@ def _amount(value, unit: str) -> str:
 
 def state_sentence(state: str, campaign_name: str, month: str) -> str:
     """The campaign's state in the report month, in Chinese ('' while in force)."""
-    return STATE_SENTENCES.get(state, "").format(month=month, name=campaign_name)
+    return STATE_SENTENCES.get(state, "").format(month=month, name=md(campaign_name))
 
 
 def board_sentence(board: pd.DataFrame, top_level: str) -> str:
@@ -48,11 +49,11 @@ def board_sentence(board: pd.DataFrame, top_level: str) -> str:
     late = top[top["status"] == "behind"]
     if len(late):
         text += "滞后：" + "；".join(
-            f"{r.name}（完成 {plotting.fmt_pct(r.progress)}，应达 {plotting.fmt_pct(r.expected)}）"
+            f"{md(r.name)}（完成 {plotting.fmt_pct(r.progress)}，应达 {plotting.fmt_pct(r.expected)}）"
             for r in late.itertuples()) + "。"
     miss = top[~top["forecast_meets"].astype(bool)]
     if len(miss):
-        text += "按目前进度到截止日预计完不成：" + "、".join(miss["name"]) + "。"
+        text += "按目前进度到截止日预计完不成：" + md_list(miss["name"]) + "。"
     return text
 
 
@@ -151,7 +152,7 @@ def submissions_sentence(status: pd.DataFrame) -> str:
             + "。")
     missing = status.loc[status["status"] == "missing", "unit_id"].tolist()
     if missing:
-        text += "未报送：" + "、".join(missing) + "。"
+        text += "未报送：" + md_list(missing) + "。"
     return text
 
 

@@ -35,6 +35,7 @@ from scipy import stats
 
 from svc_analysis.complaints import label, scoped
 from svc_analysis.warehouse import engine
+from svc_analysis.safety import md
 
 ALARM_COLUMNS = ["kind", "key", "series", "start", "end", "days", "complaints", "expected", "excess",
                  "peak_window", "limit", "first_alarm"]
@@ -171,6 +172,6 @@ def sentence(alarms: pd.DataFrame, month_label: str) -> str:
     """One Chinese sentence about the alarms of a period."""
     if alarms.empty:
         return f"{month_label}未发现投诉聚集（各类别、产品或系统的投诉量均在各自基线的正常波动范围内）。"
-    parts = [f"{r.series}（{r.start:%m月%d日}至{r.end:%m月%d日}，{r.complaints:.0f}件，"
+    parts = [f"{md(r.series)}（{r.start:%m月%d日}至{r.end:%m月%d日}，{r.complaints:.0f}件，"
              f"比基线多{r.excess:.0f}件）" for r in alarms.itertuples()]
     return (f"{month_label}发现{len(alarms)}起投诉聚集，应启动紧急应急机制并查明原因：" + "；".join(parts) + "。")

@@ -14,6 +14,7 @@ import pandas as pd
 from svc_analysis import funnel, plotting
 from svc_analysis.complaints import rate_frame
 from svc_analysis.periods import month_bounds
+from svc_analysis.safety import md
 
 METRIC_LABELS = {
     "complaints_total": "投诉总量（件）", "complaints_responsible": "责任性投诉（件）",
@@ -100,7 +101,7 @@ def funnel_sentence(frame: pd.DataFrame, target: float, per_customers: float = 1
     text = f"本范围总体万人投诉率{target * per_customers:.2f}。"
     if high.empty:
         return text + "没有单位超出99.8%控制限，各单位投诉率的差异在随机波动范围内。"
-    names = "、".join(f"{r.unit}（{r.rate:.1f}）" for r in high.itertuples())
+    names = "、".join(f"{md(r.unit)}（{r.rate:.1f}）" for r in high.itertuples())
     return text + f"超出99.8%控制限、投诉率显著偏高的单位：{names}，需重点关注。"
 
 

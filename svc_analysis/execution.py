@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from svc_analysis import config, export
+from svc_analysis import config, export, page_safety
+from svc_analysis.masking import mask_text
 
 NO_PARAMETERS_WARNING = ("没有标记为 parameters 的单元格：参数插在最前面，之后的同名赋值会覆盖它们"
                          " (no cell tagged 'parameters')")
@@ -117,8 +118,9 @@ def _kernel_manager_class(kernel_stderr, session_name: str):
 
 
 def _one_line(message: str) -> str:
-    """The first line of an error, for the index; the log keeps the whole of it."""
-    return message.strip().splitlines()[0] if message.strip() else message
+    """The first line of an error, masked, for the index and run.json; the log keeps the whole of it.
+    An error may quote a value from the data (a phone number in a KeyError): it leaves masked."""
+    return mask_text(message.strip().splitlines()[0] if message.strip() else message)
 
 
 def _has_parameters_cell(nb) -> bool:
@@ -143,7 +145,9 @@ def _mark_failure(source: Path, executed: Path, message: str) -> None:
     import nbformat
 
     nb = _read_or_empty(executed, source)
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"**运行失败 (run failed)**\n\n```\n{message}\n```"))
+    fence = "~~~~"  # the error is shown as code: no Markdown or HTML in it is rendered
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+        f"**运行失败 (run failed)**\n\n{fence}\n{mask_text(message).replace(fence, '~ ~ ~ ~')}\n{fence}"))
     nbformat.write(nb, executed)
 
 
@@ -184,6 +188,8 @@ def run_notebook(path: Path, pack_dir: Path, parameters: dict, cell_timeout: int
         result.duration = time.monotonic() - clock
         result.finished_at = datetime.now().astimezone()
         try:
+            if executed.exists():  # the notebook in the pack holds the same masked, defused text as its page
+                page_safety.clean_notebook_file(executed)
             fetches = export.export_html(executed, pack_dir / result.html)
             if fetches:
                 result.warnings.append(f"页面引用外部资源 (external fetches): {', '.join(fetches)}")
@@ -206,4 +212,4 @@ def _write_log_tail(log, result: NotebookResult, details: str, notebook_stderr: 
                 ("notebook stderr", notebook_stderr), ("kernel stderr", kernel_stderr)]
     for title, text in sections:
         if text and text.strip():
-            log.write(f"--- {title} ---\n{text.rstrip()}\n")
+            log.write(f"--- {title} ---\n{mask_text(text.rstrip())}\n")

@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 
 import nbformat
 
+from svc_analysis import page_safety
 from svc_analysis.config import TEMPLATES_DIR, RunSettings
+from svc_analysis.masking import mask_text
 
 OFFLINE_TEMPLATE = "offline"  # templates/offline/: lab look, CDN scripts removed, lang zh-CN
 PACK_TEMPLATE = "index.html.j2"  # templates/pack/
@@ -133,6 +135,9 @@ def notebook_title(nb, fallback: str) -> str:
 def export_html(notebook_path: str | Path, html_path: str | Path) -> list[str]:
     """Write the notebook as one self-contained offline page: outputs only (no code, no prompts),
     images embedded as data: URLs, page language zh-CN, CJK font stack, title from the first heading.
+    Data is hostile (page_safety): outputs are masked and defused, Markdown and HTML are sanitised
+    (nbconvert's sanitize_html with page_safety.clean_html as its filter) and the page carries a
+    Content-Security-Policy that fetches nothing and runs no script but its own.
 
     Returns the external fetches still in the page (empty when fully offline); a non-empty list
     means a notebook's own Markdown or HTML output points at a server.
@@ -142,13 +147,16 @@ def export_html(notebook_path: str | Path, html_path: str | Path) -> list[str]:
     notebook_path, html_path = Path(notebook_path), Path(html_path)
     nb = nbformat.read(notebook_path, as_version=4)
     nb.metadata["title"] = notebook_title(nb, notebook_path.stem)
+    page_safety.clean_notebook(nb)
     exporter = HTMLExporter(template_name=OFFLINE_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+                            exclude_output_prompt=True, embed_images=True, sanitize_html=True)
+    exporter.register_filter("clean_html", page_safety.clean_html)
     # Without the path, relative images in Markdown are silently not embedded (PITFALLS.md).
     resources = {"metadata": {"path": str(notebook_path.parent), "name": notebook_path.stem},
                  "fonts": {"page": PAGE_FONT_FAMILY, "code": CODE_FONT_FAMILY}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body = page_safety.with_policy(body)
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(body, encoding="utf-8")
     return external_fetches(body)
@@ -185,7 +193,8 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
                 key_figures: Sequence[tuple] | None = None) -> Path:
     """Write index.html: the pack's front page in Chinese (notebook table with status, run time and
     links; the parameters; data coverage per table; key figures when given as (label, value, note)).
-    Self-contained: inline CSS with the CJK font stack, no script, nothing fetched."""
+    Self-contained: inline CSS with the CJK font stack, no script, nothing fetched; escaped by
+    Jinja's autoescape, masked, and under page_safety.CONTENT_SECURITY_POLICY."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "pack"),
@@ -193,10 +202,10 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
     page = env.get_template(PACK_TEMPLATE).render(
         settings=settings, result=result, status_labels=STATUS_LABELS,
         coverage=coverage_rows(coverage), key_figures=list(key_figures or []),
-        page_font_family=PAGE_FONT_FAMILY,
+        page_font_family=PAGE_FONT_FAMILY, content_security_policy=page_safety.CONTENT_SECURITY_POLICY,
         generated=result.finished_at.strftime("%Y-%m-%d %H:%M"))
     path = Path(pack_dir) / "index.html"
-    path.write_text(page, encoding="utf-8")
+    path.write_text(mask_text(page), encoding="utf-8")  # errors and figures may quote data
     return path
 
 
@@ -212,7 +221,8 @@ def versions() -> dict[str, str]:
 
 
 def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
-    """Write run.json: parameters, start/end, per-notebook status and timing, versions."""
+    """Write run.json: parameters, start/end, per-notebook status and timing, versions; masked
+    (masking.mask_text: an error message may quote a phone number from the data)."""
     record = {
         "parameters": {"month": settings.month, "scope": settings.scope,
                        "warehouse": str(settings.warehouse),
@@ -227,5 +237,5 @@ def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
         "versions": versions(),
     }
     path = Path(pack_dir) / "run.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    path.write_text(mask_text(json.dumps(record, ensure_ascii=False, indent=2)), encoding="utf-8")
     return path

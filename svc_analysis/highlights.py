@@ -19,6 +19,7 @@ import pandas as pd
 
 from svc_analysis import scorecard
 from svc_analysis.periods import month_bounds
+from svc_analysis.safety import md
 
 COLUMNS = ["kind", "strength", "metric", "sentence"]
 
@@ -37,9 +38,9 @@ def kpi_candidates(card: pd.DataFrame, level: str, unit_id: str, rules, scope_la
                    names: dict[str, str] | None = None) -> pd.DataFrame:
     """newly_missed, newly_met and movement candidates for one unit of a scorecard (COLUMNS)."""
     rows = card[(card["level"] == level) & (card["unit_id"] == unit_id)]
-    out = []
+    out, scope_label = [], md(scope_label)
     for r in rows.itertuples(index=False):
-        name, fmt = scorecard.label(r.metric, names), (lambda v, m=r.metric: scorecard.fmt_value(m, v))
+        name, fmt = md(scorecard.label(r.metric, names)), (lambda v, m=r.metric: scorecard.fmt_value(m, v))
         strength = _strength(r.metric, r.change_previous, r.previous, rules)
         target = scorecard.target_text(r.metric, r.target, r.higher_is_better)
         now, before = r.meets_target, r.previous_meets
@@ -63,10 +64,10 @@ def alarm_candidates(clusters: pd.DataFrame | None, new_warnings: pd.DataFrame |
     out = []
     for r in (clusters if clusters is not None else pd.DataFrame()).itertuples(index=False):
         out.append(("alarm", float(r.excess), "complaint_cluster",
-                    f"投诉聚集：{r.series} 在 {r.start:%m月%d日}至{r.end:%m月%d日} 共 {r.complaints:.0f} 件，"
+                    f"投诉聚集：{md(r.series)} 在 {r.start:%m月%d日}至{r.end:%m月%d日} 共 {r.complaints:.0f} 件，"
                     f"比基线多 {r.excess:.0f} 件，应启动紧急应急机制并查明原因。"))
     if new_warnings is not None and len(new_warnings) >= rules.alarm_new_warnings_min:
-        named = "、".join(f"{r.outlet_name}（{r.score:g} 分）" for r in new_warnings.head(5).itertuples())
+        named = "、".join(f"{md(r.outlet_name)}（{r.score:g} 分）" for r in new_warnings.head(5).itertuples())
         more = f" 等 {len(new_warnings)} 个" if len(new_warnings) > 5 else ""
         out.append(("alarm", float(len(new_warnings)), "early_warning",
                     f"本月新进入预警名单的网点 {len(new_warnings)} 个：{named}{more}，请在检查或投诉发生前跟进。"))

@@ -13,6 +13,7 @@ import pandas as pd
 from svc_analysis import inspection_checks, inspections, ranking, rules
 from svc_analysis.periods import month_end, month_start, months_back, quarter_start, year_start
 from svc_analysis.plotting import NO_DATA, display_frame, fmt_pct
+from svc_analysis.safety import md, md_list
 
 
 def _score(x) -> str:
@@ -49,7 +50,7 @@ def headline_sentence(h: dict, params) -> str:
              f"目标 {fmt_pct(params.quarter_coverage_target, 0)}），本年覆盖 {fmt_pct(h['cover_year'])}"
              f"（目标 {fmt_pct(params.year_coverage_target, 0)}）")
     missing = h["uncovered_branches"]
-    branches = (f"；本季度尚未检查的二级分行：{'、'.join(missing)}" if missing
+    branches = (f"；本季度尚未检查的二级分行：{md_list(missing)}" if missing
                 else "；本季度每家二级分行都已检查" if h["cover_quarter_den"] else "")
     return f"{month}；{quarter}。{cover}{branches}。"
 
@@ -72,7 +73,7 @@ def branch_ranking(rows: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFra
     bottom = ranking.bottom_units(means, params.bottom_branches_named)
     if bottom.empty:
         return means, pairs, "本季度尚无神秘人检查，无法排名。"
-    named = "、".join(f"{r.branch}（{r.mean:.1f} 分，{r.n} 次）" for r in bottom.itertuples())
+    named = "、".join(f"{md(r.branch)}（{r.mean:.1f} 分，{r.n} 次）" for r in bottom.itertuples())
     return means, pairs, f"本季度得分排名最后的 {len(bottom)} 家二级分行（简报会主会场）：{named}。"
 
 
@@ -105,7 +106,7 @@ def recheck_display(table: pd.DataFrame, tree: pd.DataFrame, params) -> tuple[pd
     on_list = table[table["on_list"]]
     text = (f"本季度最新一次检查低于 {params.recheck_below:g} 分的网点 {len(on_list)} 家"
             f"（其中低于 {params.severe_below:g} 分 {int(on_list['severe'].sum())} 家）："
-            + "、".join(f"{r.outlet_name}（{r.latest_score:g} 分，{r.status}）" for r in on_list.itertuples())
+            + "、".join(f"{md(r.outlet_name)}（{r.latest_score:g} 分，{r.status}）" for r in on_list.itertuples())
             if len(on_list) else f"本季度没有最新一次检查低于 {params.recheck_below:g} 分的网点。")
     shown = table[["outlet_id", "outlet_name", "branch", "round_on", "round_score", "recheck_on",
                    "recheck_score", "status", "on_list", "severe"]]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis.periods import parse_month
+from svc_analysis.safety import neutralise_frame
 
 KPI_COLUMNS = ["month", "area", "metric", "level", "unit_id", "value",
                "numerator", "denominator", "target", "meets_target"]
@@ -174,5 +175,7 @@ def gather(kpi_dir: str | Path, out_csv: str | Path) -> pd.DataFrame:
              .drop(columns=["_area", "_level"]).reset_index(drop=True))
     out = table.copy()
     out["meets_target"] = out["meets_target"].map({True: "true", False: "false"}).astype("object")
-    out.to_csv(out_csv, index=False, encoding="utf-8-sig", na_rep="")
+    # Opened in Excel: a unit name such as '=HYPERLINK(...)' is written as text (safety.neutralise_frame);
+    # readers of the file take the quote off with safety.restore_cell (summary_figures.read_kpis).
+    neutralise_frame(out).to_csv(out_csv, index=False, encoding="utf-8-sig", na_rep="")
     return table

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from svc_analysis import funnel, proportions, shrinkage
+from svc_analysis.safety import md
 
 CENTRES = ("target", "average")
 ORDERED_CLASSES = ("below_99.8", "below_95", "within", "above_95", "above_99.8", "no_data")
@@ -97,7 +98,7 @@ def sentence(table: pd.DataFrame, centre_label: str, centre: float) -> str:
     text = (f"本月有评价的网点 {len(has)} 个；以{centre_label}（{centre * 100:.1f}%）为中心线，")
     if low.empty:
         return text + "没有网点低于漏斗图的 95% 下限，各网点与中心线的差异都在随机波动范围内。"
-    names = "、".join(f"{r.outlet_name}（{r.outlet_id}，{r.rate * 100:.1f}%，{r.ratings} 条）"
+    names = "、".join(f"{md(r.outlet_name)}（{md(r.outlet_id)}，{r.rate * 100:.1f}%，{r.ratings} 条）"
                      for r in low.itertuples())
     strong = int((low["funnel"] == "below_99.8").sum())
     return text + f"{len(low)} 个网点低于 95% 下限（其中 {strong} 个低于 99.8% 下限）：{names}。"

@@ -44,6 +44,7 @@ STAR = "*"
 _FOLD = str.maketrans("０１２３４５６７８９Ｘｘ＋－（）", "0123456789Xx+-()")
 
 _DATA_URI = re.compile(r"data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+")
+_DATA_URI_SPLIT = re.compile(r"(data:[a-z]+/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=]+)")
 _NOT_DIGIT_BEFORE = r"(?<![0-9.])"  # a digit or a decimal point before means a longer number/fraction
 _NOT_DIGIT_AFTER = r"(?![0-9])"
 
@@ -156,6 +157,12 @@ def find_unmasked(text: str) -> list[str]:
             found.append(folded[start:end])
             covered = end
     return found
+
+
+def mask_outside_data_uris(text: str) -> str:
+    """mask_text on a page's text but not inside embedded data URIs (base64 images stay intact)."""
+    parts = _DATA_URI_SPLIT.split(text)
+    return "".join(part if i % 2 else mask_text(part) for i, part in enumerate(parts))
 
 
 def mask_id(value, keep_last: int = KEEP_LAST):

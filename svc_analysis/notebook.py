@@ -20,6 +20,7 @@ import pandas as pd
 
 from svc_analysis import config, org, plotting
 from svc_analysis.periods import month_bounds, month_end
+from svc_analysis.safety import md
 
 PROVINCE_LABEL = "全省"
 # JupyterLab sets it to the notebook's path in the kernel; the runner does the same for papermill.
@@ -128,8 +129,8 @@ class Context:
     def header_text(self) -> str:
         """One Markdown line for the top of a notebook: month, scope, warehouse file, data as of."""
         as_of = f"{self.data_as_of:%Y-%m-%d %H:%M}" if self.data_as_of else "未知"
-        return (f"**报告月份** {self.month} · **范围** {self.scope_label} · "
-                f"**数据仓库** `{self.settings.warehouse.name}` · **数据更新于** {as_of}")
+        return (f"**报告月份** {self.month} · **范围** {md(self.scope_label)} · "
+                f"**数据仓库** {md(self.settings.warehouse.name)} · **数据更新于** {as_of}")
 
     def header(self):
         """header_text() as an IPython Markdown object (it renders when it is a cell's last line)."""

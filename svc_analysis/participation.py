@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from svc_analysis import periods, proportions
+from svc_analysis.safety import md
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
@@ -92,14 +93,14 @@ def sentence(flags: pd.DataFrame, month: str, drop_ratio: float, perfect_min_sha
     if drops.empty:
         parts.append(f"没有网点的参与率跌破其基准的 {drop_ratio * 100:.0f}%。")
     else:
-        names = "、".join(f"{r.outlet_name}（{r.outlet_id}：{r.participation * 100:.1f}%，基准 {r.baseline * 100:.1f}%）"
+        names = "、".join(f"{md(r.outlet_name)}（{md(r.outlet_id)}：{r.participation * 100:.1f}%，基准 {r.baseline * 100:.1f}%）"
                           for r in drops.itertuples())
         parts.append(f"参与率骤降（低于基准的 {drop_ratio * 100:.0f}%）的网点 {len(drops)} 个：{names}。")
     perfect = flags[flags["perfect"]]
     if perfect.empty:
         parts.append("没有评价分值异常完美的网点。")
     else:
-        names = "、".join(f"{r.outlet_name}（{r.outlet_id}：{r.ratings} 条评价中 {r.top_share * 100:.1f}% 为 5 分）"
+        names = "、".join(f"{md(r.outlet_name)}（{md(r.outlet_id)}：{r.ratings} 条评价中 {r.top_share * 100:.1f}% 为 5 分）"
                           for r in perfect.itertuples())
         parts.append(f"评价几乎全为 5 分（不低于 {perfect_min_share * 100:.0f}%）的网点 {len(perfect)} 个：{names}。"
                      "参与率骤降且全为满分，往往意味着评价器只在满意客户面前使用，满意度被高估。")

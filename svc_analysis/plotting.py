@@ -21,6 +21,8 @@ from cycler import cycler
 from matplotlib import font_manager
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from svc_analysis.masking import mask_text
+
 NO_DATA = "无数据"
 NO_DATA_MONTH = "本月无数据"
 
@@ -89,9 +91,31 @@ def setup() -> str:
             "savefig.dpi": FIGURE_DPI,
             "savefig.bbox": "tight",
             "legend.frameon": False,
+            # names from the data are drawn as they are: a '$' pair in one is not LaTeX (mathtext)
+            "text.parse_math": False,
         },
     )
+    mask_chart_text()
     return font
+
+
+def mask_chart_text() -> None:
+    """Every text matplotlib draws from now on is masked (masking.mask_text): a chart is a picture,
+    so the pack gate cannot read it, and outlet names or products on axes and in titles come from
+    the data. matplotlib has no hook for this; Text.set_text (which every title, label, tick label,
+    legend entry and annotation goes through) is wrapped once per process. Idempotent.
+    """
+    from matplotlib.text import Text
+
+    if getattr(Text.set_text, "masks_personal_data", False):
+        return
+    original = Text.set_text
+
+    def set_text(self, s):
+        return original(self, mask_text(s) if isinstance(s, str) else s)
+
+    set_text.masks_personal_data = True
+    Text.set_text = set_text
 
 
 def _missing(x) -> bool:
@@ -136,8 +160,9 @@ def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths
 
     ``percent`` columns become '85.3%' (无数据 when empty), ``flags`` columns '⚠' or blank, ``paths``
     columns keep only the file name (a folder says nothing to the reader and may name a person's home);
-    times are cut to the second, empty text and dates are blank, rows are numbered from 1, and
-    columns are renamed with ``labels``.
+    times are cut to the second, empty text and dates are blank, text is masked (masking.mask_text:
+    free text such as a product may hold a phone number), rows are numbered from 1, and columns are
+    renamed with ``labels``. HTML escaping is pandas' own (to_html escapes by default).
     """
     out = frame.copy()
     for col in out.columns:
@@ -150,7 +175,7 @@ def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths
         elif col in flags:
             out[col] = out[col].map(lambda flag: "⚠" if not pd.isna(flag) and bool(flag) else "")
         elif not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].astype(object).where(out[col].notna(), "")
+            out[col] = out[col].astype(object).where(out[col].notna(), "").map(mask_text)
     out.index = pd.RangeIndex(1, len(out) + 1)
     return out.rename(columns=labels or {})
 

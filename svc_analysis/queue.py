@@ -28,6 +28,7 @@ import pandas as pd
 
 from svc_analysis import kpis, org, plotting, warehouse
 from svc_analysis.periods import month_bounds, month_end, month_start
+from svc_analysis.safety import md, md_list
 
 AREA = "queue"
 PERCENTILE = 0.9  # p90_wait_minutes: the percentile is part of the metric's name
@@ -209,13 +210,13 @@ def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, 
 
     avg, p90 = get("avg_wait_minutes"), get("p90_wait_minutes")
     if avg is None:
-        return f"{label}本月没有已叫号的排队记录，等候指标均为{plotting.NO_DATA}。"
+        return f"{md(label)}本月没有已叫号的排队记录，等候指标均为{plotting.NO_DATA}。"
     count = int(get("overtime_outlets") or 0)
     goal = "达到" if count <= outlets_target else "未达到"
-    named = f"：{'、'.join(overtime_outlets[:NAMES_IN_TEXT])}" if overtime_outlets else ""
+    named = f"：{md_list(overtime_outlets[:NAMES_IN_TEXT])}" if overtime_outlets else ""
     if len(overtime_outlets) > NAMES_IN_TEXT:
         named += f" 等（超时占比最高的 {NAMES_IN_TEXT} 个）"
-    return (f"{label}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
+    return (f"{md(label)}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
             f"等候超过 {threshold:g} 分钟（超时标准为本行自定，无公开的统一标准）的客户占 "
             f"**{plotting.fmt_pct(get('overtime_wait_share'))}**，取号后未办理离开的占 "
             f"**{plotting.fmt_pct(get('unserved_share'))}**。超时客户占比高于 {plotting.fmt_pct(tolerance)} "

@@ -21,6 +21,7 @@ import pandas as pd
 from svc_analysis import org, warehouse
 from svc_analysis.periods import add_months, month_bounds, month_start, next_month_start
 from svc_analysis.queue import PERCENTILE, month_tickets, tickets_between
+from svc_analysis.safety import md
 
 EFFICIENCY = "efficiency"  # the contract's complaint category for waiting / efficiency
 UNKNOWN_TYPE = "未填写"
@@ -103,7 +104,7 @@ def link_sentence(link: pd.DataFrame, corr: dict, first: str, last: str) -> str:
     def rho(value):
         return "无数据（网点太少或数值无差异）" if pd.isna(value) else f"{value:.2f}"
 
-    lead = (f"效率类投诉最多的是 **{top['outlet_name']}**（每万名客户 {top['complaints_per_10k']:.1f} 件，"
+    lead = (f"效率类投诉最多的是 **{md(top['outlet_name'])}**（每万名客户 {top['complaints_per_10k']:.1f} 件，"
             f"超时占比 {top['overtime_share'] * 100:.1f}%）。" if total else "期间没有效率类投诉。")
     return (f"{first} 至 {last}，{corr['outlets']} 个网点共有效率类投诉 {total} 件。{lead}"
             f"各网点超时占比与效率类投诉率的 Spearman 等级相关系数为 {rho(corr['complaints'])}，"

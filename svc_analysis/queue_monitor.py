@@ -23,6 +23,7 @@ import pandas as pd
 from svc_analysis import org
 from svc_analysis.periods import month_end, month_start
 from svc_analysis.queue import month_tickets
+from svc_analysis.safety import md
 
 MONTH_PERIOD = "month"
 LEVEL_COLUMN = {"outlet": "outlet_id", "subbranch": "subbranch"}
@@ -143,6 +144,6 @@ def ranking_sentence(table: pd.DataFrame, tolerance: float, unit_word: str = "�
     week_cols = [c for c in table.columns if c.endswith(" 排名")]
     first_weeks = sum(int(top[c] == 1) for c in week_cols if pd.notna(top[c]))
     above = int((ranked["overtime_share"] > tolerance).sum())
-    return (f"本月超时客户占比最高的{unit_word}是 **{name}**（{top['overtime_share'] * 100:.1f}%），"
+    return (f"本月超时客户占比最高的{unit_word}是 **{md(name)}**（{top['overtime_share'] * 100:.1f}%），"
             f"在 {len(week_cols)} 个周中有 {first_weeks} 周排名第一；"
             f"本月超时占比高于 {tolerance * 100:.1f}% 的{unit_word}共 {above} 个。")

@@ -21,6 +21,7 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 from scipy import stats
+from svc_analysis.safety import md
 
 
 class RankingError(ValueError):
@@ -116,7 +117,7 @@ def distinguishable_sentence(means: pd.DataFrame, pairs: pd.DataFrame, by: str, 
     if real.empty:
         return (f"在 {tested} 组两两比较中（Holm 校正，总体显著性水平 {alpha:g}），没有一组差异显著："
                 "本期排名的先后可能只是抽样波动，不宜据此区分优劣。")
-    named = "；".join(f"{r.unit_a} 高于 {r.unit_b}（差 {r.diff:.1f} 分）" for r in real.itertuples())
+    named = "；".join(f"{md(r.unit_a)} 高于 {md(r.unit_b)}（差 {r.diff:.1f} 分）" for r in real.itertuples())
     return (f"在 {tested} 组两两比较中（Holm 校正，总体显著性水平 {alpha:g}），{len(real)} 组差异显著：{named}。"
             "其余名次先后在统计上无法区分。")
 

@@ -117,6 +117,9 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
         try:
             result = _build_pack(staging, notebooks, settings, workers, cell_timeout, progress,
                                  coverage, key_figures)
+            from svc_analysis.pack_gate import guard  # no readable phone/ID/card number is published (exit 1)
+
+            guard(staging)
             result.pack_dir = pack_folder.publish(staging, final, result.exit_code)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

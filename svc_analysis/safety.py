@@ -9,6 +9,8 @@ formulas are neutralised in every CSV and XLSX written, and file names derived f
   (``-12``, ``+3.5``, ``-0.2%``) is left as it is: Excel reads it as the number it is.
 - File names: a unit name from the data becomes one path component that cannot climb out of its
   folder, hide itself or hold characters that Windows refuses.
+- Page text (``md``): a value from the data put into a Markdown sentence is masked (masking.mask_text)
+  and escaped so that it shows as the text it is: no raw HTML, no link, no emphasis, no new block.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import re
 import unicodedata
 
 import pandas as pd
+
+from svc_analysis.masking import mask_text
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
@@ -37,6 +41,36 @@ def neutralise_cell(value):
     if isinstance(value, str) and is_formula_like(value):
         return QUOTE + value
     return value
+
+
+def restore_cell(value):
+    """The value ``neutralise_cell`` was given, from what it returned: "'=A1" -> "=A1".
+
+    For a reader of a file this project wrote (kpis.csv): the quote is removed only where
+    neutralise_cell would have added it, so "'abc" and numbers come back unchanged. (A text that
+    itself began with a quote before a trigger, "'=x", comes back as "=x": such a value is not a name.)
+    """
+    if isinstance(value, str) and value.startswith(QUOTE) and is_formula_like(value[1:]):
+        return value[1:]
+    return value
+
+
+def neutralise_sheet(sheet) -> int:
+    """Make every formula-like text cell of an openpyxl worksheet a text cell; returns how many.
+
+    openpyxl stores any text starting with '=' as a live formula (data_type 'f'). For a sheet whose
+    writer puts no formula of its own (every sheet this project writes), each such cell and every
+    other formula-like text is set to data_type 's' with Excel's quotePrefix style: Excel shows the
+    text as it is (no visible quote) and does not evaluate it, even after the cell is edited.
+    """
+    changed = 0
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and (cell.data_type == "f" or is_formula_like(cell.value)):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                changed += 1
+    return changed
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -93,3 +127,33 @@ def safe_sheet_title(name: str, taken=(), fallback: str = "单位") -> str:
         suffix = f"~{n}"
         title = text[:MAX_SHEET_CHARS - len(suffix)] + suffix
     return title
+
+
+# Markdown/HTML escaping of one value (md): a backslash before every Markdown punctuation mark first,
+# then entities for what HTML or an autolink would act on ('&' first, so no entity is escaped twice
+# and no entity gets a backslash).
+_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), (":", "&#58;"), ("@", "&#64;"))
+_BACKSLASHED = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$'])")
+_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+
+
+def md(value) -> str:
+    """``value`` (a name or free text from the data) as Markdown that renders as exactly its text.
+
+    The text is masked first (phone, ID, card numbers, e-mails, cued names), line breaks and tabs
+    become one space (a value cannot start a heading, list or HTML block), ``& < > " : @`` become
+    HTML entities (no tag, no ``javascript:`` or ``http://`` link, no e-mail autolink; ``:`` shows as
+    ``:``) and every other Markdown punctuation gets a backslash. None and NaN give ''. Numbers are
+    formatted by the caller before; a non-text value is shown as ``str(value)``.
+    """
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    text = _BACKSLASHED.sub(r"\\\1", _LINE_BREAKS.sub(" ", mask_text(str(value))))
+    for char, entity in _ENTITIES:
+        text = text.replace(char, entity)
+    return text
+
+
+def md_list(values, sep: str = "、") -> str:
+    """Several values from the data, each through ``md``, joined with ``sep`` (a Chinese list)."""
+    return sep.join(md(v) for v in values)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from svc_analysis import kpis, org, plotting, staff, star_moves
 from svc_analysis.plotting import fmt_pct
+from svc_analysis.safety import md
 
 METRIC_ZH = {"star_teller_rate": "星级柜员率", "expert_rate": "业务能手率", "english_rate": "柜台英语达标率",
              "sign_language_coverage": "手语服务网点覆盖率"}
@@ -88,7 +89,7 @@ def headline_sentence(kpi_rows: pd.DataFrame, scope_level: str, scope_label: str
         else:
             need = staff.shortfall(row["numerator"], row["denominator"], row["target"])
             parts.append(f"{text}，低于 {fmt_pct(row['target'], 0)} 的目标，还需 {need} {SHORT_UNIT[metric]}")
-    return f"{scope_label}月末：" + "；".join(parts) + "。"
+    return f"{md(scope_label)}月末：" + "；".join(parts) + "。"
 
 
 def below_table(missed: pd.DataFrame, tree: pd.DataFrame, levels=None) -> pd.DataFrame:
@@ -127,7 +128,7 @@ def below_sentence(missed: pd.DataFrame, level: str) -> str:
         if rows.empty:
             parts.append(f"各{LEVEL_ZH[level]}的{METRIC_ZH[metric]}均达标或无数据")
         else:
-            units = "、".join(f"{u}（{fmt_pct(v)}，差 {n} 人）"
+            units = "、".join(f"{md(u)}（{fmt_pct(v)}，差 {n} 人）"
                              for u, v, n in zip(rows["unit_id"], rows["value"], rows["shortfall"]))
             parts.append(f"{METRIC_ZH[metric]}未达标的{LEVEL_ZH[level]}：{units}")
     return "；".join(parts) + "。"

@@ -18,14 +18,17 @@ import pandas as pd
 
 from svc_analysis import kpis, scorecard
 from svc_analysis.plotting import NO_DATA
+from svc_analysis.safety import restore_cell
 
 SUMMARY_PAGE_GLOB = "*_summary.html"
 
 
 def read_kpis(kpis_csv: str | Path) -> pd.DataFrame:
-    """kpis.csv as written by kpis.gather (UTF-8 with BOM); meets_target as nullable booleans."""
+    """kpis.csv as written by kpis.gather (UTF-8 with BOM); meets_target as nullable booleans; unit_id
+    as published (the quote that kpis.gather puts before a formula-like name for Excel taken off)."""
     frame = pd.read_csv(kpis_csv, dtype={"month": str, "unit_id": str, "metric": str, "meets_target": str},
                         encoding="utf-8-sig")
+    frame["unit_id"] = frame["unit_id"].map(restore_cell, na_action="ignore")
     frame["meets_target"] = frame["meets_target"].str.lower().map({"true": True, "false": False}).astype("boolean")
     return frame
 

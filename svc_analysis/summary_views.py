@@ -9,6 +9,7 @@ import pandas as pd
 
 from svc_analysis import early_warning, scorecard, summary_backtest
 from svc_analysis.plotting import NO_DATA
+from svc_analysis.safety import md
 
 BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
 LEVEL_NAMES = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
@@ -26,13 +27,13 @@ def card_sentence(card: pd.DataFrame, level: str, unit_id: str, scope_label: str
     rows = card[(card["level"] == level) & (card["unit_id"] == unit_id)]
     judged = rows["meets_target"].notna()
     if not judged.any():
-        return f"{scope_label}本月没有可与目标比较的指标（{NO_DATA}）。"
+        return f"{md(scope_label)}本月没有可与目标比较的指标（{NO_DATA}）。"
     met = int(rows.loc[judged, "meets_target"].eq(True).sum())
     better = int(rows["better_previous"].eq(True).sum())
     worse = int(rows["better_previous"].eq(False).sum())
     missed = [scorecard.label(m) for m in rows.loc[rows["meets_target"].eq(False), "metric"]
               if not m.startswith(scorecard.CAMPAIGN_PREFIX)]
-    text = (f"{scope_label}本月有目标且有数据的 {int(judged.sum())} 项指标中 **{met} 项达标**；"
+    text = (f"{md(scope_label)}本月有目标且有数据的 {int(judged.sum())} 项指标中 **{met} 项达标**；"
             f"与上月相比向好 {better} 项、变差 {worse} 项。")
     return text + (f"未达标的非活动指标：{'、'.join(missed)}。" if missed else "")
 
@@ -48,9 +49,9 @@ def weights_table(ew) -> pd.DataFrame:
 def warning_sentence(scored: pd.DataFrame, ew, scope_label: str) -> str:
     n = int(scored["flagged"].sum())
     if n == 0:
-        return f"{scope_label}本月没有网点的预警分达到 {ew.flag_score:g} 分（共评估 {len(scored)} 个营业网点）。"
+        return f"{md(scope_label)}本月没有网点的预警分达到 {ew.flag_score:g} 分（共评估 {len(scored)} 个营业网点）。"
     shown = min(n, ew.top_n)
-    return (f"{scope_label}本月评估营业网点 {len(scored)} 个，预警分达到 {ew.flag_score:g} 分的网点 **{n} 个**；"
+    return (f"{md(scope_label)}本月评估营业网点 {len(scored)} 个，预警分达到 {ew.flag_score:g} 分的网点 **{n} 个**；"
             f"下表列出分数最高的 {shown} 个，每一分都来自下列原因之一。")
 
 
@@ -58,7 +59,7 @@ def reasons_markdown(top: pd.DataFrame) -> str:
     """The reasons of the listed outlets as a numbered Markdown list (shown whole, never cut)."""
     if top.empty:
         return ""
-    return "\n".join(f"{i}. **{r.outlet_name}**（{r.outlet_id}，{r.branch}，{r.score:g} 分）：{r.reasons}"
+    return "\n".join(f"{i}. **{md(r.outlet_name)}**（{md(r.outlet_id)}，{md(r.branch)}，{r.score:g} 分）：{md(r.reasons)}"
                      for i, r in enumerate(top.itertuples(index=False), start=1))
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from svc_analysis import campaign, campaign_curves, deadlines, org, periods
+from svc_analysis import campaign, campaign_curves, deadlines, org, periods, safety
+from svc_analysis.masking import mask_text
 from svc_analysis.safety import safe_sheet_title
 
 FILE_NAME = "服务活动进展情况月报表.xlsx"
@@ -141,7 +142,8 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
         branches = [scope_name]
     for branch in branches:
         rows = board[(board["level"] == "branch") & (board["unit_id"] == branch)]
-        title = safe_sheet_title(branch, [*book.sheetnames, KPI_SHEET])  # a name from the data
+        # a name from the data: masked, then made a title Excel accepts and no other sheet has
+        title = safe_sheet_title(mask_text(str(branch)), [*book.sheetnames, KPI_SHEET])
         _level_sheet(book, title, branch, rows, month, data, campaign_name)
     sheet = book.create_sheet(KPI_SHEET)
     table = data["kpi_rows"].astype(object)
@@ -150,6 +152,12 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
     for values in table.itertuples(index=False):  # as in kpis.csv: empty cells for no value
         sheet.append([None if not isinstance(v, str) and pd.isna(v) else v for v in values])
     sheet.freeze_panes = "A2"
+    for sheet in book.worksheets:  # data is hostile: names masked, no text Excel would run as a formula
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = mask_text(cell.value)
+        safety.neutralise_sheet(sheet)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
@@ -186,8 +194,8 @@ def write_for_run(pack_dir: str | Path, settings, params=None) -> tuple[str | No
             return None, None
         return write_progress_workbook(pack_dir, settings, params).name, None
     except Exception as exc:  # the pack must survive a workbook failure
-        error = f"{FILE_NAME} 未生成：{type(exc).__name__}: {exc}"
+        error = mask_text(f"{FILE_NAME} 未生成：{type(exc).__name__}: {exc}")
         logs = Path(pack_dir) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        (logs / LOG_NAME).write_text(error + "\n\n" + traceback.format_exc(), encoding="utf-8")
+        (logs / LOG_NAME).write_text(error + "\n\n" + mask_text(traceback.format_exc()), encoding="utf-8")
         return None, error

@@ -18,7 +18,7 @@ from svc_analysis.export import external_fetches
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 RUN = {"00_ok": "ok", "10_broken": "broken", "20_no_parameters": "no_parameters",
-       "40_chart": "chart", "50_slow": "slow"}
+       "40_chart": "chart", "50_slow": "slow", "60_leaky": "leaky"}
 CELL_TIMEOUT = 60  # seconds: ample for any fixture cell on a busy CI machine
 SLOW_TIMEOUT = 2  # seconds: cuts slow.ipynb's 30 s sleep short, and the fixture with it
 
@@ -76,6 +76,23 @@ def test_broken_notebook_keeps_its_error_and_is_exported(run):
     assert "planted failure: 故意的错误" in html and "before the error" in html
     executed = nbformat.read(pack / "notebooks" / "10_broken.ipynb", as_version=4)
     assert executed.cells[-1].outputs == []  # the cell after the error never ran
+
+
+def test_data_in_outputs_and_errors_leaves_masked_and_defused(run):
+    results, pack = run
+    assert results["60_leaky"].error == "KeyError: '1101**********1234'"
+    executed = nbformat.read(pack / "notebooks" / "60_leaky.ipynb", as_version=4)
+    shown, raised = [c for c in executed.cells if c.cell_type == "code"][-2:]  # papermill adds cells
+    display_output, printed = shown.outputs
+    assert display_output["data"]["text/markdown"] == (
+        r"网点 &lt;img src=x onerror=alert(1)> [点我]\(javascript&#58;alert(5)) http&#58;//evil.example/x")
+    assert printed["text"] == "客户电话 138****5678\n"
+    assert "1101**********1234" in raised.outputs[0]["evalue"]
+    log = (pack / "logs" / "60_leaky.log").read_text(encoding="utf-8")
+    html = _html(pack, "60_leaky")
+    for text in (log, html, raised.outputs[0]["traceback"][-1]):
+        assert "110101199003071234" not in text and "13812345678" not in text
+    assert "<img" not in html and 'href="javascript' not in html and 'href="http' not in html
 
 
 def test_cell_timeout_fails_the_notebook_and_shows_on_its_page(run):

@@ -242,3 +242,13 @@ def test_versions_are_real_version_strings():
     found = versions()
     assert found["pandas"] == pd.__version__
     assert found["python"].count(".") == 2
+
+
+def test_index_and_run_json_mask_an_error_that_quotes_data(tmp_path):
+    result = _result(tmp_path)
+    result.notebooks[1].error = "KeyError: '13812345678'"
+    html = write_index(tmp_path, result, SETTINGS, COVERAGE).read_text(encoding="utf-8")
+    assert "KeyError: &#39;138****5678&#39;" in html and "13812345678" not in html
+    assert '<meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;;' in html
+    record = json.loads(write_run_json(tmp_path, result, SETTINGS).read_text(encoding="utf-8"))
+    assert record["notebooks"][1]["error"] == "KeyError: '138****5678'"

@@ -112,3 +112,17 @@ def test_gather_with_nothing_published_writes_the_header(tmp_path):
     table = kpis.gather(tmp_path / "none", tmp_path / "kpis.csv")
     assert table.empty
     assert (tmp_path / "kpis.csv").read_text(encoding="utf-8-sig").strip() == ",".join(kpis.KPI_COLUMNS)
+
+
+def test_gather_neutralises_formula_names_and_read_kpis_restores_them(tmp_path):
+    from svc_analysis.summary_figures import read_kpis
+
+    rows = pd.DataFrame([kpis.kpi_row("2026-10", "campaign", "campaign_progress:k1", "branch",
+                                      '=HYPERLINK("http://x","y")分行', -0.25, target=0.5)])
+    kpis.publish(rows, tmp_path / "kpis", "60_campaign")
+    table = kpis.gather(tmp_path / "kpis", tmp_path / "kpis.csv")
+    assert table.at[0, "unit_id"] == '=HYPERLINK("http://x","y")分行'  # the returned frame is the data
+    text = (tmp_path / "kpis.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1] == ('2026-10,campaign,campaign_progress:k1,branch,'
+                                    '"\'=HYPERLINK(""http://x"",""y"")分行",-0.25,,,0.5,false')
+    assert read_kpis(tmp_path / "kpis.csv").at[0, "unit_id"] == '=HYPERLINK("http://x","y")分行'

@@ -153,3 +153,19 @@ def test_no_data_panel_shows_the_message_without_axes():
     assert [t.get_text() for t in left.texts] == ["无数据"] and [t.get_text() for t in right.texts] == ["本月无数据"]
     assert not left.axison and not right.axison
     plt.close(fig)
+
+
+def test_chart_text_from_the_data_is_masked_and_never_mathtext():
+    plotting.setup()
+    fig, ax = plt.subplots()
+    ax.bar(["网点13812345678", "$x$网点"], [1, 2])
+    ax.set_title("客户 13812345678")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["网点138****5678", "$x$网点"]
+    assert ax.get_title() == "客户 138****5678"
+    plt.close(fig)
+
+
+def test_display_frame_masks_text_columns():
+    frame = pd.DataFrame({"product": ["手机银行 13812345678", None], "n": [1, 2]})
+    assert plotting.display_frame(frame)["product"].tolist() == ["手机银行 138****5678", ""]
