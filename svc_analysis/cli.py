@@ -39,18 +39,22 @@ def _print_reports(reports) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+# existence is checked by ingest itself, with a Chinese sentence (a folder, a missing file)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
 @click.option("--table", help="contract table for every file (default: from each file's name)")
 @click.option("--profile", help="mapping profile: a name in params/profiles/ or a YAML path")
+@click.option("--encoding", help="text encoding of every CSV, e.g. gb18030, utf-8, latin-1, utf-16 "
+                                 "(default: detected; refused when not certain)")
+@click.option("--sheet", help="XLSX sheet to read (default: the first)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
-def ingest(files, warehouse, table, profile, quiet):
+def ingest(files, warehouse, table, profile, encoding, sheet, quiet):
     """Load bank export files (CSV or XLSX) into the warehouse through the data contract."""
     from svc_analysis.ingest import IngestError, ingest_files
 
     try:
         reports = ingest_files(list(files), warehouse=warehouse, table=table, profile=profile,
-                               progress=not quiet)
+                               progress=not quiet, encoding=encoding, sheet=sheet)
     except IngestError as exc:
         _fail(str(exc))
     _print_reports(reports)

@@ -45,7 +45,7 @@ def test_bom_file_shuffled_chinese_headers_extra_column_warned_once():
     assert source.encoding == "utf-8-sig"
     assert source.mapping == {"岗位": "role", "员工编号": "staff_id", "入行日期": "hired_on",
                               "网点编号": "outlet_id", "离职日期": "left_on"}
-    assert source.warnings == ["staff_bom.csv: ignored columns not in the staff contract: 姓名"]
+    assert source.warnings == ["staff_bom.csv：忽略了 staff 合同中没有的列 (ignored columns not in the staff contract): 姓名"]
     assert [r["员工编号"] for r in _rows(source)] == ["S001", "S002", "S003"]
 
 
@@ -58,21 +58,21 @@ def test_english_headers_trimmed_and_case_insensitive():
 def test_missing_required_column_names_file_column_and_chinese_name():
     with pytest.raises(IngestError) as err:
         open_source(FIX / "complaints_no_outlet.csv")
-    assert str(err.value) == ("complaints_no_outlet.csv: required column outlet_id (网点编号) is missing "
-                              "from the complaints file.")
+    assert str(err.value) == ("complaints_no_outlet.csv：complaints 文件缺少必需的列 outlet_id（网点编号） "
+                              "(required column outlet_id (网点编号) is missing from the complaints file).")
 
 
 def test_two_headers_for_one_column_is_an_error():
-    with pytest.raises(IngestError, match="columns 'outlet_id' and '网点编号' both give ratings.outlet_id"):
+    with pytest.raises(IngestError, match="表头“outlet_id”（第 1 列）和“网点编号”（第 2 列）是同一列 ratings.outlet_id"):
         map_headers(["outlet_id", "网点编号", "rated_at", "score"], contract.table("ratings"), "r.csv")
 
 
 def test_unknown_table_from_file_name_and_argument(tmp_path):
     path = tmp_path / "export_2024.csv"
     shutil.copy(FIX / "ratings.csv", path)
-    with pytest.raises(IngestError, match="export_2024.csv: the file name does not say which table"):
+    with pytest.raises(IngestError, match="export_2024.csv：文件名看不出是哪张表"):
         open_source(path)
-    with pytest.raises(IngestError, match="unknown table 'rating'"):
+    with pytest.raises(IngestError, match="没有“rating”这张表"):
         open_source(path, table="rating")
     assert open_source(path, table="ratings").table == "ratings"
 
@@ -100,19 +100,19 @@ def test_undecodable_later_in_file_fails_with_one_sentence(tmp_path):
     path.write_bytes(b"outlet_id,rated_at,score,staff_id\n" + body.encode() + "O2,2024-10-08 09:00,5,张三\n".encode("gbk"))
     source = open_source(path, chunk_rows=500_000)
     assert source.encoding == "utf-8"
-    with pytest.raises(IngestError, match=r"ratings.csv: after row \d+ the file is no longer valid utf-8 text"):
+    with pytest.raises(IngestError, match="ratings.csv：第 200002 行（文本第 200002 行）不是有效的 utf-8 文本"):
         _rows(source)
 
 
 def test_not_a_text_file_and_wrong_suffix(tmp_path):
     bad = tmp_path / "ratings.csv"
     bad.write_bytes(b"\x81\x30\xff\xff\x00\x81")
-    with pytest.raises(IngestError, match="neither UTF-8 nor GB18030"):
+    with pytest.raises(IngestError, match="第 1 行既不是 UTF-8 也不是 GB18030/GBK 文本"):
         open_source(bad)
-    with pytest.raises(IngestError, match="only .csv and .xlsx"):
+    with pytest.raises(IngestError, match="只能导入 .csv 和 .xlsx 文件"):
         (tmp_path / "ratings.json").write_text("{}")
         open_source(tmp_path / "ratings.json")
-    with pytest.raises(IngestError, match="no such file"):
+    with pytest.raises(IngestError, match="文件不存在"):
         open_source(tmp_path / "missing.csv")
 
 
@@ -139,13 +139,13 @@ def test_xlsx_cell_beyond_the_headers_is_refused(tmp_path):
     book.active.append(["outlet_id", "rated_at", "score"])
     book.active.append(["O1", "2024-10-08 09:00", 5, "S1"])
     book.save(tmp_path / "ratings.xlsx")
-    with pytest.raises(IngestError, match="ratings.xlsx: row 2 has more cells than the header row"):
+    with pytest.raises(IngestError, match="ratings.xlsx：第 2 行的单元格比表头多"):
         _rows(open_source(tmp_path / "ratings.xlsx"))
 
 
 def test_broken_xlsx_is_one_sentence(tmp_path):
     (tmp_path / "ratings.xlsx").write_bytes(b"not a zip")
-    with pytest.raises(IngestError, match="ratings.xlsx: not a readable XLSX workbook"):
+    with pytest.raises(IngestError, match="ratings.xlsx：不是可读的 XLSX 工作簿"):
         open_source(tmp_path / "ratings.xlsx")
 
 
@@ -153,7 +153,7 @@ def test_row_with_more_cells_than_headers_is_refused_not_shifted(tmp_path):
     path = tmp_path / "ratings.csv"
     # every data row one cell too many: pandas alone would make the first cell an index
     path.write_text("outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,S1,x\n", encoding="utf-8")
-    with pytest.raises(IngestError, match="ratings.csv: row 2 has more cells than the header row"):
+    with pytest.raises(IngestError, match="ratings.csv：第 2 行的单元格比表头多"):
         _rows(open_source(path))
 
 
@@ -169,5 +169,5 @@ def test_trailing_empty_cell_and_short_rows_are_fine(tmp_path):
 def test_table_argument_must_agree_with_the_profile():
     from svc_analysis.profiles import load_profile
 
-    with pytest.raises(IngestError, match="profile 'cfpb' feeds complaints, not ratings"):
+    with pytest.raises(IngestError, match="映射配置“cfpb”对应 complaints 表，不是 ratings"):
         open_source(FIX / "ratings.csv", table="ratings", profile=load_profile("cfpb"))
