@@ -27,15 +27,16 @@ def main():
 
 def _print_reports(reports) -> None:
     for r in reports:
-        line = (f"{r.file}: table {r.table}: {r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
-                f"{r.rows_set_aside:,} set aside")
+        line = (f"{r.file}：{r.table} 表，读取 {r.rows_read:,} 行，导入 {r.rows_loaded:,} 行，另放 "
+                f"{r.rows_set_aside:,} 行 ({r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
+                f"{r.rows_set_aside:,} set aside)")
         click.echo(line)
         if r.outlets_added:
-            click.echo(f"  {r.outlets_added:,} units registered as outlets by the mapping profile")
+            click.echo(f"  映射配置登记了 {r.outlets_added:,} 个网点 (units registered as outlets by the profile)")
         if r.rows_set_aside:
-            click.echo(f"  set-aside rows with their reasons: {r.quarantine_file}")
+            click.echo(f"  另放的行及原因 (set-aside rows with their reasons): {r.quarantine_file}")
         for warning in r.warnings:
-            click.echo(f"  warning: {warning}")
+            click.echo(f"  警告 warning: {warning}")
 
 
 @main.command()
