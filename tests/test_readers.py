@@ -171,3 +171,157 @@ def test_table_argument_must_agree_with_the_profile():
 
     with pytest.raises(IngestError, match="映射配置“cfpb”对应 complaints 表，不是 ratings"):
         open_source(FIX / "ratings.csv", table="ratings", profile=load_profile("cfpb"))
+
+
+# --- encodings: refuse when not certain (issue 12, finding 7) ---------------------------------------
+
+
+def test_latin1_is_not_taken_for_gb18030_and_can_be_forced(tmp_path):
+    path = tmp_path / "complaints.csv"
+    path.write_bytes("complaint_id,received_at,channel,outlet_id,category,responsible,description\n"
+                     "L1,2024-10-08 09:00,hotline,O1,fees,1,Müller\n".encode("latin-1"))
+    assert path.read_bytes().decode("gb18030").endswith("M黮ler\n")  # what used to be loaded silently
+    with pytest.raises(IngestError) as err:
+        open_source(path)
+    assert str(err.value).startswith("complaints.csv：无法确定文件编码，按 GBK/GB18030 读出的多是生僻字（文本第 2 行"
+                                     "“fees,1,M黮ler”）")
+    assert "--encoding latin-1" in str(err.value)
+    source = open_source(path, encoding="latin-1")
+    assert source.encoding == "iso8859-1" and _rows(source)[0]["description"] == "Müller"
+
+
+def test_real_gbk_with_a_few_rare_name_characters_is_still_gb18030(tmp_path):
+    path = tmp_path / "x.csv"
+    # 30 common characters and 2 outside GB2312 (堃, 镕): 94% common, above the 90% bar
+    path.write_bytes("描述\n客户王堃反映排队时间过长\n大堂经理朱镕未及时引导客户办理业务\n".encode("gbk"))
+    assert detect_encoding(path) == "gb18030"
+    path.write_bytes("姓名\n王堃\n".encode("gbk"))  # only rare characters: not certain, refused
+    with pytest.raises(IngestError, match="无法确定文件编码"):
+        detect_encoding(path)
+
+
+@pytest.mark.parametrize("encoding, bom", [("utf-16", "带 BOM"), ("utf-16-le", "无 BOM"), ("utf-16-be", "无 BOM")])
+def test_utf16_is_named_and_can_be_forced(tmp_path, encoding, bom):
+    path = tmp_path / "ratings.csv"
+    path.write_bytes("outlet_id,rated_at,score\nO1,2024-10-08 09:00,5\n".encode(encoding))
+    with pytest.raises(IngestError) as err:
+        open_source(path)
+    assert str(err.value).startswith(f"ratings.csv：文件是 UTF-16 编码（{bom}")
+    assert "--encoding utf-16" in str(err.value)
+    forced = "utf-16" if encoding == "utf-16" else encoding
+    assert [r["outlet_id"] for r in _rows(open_source(path, encoding=forced))] == ["O1"]
+
+
+def test_bom_followed_by_gbk_names_the_row(tmp_path):
+    path = tmp_path / "ratings.csv"
+    path.write_bytes(b"\xef\xbb\xbfoutlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,S1\n"
+                     + "O1,2024-10-08 09:00,5,张三\n".encode("gbk"))
+    with pytest.raises(IngestError, match="ratings.csv：文件以 UTF-8 BOM 开头，但第 3 行不是 UTF-8 文本"):
+        open_source(path)
+
+
+def test_forced_utf8_on_a_bom_file_drops_the_bom():
+    source = open_source(FIX / "staff_bom.csv", encoding="utf-8")
+    assert source.encoding == "utf-8-sig" and "员工编号" in source.mapping
+
+
+# --- where the text goes wrong (finding 9) ---------------------------------------------------------
+
+
+def test_bad_byte_beyond_the_sample_reports_its_spreadsheet_row(tmp_path, monkeypatch):
+    from svc_analysis import encodings, readers
+
+    monkeypatch.setattr(readers, "detect_encoding", lambda p: encodings.detect_encoding(p, sample_bytes=200))
+    path = tmp_path / "ratings.csv"
+    good = "O1,2024-10-08 09:00,5,S1\n" * 53_104
+    # a quoted cell with a line break at row 2 makes text line and spreadsheet row differ by one
+    path.write_bytes(b'outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,"S\n1"\n' + good.encode()
+                     + "O1,2024-10-08 09:00,5,张\n".encode("gbk"))
+    with pytest.raises(IngestError) as err:
+        _rows(open_source(path, chunk_rows=1000))
+    assert str(err.value).startswith("ratings.csv：第 53107 行（文本第 53108 行）不是有效的 utf-8 文本")
+
+
+def test_unclosed_quote_is_named_with_the_row_it_opened(tmp_path):
+    path = tmp_path / "ratings.csv"
+    path.write_text('outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,"a\nb"\n'
+                    'O1,2024-10-08 09:00,5,"S1\nO1,2024-10-08 09:00,5,\nO1,2024-10-08 09:00,5,\n', encoding="utf-8")
+    with pytest.raises(IngestError, match="ratings.csv：第 3 行有一个引号没有闭合"):
+        _rows(open_source(path))
+
+
+def test_scan_counts_rows_across_quoted_line_breaks(tmp_path):
+    from svc_analysis.encodings import row_of_offset
+
+    data = b'h\n"a\nb"\n\nc\n'
+    assert [row_of_offset(data, data.index(x)) for x in (b"h", b"a", b"b", b"c")] == [1, 2, 2, 4]
+
+
+# --- headers (finding 10) and sheets (findings 8, 9) -----------------------------------------------
+
+
+def test_repeated_header_is_refused_with_both_positions(tmp_path):
+    path = tmp_path / "ratings.csv"
+    path.write_text("outlet_id,score,rated_at,score\nO1,5,2024-10-08 09:00,4\n", encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        open_source(path)
+    assert str(err.value) == ("ratings.csv：表头“score”（第 2 列）和“score”（第 4 列）是同一列 ratings.score，"
+                              "只能保留一个 (column given twice)。")
+
+
+def test_repeated_unknown_header_is_warned_once_by_its_own_name(tmp_path):
+    path = tmp_path / "ratings.csv"
+    path.write_text("outlet_id,备注,rated_at,score,备注\nO1,a,2024-10-08 09:00,5,b\n", encoding="utf-8")
+    source = open_source(path)
+    assert source.warnings == ["ratings.csv：忽略了 ratings 合同中没有的列 (ignored columns not in the ratings "
+                               "contract): 备注"]
+    assert _rows(source)[0]["outlet_id"] == "O1"
+
+
+def _book(path, sheets):
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def test_data_on_another_sheet_is_named_and_can_be_chosen(tmp_path):
+    path = tmp_path / "ratings.xlsx"
+    _book(path, {"封面": [["2024年10月评价"]], "数据": [["outlet_id", "rated_at", "score"], ["O1", "2024-10-08 09:00", 5]]})
+    with pytest.raises(IngestError) as err:
+        open_source(path)
+    assert str(err.value) == ("ratings.xlsx：只读取第一个工作表“封面”，它没有 ratings 的表头；表头符合的是工作表“数据”，"
+                              "请加 --sheet 数据 (only the first sheet is read)。")
+    assert [(r["_row"], r["score"]) for r in _rows(open_source(path, sheet="数据"))] == [(2, "5")]
+    with pytest.raises(IngestError, match="ratings.xlsx：工作簿中没有名为“明细”的工作表 \\(no such sheet\\)，现有：封面、数据。"):
+        open_source(path, sheet="明细")
+
+
+def test_xlsx_with_cut_sheet_xml_is_one_sentence(tmp_path):
+    from tests.ingest_corpus import _cut_first_sheet
+
+    path = tmp_path / "ratings.xlsx"
+    _book(path, {"Sheet1": [["outlet_id", "rated_at", "score"]] + [["O1", "2024-10-08 09:00", 5]] * 300})
+    _cut_first_sheet(path)
+    source = open_source(path)  # the header row is intact
+    with pytest.raises(IngestError, match=r"ratings.xlsx：工作表“Sheet1”的内容已损坏，读到第 \d+ 行时无法读取"):
+        _rows(source)
+
+
+def test_folder_and_unreadable_file_are_sentences(tmp_path, monkeypatch):
+    from svc_analysis import readers
+
+    (tmp_path / "ratings.csv").mkdir()
+    with pytest.raises(IngestError, match="这是一个文件夹，不是文件"):
+        open_source(tmp_path / "ratings.csv")
+    (tmp_path / "tickets.csv").write_text("x\n")
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(readers, "read_headers", denied)  # root reads any file: chmod cannot show this
+    with pytest.raises(IngestError, match="tickets.csv：没有读取这个文件的权限"):
+        open_source(tmp_path / "tickets.csv")
