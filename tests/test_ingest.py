@@ -232,3 +232,77 @@ def test_interrupted_load_leaves_no_staging_behind(w, tmp_path, monkeypatch):
     assert q(w, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_stage_%'") == [(0,)]
     assert q(w, "SELECT count(*) FROM ratings") == [(0,)] and q(w, "SELECT count(*) FROM _quarantine") == [(0,)]
     assert not (w.parent / "quarantine" / "ratings").exists() or not any((w.parent / "quarantine" / "ratings").iterdir())
+
+
+# --- quarantine files: one per source file, always agreeing with _quarantine (issue 12, finding 6) ---
+
+
+def _agreement(w) -> dict[str, list[int]]:
+    """quarantine file -> rows, checked to be the same from the CSVs and from _quarantine."""
+    table: dict[str, list[int]] = {}
+    for path, row in q(w, "SELECT quarantine_file, row_number FROM _quarantine ORDER BY ALL"):
+        table.setdefault(path, []).append(row)
+    on_disk = {str(p): sorted(int(r) for r in pd.read_csv(p, dtype=str, encoding="utf-8-sig")["_row"])
+               for p in (w.parent / "quarantine").rglob("*.csv")}
+    assert on_disk == table
+    return table
+
+
+def _ratings(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("outlet_id,rated_at,score,staff_id\n" + "".join(f"O001,2024-10-08 09:00,{s},{staff}\n"
+                                                                   for s, staff in rows), encoding="utf-8")
+    return path
+
+
+def test_same_file_name_in_two_folders_keeps_two_quarantine_files(w, tmp_path):
+    ingest_files(REFERENCE, warehouse=w, progress=False)
+    a = _ratings(tmp_path / "a" / "ratings.csv", [("5", ""), ("9", "")])
+    b = _ratings(tmp_path / "b" / "ratings.csv", [("0", ""), ("7", ""), ("4", "")])
+    first, second = ingest_files([a, b], warehouse=w, progress=False)
+    assert first.quarantine_file != second.quarantine_file
+    assert first.quarantine_file.parent == second.quarantine_file.parent == w.parent / "quarantine" / "ratings"
+    assert _agreement(w) == {str(first.quarantine_file): [3], str(second.quarantine_file): [2, 3]}
+    # a later run with only b, now fixed: b's set-aside lines and file go, a's stay
+    _ratings(b, [("1", ""), ("2", ""), ("4", "")])
+    [again] = ingest_files([b], warehouse=w, progress=False)
+    assert again.rows_set_aside == 0 and again.quarantine_file is None
+    assert _agreement(w) == {str(first.quarantine_file): [3]}
+    # and a with a different problem replaces its own file and lines
+    _ratings(a, [("6", ""), ("6", ""), ("5", "")])
+    [reloaded] = ingest_files([a], warehouse=w, progress=False)
+    assert reloaded.quarantine_file == first.quarantine_file
+    assert _agreement(w) == {str(first.quarantine_file): [2, 3]}
+
+
+def test_quarantine_csv_neutralises_formula_cells_numbers_stay(w, tmp_path):
+    ingest_files(REFERENCE, warehouse=w, progress=False)
+    path = _ratings(tmp_path / "ratings.csv", [("=1+1", '=HYPERLINK("http://x")'), ("-5", "@SUM(A1)"),
+                                               ("+4.5", "-S1")])
+    [report] = ingest_files([path], warehouse=w, progress=False)
+    lines = pd.read_csv(report.quarantine_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert lines[["score", "staff_id", "_row"]].values.tolist() == [
+        ["'=1+1", "'=HYPERLINK(\"http://x\")", "2"], ["-5", "'@SUM(A1)", "3"], ["+4.5", "'-S1", "4"]]
+    # the warehouse keeps the value as read
+    assert q(w, "SELECT value FROM _quarantine ORDER BY row_number") == [("=1+1",), ("-5",), ("+4.5",)]
+
+
+# --- impossible values through ingest, window from params (finding 4) ------------------------------
+
+
+def test_window_comes_from_params_and_impossible_values_never_load(w, tmp_path):
+    import datetime as dt
+
+    from svc_analysis.params import load_params
+
+    window = load_params().ingest.window(today=dt.date(2026, 12, 3))
+    assert window == (dt.date(1950, 1, 1), dt.date(2029, 12, 3))  # params/ingest.yaml: 1950 to today + 1096 days
+    path = tmp_path / "campaign_actuals.csv"
+    path.write_text("kpi_id,unit_id,month,value\nk,u,2026-10,1e309\nk,u,2026-13,1\nk,u,2026-00,1\nk,u,9999-01,1\n"
+                    "k,u,2026-11,nan\nk,u,2026-12,12.5\n", encoding="utf-8")
+    [report] = ingest_files([path], warehouse=w, progress=False)
+    assert _counts(report) == ("campaign_actuals", 6, 1, 5)
+    assert q(w, "SELECT month, value FROM campaign_actuals") == [("2026-12", 12.5)]
+    assert q(w, "SELECT count(*) FROM campaign_actuals WHERE isinf(value) OR isnan(value)") == [(0,)]
+    [report] = ingest_files([path], warehouse=w, progress=False, window=(dt.date(2026, 1, 1), dt.date(2026, 11, 30)))
+    assert _counts(report) == ("campaign_actuals", 6, 0, 6)  # a narrower window sets 2026-12 aside too
