@@ -5,9 +5,11 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
   every file's headers are checked before anything loads.
 - Each file is staged chunk by chunk, then moved in by one transaction: a file that cannot be
   read (IngestError) loads nothing, while files committed before it stay loaded.
-- Every row that breaks a rule is set aside with file, row, column and reason, into
-  quarantine/<table>/<file stem>-<path hash>.csv (UTF-8 with BOM, formula-like cells neutralised) and the _quarantine table; the rest loads.
+- Every row that breaks a rule is set aside with file, row, column and reason, into its quarantine
+  CSV (svc_analysis.quarantine: one per source file) and the _quarantine table; the rest loads.
   rows_read = rows_loaded + rows_set_aside, always.
+- Dates outside the plausible window (params ``ingest``) and non-finite numbers never load
+  (svc_analysis.parsing).
 - rows_loaded counts the file's rows that passed every check and are now in the warehouse: new
   rows, replacements of an older version of the same key, and rows already present unchanged
   (a re-load of the same file reports the same rows_loaded and changes nothing).
@@ -25,11 +27,11 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from svc_analysis import config, contract
+from svc_analysis import contract
 from svc_analysis import warehouse as wh
 from svc_analysis.parsing import DateWindow
 from svc_analysis.profiles import Profile, load_profile
-from svc_analysis.safety import neutralise_frame, safe_filename
+from svc_analysis.quarantine import QuarantineFile, quarantine_path
 from svc_analysis.readers import DEFAULT_CHUNK_ROWS, ROW, IngestError, Source, open_source
 from svc_analysis.validation import REJECT_COLUMNS, key_clash_reason, validate_chunk
 
@@ -100,45 +102,6 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def quarantine_path(warehouse, name: str, file_key: str) -> Path:
-    """quarantine/<table>/<file stem>-<8 hex of the source's absolute path>.csv: one set-aside file per
-    source file, as _quarantine keys its lines on that path (a/complaints.csv and b/complaints.csv
-    never overwrite each other; loading the same file again replaces its own)."""
-    path = Path(file_key)
-    digest = hashlib.sha256(file_key.encode("utf-8")).hexdigest()[:8]
-    return config.quarantine_dir(warehouse) / name / f"{safe_filename(path.stem, 'file')}-{digest}.csv"
-
-
-class _QuarantineFile:
-    """The set-aside rows as read plus _row, _column, _reason; written to a .part file until commit.
-
-    The rows are copied from the export, so every formula-like cell is neutralised (safety module)."""
-
-    def __init__(self, path: Path, headers: list[str]):
-        self.path, self.headers = path, headers
-        self.part = path.with_name(path.name + ".part")
-        self.used = False
-
-    def write(self, raw: pd.DataFrame, rejects: pd.DataFrame) -> None:
-        if rejects.empty:
-            return
-        lines = rejects.rename(columns={"row_number": "_row", "column": "_column", "reason": "_reason"})
-        lines = neutralise_frame(raw[self.headers + [ROW]].merge(lines[["_row", "_column", "_reason"]], on="_row"))
-        self.part.parent.mkdir(parents=True, exist_ok=True)
-        lines.to_csv(self.part, mode="a" if self.used else "w", header=not self.used, index=False,
-                     encoding="utf-8" if self.used else "utf-8-sig")
-        self.used = True
-
-    def commit(self) -> Path | None:
-        self.path.unlink(missing_ok=True)
-        if self.used:
-            self.part.replace(self.path)
-        return self.path if self.used else None
-
-    def discard(self) -> None:
-        self.part.unlink(missing_ok=True)
-
-
 def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: bool,
                 window: DateWindow) -> FileReport:
     """Load one opened file: stage chunk by chunk, then move it in with one transaction.
@@ -150,7 +113,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
     started, name = dt.datetime.now(), source.table
     report = FileReport(source.path, name, warnings=list(source.warnings))
     file_key = str(source.path.resolve())
-    quarantine = _QuarantineFile(quarantine_path(warehouse, name, file_key), source.headers)
+    quarantine = QuarantineFile(quarantine_path(warehouse, name, file_key), source.headers)
     stage = _Stage(name, wh.create_staging(con, name), wh.create_quarantine_staging(con, name),
                    wh.create_staging(con, "outlets", f"_stage_{name}_outlets") if prof and prof.outlets else None)
     bar = tqdm(desc=source.path.name, unit=" rows", file=sys.stderr, delay=1.0,
@@ -238,7 +201,7 @@ def missing_references(con, name: str, frame: pd.DataFrame,
     return pd.DataFrame(found, columns=["row_number", "column", "value", "reason"])
 
 
-def _set_aside(con, report: FileReport, quarantine: _QuarantineFile, raw: pd.DataFrame,
+def _set_aside(con, report: FileReport, quarantine: QuarantineFile, raw: pd.DataFrame,
                rejects: pd.DataFrame, stage: _Stage, file_key: str) -> None:
     if rejects.empty:
         return
@@ -247,7 +210,7 @@ def _set_aside(con, report: FileReport, quarantine: _QuarantineFile, raw: pd.Dat
     wh.add_quarantine(con, rejects, stage.table, file_key, str(quarantine.path), target=stage.rejects)
 
 
-def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: _QuarantineFile,
+def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: QuarantineFile,
                          stage: _Stage, file_key: str) -> None:
     """Keys staged from different chunks with different values: set every version aside.
 

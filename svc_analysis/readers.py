@@ -24,68 +24,18 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis import contract, xlsx
+from svc_analysis.headers import map_headers, unique_headers
 from svc_analysis.encodings import (ENCODING_SAMPLE_BYTES, IngestError, check_encoding, detect_encoding,
                                     first_undecodable, unclosed_quote)
 
-__all__ = ["ENCODING_SAMPLE_BYTES", "IngestError", "Source", "detect_encoding", "map_headers", "open_source"]
+__all__ = ["ENCODING_SAMPLE_BYTES", "IngestError", "Source", "detect_encoding", "map_headers", "open_source",
+           "unique_headers"]
 
 ROW = "_row"  # the spreadsheet row number carried with every raw row
 _SPARE = "\x00spare"
 DEFAULT_CHUNK_ROWS = 200_000  # ~100-200 MB of text per chunk: bounded memory on 50 M-row files
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
-
-
-def header_lookup(table: contract.Table) -> dict[str, str]:
-    """Accepted header text (English lower-cased) -> canonical column name."""
-    return {h.strip().lower(): col.name for col in table.columns for h in col.headers}
-
-
-def map_headers(headers: list[str], table: contract.Table, file: str) -> tuple[dict[str, str], list[str]]:
-    """Source header -> contract column for the headers the contract knows, and the extra headers.
-
-    ``headers`` are unique (see _unique). Raises IngestError naming the file and the column when a
-    required column is missing or two headers give the same column (with their column positions).
-    """
-    lookup = header_lookup(table)
-    mapping: dict[str, str] = {}
-    extras: list[str] = []
-    for position, header in enumerate(headers, start=1):
-        name = lookup.get(_original(header).strip().lower())
-        if name is None:
-            extras.append(_original(header))
-        elif name in mapping.values():
-            first = next(h for h, n in mapping.items() if n == name)
-            raise IngestError(f"{file}：表头“{_original(first)}”（第 {headers.index(first) + 1} 列）和"
-                              f"“{_original(header)}”（第 {position} 列）是同一列 {table.name}.{name}，"
-                              f"只能保留一个 (column given twice)。")
-        else:
-            mapping[header] = name
-    for col in table.columns:
-        if col.required and col.name not in mapping.values():
-            raise IngestError(f"{file}：{table.name} 文件缺少必需的列 {col.name}（{'/'.join(col.zh)}） "
-                              f"(required column {col.name} ({'/'.join(col.zh)}) is missing from the "
-                              f"{table.name} file).")
-    return mapping, list(dict.fromkeys(extras))
-
-
-_REPEAT = "\x00#"  # internal suffix that keeps a repeated extra header unique (never shown)
-
-
-def _original(header: str) -> str:
-    return header.split(_REPEAT)[0]
-
-
-def _unique(headers: list[str]) -> list[str]:
-    """Headers as DataFrame column names: blank ones named 'Unnamed: 3' as pandas does, repeated
-    ones given an internal suffix that _original removes again for messages."""
-    seen: dict[str, int] = {}
-    out = []
-    for i, header in enumerate(headers):
-        header = header or f"Unnamed: {i}"
-        out.append(f"{header}{_REPEAT}{seen[header]}" if header in seen else header)
-        seen[header] = seen.get(header, 0) + 1
-    return out
 
 
 @dataclass
@@ -228,7 +178,7 @@ def open_source(path, table: str | None = None, profile=None, chunk_rows: int = 
     try:
         if not any(headers):
             raise IngestError(f"{path.name}：文件是空的，没有表头行 (the file is empty, no header row)。")
-        unique = _unique(headers)
+        unique = unique_headers(headers)
         if profile is not None:
             mapping, extras = {}, profile.check_headers(unique, path.name)
         else:
@@ -248,7 +198,7 @@ def _offer_other_sheet(path: Path, name: str, read: str, error: IngestError) -> 
     """Raise the --sheet hint when another sheet of the workbook holds the table's header row."""
     def fits(headers: list[str]) -> bool:
         try:
-            map_headers(_unique(headers), contract.table(name), path.name)
+            map_headers(unique_headers(headers), contract.table(name), path.name)
             return True
         except IngestError:
             return False
