@@ -138,7 +138,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         report.rows_loaded = wh.upsert(con, name)
         if report.rows_read != report.rows_loaded + report.rows_set_aside:
             raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
-        wh.clear_quarantine(con, name, file_key)
+        earlier = wh.clear_quarantine(con, name, file_key)
         wh.run(con, f'INSERT INTO _quarantine SELECT * FROM "{stage.rejects}"')
         wh.log_ingest(con, file=file_key, sha256=_sha256(source.path), table_name=name,
                       profile=prof.name if prof is not None else None, rows_read=report.rows_read,
@@ -147,6 +147,8 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         con.commit()
         in_transaction = False
         report.quarantine_file = quarantine.commit()
+        for stale in set(earlier) - {str(quarantine.path)}:
+            Path(stale).unlink(missing_ok=True)
     except BaseException:
         if in_transaction:
             con.rollback()

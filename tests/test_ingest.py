@@ -306,3 +306,17 @@ def test_window_comes_from_params_and_impossible_values_never_load(w, tmp_path):
     assert q(w, "SELECT count(*) FROM campaign_actuals WHERE isinf(value) OR isnan(value)") == [(0,)]
     [report] = ingest_files([path], warehouse=w, progress=False, window=(dt.date(2026, 1, 1), dt.date(2026, 11, 30)))
     assert _counts(report) == ("campaign_actuals", 6, 0, 6)  # a narrower window sets 2026-12 aside too
+
+
+def test_reload_removes_a_quarantine_file_named_by_the_old_rule(w, tmp_path):
+    ingest_files(REFERENCE, warehouse=w, progress=False)
+    path = _ratings(tmp_path / "ratings.csv", [("9", "")])
+    [report] = ingest_files([path], warehouse=w, progress=False)
+    legacy = report.quarantine_file.with_name("ratings.csv")  # before: quarantine/<table>/<file name>
+    report.quarantine_file.rename(legacy)
+    con = wh.connect(w)
+    wh.run(con, "UPDATE _quarantine SET quarantine_file = ?", [str(legacy)])
+    con.close()
+    [again] = ingest_files([path], warehouse=w, progress=False)
+    assert not legacy.exists() and again.quarantine_file.exists()
+    assert _agreement(w) == {str(again.quarantine_file): [2]}
