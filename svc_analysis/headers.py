@@ -8,7 +8,7 @@
 - A required column that is missing is refused, naming it in English and Chinese.
 - Other headers are extras: listed once each, by their own text, in one warning.
 Repeated extras and blank headers get internal names so that a DataFrame can hold them
-(unique_headers); messages always show the text as written (_original).
+(unique_headers); messages and quarantine files show the text as written (as_written, shown).
 """
 
 from __future__ import annotations
@@ -25,20 +25,20 @@ def header_lookup(table: contract.Table) -> dict[str, str]:
 def map_headers(headers: list[str], table: contract.Table, file: str) -> tuple[dict[str, str], list[str]]:
     """Source header -> contract column for the headers the contract knows, and the extra headers.
 
-    ``headers`` are unique (see _unique). Raises IngestError naming the file and the column when a
+    ``headers`` are unique (see unique_headers). Raises IngestError naming the file and the column when a
     required column is missing or two headers give the same column (with their column positions).
     """
     lookup = header_lookup(table)
     mapping: dict[str, str] = {}
     extras: list[str] = []
     for position, header in enumerate(headers, start=1):
-        name = lookup.get(_original(header).strip().lower())
+        name = lookup.get(as_written(header).strip().lower())
         if name is None:
-            extras.append(_original(header))
+            extras.append(shown(header))
         elif name in mapping.values():
             first = next(h for h, n in mapping.items() if n == name)
-            raise IngestError(f"{file}：表头“{_original(first)}”（第 {headers.index(first) + 1} 列）和"
-                              f"“{_original(header)}”（第 {position} 列）是同一列 {table.name}.{name}，"
+            raise IngestError(f"{file}：表头“{as_written(first)}”（第 {headers.index(first) + 1} 列）和"
+                              f"“{as_written(header)}”（第 {position} 列）是同一列 {table.name}.{name}，"
                               f"只能保留一个 (column given twice)。")
         else:
             mapping[header] = name
@@ -50,20 +50,29 @@ def map_headers(headers: list[str], table: contract.Table, file: str) -> tuple[d
     return mapping, list(dict.fromkeys(extras))
 
 
-_REPEAT = "\x00#"  # internal suffix that keeps a repeated extra header unique (never shown)
+_REPEAT = "\x00#"  # internal suffix that keeps a repeated or blank header unique (never shown)
 
 
-def _original(header: str) -> str:
+def as_written(header: str) -> str:
+    """The header text as written in the file ('' for a blank header)."""
     return header.split(_REPEAT)[0]
 
 
+def shown(header: str) -> str:
+    """A header as messages name it: its text, or '第 3 列（无表头）' for a blank one."""
+    text = as_written(header)
+    return text or f"第 {header.rsplit('blank', 1)[-1]} 列（无表头）"
+
+
 def unique_headers(headers: list[str]) -> list[str]:
-    """Headers as DataFrame column names: blank ones named 'Unnamed: 3' as pandas does, repeated
-    ones given an internal suffix that _original removes again for messages."""
+    """Headers as DataFrame column names: repeated and blank ones get an internal suffix that
+    as_written and shown remove again for messages."""
     seen: dict[str, int] = {}
     out = []
-    for i, header in enumerate(headers):
-        header = header or f"Unnamed: {i}"
+    for position, header in enumerate(headers, start=1):
+        if not header:
+            out.append(f"{_REPEAT}blank{position}")
+            continue
         out.append(f"{header}{_REPEAT}{seen[header]}" if header in seen else header)
         seen[header] = seen.get(header, 0) + 1
     return out

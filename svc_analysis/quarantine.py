@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis import config
+from svc_analysis.headers import as_written
 from svc_analysis.readers import ROW
 from svc_analysis.safety import neutralise_frame, safe_filename
 
@@ -46,7 +47,9 @@ class QuarantineFile:
         if rejects.empty:
             return
         lines = rejects.rename(columns={"row_number": "_row", "column": "_column", "reason": "_reason"})
-        lines = neutralise_frame(raw[self.headers + [ROW]].merge(lines[["_row", "_column", "_reason"]], on="_row"))
+        lines = raw[self.headers + [ROW]].merge(lines[["_row", "_column", "_reason"]], on="_row")
+        lines.columns = [as_written(h) for h in self.headers] + [ROW, "_column", "_reason"]  # headers as in the file
+        lines = neutralise_frame(lines)
         self.part.parent.mkdir(parents=True, exist_ok=True)
         lines.to_csv(self.part, mode="a" if self.used else "w", header=not self.used, index=False,
                      encoding="utf-8" if self.used else "utf-8-sig")

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis import contract, xlsx
-from svc_analysis.headers import map_headers, unique_headers
+from svc_analysis.headers import map_headers, shown, unique_headers
 from svc_analysis.encodings import (ENCODING_SAMPLE_BYTES, IngestError, check_encoding, detect_encoding,
                                     first_undecodable, unclosed_quote)
 
@@ -180,7 +180,7 @@ def open_source(path, table: str | None = None, profile=None, chunk_rows: int = 
             raise IngestError(f"{path.name}：文件是空的，没有表头行 (the file is empty, no header row)。")
         unique = unique_headers(headers)
         if profile is not None:
-            mapping, extras = {}, profile.check_headers(unique, path.name)
+            mapping, extras = {}, list(dict.fromkeys(shown(h) for h in profile.check_headers(unique, path.name)))
         else:
             mapping, extras = map_headers(unique, contract.table(name), path.name)
     except IngestError as exc:

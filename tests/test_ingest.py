@@ -320,3 +320,12 @@ def test_reload_removes_a_quarantine_file_named_by_the_old_rule(w, tmp_path):
     [again] = ingest_files([path], warehouse=w, progress=False)
     assert not legacy.exists() and again.quarantine_file.exists()
     assert _agreement(w) == {str(again.quarantine_file): [2]}
+
+
+def test_quarantine_csv_keeps_repeated_and_blank_headers_as_written(w, tmp_path):
+    ingest_files(REFERENCE, warehouse=w, progress=False)
+    path = tmp_path / "ratings.csv"
+    path.write_text("outlet_id,备注,,rated_at,score,备注\nO001,a,c,2024-10-08 09:00,9,b\n", encoding="utf-8")
+    [report] = ingest_files([path], warehouse=w, progress=False)
+    header = report.quarantine_file.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "outlet_id,备注,,rated_at,score,备注,_row,_column,_reason"

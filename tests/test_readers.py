@@ -325,3 +325,12 @@ def test_folder_and_unreadable_file_are_sentences(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "read_headers", denied)  # root reads any file: chmod cannot show this
     with pytest.raises(IngestError, match="tickets.csv：没有读取这个文件的权限"):
         open_source(tmp_path / "tickets.csv")
+
+
+def test_blank_header_with_values_is_named_by_its_position(tmp_path):
+    path = tmp_path / "ratings.csv"
+    path.write_text("outlet_id,rated_at,,score\nO1,2024-10-08 09:00,x,5\n", encoding="utf-8")
+    source = open_source(path)
+    assert source.warnings == ["ratings.csv：忽略了 ratings 合同中没有的列 (ignored columns not in the ratings "
+                               "contract): 第 3 列（无表头）"]
+    assert [(r["outlet_id"], r["score"]) for r in _rows(source)] == [("O1", "5")]
