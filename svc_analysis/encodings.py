@@ -147,21 +147,28 @@ class TextFault:
 
 def first_undecodable(path: Path, encoding: str) -> TextFault | None:
     """The first line that does not decode in ``encoding`` (None if all do, or for UTF-16)."""
-    if encoding.replace("_", "-").lower().startswith("utf-16"):
-        return None
-    return _scan(path, encoding)[0]
+    return None if _is_utf16(encoding) else _scan(path, encoding)[0]
 
 
 def unclosed_quote(path: Path, encoding: str) -> TextFault | None:
     """Where a quote opened that is still open at the end of the file (None if every quote closes)."""
-    if encoding.replace("_", "-").lower().startswith("utf-16"):
-        return None
-    return _scan(path, encoding)[1]
+    return None if _is_utf16(encoding) else _scan(path, encoding)[1]
 
 
-def _scan(path: Path, encoding: str) -> tuple[TextFault | None, TextFault | None]:
+def row_lines(path: Path, encoding: str, row: int) -> tuple[int, int] | None:
+    """The first and last text lines of spreadsheet row ``row`` (None for UTF-16 or past the end)."""
+    return None if _is_utf16(encoding) else _scan(path, encoding, row)[2]
+
+
+def _is_utf16(encoding: str) -> bool:
+    return encoding.replace("_", "-").lower().startswith("utf-16")
+
+
+def _scan(path: Path, encoding: str, watch_row: int | None = None
+          ) -> tuple[TextFault | None, TextFault | None, tuple[int, int] | None]:
+    """(first undecodable line, quote open at the end, text lines of ``watch_row``), by quote parity."""
     decoder = codecs.getincrementaldecoder("utf-8" if encoding == "utf-8-sig" else encoding)
-    row, in_quote, opened = 1, False, None
+    row, in_quote, opened, first_line = 1, False, None, 1
     with open(path, "rb") as fh:
         for line_no, line in enumerate(fh, start=1):
             if line_no == 1 and line.startswith(codecs.BOM_UTF8):
@@ -169,10 +176,12 @@ def _scan(path: Path, encoding: str) -> tuple[TextFault | None, TextFault | None
             try:
                 decoder().decode(line, final=True)
             except UnicodeDecodeError:
-                return TextFault(row, line_no), None
+                return TextFault(row, line_no), None, None
             if line.count(b'"') % 2:
                 in_quote = not in_quote
                 opened = TextFault(row, line_no) if in_quote else None
             if not in_quote:
-                row += 1
-    return None, opened if in_quote else None
+                if row == watch_row:
+                    return None, None, (first_line, line_no)
+                row, first_line = row + 1, line_no + 1
+    return None, opened if in_quote else None, None

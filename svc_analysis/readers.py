@@ -17,6 +17,7 @@ Every refusal is an IngestError: one sentence, Chinese first, naming file, row a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ import pandas as pd
 from svc_analysis import contract, xlsx
 from svc_analysis.headers import map_headers, shown, unique_headers
 from svc_analysis.encodings import (ENCODING_SAMPLE_BYTES, IngestError, check_encoding, detect_encoding,
-                                    first_undecodable, unclosed_quote)
+                                    first_undecodable, row_lines, unclosed_quote)
 
 __all__ = ["ENCODING_SAMPLE_BYTES", "IngestError", "Source", "detect_encoding", "map_headers", "open_source",
            "unique_headers"]
@@ -86,6 +87,10 @@ class Source:
             quote = unclosed_quote(self.path, self.encoding)
             if quote:
                 raise self._unclosed(quote.row) from None
+            # pandas counts records from the header on: its 'line N' is spreadsheet row N
+            found = re.search(r"Expected \d+ fields in line (\d+)", str(exc))
+            if found:
+                raise self._too_many_cells(int(found.group(1))) from None
             raise IngestError(f"{name}：第 {next_row} 行之后的一行无法拆分成单元格 (cannot split a row: "
                               f"{str(exc).strip()})。") from None
 
@@ -97,6 +102,11 @@ class Source:
         quote = unclosed_quote(self.path, self.encoding) if self.encoding else None
         if quote and quote.row <= row:
             return self._unclosed(quote.row)
+        lines = row_lines(self.path, self.encoding, row) if self.encoding else None
+        if lines and lines[1] > lines[0]:
+            return IngestError(f"{self.path.name}：第 {row} 行从文本第 {lines[0]} 行延续到第 {lines[1]} 行，单元格比表头多，"
+                               f"多半是第 {row} 行有一个引号没有闭合 (unclosed quote, more cells than the header "
+                               f"row)；请补上引号或删掉它。")
         return IngestError(f"{self.path.name}：第 {row} 行的单元格比表头多 (more cells than the header row)；"
                            f"请删掉多余的单元格或补上表头。")
 

@@ -334,3 +334,15 @@ def test_blank_header_with_values_is_named_by_its_position(tmp_path):
     assert source.warnings == ["ratings.csv：忽略了 ratings 合同中没有的列 (ignored columns not in the ratings "
                                "contract): 第 3 列（无表头）"]
     assert [(r["outlet_id"], r["score"]) for r in _rows(source)] == [("O1", "5")]
+
+
+def test_quote_closed_lines_later_names_the_row_and_its_text_lines(tmp_path):
+    path = tmp_path / "ratings.csv"
+    good = "O1,2024-10-08 09:00,5,\n"
+    # row 4 holds a legal two-line cell; the quote opened on row 12 closes two lines later, then more cells
+    path.write_text("outlet_id,rated_at,score,staff_id\n" + good * 2 + 'O1,2024-10-08 09:00,5,"a\nb"\n' + good * 7
+                    + 'O1,2024-10-08 09:00,5,"S1\n' + good + 'O1,2024-10-08 09:00,5,x",y,z\n' + good, encoding="utf-8")
+    with pytest.raises(IngestError) as err:
+        _rows(open_source(path, chunk_rows=3))
+    assert str(err.value).startswith("ratings.csv：第 12 行从文本第 13 行延续到第 15 行，单元格比表头多，"
+                                     "多半是第 12 行有一个引号没有闭合")
