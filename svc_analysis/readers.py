@@ -17,7 +17,6 @@ Every refusal is an IngestError: one sentence, Chinese first, naming file, row a
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +24,13 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis import contract, xlsx
+from svc_analysis.csv_rows import ROW, csv_chunks
 from svc_analysis.headers import map_headers, shown, unique_headers
-from svc_analysis.encodings import (ENCODING_SAMPLE_BYTES, IngestError, check_encoding, detect_encoding,
-                                    first_undecodable, row_lines, unclosed_quote)
+from svc_analysis.encodings import ENCODING_SAMPLE_BYTES, IngestError, check_encoding, detect_encoding
 
-__all__ = ["ENCODING_SAMPLE_BYTES", "IngestError", "Source", "detect_encoding", "map_headers", "open_source",
+__all__ = ["ENCODING_SAMPLE_BYTES", "ROW", "IngestError", "Source", "detect_encoding", "map_headers", "open_source",
            "unique_headers"]
 
-ROW = "_row"  # the spreadsheet row number carried with every raw row
-_SPARE = "\x00spare"
 DEFAULT_CHUNK_ROWS = 200_000  # ~100-200 MB of text per chunk: bounded memory on 50 M-row files
 CSV_SUFFIXES = {".csv", ".txt"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm"}
@@ -62,53 +59,7 @@ class Source:
                 yield raw[keep]
 
     def _csv_chunks(self) -> Iterator[pd.DataFrame]:
-        next_row, name = 2, self.path.name
-        try:
-            # one spare column catches rows with more cells than headers (pandas would otherwise
-            # quietly turn a leading cell into the index and shift every value)
-            with pd.read_csv(self.path, encoding=self.encoding, dtype=str, keep_default_na=False,
-                             skip_blank_lines=False, header=None, skiprows=1, names=[*self.headers, _SPARE],
-                             index_col=False, chunksize=self.chunk_rows) as reader:
-                for raw in reader:
-                    raw[ROW] = range(next_row, next_row + len(raw))
-                    raw.index = raw[ROW].to_numpy()
-                    next_row += len(raw)
-                    spare = raw.pop(_SPARE).fillna("")
-                    if spare.ne("").any():
-                        raise self._too_many_cells(int(spare.ne("").idxmax()))
-                    yield raw
-        except UnicodeDecodeError:
-            fault = first_undecodable(self.path, self.encoding)
-            where = f"第 {fault.row} 行（文本第 {fault.line} 行）" if fault else f"第 {next_row} 行之后"
-            raise IngestError(f"{name}：{where}不是有效的 {self.encoding} 文本，没有导入任何行 "
-                              f"(not valid {self.encoding} text); 请另存为“CSV UTF-8”或 XLSX，"
-                              f"或用 --encoding 指定编码。") from None
-        except pd.errors.ParserError as exc:
-            quote = unclosed_quote(self.path, self.encoding)
-            if quote:
-                raise self._unclosed(quote.row) from None
-            # pandas counts records from the header on: its 'line N' is spreadsheet row N
-            found = re.search(r"Expected \d+ fields in line (\d+)", str(exc))
-            if found:
-                raise self._too_many_cells(int(found.group(1))) from None
-            raise IngestError(f"{name}：第 {next_row} 行之后的一行无法拆分成单元格 (cannot split a row: "
-                              f"{str(exc).strip()})。") from None
-
-    def _unclosed(self, row: int) -> IngestError:
-        return IngestError(f"{self.path.name}：第 {row} 行有一个引号没有闭合，之后的内容都被当成了同一个单元格 "
-                           f"(unclosed quote)；请补上引号或删掉它。")
-
-    def _too_many_cells(self, row: int) -> IngestError:
-        quote = unclosed_quote(self.path, self.encoding) if self.encoding else None
-        if quote and quote.row <= row:
-            return self._unclosed(quote.row)
-        lines = row_lines(self.path, self.encoding, row) if self.encoding else None
-        if lines and lines[1] > lines[0]:
-            return IngestError(f"{self.path.name}：第 {row} 行从文本第 {lines[0]} 行延续到第 {lines[1]} 行，单元格比表头多，"
-                               f"多半是第 {row} 行有一个引号没有闭合 (unclosed quote, more cells than the header "
-                               f"row)；请补上引号或删掉它。")
-        return IngestError(f"{self.path.name}：第 {row} 行的单元格比表头多 (more cells than the header row)；"
-                           f"请删掉多余的单元格或补上表头。")
+        return csv_chunks(self.path, self.encoding, self.headers, self.chunk_rows)
 
     def _xlsx_chunks(self) -> Iterator[pd.DataFrame]:
         batch, first_row = [], 2

@@ -162,9 +162,17 @@ CASES: list[Case] = [
                            b"O001,2026-10-08 09:00\n"), 0, "必填值为空", 2, 1),
     Case("long_row", _raw("ratings_long.csv", b"outlet_id,rated_at,score\nO001,2026-10-08 09:00,5\n"
                           b"O001,2026-10-08 09:00,5,extra\n"), 2, "第 3 行的单元格比表头多"),
+    Case("two_cells_too_many", _raw("ratings_long2.csv", b"outlet_id,rated_at,score,staff_id\n"
+                                    b"O001,2026-10-08 09:00,5,S001,,lost\n"), 2, "第 2 行的单元格比表头多"),
+    Case("trailing_commas", _raw("ratings_commas.csv", b"outlet_id,rated_at,score,staff_id\n"
+                                 b"O001,2026-10-08 09:00,5,,,\nO001,2026-10-08 09:00,4,,,,\n"), 0, "读取 2 行", 2),
     Case("unclosed_quote", _raw("ratings_quote.csv", b'outlet_id,rated_at,score,staff_id\nO001,2026-10-08 09:00,5,\n'
                                 b'O001,2026-10-08 09:00,5,\nO001,2026-10-08 09:00,5,"S1\nO001,2026-10-08 09:00,5,\n'),
          2, "第 4 行有一个引号没有闭合"),
+    Case("quote_closed_lines_later", _raw("ratings_quote2.csv", b'outlet_id,rated_at,score,staff_id\n'
+                                          b'O001,2026-10-08 09:00,5,"S1\nO001,2026-10-08 09:00,5,\n'
+                                          b'O001,2026-10-08 09:00,5,x",y,z\n'),
+         2, "第 2 行从文本第 2 行延续到第 4 行，单元格比表头多，多半是第 2 行有一个引号没有闭合"),
     Case("quoted_multiline_cell", _csv("complaints_multiline.csv", COMPLAINTS + ["description"],
                                        [_complaint("M1") + ["第一行\n第二行, 有逗号"], _complaint("M2") + ['说"好"']]),
          0, "读取 2 行", 2),

@@ -346,3 +346,16 @@ def test_quote_closed_lines_later_names_the_row_and_its_text_lines(tmp_path):
         _rows(open_source(path, chunk_rows=3))
     assert str(err.value).startswith("ratings.csv：第 12 行从文本第 13 行延续到第 15 行，单元格比表头多，"
                                      "多半是第 12 行有一个引号没有闭合")
+
+
+def test_two_cells_too_many_are_refused_not_dropped_trailing_commas_load(tmp_path):
+    path = tmp_path / "ratings.csv"
+    # pandas alone keeps 'S1' and drops ',z' with only a ParserWarning
+    path.write_text("outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,S1,,\nO1,2024-10-08 09:00,5,S1,,z\n",
+                    encoding="utf-8")
+    with pytest.raises(IngestError, match="ratings.csv：第 3 行的单元格比表头多"):
+        _rows(open_source(path))
+    path.write_text("outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,S1\nO1,2024-10-08 09:00,5,S2,,\n"
+                    "O1,2024-10-08 09:00,5,S3,, \n", encoding="utf-8")
+    rows = _rows(open_source(path, chunk_rows=1))  # the read restarts past row 2 without repeating it
+    assert [(r["_row"], r["staff_id"]) for r in rows] == [(2, "S1"), (3, "S2"), (4, "S3")]
