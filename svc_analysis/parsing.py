@@ -101,8 +101,13 @@ def impossible_values(col: contract.Column, text: pd.Series, typed: pd.Series,
     """True where ``text`` parsed (or looks like a number) but cannot be a real value; see the module
     docstring. ``window`` None skips the date check (only for callers that have no params)."""
     if col.type in (contract.INT, contract.FLOAT):
-        values = pd.to_numeric(typed, errors="coerce").astype("float64")
-        return text.str.fullmatch(_NOT_FINITE_WORDS, case=False).fillna(False) | np.isinf(values)
+        infinite = np.isinf(typed.to_numpy(dtype="float64", na_value=np.nan))
+        # 'nan' parses to missing: look at the text only where nothing parsed (usually no row)
+        unparsed = typed.isna().to_numpy() & text.ne("").to_numpy()
+        words = np.zeros(len(text), dtype=bool)
+        if unparsed.any():
+            words[unparsed] = text[unparsed].str.fullmatch(_NOT_FINITE_WORDS, case=False).to_numpy(dtype=bool)
+        return pd.Series(infinite | words, index=text.index)
     if window is None or col.type not in (contract.DATE, contract.TIMESTAMP, contract.MONTH):
         return pd.Series(False, index=text.index)
     if col.type == contract.MONTH:
