@@ -228,18 +228,24 @@ def test_forced_utf8_on_a_bom_file_drops_the_bom():
 # --- where the text goes wrong (finding 9) ---------------------------------------------------------
 
 
-def test_bad_byte_beyond_the_sample_reports_its_spreadsheet_row(tmp_path, monkeypatch):
+@pytest.mark.parametrize("encoding, first, bad", [
+    ("utf-8", "S1", "张".encode("gbk")),  # a GBK row stitched into a UTF-8 export
+    ("gb18030", "张三", b"\xff"),  # a byte no GBK text has, deep in a GBK export
+])
+def test_bad_byte_beyond_the_sample_reports_its_spreadsheet_row(tmp_path, monkeypatch, encoding, first, bad):
     from svc_analysis import encodings, readers
 
     monkeypatch.setattr(readers, "detect_encoding", lambda p: encodings.detect_encoding(p, sample_bytes=200))
     path = tmp_path / "ratings.csv"
     good = "O1,2024-10-08 09:00,5,S1\n" * 53_104
     # a quoted cell with a line break at row 2 makes text line and spreadsheet row differ by one
-    path.write_bytes(b'outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,"S\n1"\n' + good.encode()
-                     + "O1,2024-10-08 09:00,5,张\n".encode("gbk"))
+    path.write_bytes(f'outlet_id,rated_at,score,staff_id\nO1,2024-10-08 09:00,5,"{first}\n1"\n'.encode(encoding)
+                     + good.encode() + b"O1,2024-10-08 09:00,5," + bad + b"\n")
+    source = open_source(path, chunk_rows=1000)
+    assert source.encoding == encoding
     with pytest.raises(IngestError) as err:
-        _rows(open_source(path, chunk_rows=1000))
-    assert str(err.value).startswith("ratings.csv：第 53107 行（文本第 53108 行）不是有效的 utf-8 文本")
+        _rows(source)
+    assert str(err.value).startswith(f"ratings.csv：第 53107 行（文本第 53108 行）不是有效的 {encoding} 文本")
 
 
 def test_unclosed_quote_is_named_with_the_row_it_opened(tmp_path):
