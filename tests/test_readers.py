@@ -307,11 +307,11 @@ def test_data_on_another_sheet_is_named_and_can_be_chosen(tmp_path):
 
 
 def test_xlsx_with_cut_sheet_xml_is_one_sentence(tmp_path):
-    from tests.ingest_corpus import _cut_first_sheet
+    from tests.ingest_support import cut_first_sheet
 
     path = tmp_path / "ratings.xlsx"
     _book(path, {"Sheet1": [["outlet_id", "rated_at", "score"]] + [["O1", "2024-10-08 09:00", 5]] * 300})
-    _cut_first_sheet(path)
+    cut_first_sheet(path)
     source = open_source(path)  # the header row is intact
     with pytest.raises(IngestError, match=r"ratings.xlsx：工作表“Sheet1”的内容已损坏，读到第 \d+ 行时无法读取"):
         _rows(source)
