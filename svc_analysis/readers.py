@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis import contract, xlsx
-from svc_analysis.csv_rows import ROW, csv_chunks
+from svc_analysis.csv_rows import ROW, csv_chunks, unclosed
 from svc_analysis.headers import map_headers, shown, unique_headers
 from svc_analysis.encodings import ENCODING_SAMPLE_BYTES, IngestError, check_encoding, detect_encoding
 
@@ -98,6 +98,8 @@ def read_headers(path: Path, encoding: str | None = None, sheet: str | None = No
     except UnicodeError:
         raise IngestError(f"{path.name}：表头行不是有效的 {encoding} 文本 (header not valid {encoding} text)；"
                           f"请另存为“CSV UTF-8”，或用 --encoding 指定编码。") from None
+    except pd.errors.ParserError:  # a quote opened in the header row and never closed
+        raise unclosed(path, 1) from None
     headers = [str(h).strip().lstrip("\ufeff").strip() for h in first]
     while headers and not headers[-1]:
         headers.pop()
@@ -147,12 +149,22 @@ def open_source(path, table: str | None = None, profile=None, chunk_rows: int = 
     except IngestError as exc:
         if read_sheet is not None and sheet is None and profile is None:
             _offer_other_sheet(path, name, read_sheet, exc)
+        _name_the_separator(path, headers, exc)
         raise
     source = Source(path, name, unique, mapping, encoding, chunk_rows, sheet=sheet)
     if extras:
         source.warnings.append(f"{path.name}：忽略了 {name} 合同中没有的列 (ignored columns not in the {name} "
                                f"contract): {', '.join(extras)}")
     return source
+
+
+def _name_the_separator(path: Path, headers: list[str], error: IngestError) -> None:
+    """Raise a clearer sentence when the one header holds semicolons or tabs (not a comma CSV)."""
+    if len(headers) == 1:
+        for separator, label in ((";", "分号"), ("\t", "制表符")):
+            if separator in headers[0]:
+                raise IngestError(f"{path.name}：表头行是用{label}分隔的，不是逗号 (not comma-separated)；"
+                                  f"请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 XLSX。") from error
 
 
 def _offer_other_sheet(path: Path, name: str, read: str, error: IngestError) -> None:

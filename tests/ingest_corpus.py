@@ -86,6 +86,8 @@ CASES: list[Case] = [
     Case("unclosed_quote", raw_file("ratings_quote.csv", b'outlet_id,rated_at,score,staff_id\nO001,2026-10-08 09:00,5,\n'
                                 b'O001,2026-10-08 09:00,5,\nO001,2026-10-08 09:00,5,"S1\nO001,2026-10-08 09:00,5,\n'),
          2, "第 4 行有一个引号没有闭合"),
+    Case("unclosed_quote_in_header", raw_file("ratings_quotehead.csv", b'"outlet_id,rated_at,score\nO001,2026-10-08 09:00,5\n'),
+         2, "第 1 行有一个引号没有闭合"),
     Case("quote_closed_lines_later", raw_file("ratings_quote2.csv", b'outlet_id,rated_at,score,staff_id\n'
                                           b'O001,2026-10-08 09:00,5,"S1\nO001,2026-10-08 09:00,5,\n'
                                           b'O001,2026-10-08 09:00,5,x",y,z\n'),
@@ -106,6 +108,10 @@ CASES: list[Case] = [
          "表头“score”（第 3 列）和“评价分值”（第 4 列）是同一列 ratings.score"),
     Case("repeat_after_trim", csv_file("ratings_trim.csv", ["outlet_id", "rated_at", "score", " SCORE "],
                                    [["O001", "2026-10-08 09:00", "5", "4"]]), 2, "是同一列 ratings.score"),
+    Case("semicolon_separated", raw_file("ratings_semicolon.csv", b"outlet_id;rated_at;score\nO001;2026-10-08 09:00;5\n"),
+         2, "表头行是用分号分隔的，不是逗号"),
+    Case("tab_separated", raw_file("ratings_tab.csv", b"outlet_id\trated_at\tscore\nO001\t2026-10-08 09:00\t5\n"),
+         2, "表头行是用制表符分隔的，不是逗号"),
     Case("unknown_extra", csv_file("ratings_extra.csv", RATINGS + ["备注"], [GOOD + ["好"]]), 0,
          "忽略了 ratings 合同中没有的列 (ignored columns not in the ratings contract): 备注", 1),
     Case("repeated_unknown_extra", csv_file("ratings_extra2.csv", RATINGS + ["备注", "备注"], [GOOD + ["a", "b"]]), 0,
