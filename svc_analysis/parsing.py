@@ -19,6 +19,7 @@ Reasons are Chinese first, with the English gloss the project has always printed
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,7 @@ _DATE_ISO = r"\d{4}-\d{2}-\d{2}"
 _TIMESTAMP_ISO = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"
 _MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"
 _NOT_FINITE_WORDS = r"[+-]?(?:nan|inf|infinity)"
+_EXCEL_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # days since 1899-12-30: 10000 = 1927, 99999 = 2173
 _PARTS = ["year", "month", "day", "hour", "minute", "second"]
 _BOOLS = {**{w: True for w in contract.TRUE_WORDS}, **{w: False for w in contract.FALSE_WORDS}}
 
@@ -94,6 +96,14 @@ def parse_column(col: contract.Column, text: pd.Series) -> tuple[pd.Series, str]
         return _parse_datetime(present, _TIMESTAMP, _TIMESTAMP_ISO).astype("datetime64[s]"), \
             "不是时间 (not a timestamp YYYY-MM-DD HH:MM[:SS])"
     raise ValueError(f"column {col.name}: unknown contract type {col.type}")
+
+
+def unparsed_reason(col: contract.Column, text: str, reason: str) -> str:
+    """The reason for one unparseable value: a date typed as an Excel serial number (46303.375, what a
+    date cell formatted as General or text exports) says so, anything else gets the column's reason."""
+    if col.type in (contract.DATE, contract.TIMESTAMP) and _EXCEL_SERIAL.fullmatch(text):
+        return f"{text} 像是 Excel 日期序号，不是日期；请把单元格设为日期格式 (an Excel date serial, not a {col.type})"
+    return reason
 
 
 def impossible_values(col: contract.Column, text: pd.Series, typed: pd.Series,

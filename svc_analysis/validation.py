@@ -20,7 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from svc_analysis import contract
-from svc_analysis.parsing import DateWindow, impossible_reason, impossible_values, parse_column
+from svc_analysis.parsing import DateWindow, impossible_reason, impossible_values, parse_column, unparsed_reason
 
 __all__ = ["REJECT_COLUMNS", "parse_column", "validate_chunk"]
 
@@ -142,7 +142,8 @@ def validate_chunk(name: str, raw: pd.DataFrame, file: str = "",
             problems += [(row, col.name, impossible_reason(col, window)) for row in raw.index[impossible]]
             typed.loc[impossible, col.name] = None
         bad = typed[col.name].isna() & text[col.name].ne("") & ~impossible
-        problems += [(row, col.name, reason) for row in raw.index[bad.to_numpy()]]
+        problems += [(row, col.name, unparsed_reason(col, text.at[row, col.name], reason))
+                     for row in raw.index[bad.to_numpy()]]
     rows_schema, key_schema = schemas(name)
     problems += _failures(rows_schema, typed, table)
     if key_schema is not None:

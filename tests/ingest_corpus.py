@@ -201,7 +201,7 @@ CASES: list[Case] = [
                                                                          GOOD]}), 0, "必填值为空", 2, 1),
     Case("xlsx_dates_and_serials", xlsx_file("ratings_serial.xlsx", {"Sheet1": [
         RATINGS, ["O001", dt.datetime(2026, 10, 8, 9, 0), 5], ["O001", 46303.375, 5], ["O001", dt.date(2026, 10, 8), 4]]}),
-        0, NOT_TIMESTAMP, 3, 1),  # an Excel date cell reads as midnight, like a CSV export of it
+        0, "像是 Excel 日期序号", 3, 1),  # an Excel date cell reads as midnight, like a CSV export of it
     Case("xlsx_numbers_as_text", xlsx_file("ratings_numbers.xlsx", {"Sheet1": [RATINGS, ["O001", "2026-10-08 09:00", 5.0],
                                                                             ["O001", "2026-10-08 09:00", "4"]]}),
          0, "读取 2 行", 2),

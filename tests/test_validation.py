@@ -188,3 +188,11 @@ def test_optional_enum_and_date_order_rules():
 def test_unknown_table_is_a_key_error():
     with pytest.raises(KeyError, match="unknown table 'nope'"):
         validate_chunk("nope", pd.DataFrame(), "x.csv")
+
+
+def test_excel_serial_in_a_date_column_is_named_as_such():
+    raw = pd.DataFrame({"outlet_id": ["O1", "O1"], "rated_at": ["46303.375", "4630"], "score": ["5", "5"]}, index=[2, 3])
+    _, rejects = validate_chunk("ratings", raw, "r.csv", WINDOW)
+    assert rejects["reason"].tolist() == [
+        "46303.375 像是 Excel 日期序号，不是日期；请把单元格设为日期格式 (an Excel date serial, not a timestamp)",
+        "不是时间 (not a timestamp YYYY-MM-DD HH:MM[:SS])"]
