@@ -53,25 +53,30 @@ def main():
 
 def _print_reports(reports) -> None:
     for r in reports:
-        line = (f"{r.file}: table {r.table}: {r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
-                f"{r.rows_set_aside:,} set aside")
+        line = (f"{r.file}：{r.table} 表，读取 {r.rows_read:,} 行，导入 {r.rows_loaded:,} 行，另放 "
+                f"{r.rows_set_aside:,} 行 ({r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
+                f"{r.rows_set_aside:,} set aside)")
         click.echo(line)
         if r.outlets_added:
-            click.echo(f"  {r.outlets_added:,} units registered as outlets by the mapping profile")
+            click.echo(f"  映射配置登记了 {r.outlets_added:,} 个网点 (units registered as outlets by the profile)")
         if r.rows_set_aside:
-            click.echo(f"  set-aside rows with their reasons: {r.quarantine_file}")
+            click.echo(f"  另放的行及原因 (set-aside rows with their reasons): {r.quarantine_file}")
         for warning in r.warnings:
-            click.echo(f"  warning: {warning}")
+            click.echo(f"  警告 warning: {warning}")
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+# existence is checked by ingest itself, with a Chinese sentence (a folder, a missing file)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
 @click.option("--table", help="contract table for every file (default: from each file's name)")
 @click.option("--profile", help="mapping profile: a name in params/profiles/ or a YAML path")
+@click.option("--encoding", help="text encoding of every CSV, e.g. gb18030, utf-8, latin-1, utf-16 "
+                                 "(default: detected; refused when not certain)")
+@click.option("--sheet", help="XLSX sheet to read (default: the first)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 @wait_option
-def ingest(files, warehouse, table, profile, quiet, wait):
+def ingest(files, warehouse, table, profile, encoding, sheet, quiet, wait):
     """Load bank export files (CSV or XLSX) into the warehouse through the data contract."""
     from svc_analysis.ingest import IngestError, ingest_files
 
@@ -80,7 +85,7 @@ def ingest(files, warehouse, table, profile, quiet, wait):
         if probe is not None:
             probe.close()
         reports = ingest_files(list(files), warehouse=warehouse, table=table, profile=profile,
-                               progress=not quiet)
+                               progress=not quiet, encoding=encoding, sheet=sheet)
     except (IngestError, *_faults()) as exc:
         _fail(str(exc))
     _print_reports(reports)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 TEXT, DATE, TIMESTAMP, INT, FLOAT, BOOL = "text", "date", "timestamp", "int", "float", "bool"
+MONTH = "month"  # a calendar month written YYYY-MM (01-12), stored as text
 
 DUCKDB_TYPES = {
     TEXT: "VARCHAR",
@@ -19,6 +20,7 @@ DUCKDB_TYPES = {
     INT: "INTEGER",
     FLOAT: "DOUBLE",
     BOOL: "BOOLEAN",
+    MONTH: "VARCHAR",
 }
 
 
@@ -303,25 +305,21 @@ TABLES: dict[str, Table] = {
             (
                 _c("kpi_id", "指标编号"),
                 _c("unit_id", "单位"),
-                _c("month", "月份"),
+                _c("month", "月份", MONTH),
                 _c("value", "本月完成值", FLOAT),
             ),
             # a corrected figure for the same KPI, unit and month replaces the earlier one
             primary_key=("kpi_id", "unit_id", "month"),
-            rules=(RowRule("month_format", ("month",), "regexp_full_match(month, '\\d{4}-\\d{2}')",
-                           "month is not YYYY-MM"),),
         ),
         Table(
             "report_submissions",
             ("报送记录", "月报报送"),
             (
                 _c("unit_id", "单位"),
-                _c("month", "月份"),
+                _c("month", "月份", MONTH),
                 _c("submitted_at", "报送时间", TIMESTAMP),
             ),
             event_time="submitted_at",
-            rules=(RowRule("month_format", ("month",), "regexp_full_match(month, '\\d{4}-\\d{2}')",
-                           "month is not YYYY-MM"),),
         ),
     ]
 }

@@ -5,9 +5,11 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
   every file's headers are checked before anything loads.
 - Each file is staged chunk by chunk, then moved in by one transaction: a file that cannot be
   read (IngestError) loads nothing, while files committed before it stay loaded.
-- Every row that breaks a rule is set aside with file, row, column and reason, into
-  quarantine/<table>/<file stem>.csv (UTF-8 with BOM) and the _quarantine table; the rest loads.
+- Every row that breaks a rule is set aside with file, row, column and reason, into its quarantine
+  CSV (svc_analysis.quarantine: one per source file) and the _quarantine table; the rest loads.
   rows_read = rows_loaded + rows_set_aside, always.
+- Dates outside the plausible window (params ``ingest``) and non-finite numbers never load
+  (svc_analysis.parsing).
 - rows_loaded counts the file's rows that passed every check and are now in the warehouse: new
   rows, replacements of an older version of the same key, and rows already present unchanged
   (a re-load of the same file reports the same rows_loaded and changes nothing).
@@ -25,11 +27,13 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from svc_analysis import config, contract
+from svc_analysis import contract
 from svc_analysis import warehouse as wh
+from svc_analysis.parsing import DateWindow
 from svc_analysis.profiles import Profile, load_profile
+from svc_analysis.quarantine import QuarantineFile, quarantine_path
 from svc_analysis.readers import DEFAULT_CHUNK_ROWS, ROW, IngestError, Source, open_source
-from svc_analysis.validation import REJECT_COLUMNS, validate_chunk
+from svc_analysis.validation import REJECT_COLUMNS, key_clash_reason, validate_chunk
 
 __all__ = ["FileReport", "IngestError", "ingest_files"]
 HASH_BLOCK = 1 << 20
@@ -50,15 +54,20 @@ class FileReport:
 
 
 def ingest_files(paths, warehouse=None, table: str | None = None, profile: str | Path | Profile | None = None,
-                 progress: bool = True, chunk_rows: int = DEFAULT_CHUNK_ROWS) -> list[FileReport]:
+                 progress: bool = True, chunk_rows: int = DEFAULT_CHUNK_ROWS, encoding: str | None = None,
+                 sheet: str | None = None, window: DateWindow | None = None) -> list[FileReport]:
     """Load files into the warehouse and return one report per file, in load order.
 
     ``table`` forces the table for every file (else the profile's, else the file name's);
-    ``profile`` is a profile name, path or loaded Profile. Raises IngestError (one sentence) for a
-    file that cannot be loaded; the error's ``reports`` holds the files committed before it.
+    ``profile`` is a profile name, path or loaded Profile; ``encoding`` forces the text encoding of
+    every CSV and ``sheet`` the XLSX sheet read (else the first); ``window`` is the plausible date
+    window (default: params ``ingest``). Raises IngestError (one sentence) for a file that cannot be
+    loaded; the error's ``reports`` holds the files committed before it.
     """
     prof = load_profile(profile) if isinstance(profile, (str, Path)) else profile
-    sources = [open_source(p, table=table, profile=prof, chunk_rows=chunk_rows) for p in paths]
+    window = window or _params_window()
+    sources = [open_source(p, table=table, profile=prof, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet)
+               for p in paths]
     sources.sort(key=lambda s: contract.LOAD_ORDER.index(s.table))
     con = wh.connect(warehouse)
     reports: list[FileReport] = []
@@ -66,13 +75,23 @@ def ingest_files(paths, warehouse=None, table: str | None = None, profile: str |
         wh.ensure_schema(con)
         for source in sources:
             try:
-                reports.append(_ingest_one(con, source, prof, warehouse, progress))
+                reports.append(_ingest_one(con, source, prof, warehouse, progress, window))
             except IngestError as exc:
                 exc.reports = reports
                 raise
     finally:
         con.close()
     return reports
+
+
+def _params_window() -> DateWindow:
+    """The plausible date window from params/ (section ``ingest``)."""
+    from svc_analysis.params import ParamsError, load_params
+
+    try:
+        return load_params().ingest.window()
+    except ParamsError as exc:
+        raise IngestError(f"参数文件有误，无法确定合理日期范围 (invalid params): {exc}") from None
 
 
 def _sha256(path: Path) -> str:
@@ -83,35 +102,8 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _QuarantineFile:
-    """The set-aside rows as read plus _row, _column, _reason; written to a .part file until commit."""
-
-    def __init__(self, path: Path, headers: list[str]):
-        self.path, self.headers = path, headers
-        self.part = path.with_name(path.name + ".part")
-        self.used = False
-
-    def write(self, raw: pd.DataFrame, rejects: pd.DataFrame) -> None:
-        if rejects.empty:
-            return
-        lines = rejects.rename(columns={"row_number": "_row", "column": "_column", "reason": "_reason"})
-        lines = raw[self.headers + [ROW]].merge(lines[["_row", "_column", "_reason"]], on="_row")
-        self.part.parent.mkdir(parents=True, exist_ok=True)
-        lines.to_csv(self.part, mode="a" if self.used else "w", header=not self.used, index=False,
-                     encoding="utf-8" if self.used else "utf-8-sig")
-        self.used = True
-
-    def commit(self) -> Path | None:
-        self.path.unlink(missing_ok=True)
-        if self.used:
-            self.part.replace(self.path)
-        return self.path if self.used else None
-
-    def discard(self) -> None:
-        self.part.unlink(missing_ok=True)
-
-
-def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: bool) -> FileReport:
+def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: bool,
+                window: DateWindow) -> FileReport:
     """Load one opened file: stage chunk by chunk, then move it in with one transaction.
 
     Staging runs outside the transaction on purpose: DuckDB keeps a transaction's appended rows
@@ -120,9 +112,8 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
     """
     started, name = dt.datetime.now(), source.table
     report = FileReport(source.path, name, warnings=list(source.warnings))
-    quarantine = _QuarantineFile(config.quarantine_dir(warehouse) / name / f"{source.path.stem}.csv",
-                                 source.headers)
     file_key = str(source.path.resolve())
+    quarantine = QuarantineFile(quarantine_path(warehouse, name, file_key), source.headers)
     stage = _Stage(name, wh.create_staging(con, name), wh.create_quarantine_staging(con, name),
                    wh.create_staging(con, "outlets", f"_stage_{name}_outlets") if prof and prof.outlets else None)
     bar = tqdm(desc=source.path.name, unit=" rows", file=sys.stderr, delay=1.0,
@@ -132,8 +123,8 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         for raw in source.chunks():
             mapped = prof.apply(raw) if prof is not None else raw.rename(columns=source.mapping)
             if stage.outlets:
-                report.warnings += _stage_outlets(con, prof, raw, source.path.name, stage.outlets)
-            rejects = _check_chunk(con, name, mapped, source.path.name, stage)
+                report.warnings += _stage_outlets(con, prof, raw, source.path.name, stage.outlets, window)
+            rejects = _check_chunk(con, name, mapped, source.path.name, stage, window)
             _set_aside(con, report, quarantine, raw, rejects, stage, file_key)
             report.rows_read += len(raw)
             bar.update(len(raw))
@@ -147,7 +138,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         report.rows_loaded = wh.upsert(con, name)
         if report.rows_read != report.rows_loaded + report.rows_set_aside:
             raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
-        wh.clear_quarantine(con, name, file_key)
+        earlier = wh.clear_quarantine(con, name, file_key)
         wh.run(con, f'INSERT INTO _quarantine SELECT * FROM "{stage.rejects}"')
         wh.log_ingest(con, file=file_key, sha256=_sha256(source.path), table_name=name,
                       profile=prof.name if prof is not None else None, rows_read=report.rows_read,
@@ -156,6 +147,8 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         con.commit()
         in_transaction = False
         report.quarantine_file = quarantine.commit()
+        for stale in set(earlier) - {str(quarantine.path)}:
+            Path(stale).unlink(missing_ok=True)
     except BaseException:
         if in_transaction:
             con.rollback()
@@ -177,9 +170,10 @@ class _Stage:
     outlets: str | None
 
 
-def _check_chunk(con, name: str, mapped: pd.DataFrame, file: str, stage: _Stage) -> pd.DataFrame:
+def _check_chunk(con, name: str, mapped: pd.DataFrame, file: str, stage: _Stage,
+                 window: DateWindow) -> pd.DataFrame:
     """Validate one chunk, check its references, stage the good rows; return the rejects."""
-    good, rejects = validate_chunk(name, mapped, file)
+    good, rejects = validate_chunk(name, mapped, file, window)
     missing = missing_references(con, name, good, {"outlets": stage.outlets} if stage.outlets else None)
     if len(missing):
         missing["file"] = file
@@ -204,12 +198,12 @@ def missing_references(con, name: str, frame: pd.DataFrame,
         absent = " AND ".join(f'NOT EXISTS (SELECT 1 FROM "{t}" r WHERE r."{ref_col}" = c."{col.name}")'
                               for t in sources)
         rows = wh.run(con, f'SELECT "{ROW}", "{col.name}" FROM "{view}" c WHERE "{col.name}" IS NOT NULL AND {absent}')
-        found += [(row, col.name, value, f"no such {ref_col} in {ref_table}") for row, value in rows]
+        found += [(row, col.name, value, f"{ref_table} 中没有此 {ref_col} (no such {ref_col} in {ref_table})") for row, value in rows]
     con.unregister(view)
     return pd.DataFrame(found, columns=["row_number", "column", "value", "reason"])
 
 
-def _set_aside(con, report: FileReport, quarantine: _QuarantineFile, raw: pd.DataFrame,
+def _set_aside(con, report: FileReport, quarantine: QuarantineFile, raw: pd.DataFrame,
                rejects: pd.DataFrame, stage: _Stage, file_key: str) -> None:
     if rejects.empty:
         return
@@ -218,7 +212,7 @@ def _set_aside(con, report: FileReport, quarantine: _QuarantineFile, raw: pd.Dat
     wh.add_quarantine(con, rejects, stage.table, file_key, str(quarantine.path), target=stage.rejects)
 
 
-def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: _QuarantineFile,
+def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: QuarantineFile,
                          stage: _Stage, file_key: str) -> None:
     """Keys staged from different chunks with different values: set every version aside.
 
@@ -233,16 +227,17 @@ def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: _Q
     wh.drop_staged_rows(con, stage.table, rows)
     rejects = pd.DataFrame({"file": source.path.name, "row_number": rows, "column": ", ".join(key),
                             "value": conflicts["key"].astype(str).to_numpy(),
-                            "reason": f"{'+'.join(key)} appears again with different values"})
+                            "reason": key_clash_reason(key)})
     for raw in source.chunks():
         chunk_rejects = rejects[rejects["row_number"].isin(raw[ROW])]
         _set_aside(con, report, quarantine, raw, chunk_rejects, stage, file_key)
 
 
-def _stage_outlets(con, prof: Profile, raw: pd.DataFrame, file: str, target: str) -> list[str]:
+def _stage_outlets(con, prof: Profile, raw: pd.DataFrame, file: str, target: str,
+                   window: DateWindow) -> list[str]:
     """Stage the outlets a profile derives from this chunk; warn about any it cannot make."""
     rows = prof.outlet_rows(raw)
-    good, rejects = validate_chunk("outlets", rows, file)
+    good, rejects = validate_chunk("outlets", rows, file, window)
     wh.stage_frame(con, "outlets", good, target)
     return [f"{file}: profile {prof.name} could not register outlet '{rows.at[r.row_number, 'outlet_id']}': "
             f"{r.column} {r.reason}" for r in rejects.itertuples()]

@@ -315,6 +315,19 @@ class Quality(_Section):
     low_coverage_share: float = Share
 
 
+class Ingest(_Section):
+    """The plausible date window of ingest: earlier or later dates and timestamps are set aside."""
+
+    earliest_date: date
+    latest_days_ahead: int = Field(ge=0, le=36600)
+
+    def window(self, today: date | None = None) -> tuple[date, date]:
+        """(earliest, latest) accepted dates, both included; latest = today + latest_days_ahead."""
+        from datetime import timedelta
+
+        return self.earliest_date, (today or date.today()) + timedelta(days=self.latest_days_ahead)
+
+
 class Warehouse(_Section):
     memory_limit: str
     threads: int = Field(ge=1)
@@ -488,6 +501,7 @@ class Params(_Section):
     queue: Queue
     report: Report
     quality: Quality
+    ingest: Ingest
     warehouse: Warehouse
     campaign: Campaign
     summary: Summary

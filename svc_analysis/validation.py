@@ -7,9 +7,8 @@ the good rows (typed, exactly the contract columns in contract order, indexed by
 and the rejects: one line per problem (file, row_number, column, value, reason); a row with several
 problems is listed once per problem.
 
-Accepted text (docs/ingest.md): dates YYYY-MM-DD or YYYY/MM/DD (an Excel midnight time
-' 00:00[:00]' is tolerated); timestamps YYYY-MM-DD HH:MM[:SS] (also with '/'); booleans per
-contract.TRUE_WORDS / FALSE_WORDS; allowed values by canonical name (any case) or alias.
+Parsing and the impossible-value checks (inf, 1e309, dates outside the plausible window, month
+2026-13) are in svc_analysis.parsing.
 """
 
 from __future__ import annotations
@@ -21,64 +20,24 @@ import pandas as pd
 import pandera.pandas as pa
 
 from svc_analysis import contract
+from svc_analysis.parsing import DateWindow, impossible_reason, impossible_values, parse_column, unparsed_reason
+
+__all__ = ["REJECT_COLUMNS", "parse_column", "validate_chunk"]
 
 REJECT_COLUMNS = ["file", "row_number", "column", "value", "reason"]
-_DATE = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?: 00:00(?::00)?)?$"
-_TIMESTAMP = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
-_DATE_ISO = r"\d{4}-\d{2}-\d{2}"
-_TIMESTAMP_ISO = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"
-_PARTS = ["year", "month", "day", "hour", "minute", "second"]
-_BOOLS = {**{w: True for w in contract.TRUE_WORDS}, **{w: False for w in contract.FALSE_WORDS}}
 _REQUIRED_MISSING = "not_nullable"
+MISSING_REQUIRED = "必填值为空 (missing, required)"
 
 
-def _value_lookup(col: contract.Column) -> dict[str, str]:
-    """Accepted text (lower-cased) -> canonical value, for a column with allowed values."""
-    return {alias.strip().lower(): canon for canon, aliases in col.values.items() for alias in (canon, *aliases)}
+def key_clash_reason(key) -> str:
+    """The reason for every version of a key that occurs with different values in one file."""
+    return f"{'+'.join(key)} 在文件中重复出现且内容不同 ({'+'.join(key)} appears again with different values)"
 
 
-def _parse_datetime(text: pd.Series, pattern: str, strict: str) -> pd.Series:
-    """Text matching ``pattern`` as datetimes, else NaT.
-
-    The common zero-padded ISO form (``strict``) takes pandas' fast ISO parser; only the rest
-    (slashes, one-digit months or hours) goes through regex extraction of the parts.
-    """
-    out = pd.to_datetime(text.where(text.str.fullmatch(strict)), format="ISO8601", errors="coerce")
-    slow = out.isna() & text.notna()
-    if slow.any():
-        parts = text[slow].str.extract(pattern).apply(pd.to_numeric)
-        parts.columns = _PARTS[: parts.shape[1]]
-        if "second" in parts:
-            parts["second"] = parts["second"].fillna(0)
-            # pandas adds hour 25 as a day and an hour: out-of-range clock parts are invalid instead
-            clock_ok = parts["hour"].le(23) & parts["minute"].le(59) & parts["second"].le(59)
-            parts = parts.where(clock_ok)
-        out[slow] = pd.to_datetime(parts, errors="coerce")
-    return out
-
-
-def parse_column(col: contract.Column, text: pd.Series) -> tuple[pd.Series, str]:
-    """The typed column (missing where empty or unparseable) and the reason for unparseable text."""
-    present = text.where(text.ne(""))
-    if col.values is not None:
-        labels = ", ".join(col.values)
-        return present.str.lower().map(_value_lookup(col)).astype("str"), f"not one of {labels}"
-    if col.type == contract.TEXT:
-        return present.astype("str"), ""
-    if col.type == contract.BOOL:
-        return present.str.lower().map(_BOOLS).astype("boolean"), "not a yes/no value (1/0, true/false, 是/否, Y/N)"
-    if col.type in (contract.INT, contract.FLOAT):
-        numbers = pd.to_numeric(present, errors="coerce").astype("Float64")
-        if col.type == contract.FLOAT:
-            return numbers, "not a number"
-        whole = numbers.where(numbers.mod(1).eq(0))
-        return whole.astype("Int64"), "not a whole number"
-    if col.type == contract.DATE:
-        return _parse_datetime(present, _DATE, _DATE_ISO).astype("datetime64[s]"), "not a date YYYY-MM-DD"
-    if col.type == contract.TIMESTAMP:
-        return _parse_datetime(present, _TIMESTAMP, _TIMESTAMP_ISO).astype("datetime64[s]"), \
-            "not a timestamp YYYY-MM-DD HH:MM[:SS]"
-    raise ValueError(f"column {col.name}: unknown contract type {col.type}")
+def _chinese_rule(message: str) -> str:
+    """A row rule's reason: 'called_at is before taken_at' -> 'called_at 早于 taken_at (...)'."""
+    later, _, earlier = message.partition(" is before ")
+    return f"{later} 早于 {earlier} ({message})" if earlier else message
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +71,7 @@ def _key_check(table: contract.Table) -> pa.Check:
         marked = frame[key].merge(clash, how="left", indicator=True)["_merge"].eq("both")
         return pd.Series(~marked.to_numpy(), index=frame.index)
 
-    return pa.Check(ok, error=f"{'+'.join(key)} appears again with different values")
+    return pa.Check(ok, error=key_clash_reason(key))
 
 
 @lru_cache(maxsize=None)
@@ -125,7 +84,7 @@ def schemas(name: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema | None]:
         if col.min is not None or col.max is not None:
             checks.append(pa.Check.in_range(col.min if col.min is not None else float("-inf"),
                                             col.max if col.max is not None else float("inf"),
-                                            error=f"outside {_fmt(col.min)}–{_fmt(col.max)}"))
+                                            error=f"超出范围 {_fmt(col.min)}–{_fmt(col.max)} (outside {_fmt(col.min)}–{_fmt(col.max)})"))
         if col.values is not None:
             checks.append(pa.Check.isin(list(col.values)))
         columns[col.name] = pa.Column(None, checks, nullable=not col.required)
@@ -147,27 +106,28 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: contract.T
         cases = exc.failure_cases
     messages = {r.message: ", ".join(r.columns) for r in table.rules}
     if table.primary_key:
-        messages[f"{'+'.join(table.primary_key)} appears again with different values"] = \
-            ", ".join(table.primary_key)
+        messages[key_clash_reason(table.primary_key)] = ", ".join(table.primary_key)
     out = []
     for row, column, check, case in cases[["index", "column", "check", "failure_case"]].itertuples(index=False):
         if row is None or pd.isna(row):
             # pandera reports a check that raised as a failure without a row: never swallow it
             raise RuntimeError(f"table {table.name}: check '{check}' failed to run: {case}")
         if check == _REQUIRED_MISSING:
-            out.append((row, column, "missing (required)"))
+            out.append((row, column, MISSING_REQUIRED))
         elif check in messages:
-            out.append((row, messages[check], check))
+            out.append((row, messages[check], _chinese_rule(check)))
         else:
             out.append((row, column, check))
     return out
 
 
-def validate_chunk(name: str, raw: pd.DataFrame, file: str = "") -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate_chunk(name: str, raw: pd.DataFrame, file: str = "",
+                   window: DateWindow | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Good typed rows and rejects for one chunk of text rows indexed by spreadsheet row number.
 
     ``raw`` holds contract column names (a missing optional column counts as empty); other columns
-    are ignored. Problems are found per column (unparseable text), then by pandera.
+    are ignored. Problems are found per column (unparseable text, then impossible values: inf, nan,
+    1e309, a date outside ``window``), then by pandera. Ingest always passes the params' window.
     """
     table = contract.table(name)
     text = pd.DataFrame(index=raw.index)
@@ -177,8 +137,13 @@ def validate_chunk(name: str, raw: pd.DataFrame, file: str = "") -> tuple[pd.Dat
         source = raw[col.name] if col.name in raw else pd.Series("", index=raw.index, dtype="str")
         text[col.name] = source.fillna("").astype("str").str.strip()
         typed[col.name], reason = parse_column(col, text[col.name])
-        bad = typed[col.name].isna() & text[col.name].ne("")
-        problems += [(row, col.name, reason) for row in raw.index[bad.to_numpy()]]
+        impossible = impossible_values(col, text[col.name], typed[col.name], window).to_numpy(dtype=bool)
+        if impossible.any():
+            problems += [(row, col.name, impossible_reason(col, window)) for row in raw.index[impossible]]
+            typed.loc[impossible, col.name] = None
+        bad = typed[col.name].isna() & text[col.name].ne("") & ~impossible
+        problems += [(row, col.name, unparsed_reason(col, text.at[row, col.name], reason))
+                     for row in raw.index[bad.to_numpy()]]
     rows_schema, key_schema = schemas(name)
     problems += _failures(rows_schema, typed, table)
     if key_schema is not None:

@@ -200,9 +200,18 @@ def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None,
     return staged
 
 
-def clear_quarantine(con: duckdb.DuckDBPyConnection, name: str, file: str) -> None:
-    """Forget a file's set-aside rows from an earlier load of it (a re-load lists them afresh)."""
-    run(con, "DELETE FROM _quarantine WHERE file = ? AND table_name = ?", [file, name])
+def clear_quarantine(con: duckdb.DuckDBPyConnection, name: str, file: str) -> list[str]:
+    """Forget a file's set-aside rows from an earlier load of it (a re-load lists them afresh).
+
+    Lines are keyed on the source's absolute path and the table, as the quarantine CSVs are named
+    (quarantine.quarantine_path); returns the quarantine files those lines named, so that the caller
+    removes any the new load does not rewrite (e.g. one named by an older naming rule).
+    """
+    params = [file, name]
+    files = [f for (f,) in run(con, "SELECT DISTINCT quarantine_file FROM _quarantine WHERE file = ? "
+                                    "AND table_name = ?", params)]
+    run(con, "DELETE FROM _quarantine WHERE file = ? AND table_name = ?", params)
+    return files
 
 
 def create_quarantine_staging(con: duckdb.DuckDBPyConnection, name: str) -> str:

@@ -68,6 +68,8 @@ def test_monthly_override_file_applies_to_its_month_only(tmp_path):
     ("complaints:\n  closing_days:\n    complex: -3\n", "complaints.closing_days.complex"),
     ("inspections:\n  stage_targets:\n    - {from_month: 1, to_month: 6, target: 92}\n", "inspections"),
     ("complaint:\n  per_customers: 10000\n", "complaint"),
+    ("ingest:\n  latest_days_ahead: -1\n", "ingest.latest_days_ahead"),
+    ("ingest:\n  earliest_date: someday\n", "ingest.earliest_date"),
 ])
 def test_invalid_params_fail_fast_naming_the_key(override, text, key):
     with pytest.raises(P.ParamsError) as err:

@@ -138,8 +138,10 @@ def test_quarantine_and_log_tables(con):
     assert con.execute("SELECT file, table_name, row_number, column_name, value, reason, quarantine_file "
                        "FROM _quarantine").fetchall() == [
         ("/x/r.csv", "ratings", 3, "score", "9", "outside 1–5", "/q/ratings/r.csv")]
-    wh.clear_quarantine(con, "ratings", "/x/r.csv")
-    assert con.execute("SELECT count(*) FROM _quarantine").fetchone()[0] == 0
+    wh.add_quarantine(con, rejects, "ratings", "/y/r.csv", "/q/ratings/r-other.csv")  # same name, other folder
+    assert wh.clear_quarantine(con, "ratings", "/x/r.csv") == ["/q/ratings/r.csv"]
+    assert con.execute("SELECT file FROM _quarantine").fetchall() == [("/y/r.csv",)]
+    assert wh.clear_quarantine(con, "complaints", "/y/r.csv") == []  # keyed on file and table
     wh.log_ingest(con, file="/x/r.csv", sha256="ab", table_name="ratings", rows_read=4, rows_loaded=3,
                   rows_set_aside=1)
     assert con.execute("SELECT file, profile, rows_read, rows_loaded, rows_set_aside FROM _ingest_log"
