@@ -9,8 +9,9 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
+from ibis.common.exceptions import UnsupportedOperationError
 
-from svc_analysis import complaints, lake, org, peaks, quality, queue, satisfaction, surveys
+from svc_analysis import complaint_sla, complaints, lake, org, peaks, quality, queue, satisfaction, surveys
 from svc_analysis import warehouse as wh
 from svc_analysis.params import load_params
 from tests.spark_support import DRIVER_ZONE, MARKS, TEST_CONF, same_rows, tiny_lake
@@ -163,3 +164,23 @@ def test_the_same_expression_gives_the_same_rows_on_duckdb_and_spark(case, duck,
     on_duck, on_spark = build(duck, tree), build(sp, tree)
     assert anchor(on_duck), f"{case}: the tiny sample no longer exercises this expression"
     same_rows(on_duck, on_spark, keys)
+
+
+# Ibis expressions in the package today that the PySpark backend refuses (the restructure's list):
+# each is an order-sensitive aggregate Ibis 12 does not compile for Spark. Strict: a case that starts
+# to work fails here, and belongs in CASES instead.
+NOT_PORTABLE = {
+    "queue.check_waits: first(order_by=taken_at)": lambda c, tree: queue.check_waits(c, TINY_MONTH),
+    "quality.outlet_days: collect(where=..., order_by=day)": lambda c, tree: quality.outlet_days(
+        c, TINY_MONTH, ["tickets"]),
+    "complaint_sla.repeat_complainants: collect(distinct, order_by, include_null)": lambda c, tree:
+        complaint_sla.repeat_complainants(c, COMPLAINT_MONTH, tree, window_days=30),
+}
+
+
+@pytest.mark.parametrize("case", list(NOT_PORTABLE))
+@pytest.mark.xfail(strict=True, raises=UnsupportedOperationError,
+                   reason="order-sensitive aggregate not compiled by Ibis 12 for PySpark")
+def test_known_non_portable_expressions_run_on_duckdb_and_not_yet_on_spark(case, duck, sp, tree):
+    NOT_PORTABLE[case](duck, tree)  # fine on DuckDB (any error here fails the test)
+    NOT_PORTABLE[case](sp, tree)
