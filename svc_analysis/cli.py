@@ -138,6 +138,8 @@ def lake():
 @click.option("--table", "tables", multiple=True, help="only this contract table (repeatable; default: all)")
 def lake_export(warehouse, to, tables):
     """Write the warehouse's tables as Parquet; only months that changed are rewritten."""
+    import duckdb
+
     from svc_analysis import config, contract, lake
     from svc_analysis import warehouse as wh
 
@@ -149,8 +151,12 @@ def lake_export(warehouse, to, tables):
         _fail(f"没有这张表。 {exc.args[0]}")
     except FileNotFoundError:
         _fail(f"数据仓库 {path} 不存在，请先导入数据。 no warehouse at {path}: load data first (svc ingest).")
+    except duckdb.Error as exc:  # e.g. an ingest holds the write lock
+        _fail(f"无法打开数据仓库 {path}，可能正在导入，请稍后再试。 cannot open the warehouse {path}: {exc}")
     try:
         results = lake.export(con, to, names or None)
+    except lake.LakeError as exc:
+        _fail(f"数据仓库中有无法分月的行。 {exc}")
     finally:
         con.close()
     for r in results:

@@ -57,6 +57,10 @@ ARROW_TYPES = {
 PARTITIONS = {name: t.event_time for name, t in contract.TABLES.items() if t.event_time}
 
 
+class LakeError(ValueError):
+    """Warehouse rows the lake cannot place (the message names the table and column)."""
+
+
 @dataclass
 class TableExport:
     """What one export did to one table: parts (months, or ALL) written, unchanged and deleted."""
@@ -106,7 +110,11 @@ def fingerprints(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, dict]:
     part = f"strftime({_quoted(time)}, '%Y-%m')" if time else f"'{ALL}'"
     rows = warehouse.run(con, f"SELECT {part} AS part, count(*), CAST(sum(hash({cols})) AS VARCHAR) "
                               f"FROM {_quoted(name)} GROUP BY part")
-    return {p: {"rows": n, "fingerprint": fp} for p, n, fp in rows}
+    parts = {p: {"rows": n, "fingerprint": fp} for p, n, fp in rows}
+    if None in parts:  # ingest refuses such rows: one here was written around it
+        raise LakeError(f"table {name}: {parts[None]['rows']} row(s) have no {time}, so no month to go in; "
+                        f"re-load them with `svc ingest`")
+    return parts
 
 
 def _copy_part(con: duckdb.DuckDBPyConnection, root: Path, name: str, part: str) -> None:

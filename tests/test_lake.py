@@ -167,3 +167,10 @@ def test_cli_lake_export_reports_each_table_in_chinese_then_english(con, tmp_pat
     assert missing.exit_code == 2 and "数据仓库" in missing.output and "no warehouse at" in missing.output
     unknown = runner.invoke(cli.main, args + ["--table", "nope"])
     assert unknown.exit_code == 2 and "unknown table 'nope'" in unknown.output
+
+
+def test_an_event_row_without_its_time_stops_the_export_with_the_table_named(con, tmp_path):
+    con.execute("INSERT INTO ratings (outlet_id, rated_at, score) VALUES ('O1', NULL, 5), ('O1', '2026-10-02 10:00', 4)")
+    with pytest.raises(lake.LakeError, match=r"table ratings: 1 row\(s\) have no rated_at"):
+        lake.export(con, tmp_path / "lake", ["ratings"])
+    assert not (tmp_path / "lake" / "ratings").exists()
