@@ -91,7 +91,7 @@ def main() -> None:
                                lambda: queue.outlet_stats(con, END_MONTH, THRESHOLD))
         duck["level"] = timed(f"DuckDB level_stats {END_MONTH}, {run} run", rows,
                               lambda: queue.level_stats(con, END_MONTH, THRESHOLD, tree))
-    spark = timed("Spark local[*] session start (shuffle: 2 partitions a core)", rows,
+    spark = timed("Spark local[*] session start", rows,
                   lambda: spark_engine.session("local[*]", {"spark.ui.enabled": "false", "spark.driver.memory": "2g"}))
     sp = timed("Spark register the lake", rows, lambda: spark_engine.connect(root, spark=spark))
     for run in ("first", "second"):

@@ -35,7 +35,6 @@ SESSION_CONF = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
 }
 LOG_LEVEL = "ERROR"
-LOCAL_SHUFFLE_PER_CORE = 2
 
 
 def spark_types() -> dict[str, object]:
@@ -58,19 +57,15 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None, app_na
     """A SparkSession on ``master`` (local[N] or spark://host:port) with SESSION_CONF and ``conf``.
 
     In local mode the driver binds to loopback (SPARK_LOCAL_IP=127.0.0.1 unless set): no hostname
-    lookup, no warning) and shuffles into LOCAL_SHUFFLE_PER_CORE partitions a core instead of Spark's
-    200 (which more than doubled a month's per-outlet figures on 2 cores: benchmarks/results/); on a
-    cluster Spark's own settings apply. Executors run this interpreter for any Python work (PYSPARK_PYTHON).
+    lookup, no warning). Executors run this interpreter for any Python work (PYSPARK_PYTHON).
     """
     from pyspark.sql import SparkSession
 
-    settings = dict(SESSION_CONF)
     if master.startswith("local"):
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-        settings["spark.sql.shuffle.partitions"] = str(LOCAL_SHUFFLE_PER_CORE * (os.cpu_count() or 1))
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.master(master).appName(app_name)
-    for key, value in (settings | (conf or {})).items():
+    for key, value in (SESSION_CONF | (conf or {})).items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(LOG_LEVEL)
