@@ -1,4 +1,4 @@
-"""The `svc` command: ingest, sample-data, report.
+"""The `svc` command: ingest, sample-data, report, lake export.
 
 A thin layer: it parses options, calls the package, prints what happened and maps outcomes to exit
 codes, the same for every command:
@@ -176,6 +176,46 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, quiet, wait
                    f"本次结果在 {result.pack_dir} (this failed run is published beside the complete pack)")
     click.echo(f"index: {result.index_html}")
     sys.exit(result.exit_code)
+
+
+@main.group()
+def lake():
+    """The Parquet lake for Spark and other engines (数据湖; docs/scale.md)."""
+
+
+@lake.command("export")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
+@click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="lake folder: one Parquet dataset per contract table, event tables by month")
+@click.option("--table", "tables", multiple=True, help="only this contract table (repeatable; default: all)")
+def lake_export(warehouse, to, tables):
+    """Write the warehouse's tables as Parquet; only months that changed are rewritten."""
+    import duckdb
+
+    from svc_analysis import config, contract, lake
+    from svc_analysis import warehouse as wh
+
+    path = config.warehouse_path(warehouse)
+    try:
+        names = [contract.table(t).name for t in tables]
+        con = wh.connect(path, read_only=True)
+    except KeyError as exc:
+        _fail(f"没有这张表。 {exc.args[0]}")
+    except FileNotFoundError:
+        _fail(f"数据仓库 {path} 不存在，请先导入数据。 no warehouse at {path}: load data first (svc ingest).")
+    except duckdb.Error as exc:  # e.g. an ingest holds the write lock
+        _fail(f"无法打开数据仓库 {path}，可能正在导入，请稍后再试。 cannot open the warehouse {path}: {exc}")
+    try:
+        results = lake.export(con, to, names or None)
+    except lake.LakeError as exc:
+        _fail(f"数据仓库中有无法分月的行。 {exc}")
+    finally:
+        con.close()
+    for r in results:
+        click.echo(f"{r.table}：{r.rows:,} 行，重写 {len(r.written)} 个分区，未变 {len(r.unchanged)} 个，"
+                   f"删除 {len(r.deleted)} 个。 {r.table}: {r.rows:,} rows, {len(r.written)} parts written, "
+                   f"{len(r.unchanged)} unchanged, {len(r.deleted)} deleted")
+    click.echo(f"数据湖已更新：{to} · lake up to date: {to}")
 
 
 if __name__ == "__main__":

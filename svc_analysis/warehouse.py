@@ -50,8 +50,12 @@ def engine(con: duckdb.DuckDBPyConnection):
     Analysis functions take the notebook's duckdb connection and build their expressions on this
     backend; the same expressions can later run on another Ibis backend (e.g. Spark) unchanged.
     The backends of the last few connections are kept, so a notebook's table cache is reused.
+    An Ibis backend given instead of a connection (e.g. spark_engine.connect) is returned as it is.
     """
     import ibis
+
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        return con
 
     backend = _ENGINES.get(id(con))
     if backend is None or backend.con is not con:
