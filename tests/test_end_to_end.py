@@ -74,6 +74,14 @@ def test_kpi_table_follows_the_contract(pack):
     assert {r["meets_target"] for r in rows} <= {"true", "false", ""}
 
 
+def test_kpi_figures_equal_the_golden_before_snapshot(pack):
+    """Issue 13: moving code changes no figure (tests/fixtures/golden/README.md)."""
+    from tests.test_figures_unchanged import GOLDEN, assert_same_figures
+
+    _, folder = pack
+    assert_same_figures(folder / "kpis.csv", GOLDEN / f"tiny_{TINY_MONTH}_kpis.csv")
+
+
 def test_nothing_in_the_pack_fetches_or_leaks(pack):
     _, folder = pack
     pages = list(folder.glob("*.html"))
