@@ -28,3 +28,15 @@ def test_no_flat_module_is_left():
     package = ROOT / "svc_analysis"
     flat = sorted(p.name for p in package.glob("*.py") if p.name != "__init__.py")
     assert flat == []
+
+
+def test_a_broken_contract_fails(tmp_path):
+    """The check is not vacuous: a contract the code breaks (core above pack) is reported broken."""
+    config = tmp_path / "broken.toml"
+    config.write_text('[tool.importlinter]\nroot_package = "svc_analysis"\n\n'
+                      '[[tool.importlinter.contracts]]\nname = "upside down"\ntype = "layers"\n'
+                      'containers = ["svc_analysis"]\nlayers = ["core", "pack"]\n', encoding="utf-8")
+    done = subprocess.run([str(LINT), "--config", str(config), "--no-cache"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "1 broken" in done.stdout
