@@ -63,7 +63,7 @@ $(SPARK_STAMP): pyproject.toml requirements/spark-lock.txt requirements/base.in 
 	touch $(SPARK_STAMP)
 
 test-spark: $(SPARK_STAMP)  ## the Spark tests (marker spark): parity on local mode and on a loopback standalone cluster
-	$(SPARK_PY) -m pytest -p no:cacheprovider -m spark tests/test_spark_engine.py tests/test_spark_cluster.py
+	$(SPARK_PY) -m pytest -p no:cacheprovider -m spark tests/engine/test_spark_engine.py tests/engine/test_spark_cluster.py
 
 spark-lock:  ## re-resolve pyspark over the main lock into requirements/spark-lock.txt (then make test-spark)
 	rm -rf .venv-spark-lock && $(PYTHON) -m venv .venv-spark-lock
