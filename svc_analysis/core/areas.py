@@ -39,3 +39,8 @@ def hook(name: str):
     if len(offering) != 1:
         raise AreaRegistryError(f"{len(offering)} registered areas offer {name}, need exactly one")
     return getattr(offering[0], name)
+
+
+def hooks(name: str) -> dict[str, object]:
+    """Every registered area's attribute ``name``, by area name (areas without it are left out)."""
+    return {area: getattr(module, name) for area, module in area_modules().items() if hasattr(module, name)}

@@ -20,7 +20,9 @@ import pandas as pd
 
 from svc_analysis.core import config
 from svc_analysis.engine import org
+from svc_analysis.engine.scope import Scope
 from svc_analysis.views import plotting
+from svc_analysis.core.period import Period
 from svc_analysis.core.periods import month_bounds, month_end
 from svc_analysis.core.safety import md
 
@@ -91,7 +93,18 @@ class Context:
         return month_end(self.month)
 
     @property
-    def scope(self) -> str | None:
+    def period(self) -> Period:
+        """The report period as a value (core.period): what area functions take."""
+        return Period.month(self.month)
+
+    @property
+    def scope(self) -> Scope:
+        """The run's scope as a value (engine.scope): what area functions take."""
+        return Scope(tree=self.tree, level=self.scope_level, name=self.scope_name)
+
+    @property
+    def scope_setting(self) -> str | None:
+        """The scope as the run setting names it (``--scope``): None for the province."""
         return self.settings.scope
 
     @property
@@ -101,12 +114,12 @@ class Context:
     @property
     def scope_tree(self) -> pd.DataFrame:
         """The outlet tree limited to the scope."""
-        return org.scope_tree(self.tree, self.scope)
+        return org.scope_tree(self.tree, self.scope_setting)
 
     @property
     def outlets(self) -> list[str]:
         """Every outlet_id in the scope."""
-        return org.outlets_in_scope(self.tree, self.scope)
+        return org.outlets_in_scope(self.tree, self.scope_setting)
 
     @property
     def scope_outlets(self) -> list[str] | None:
@@ -116,7 +129,7 @@ class Context:
     @property
     def units(self) -> list[str] | None:
         """unit_id values in the scope (org.units_in_scope); None for the province."""
-        return org.units_in_scope(self.tree, self.scope)
+        return org.units_in_scope(self.tree, self.scope_setting)
 
     def publish(self, frame: pd.DataFrame):
         """Hand KPI rows to the run (kpis.publish): <kpi_dir>/<notebook>.csv; interactively only validated.

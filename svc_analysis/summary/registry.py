@@ -27,36 +27,8 @@ from typing import Callable
 import pandas as pd
 
 from svc_analysis.engine import kpis
-from svc_analysis.engine import org
+from svc_analysis.engine.scope import Scope  # noqa: F401  (the registry's scope value)
 from svc_analysis.core.periods import parse_month
-
-
-@dataclass
-class Scope:
-    """The run's scope resolved against the outlet tree (what a notebook's Context carries)."""
-
-    tree: pd.DataFrame  # the whole outlet tree (org.outlet_tree)
-    level: str = org.PROVINCE
-    name: str = org.PROVINCE
-
-    @classmethod
-    def of(cls, tree: pd.DataFrame, scope: str | None) -> "Scope":
-        level, name = org.resolve_scope(tree, scope)
-        return cls(tree=tree, level=level, name=name)
-
-    @property
-    def tree_in_scope(self) -> pd.DataFrame:
-        return self.tree if self.level == org.PROVINCE else self.tree[self.tree[self.level] == self.name]
-
-    @property
-    def outlets(self) -> list[str] | None:
-        """The scope's outlet ids as an engine filter: None for the province (no filter)."""
-        return None if self.level == org.PROVINCE else sorted(self.tree_in_scope["outlet_id"])
-
-    @property
-    def unit_id(self) -> str:
-        """unit_id of the scope's own KPI rows: 'province' or the branch / sub-branch name."""
-        return org.PROVINCE if self.level == org.PROVINCE else self.name
 
 
 def _complaints_month(src: "KpiSource", month: str) -> pd.DataFrame:
