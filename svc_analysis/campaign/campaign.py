@@ -15,7 +15,8 @@ report month's end:
 
 A report month before every KPI's start or after every deadline is outside the campaign
 (``campaign_state``): no progress rows. A KPI not started by the month end has no row either.
-The warehouse work is one small SQL query (campaign_actuals holds a few values per KPI, unit and month).
+The warehouse work is one small Ibis query through engine.warehouse.engine (campaign_actuals holds a few
+values per KPI, unit and month).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pandas as pd
 
 from svc_analysis.campaign import curves as cc
 from svc_analysis.campaign import targets as ct
-from svc_analysis.engine import kpis
+from svc_analysis.engine import kpis, warehouse
 from svc_analysis.core import periods
 
 AREA = "campaign"
@@ -50,18 +51,18 @@ def monthly_actuals(con, kpi_ids: list[str], first: str, last: str) -> pd.DataFr
     per kpi, unit and month (a unit sending two rows for one month reports their total)."""
     if not kpi_ids:
         return pd.DataFrame(columns=["kpi_id", "unit_id", "month", "value"])
-    return con.execute(
-        "SELECT kpi_id, unit_id, month, sum(value) AS value FROM campaign_actuals "
-        "WHERE month BETWEEN ? AND ? AND list_contains(?, kpi_id) "
-        "GROUP BY ALL ORDER BY kpi_id, unit_id, month",
-        [periods.parse_month(first), periods.parse_month(last), list(kpi_ids)]).df()
+    t = warehouse.engine(con).table("campaign_actuals")
+    t = t.filter(t.month.between(periods.parse_month(first), periods.parse_month(last)), t.kpi_id.isin(list(kpi_ids)))
+    expr = t.group_by(["kpi_id", "unit_id", "month"]).aggregate(value=t.value.sum())
+    return expr.order_by(["kpi_id", "unit_id", "month"]).to_pandas()
 
 
 def unmatched_actuals(con, campaign, tree: pd.DataFrame, month: str) -> pd.DataFrame:
     """Actual rows up to the month that no KPI row can use: a kpi_id not in params, or a unit_id that
     is not a unit of the level carrying the KPI. Shown by the notebook so that nothing is lost silently."""
-    rows = con.execute("SELECT kpi_id, unit_id, month, value FROM campaign_actuals WHERE month <= ? "
-                       "ORDER BY kpi_id, unit_id, month", [periods.parse_month(month)]).df()
+    t = warehouse.engine(con).table("campaign_actuals")
+    rows = (t.filter(t.month <= periods.parse_month(month)).select("kpi_id", "unit_id", "month", "value")
+            .order_by(["kpi_id", "unit_id", "month"]).to_pandas())
     known = {k.id: k for k in campaign.kpis}
     valid = {"province": {ct.PROVINCE}, "branch": set(tree["branch"]), "outlet": set(tree["outlet_id"])}
     reasons = [("kpi_id 不在活动参数中" if k not in known else

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 import pandas as pd
 
 from svc_analysis.engine import kpis
-from svc_analysis.engine import org
+from svc_analysis.engine import org, warehouse
 from svc_analysis.core import periods
 
 AREA = "campaign"
@@ -65,11 +65,12 @@ def submission_status(con, reported_month: str, units: list[str], due: datetime)
     A unit's first submission counts (a re-submission does not make a late report on time).
     """
     reported_month = periods.parse_month(reported_month)
-    found = con.execute(
-        "SELECT unit_id, min(submitted_at) AS submitted_at FROM report_submissions "
-        "WHERE month = ? AND list_contains(?, unit_id) GROUP BY unit_id",
-        [reported_month, list(units)]).df()
-    first = dict(zip(found["unit_id"], found["submitted_at"]))
+    first = {}
+    if units:
+        t = warehouse.engine(con).table("report_submissions")
+        t = t.filter(t.month == reported_month, t.unit_id.isin(list(units)))
+        found = t.group_by("unit_id").aggregate(submitted_at=t.submitted_at.min()).to_pandas()
+        first = dict(zip(found["unit_id"], found["submitted_at"]))
     rows = []
     for unit in units:
         at = first.get(unit)
@@ -83,10 +84,11 @@ def submission_status(con, reported_month: str, units: list[str], due: datetime)
 def unknown_submitters(con, units: list[str], month: str) -> pd.DataFrame:
     """Submissions up to the month from a unit_id that is not an expected submitter (a typo or an
     old name): listed so that nothing is lost silently."""
-    return con.execute(
-        "SELECT unit_id, month, submitted_at FROM report_submissions "
-        "WHERE month <= ? AND NOT list_contains(?, unit_id) ORDER BY month, unit_id",
-        [periods.parse_month(month), list(units)]).df()
+    t = warehouse.engine(con).table("report_submissions")
+    t = t.filter(t.month <= periods.parse_month(month))
+    if units:
+        t = t.filter(~t.unit_id.isin(list(units)))
+    return t.select("unit_id", "month", "submitted_at").order_by(["month", "unit_id"]).to_pandas()
 
 
 def history(con, months: list[str], units: list[str], weekday: int, hour: int, holidays=()) -> pd.DataFrame:

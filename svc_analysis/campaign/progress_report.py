@@ -1,8 +1,9 @@
-"""The progress report's data 服务活动进展情况月报表 (seed 000 附件; DOMAIN.md §6): state, board, KPI rows, submissions.
+"""The progress report's data 服务活动进展情况月报表 (seed 000 附件; DOMAIN.md §6): state, board, submissions.
 
-The campaign's part of the report: the pack's workbook writer (pack.workbook) gets it through the area
-registry (core.areas hook WORKBOOK_DATA, registered by campaign.area), notebook 60 and the summary use it
-too. Moved from the workbook writer (issue 13): the computation is unchanged.
+The campaign's part of the report before its KPI rows: the campaign's state in the month, the progress
+board, the reports due in the month and their submissions. The KPI rows are assembled from these parts
+in one place, campaign.area.kpi_rows; the pack's workbook writer (core.areas hook WORKBOOK_DATA), notebook
+60 and the summary read them from there.
 """
 
 from __future__ import annotations
@@ -12,25 +13,22 @@ import pandas as pd
 from svc_analysis.campaign import campaign, deadlines
 from svc_analysis.core import periods
 from svc_analysis.engine import org
+from svc_analysis.engine.scope import Scope
 
 
-def report_data(con, params, tree: pd.DataFrame, month: str, scope_level: str = org.PROVINCE,
-                scope_name: str = org.PROVINCE) -> dict:
-    """What the report on ``month`` holds: state, progress board, KPI rows, due moment, submissions."""
+def parts(con, params, scope: Scope, month: str) -> dict:
+    """What the report on ``month`` holds before its KPI rows: state, progress board, whether reports are
+    due in the month (``reports_due``: the month before is inside the campaign), their submissions and the
+    due moment of the report on ``month``."""
     camp = params.campaign
     due = camp.report_due
-    state = campaign.campaign_state(camp, month)
-    board = campaign.progress_board(con, camp, tree, month, scope_level, scope_name)
-    rows = campaign.kpi_rows(board, month, {k.id: k.direction for k in camp.kpis})
+    board = campaign.progress_board(con, camp, scope.tree, month, scope.level, scope.name)
     reported = periods.previous_month(month)
+    reports_due = campaign.campaign_state(camp, reported) == "in_force"
     status = pd.DataFrame(columns=deadlines.STATUS_COLUMNS)
-    if campaign.campaign_state(camp, reported) == "in_force":
-        units = deadlines.submitters(org.scope_tree(tree, None if scope_level == org.PROVINCE else scope_name),
-                                     month, due.submitters)
+    if reports_due:
+        units = deadlines.submitters(org.scope_tree(scope.tree, scope.setting), month, due.submitters)
         status = deadlines.submission_status(con, reported, units,
                                              deadlines.due_at(month, due.weekday, due.hour, due.holidays))
-        on_time = deadlines.on_time_rows(status, tree, month, level=due.submitters,
-                                         target=due.on_time_target, scope_level=scope_level)
-        rows = pd.concat([rows, on_time], ignore_index=True) if len(rows) else on_time
-    return {"state": state, "board": board, "kpi_rows": rows, "submissions": status,
-            "due": deadlines.due_for_report_on(month, due.weekday, due.hour, due.holidays)}
+    return {"state": campaign.campaign_state(camp, month), "board": board, "reports_due": reports_due,
+            "submissions": status, "due": deadlines.due_for_report_on(month, due.weekday, due.hour, due.holidays)}

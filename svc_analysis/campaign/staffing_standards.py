@@ -10,14 +10,14 @@ service when hired_on <= month end and left_on is empty or after it (DATA_CONTRA
 optional column: an outlet without a figure cannot be checked and is listed as such, never passed.
 With nobody in service in the scope at all (no staff export loaded) nothing can be checked: every
 outlet gets shortfall 无员工数据 and meets NA, never a miss.
-The counting runs in DuckDB; the result is one small row per checked outlet.
+The counting is one Ibis query (engine.warehouse.engine); the result is one small row per checked outlet.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.engine import org
+from svc_analysis.engine import org, warehouse
 from svc_analysis.core import periods
 from svc_analysis.core.contract import ROLES
 
@@ -27,22 +27,26 @@ NO_DEPOSITS = "无存款数据"
 NO_STAFF = "无员工数据"
 
 
+def _in_service(con, day, outlets: list[str] | None):
+    """staff rows in service on ``day`` (hired_on <= day, left_on empty or after it) in the scope."""
+    s = warehouse.engine(con).table("staff")
+    s = s.filter(s.hired_on <= day, s.left_on.isnull() | (s.left_on > day))
+    return org.scope_filter(s, outlets)
+
+
 def role_counts(con, month: str, roles: list[str], outlets: list[str] | None = None) -> pd.DataFrame:
     """Staff in service at the month end per open outlet and role: one row per outlet with a column per
     role (0 where none), plus outlet_type and deposits from the outlets table."""
-    day = periods.month_end(month).isoformat()
-    scope = "" if outlets is None else "AND list_contains($outlets, o.outlet_id)"
-    cases = ", ".join(f"count(s.staff_id) FILTER (WHERE s.role = '{r}') AS \"{r}\"" for r in roles)
-    sql = f"""
-        SELECT o.outlet_id, o.outlet_name, o.branch, o.subbranch, o.outlet_type, o.deposits, {cases}
-        FROM outlets o
-        LEFT JOIN staff s ON s.outlet_id = o.outlet_id AND s.hired_on <= DATE '{day}'
-             AND (s.left_on IS NULL OR s.left_on > DATE '{day}')
-        WHERE {org.open_on_sql(f"DATE '{day}'").replace("opened_on", "o.opened_on").replace("closed_on", "o.closed_on")}
-              {scope}
-        GROUP BY ALL ORDER BY o.branch, o.subbranch, o.outlet_id"""
-    params = {} if outlets is None else {"outlets": list(outlets)}
-    return con.execute(sql, params).df()
+    day = periods.month_end(month)
+    o = warehouse.engine(con).table("outlets")
+    o = org.scope_filter(o.filter(org.open_on(o, day)), outlets)
+    s = _in_service(con, day, outlets)
+    s = s.select(staff_outlet=s.outlet_id, staff_id=s.staff_id, role=s.role)
+    joined = o.left_join(s, o.outlet_id == s.staff_outlet)
+    keys = ["outlet_id", "outlet_name", "branch", "subbranch", "outlet_type", "deposits"]
+    counts = {r: joined.staff_id.count(where=joined.role == r) for r in roles}
+    expr = joined.group_by(keys).aggregate(**counts).order_by(["branch", "subbranch", "outlet_id"])
+    return expr.to_pandas()
 
 
 def role_label(role: str) -> str:
@@ -90,11 +94,7 @@ def check(con, month: str, vip_centre: dict[str, int], deposits_min_yi: float,
 
 def _anyone_in_service(con, month: str, outlets: list[str] | None) -> bool:
     """Whether any staff member of any role is in service at the month end in the scope."""
-    day = periods.month_end(month)
-    scope = "" if outlets is None else "AND list_contains($outlets, outlet_id)"
-    params = {"day": day} | ({} if outlets is None else {"outlets": list(outlets)})
-    return con.execute(f"""SELECT count(*) > 0 FROM staff WHERE hired_on <= $day
-                           AND (left_on IS NULL OR left_on > $day) {scope}""", params).fetchone()[0]
+    return bool(_in_service(con, periods.month_end(month), outlets).count().to_pandas() > 0)
 
 
 def _required_text(required: dict[str, int]) -> str:
