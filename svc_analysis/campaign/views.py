@@ -11,7 +11,7 @@ import pandas as pd
 from svc_analysis.campaign import campaign
 from svc_analysis.campaign import curves as campaign_curves
 from svc_analysis.campaign import deadlines
-from svc_analysis.core import periods
+from svc_analysis.core import contract, periods
 from svc_analysis.views import plotting
 from svc_analysis.core.safety import md, md_list
 
@@ -19,10 +19,19 @@ BOARD_LABELS = {"name": "指标", "unit_of_measure": "计量单位", "unit_id": 
                 "deadline": "截止日期", "actual": "累计完成", "month_value": "本月完成", "progress": "完成进度",
                 "expected": "应达进度", "status": "状态", "forecast": "截止日预测", "range": "预测区间",
                 "forecast_meets": "预测能完成"}
-SUBMISSION_LABELS = {"unit_id": "单位", "reported_month": "所报月份", "due_at": "报送截止", "submitted_at": "报送时间",
+def _zh(table: str, column: str) -> str:
+    """A contract column's Chinese name (core.contract), the one source of its header."""
+    return contract.table(table).column(column).zh[0]
+
+
+SUBMISSION_LABELS = {"unit_id": _zh("report_submissions", "unit_id"), "reported_month": "所报月份",
+                     "due_at": "报送截止", "submitted_at": _zh("report_submissions", "submitted_at"),
                      "status": "状态", "hours_late": "迟报小时"}
-STAFFING_LABELS = {"rule": "标准", "branch": "二级分行", "outlet_id": "网点编号", "outlet_name": "网点名称",
-                   "deposits": "存款余额(亿元)", "required": "要求", "shortfall": "缺口"}
+STAFFING_LABELS = {"rule": "标准", "branch": _zh("outlets", "branch"), "outlet_id": _zh("outlets", "outlet_id"),
+                   "outlet_name": _zh("outlets", "outlet_name"), "deposits": _zh("outlets", "deposits") + "(亿元)",
+                   "required": "要求", "shortfall": "缺口"}
+ACTUALS_LABELS = {c: _zh("campaign_actuals", c) for c in ("kpi_id", "unit_id", "month", "value")} | {"reason": "原因"}
+STRANGER_LABELS = {c: _zh("report_submissions", c) for c in ("unit_id", "month", "submitted_at")}
 STATE_SENTENCES = {
     "before": "报告月份 {month} 在活动「{name}」开始之前：活动尚未开始，本页不统计进度。",
     "over": "报告月份 {month} 在活动「{name}」全部截止日期之后：活动已结束，本页不再统计进度（最终结果见截止月份的报告）。",
@@ -282,8 +291,13 @@ def data_checks_section(con, camp, scope, month: str) -> None:
     strangers = deadlines.unknown_submitters(con, deadlines.submitters(scope.tree, month, camp.report_due.submitters),
                                              month)
     _show(f"无法归属的活动数据 {len(unmatched)} 行，名单外的报送记录 {len(strangers)} 行。",
-          *[frame for frame in (unmatched, strangers) if len(frame)])
+          *[plotting.display_frame(frame, labels) for frame, labels in
+            ((unmatched, ACTUALS_LABELS), (strangers, STRANGER_LABELS)) if len(frame)])
 
 
 def published_sentence(rows: pd.DataFrame) -> str:
-    return f"已发布活动指标 {len(rows)} 行（campaign_progress:<指标>、report_on_time）。"
+    """How many KPI rows the page published, with the metrics' catalogue names (campaign.area.METRICS)."""
+    from svc_analysis.campaign import area
+
+    names = "、".join(f"{m.name}（{m.id}{'<指标>' if m.family else ''}）" for m in area.METRICS)
+    return f"已发布活动指标 {len(rows)} 行：{names}。"
