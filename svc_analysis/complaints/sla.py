@@ -47,7 +47,10 @@ def closing_deadline(t: ibis.Table, closing_days: dict) -> ibis.Value:
 
 
 def closing_deadline_sql(closing_days: dict) -> str:
-    """The closing deadline as DuckDB SQL over a complaints row (for reading; queries use closing_deadline)."""
+    """The closing deadline rule printed as SQL text, for a reader (docs/complaints.md), never executed.
+
+    Every query uses the Ibis expression closing_deadline through warehouse.engine; this only shows
+    what it means, compiled in the DuckDB dialect because that is the warehouse a reader knows."""
     t = ibis.table({"received_at": "timestamp", "complexity": "string"}, name="complaints")
     return ibis.to_sql(t.select(deadline=closing_deadline(t, closing_days)), dialect="duckdb")
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from svc_analysis.stats import funnel
-from svc_analysis.views import plotting
+from svc_analysis.complaints import area, clusters, complaints, ledger, sla
 from svc_analysis.complaints.complaints import rate_frame
-from svc_analysis.core.periods import month_bounds
+from svc_analysis.core import contract
+from svc_analysis.core.period import Period
+from svc_analysis.core.periods import add_months, month_bounds
 from svc_analysis.core.safety import md
+from svc_analysis.engine.scope import Scope
+from svc_analysis.stats import funnel, text
+from svc_analysis.views import plotting
+from svc_analysis.views.plotting import display_frame
 
-METRIC_LABELS = {
-    "complaints_total": "投诉总量（件）", "complaints_responsible": "责任性投诉（件）",
-    "complaint_rate_per_10k": "万人投诉率（件/万人次）", "complaint_rate_reduction": "投诉率较基年下降",
-    "comment_book_on_time_rate": "意见簿三日内答复率", "complaints_closed_on_time_rate": "投诉按期办结率",
-    "complaints_overdue_open": "超期未办结（件）", "praises_total": "表扬（件）",
-}
+_UNIT_SUFFIX = {"count": "（件）", "per_10k": "（件/万人次）"}
+# the headline's metrics in page order; names from the catalogue (complaints.area.METRICS)
+METRIC_LABELS = {m.id: m.name + _UNIT_SUFFIX.get(m.unit, "") for m in area.METRICS}
 SHARES = ("complaint_rate_reduction", "comment_book_on_time_rate", "complaints_closed_on_time_rate")
 FUNNEL_LABELS = {"above_99.8": "显著偏高（99.8%）", "above_95": "偏高（95%）", "within": "正常范围",
                  "below_95": "偏低（95%）", "below_99.8": "显著偏低（99.8%）", "no_data": "无数据"}
@@ -204,18 +206,170 @@ def rollup_view(rows: pd.DataFrame, level: str) -> pd.DataFrame:
     return out
 
 
-def kpi_rows(con, month: str, tree: pd.DataFrame, p, *, scope_level: str | None = None, outlets=None) -> pd.DataFrame:
-    """Every complaint KPI row of the month (DATA_CONTRACT.md), from params section ``p`` (params.complaints)."""
-    from svc_analysis.complaints import sla as complaint_sla
-    from svc_analysis.complaints import complaints
+# --- notebook 10's sections: one call each, returning what the page displays -------------------
 
-    return pd.concat([
-        complaints.month_kpis(con, month, tree, per_customers=p.per_customers, responsible_target=p.responsible_target,
-                              scope_level=scope_level, outlets=outlets),
-        complaints.reduction_kpis(con, month, tree, base_year=p.base_year, base_rate=p.base_year_rate_per_10k,
-                                  target=p.reduction_target, per_customers=p.per_customers,
-                                  scope_level=scope_level, outlets=outlets),
-        complaint_sla.sla_kpis(con, month, tree, reply_hours=p.comment_book_reply_hours,
-                               closing_days=p.closing_days.model_dump(), reply_target=p.comment_book_on_time_target,
-                               close_target=p.closed_on_time_target, scope_level=scope_level, outlets=outlets),
-    ], ignore_index=True)
+_BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
+_FIGURES = {"complaints": "投诉（件）", "share": "占比", "cum_share": "累计占比"}
+
+
+def _labels(*tables: str, **own: str) -> dict:
+    """Column headers: the contract's Chinese names of ``tables``' columns, then ``own`` names."""
+    out = {}
+    for name in tables:
+        for column in contract.table(name).columns:
+            out.setdefault(column.name, column.zh[0])
+    return {**out, **own}
+
+
+def _markdown(text_: str):
+    from IPython.display import Markdown
+
+    return Markdown(text_)
+
+
+def _shown(fig):
+    """A figure handed back for display(): closed, so the inline backend does not show it a second time."""
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+    return fig
+
+
+def _month(period: Period) -> str:
+    return area._month(period)
+
+
+def _trend(con, params, scope: Scope, period: Period) -> pd.DataFrame:
+    p = params.complaints
+    return complaints.monthly_trend(con, _month(period), params.report.trend_months, per_customers=p.per_customers,
+                                    rolling=p.rolling_months, outlets=scope.outlets)
+
+
+def overview(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> tuple:
+    """Section 一: the change sentence (this month against last month and last year) and the headline."""
+    trend = _trend(con, params, scope, period)
+    return (_markdown(change_sentence(complaints.compare(trend, _month(period)))),
+            display_frame(headline(rows, scope.level, scope.unit_id)))
+
+
+def weekly(con, scope: Scope, period: Period) -> tuple:
+    """Section 二: the month's weeks by channel and by category."""
+    return tuple(complaints.weekly_summary(con, _month(period), by, outlets=scope.outlets)
+                 for by in ("channel", "category"))
+
+
+def cluster_alarms(con, params, scope: Scope, period: Period) -> pd.DataFrame:
+    """Complaint clusters over the trend chart's months (clusters.detect with params complaints.clusters)."""
+    c = params.complaints.clusters
+    first_day = month_bounds(_trend(con, params, scope, period)["month"].iloc[0])[0].date()
+    return clusters.detect(con, first_day, period.end, window_days=c.window_days, baseline_days=c.baseline_days,
+                           min_baseline_days=c.min_baseline_days, alpha=c.alpha, min_excess=c.min_excess,
+                           baseline_floor_per_day=c.baseline_floor_per_day, product_series=c.product_series,
+                           outlets=scope.outlets)
+
+
+def trend_figure(con, params, scope: Scope, period: Period, alarms: pd.DataFrame):
+    """Section 三: the monthly trend with the cluster months marked."""
+    return plot_trend(_trend(con, params, scope, period), alarms)
+
+
+def breakdowns(con, scope: Scope, period: Period) -> tuple:
+    """Section 三: the category Pareto chart, then tables by channel, responsibility and product."""
+    month = _month(period)
+    pareto = plot_pareto(complaints.breakdown(con, month, "category", outlets=scope.outlets), "本月投诉类别（帕累托）")
+    shown = [_shown(pareto)]
+    labels = {"label": "分类", "responsible": "其中责任性", **_FIGURES}
+    for by, title in [("channel", "渠道"), ("responsible", "责任性"), ("product", "产品或系统")]:
+        frame = complaints.breakdown(con, month, by, outlets=scope.outlets).drop(columns="key")
+        shown += [_markdown(f"**按{title}**"), display_frame(frame, labels, percent=("share", "cum_share"))]
+    return tuple(shown)
+
+
+def rollup_below(rows: pd.DataFrame, scope: Scope, steps: int = 1):
+    """The KPI rows ``steps`` levels below the scope as a table (None below the outlets)."""
+    level = scope.level
+    for _ in range(steps):
+        level = _BELOW.get(level)
+        if level is None:
+            return None
+    return rollup_view(rows, level)
+
+
+def overdue_section(con, params, scope: Scope, period: Period) -> tuple:
+    """Section 四: the overdue open complaints at month end (masked)."""
+    frame = sla.overdue_open(con, _month(period), scope.tree_in_scope,
+                             closing_days=params.complaints.closing_days.model_dump(), outlets=scope.outlets)
+    labels = _labels("complaints", "outlets", deadline="办结期限", age_days="已受理天数", days_overdue="超期天数")
+    return _markdown(f"月末超期未办结投诉 {len(frame)} 件。"), display_frame(frame, labels)
+
+
+def escalation_section(con, params, scope: Scope, period: Period) -> tuple:
+    """Section 五: media and regulator complaints of the month (masked), with their status."""
+    frame = sla.escalations(con, _month(period), scope.tree_in_scope, channels=params.complaints.escalate_channels,
+                            outlets=scope.outlets)
+    labels = _labels("complaints", "outlets", status="状态")
+    return (_markdown(f"本月媒体、监管转办投诉 {len(frame)} 件。"),
+            display_frame(frame.drop(columns=["outlet_id"]), labels))
+
+
+def repeat_section(con, params, scope: Scope, period: Period) -> tuple:
+    """Section 五: repeat complainants of the month (masked)."""
+    days = params.complaints.repeat_window_days
+    frame = sla.repeat_complainants(con, _month(period), scope.tree_in_scope, window_days=days, outlets=scope.outlets)
+    labels = _labels("complaints", complaints="投诉次数", first_at="首次", last_at="最近", outlets="网点",
+                     categories="类别")
+    return (_markdown(f"本月重复投诉客户 {len(frame)} 位（{days} 天内两次及以上）。"), display_frame(frame, labels))
+
+
+def cluster_section(alarms: pd.DataFrame, period: Period) -> tuple:
+    """Section 六: the month's cluster sentence and every alarm of the trend window."""
+    start, end = period.start, period.end
+    in_month = alarms[(alarms["end"] >= start) & (alarms["start"] < end)]
+    labels = {"series": "序列", "start": "开始", "end": "结束", "days": "天数", "complaints": "投诉（件）",
+              "expected": "基线预期", "excess": "超出", "peak_window": "7天峰值", "limit": "上限",
+              "first_alarm": "首次报警"}
+    return (_markdown(clusters.sentence(in_month, "本月")),
+            display_frame(alarms, labels).drop(columns=["kind", "key"]).round(1))
+
+
+def funnel_section(con, params, scope: Scope, period: Period) -> tuple:
+    """Section 七: the funnel sentence and plot (params complaints.funnel_level, funnel_levels)."""
+    p = params.complaints
+    levels = tuple(p.funnel_levels)
+    units, target = funnel_frame(con, _month(period), scope.tree_in_scope, level=p.funnel_level,
+                                 per_customers=p.per_customers, levels=levels, outlets=scope.outlets)
+    return (_markdown(funnel_sentence(units, target, p.per_customers)),
+            _shown(plot_funnel(units, target, p.per_customers, levels)))
+
+
+def terms_section(con, params, scope: Scope, period: Period) -> tuple:
+    """Section 八: frequent words and phrases of the month's texts, and the rising ones (params complaints.text)."""
+    t = params.complaints.text
+    start, end = month_bounds(_month(period))
+    now = complaints.descriptions(con, start, end, outlets=scope.outlets)
+    before = complaints.descriptions(con, month_bounds(add_months(_month(period), -t.rising_months))[0], start,
+                                     outlets=scope.outlets)
+    opts = dict(stop_words=t.stop_words, stop_suffixes=t.stop_suffixes, user_words=t.user_words, min_len=t.min_len)
+    terms = text.top_terms(now, n=t.top_n, **opts)
+    phrases = text.top_terms(now, n=t.top_n, ngram=2, **opts)
+    rising = text.rising_terms(now, before, min_texts=t.rising_min_texts, min_ratio=t.rising_min_ratio, **opts)
+    labels = {"term": "词", "count": "出现次数", "texts": "涉及投诉（件）", "share": "占比",
+              "base_texts": "前期涉及（件）", "base_share": "前期占比", "ratio": "占比倍数"}
+    return (_markdown(f"本月有内容的投诉 {len(now)} 件；前 {t.rising_months} 个月 {len(before)} 件。"
+                      + ("" if len(terms) else "本月无投诉内容（无数据）。")),
+            display_frame(terms, labels, percent=("share",)), display_frame(phrases, labels, percent=("share",)),
+            display_frame(rising, labels, percent=("share", "base_share")).round(2))
+
+
+def ledger_section(con, params, scope: Scope, period: Period) -> tuple:
+    """Section 九: the penalties and rewards of the month, per outlet and staff member."""
+    p = params.complaints
+    book = ledger.ledger(con, _month(period), scope.tree_in_scope, penalty_yuan=p.penalty_yuan.model_dump(),
+                         praise_reward_yuan=p.praise_reward_yuan, reward_channels=p.praise_reward_channels,
+                         outlets=scope.outlets)
+    s = ledger.totals(book)
+    labels = _labels("outlets", "complaints", responsible="责任性投诉", penalty_yuan="扣罚（元）", praises="表扬",
+                     rewarded="获奖表扬", reward_yuan="奖励（元）", net_yuan="合计（元）")
+    return (_markdown(f"本月责任性投诉 {s['responsible']:.0f} 件，扣罚合计 {s['penalty_yuan']:.0f} 元；"
+                      f"表扬 {s['praises']:.0f} 件，其中奖励 {s['rewarded']:.0f} 件，合计 {s['reward_yuan']:.0f} 元。"),
+            display_frame(book, labels))

@@ -25,7 +25,7 @@ import ibis
 import pandas as pd
 
 from svc_analysis.core import contract
-from svc_analysis.engine import org
+from svc_analysis.engine import bookkeeping, org
 from svc_analysis.engine import warehouse
 from svc_analysis.core.masking import mask_value
 from svc_analysis.core.periods import days_in_month, month_bounds
@@ -196,44 +196,23 @@ def day_coverage_kpis(days: pd.DataFrame, tree: pd.DataFrame, month: str, scope_
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=kpis.KPI_COLUMNS)
 
 
-def _has_table(con, name: str) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0] > 0
-
-
 def set_aside_summary(con) -> pd.DataFrame:
     """Rows set aside at ingest (_quarantine) per table and reason, with one masked example.
 
     Columns: table, reason, rows (distinct rows: one row may break a rule in two columns), files,
     columns, example_file, example_row, example_value. The
     example value is masked by its column's rule (a quarantined value may be a phone number).
+    The query is the engine's (engine.bookkeeping.set_aside).
     """
-    columns = ["table", "reason", "rows", "files", "columns", "example_file", "example_row", "example_value"]
-    if not _has_table(con, "_quarantine"):
-        return pd.DataFrame(columns=columns)
-    out = con.execute(
-        "SELECT table_name AS \"table\", reason, count(DISTINCT (file, row_number)) AS rows, count(DISTINCT file) AS files, "
-        "string_agg(DISTINCT column_name, ', ' ORDER BY column_name) AS columns, "
-        "first(file ORDER BY file, row_number) AS example_file, "
-        "first(row_number ORDER BY file, row_number) AS example_row, "
-        "first(column_name ORDER BY file, row_number) AS example_column, "
-        "first(value ORDER BY file, row_number) AS example_value "
-        "FROM _quarantine GROUP BY ALL ORDER BY \"table\", rows DESC, reason"
-    ).df()
+    out = bookkeeping.set_aside(con)
     out["example_value"] = [mask_value(c, v) for c, v in zip(out["example_column"], out["example_value"])]
-    return out[columns]
+    return out.drop(columns="example_column")
 
 
 def ingest_files(con) -> pd.DataFrame:
     """Files ingested (_ingest_log), newest first, with ``unaccounted`` = read − loaded − set aside.
 
     A non-zero ``unaccounted`` breaks the contract (rows in = rows loaded + rows set aside).
+    The query is the engine's (engine.bookkeeping.ingested_files).
     """
-    columns = ["file", "table", "profile", "rows_read", "rows_loaded", "rows_set_aside", "unaccounted",
-               "finished_at"]
-    if not _has_table(con, "_ingest_log"):
-        return pd.DataFrame(columns=columns)
-    return con.execute(
-        "SELECT file, table_name AS \"table\", profile, rows_read, rows_loaded, rows_set_aside, "
-        "rows_read - rows_loaded - rows_set_aside AS unaccounted, finished_at "
-        "FROM _ingest_log ORDER BY finished_at DESC, file"
-    ).df()[columns]
+    return bookkeeping.ingested_files(con)

@@ -13,7 +13,10 @@ matplotlib.use("Agg")
 from svc_analysis.complaints import views as report  # noqa: E402
 from svc_analysis.complaints import complaints  # noqa: E402
 from svc_analysis.engine import org
-from svc_analysis.core.params import Complaints  # noqa: E402
+from svc_analysis.complaints import area  # noqa: E402
+from svc_analysis.core.params import load_params  # noqa: E402
+from svc_analysis.core.period import Period  # noqa: E402
+from svc_analysis.engine.scope import Scope  # noqa: E402
 from tests.complaints.support import MONTH, build  # noqa: E402
 
 
@@ -26,12 +29,8 @@ def con():
 
 @pytest.fixture(scope="module")
 def rows(con):
-    import yaml
-
-    from svc_analysis.core import config
-
-    raw = yaml.safe_load((config.PROJECT_ROOT / "params" / "complaints.yaml").read_text(encoding="utf-8"))
-    return report.kpi_rows(con, MONTH, org.outlet_tree(con), Complaints(**raw["complaints"]))
+    # the area's one entry (complaints.area.kpi_rows) with the default params, whole province
+    return area.kpi_rows(con, load_params(), Scope.of(org.outlet_tree(con), None), Period.month(MONTH))
 
 
 def test_every_contract_metric_at_every_level(rows):
