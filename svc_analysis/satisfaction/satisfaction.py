@@ -39,6 +39,12 @@ def window(month: str, trend_months: int) -> list[str]:
     return periods.months_between(first, month)
 
 
+def customers_served(tickets):
+    """Customers served, the area's one definition: tickets taken in the period (the caller filters
+    taken_at) that were called (called_at set). The denominator of evaluator_participation_rate."""
+    return tickets.called_at.count()
+
+
 def outlet_months(con, months: list[str], outlets: list[str] | None = None,
                   satisfied_min_score: int = 4) -> pd.DataFrame:
     """Per outlet and month: ratings, satisfied (score >= satisfied_min_score), top_score (score 5),
@@ -71,7 +77,7 @@ def outlet_months(con, months: list[str], outlets: list[str] | None = None,
     ratings = per_month("ratings", "rated_at", ratings=lambda t: t.count(),
                         satisfied=lambda t: t.count(where=t.score >= satisfied_min_score),
                         top_score=lambda t: t.count(where=t.score == TOP_SCORE))
-    served = per_month("tickets", "taken_at", served=lambda t: t.called_at.count())
+    served = per_month("tickets", "taken_at", served=customers_served)
     frame = ratings.merge(served, on=["outlet_id", "month"], how="outer")
     frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype("int64")
     return frame.sort_values(["outlet_id", "month"], kind="stable").reset_index(drop=True)[
@@ -224,14 +230,14 @@ def control_sentence(chart: pd.DataFrame) -> str:
     return f"{why}；超出控制限、需查找特殊原因的月份：{months}。"
 
 
-METRIC_ZH = {"satisfaction_rate": "满意率", "evaluator_participation_rate": "评价器参与率",
-             "survey_csat": "问卷总体满意（CSAT）", "nps": "净推荐值 NPS"}
 LEVEL_ZH = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
 
 
 def kpi_display(rows: pd.DataFrame, levels: int = 2) -> pd.DataFrame:
     """The KPI rows of the top ``levels`` levels, in Chinese, for reading: shares as percents, NPS
     x 100, 达标 是/否, and 无数据 where there is no value."""
+    from svc_analysis.core import catalogue
+    from svc_analysis.satisfaction import area  # noqa: F401  (registers the metrics' names in the catalogue)
     from svc_analysis.views.plotting import fmt_pct
 
     top = rows[rows["level"].isin(list(dict.fromkeys(rows["level"]))[:levels])]
@@ -242,7 +248,7 @@ def kpi_display(rows: pd.DataFrame, levels: int = 2) -> pd.DataFrame:
         return f"{row['value'] * 100:+.0f}" if row["metric"] == "nps" else fmt_pct(row["value"])
 
     return pd.DataFrame({
-        "指标": top["metric"].map(METRIC_ZH).fillna(top["metric"]),
+        "指标": top["metric"].map(catalogue.name),
         "层级": top["level"].map(LEVEL_ZH),
         "单位": top["unit_id"].replace({"province": "全省"}),
         "值": top.apply(value, axis=1),

@@ -19,41 +19,32 @@ from __future__ import annotations
 
 from datetime import date
 
+import ibis
 import pandas as pd
 
+from svc_analysis.engine.warehouse import engine
+from svc_analysis.staff import staff
+
 _COLS = ["branch", "subbranch", "outlet_id", "outlet_name", "staff_id", "role", "hired_on", "anniversary"]
-
-
-def _sql(scope: bool) -> str:
-    where = "AND outlet_id IN (SELECT unnest($outlets::VARCHAR[]))" if scope else ""
-    return f"""
-    WITH s AS (
-        SELECT staff_id, outlet_id, role, hired_on,
-               (hired_on + to_months($months))::DATE AS anniversary
-        FROM staff
-        WHERE hired_on <= $day AND (left_on IS NULL OR left_on > $day)
-          AND list_contains($roles::VARCHAR[], role) {where})
-    SELECT s.*,
-        (SELECT min(tested_on) FROM skill_tests t
-         WHERE t.staff_id = s.staff_id AND t.test = 'expert' AND t.passed AND t.tested_on <= $day)
-            AS first_pass_on,
-        (SELECT count(*) FROM skill_tests t
-         WHERE t.staff_id = s.staff_id AND t.test = 'expert' AND NOT t.passed AND t.tested_on <= $day)
-            AS failed_attempts
-    FROM s ORDER BY outlet_id, staff_id"""
 
 
 def expert_roster(con, day: date, *, roles: list[str], within_months: int,
                   outlets: list[str] | None = None) -> pd.DataFrame:
     """Staff in service on ``day`` in ``roles``: staff_id, outlet_id, role, hired_on, anniversary,
     first_pass_on (first passed expert test on or before day, or None), failed_attempts,
-    passed_in_first_year (first_pass_on <= anniversary)."""
+    passed_in_first_year (first_pass_on <= anniversary). Ibis through engine.warehouse.engine."""
     if within_months <= 0:
         raise ValueError(f"expert_within_months must be > 0, not {within_months}")
-    binds = {"day": day, "months": int(within_months), "roles": list(roles)}
-    if outlets is not None:
-        binds["outlets"] = list(outlets)
-    out = con.execute(_sql(outlets is not None), binds).df()
+    s = staff.in_service(con, day, outlets, roles=roles)
+    s = s.mutate(anniversary=(s.hired_on + ibis.interval(months=int(within_months))).cast("date"))
+    t = engine(con).table("skill_tests")
+    t = t.filter((t.test == "expert") & (t.tested_on <= day)).semi_join(s, "staff_id")
+    tests = t.group_by(_staff=t.staff_id).agg(first_pass_on=t.tested_on.min(where=t.passed),
+                                               failed_attempts=t.count(where=~t.passed))
+    joined = s.left_join(tests, s.staff_id == tests._staff)
+    out = joined.select(s.staff_id, s.outlet_id, s.role, s.hired_on, s.anniversary, tests.first_pass_on,
+                        failed_attempts=tests.failed_attempts.fill_null(0)).order_by(
+        ["outlet_id", "staff_id"]).to_pandas()
     for col in ("hired_on", "anniversary", "first_pass_on"):
         out[col] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in out[col]],
                              index=out.index, dtype=object)

@@ -27,10 +27,12 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import ibis
 import pandas as pd
 
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
+from svc_analysis.engine.warehouse import engine
 
 AREA = "staff"
 TELLER = "teller"
@@ -42,54 +44,56 @@ METRICS = {
     "english_rate": ("english", "front_line"),
     "sign_language_coverage": ("has_sign_language", "has_lobby_manager"),
 }
-_IN = "IN (SELECT unnest($outlets::VARCHAR[]))"
 
 
-def people_sql(scope: bool) -> str:
-    """SQL of the in-service roster on $day with each person's latest rating and passed tests.
-
-    Parameters: $day (DATE) and, when ``scope``, $outlets (outlet ids). Columns: staff_id,
-    outlet_id, role, hired_on, stars, assessed_on, valid_until, rating_status ('valid', 'lapsed',
-    'none'), expert, english, sign_language (bool: a passed test on or before $day).
-    """
-    where = f"AND outlet_id {_IN}" if scope else ""
-    return f"""
-    WITH s AS (
-        SELECT staff_id, outlet_id, role, hired_on FROM staff
-        WHERE hired_on <= $day AND (left_on IS NULL OR left_on > $day) {where}),
-    latest AS (
-        SELECT staff_id, stars, assessed_on, valid_until FROM star_ratings
-        WHERE assessed_on <= $day AND staff_id IN (SELECT staff_id FROM s)
-        QUALIFY row_number() OVER (PARTITION BY staff_id
-                                   ORDER BY assessed_on DESC, stars DESC, valid_until DESC NULLS FIRST) = 1),
-    passed AS (
-        SELECT staff_id, bool_or(test = 'expert') AS expert, bool_or(test = 'english') AS english,
-               bool_or(test = 'sign_language') AS sign_language
-        FROM skill_tests WHERE passed AND tested_on <= $day AND staff_id IN (SELECT staff_id FROM s)
-        GROUP BY staff_id)
-    SELECT s.staff_id, s.outlet_id, s.role, s.hired_on, l.stars, l.assessed_on, l.valid_until,
-           CASE WHEN l.staff_id IS NULL THEN 'none'
-                WHEN l.valid_until IS NULL OR l.valid_until >= $day THEN 'valid' ELSE 'lapsed' END
-               AS rating_status,
-           coalesce(p.expert, false) AS expert, coalesce(p.english, false) AS english,
-           coalesce(p.sign_language, false) AS sign_language
-    FROM s LEFT JOIN latest l USING (staff_id) LEFT JOIN passed p USING (staff_id)"""
-
-
-def _bind(day: date, outlets: list[str] | None) -> tuple[str, dict]:
-    binds = {"day": day}
+def in_service(con, day: date, outlets: list[str] | None = None, roles: list[str] | None = None):
+    """Ibis expression of the staff in service on ``day`` (hired_on <= day, left_on empty or later),
+    limited to ``outlets`` and ``roles`` when given: staff_id, outlet_id, role, hired_on."""
+    s = engine(con).table("staff")
+    keep = (s.hired_on <= day) & (s.left_on.isnull() | (s.left_on > day))
     if outlets is not None:
-        binds["outlets"] = list(outlets)
-    return people_sql(outlets is not None), binds
+        keep &= s.outlet_id.isin(list(outlets))
+    if roles is not None:
+        keep &= s.role.isin(list(roles))
+    return s.filter(keep).select("staff_id", "outlet_id", "role", "hired_on")
+
+
+def people_expr(con, day: date, outlets: list[str] | None = None):
+    """Ibis expression of the in-service roster on ``day`` with each person's latest rating and
+    passed tests (one backend seam: engine.warehouse.engine).
+
+    Columns: staff_id, outlet_id, role, hired_on, stars, assessed_on, valid_until, rating_status
+    ('valid', 'lapsed', 'none'), expert, english, sign_language (bool: a passed test on or before day).
+    The latest rating is a window + filter (row_number), which every Ibis backend runs.
+    """
+    ib = engine(con)
+    s = in_service(con, day, outlets)
+    r = ib.table("star_ratings")
+    r = r.filter(r.assessed_on <= day).semi_join(s, "staff_id")
+    order = [r.assessed_on.desc(), r.stars.desc(), r.valid_until.desc(nulls_first=True)]
+    latest = (r.mutate(_row=ibis.row_number().over(group_by=r.staff_id, order_by=order))
+              .filter(lambda t: t._row == 0)
+              .select(_staff=r.staff_id, stars=r.stars, assessed_on=r.assessed_on, valid_until=r.valid_until))
+    t = ib.table("skill_tests")
+    t = t.filter(t.passed & (t.tested_on <= day)).semi_join(s, "staff_id")
+    passed = t.group_by(_staff=t.staff_id).agg(expert=(t.test == "expert").any(),
+                                                 english=(t.test == "english").any(),
+                                                 sign_language=(t.test == "sign_language").any())
+    joined = s.left_join(latest, s.staff_id == latest._staff).left_join(passed, s.staff_id == passed._staff)
+    status = ibis.cases((latest._staff.isnull(), "none"),
+                        (latest.valid_until.isnull() | (latest.valid_until >= day), "valid"), else_="lapsed")
+    return joined.select(s.staff_id, s.outlet_id, s.role, s.hired_on, latest.stars, latest.assessed_on,
+                         latest.valid_until, rating_status=status,
+                         expert=passed.expert.fill_null(False), english=passed.english.fill_null(False),
+                         sign_language=passed.sign_language.fill_null(False))
 
 
 def people(con, day: date, outlets: list[str] | None = None) -> pd.DataFrame:
-    """The in-service roster on ``day`` (people_sql's columns), sorted by outlet and staff_id.
+    """The in-service roster on ``day`` (people_expr's columns), sorted by outlet and staff_id.
 
     A roster has one row per person (thousands at province scale), never event rows.
     """
-    sql, binds = _bind(day, outlets)
-    out = con.execute(f"SELECT * FROM ({sql}) ORDER BY outlet_id, staff_id", binds).df()
+    out = people_expr(con, day, outlets).order_by(["outlet_id", "staff_id"]).to_pandas()
     for col in ("hired_on", "assessed_on", "valid_until"):
         out[col] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in out[col]],
                              index=out.index, dtype=object)
@@ -105,22 +109,17 @@ def outlet_counts(con, day: date, *, star_min_stars: int, expert_roles: list[str
     expert_staff, experts, front_line, english, lobby_managers, sign_lobby_managers,
     has_lobby_manager, has_sign_language (0/1).
     """
-    sql, binds = _bind(day, outlets)
-    binds.update(min_stars=star_min_stars, expert_roles=list(expert_roles), front=list(front_line_roles),
-                 teller=TELLER, lobby=LOBBY_MANAGER)
-    out = con.execute(f"""
-        WITH p AS ({sql})
-        SELECT outlet_id,
-            count(*) FILTER (WHERE role = $teller) AS tellers,
-            count(*) FILTER (WHERE role = $teller AND rating_status = 'valid' AND stars >= $min_stars)
-                AS star_tellers,
-            count(*) FILTER (WHERE list_contains($expert_roles::VARCHAR[], role)) AS expert_staff,
-            count(*) FILTER (WHERE list_contains($expert_roles::VARCHAR[], role) AND expert) AS experts,
-            count(*) FILTER (WHERE list_contains($front::VARCHAR[], role)) AS front_line,
-            count(*) FILTER (WHERE list_contains($front::VARCHAR[], role) AND english) AS english,
-            count(*) FILTER (WHERE role = $lobby) AS lobby_managers,
-            count(*) FILTER (WHERE role = $lobby AND sign_language) AS sign_lobby_managers
-        FROM p GROUP BY outlet_id ORDER BY outlet_id""", binds).df()
+    p = people_expr(con, day, outlets)
+    teller, lobby = p.role == TELLER, p.role == LOBBY_MANAGER
+    expert_role, front = p.role.isin(list(expert_roles)), p.role.isin(list(front_line_roles))
+    out = p.group_by("outlet_id").agg(
+        tellers=p.count(where=teller),
+        star_tellers=p.count(where=teller & (p.rating_status == "valid") & (p.stars >= star_min_stars)),
+        expert_staff=p.count(where=expert_role), experts=p.count(where=expert_role & p.expert),
+        front_line=p.count(where=front), english=p.count(where=front & p.english),
+        lobby_managers=p.count(where=lobby), sign_lobby_managers=p.count(where=lobby & p.sign_language),
+    ).order_by("outlet_id").to_pandas()
+    out["outlet_id"] = out["outlet_id"].astype(object)
     count_cols = [c for c in out.columns if c != "outlet_id"]
     out[count_cols] = out[count_cols].astype("int64")
     out["has_lobby_manager"] = (out["lobby_managers"] > 0).astype("int64")

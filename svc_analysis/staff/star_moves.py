@@ -1,6 +1,6 @@
 """Star-teller distribution and its dynamic management (星级柜员动态管理, DOMAIN.md §3, seed 002).
 
-A teller's rating state on day d (staff.people_sql): the latest rating assessed on or before d is
+A teller's rating state on day d (staff.people_expr): the latest rating assessed on or before d is
 'valid' (valid_until empty or >= d: its stars count, 0 = assessed, no star), 'lapsed' (expired,
 not re-assessed) or 'none' (never assessed).
 

@@ -10,13 +10,15 @@ import pandas as pd
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
 from svc_analysis.views import plotting
+from svc_analysis.core import catalogue
+from svc_analysis.staff import area  # noqa: F401  (registers the staff metrics in the catalogue)
 from svc_analysis.staff import staff
 from svc_analysis.staff import star_moves
 from svc_analysis.views.plotting import fmt_pct
 from svc_analysis.core.safety import md
 
-METRIC_ZH = {"star_teller_rate": "星级柜员率", "expert_rate": "业务能手率", "english_rate": "柜台英语达标率",
-             "sign_language_coverage": "手语服务网点覆盖率"}
+# the metrics' Chinese names: the catalogue's (staff.area registers them), never retyped
+METRIC_ZH = {metric: catalogue.name(metric) for metric in staff.METRICS}
 LEVEL_ZH = {"province": "省分行", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
 # what the shortfall counts for each metric
 SHORT_UNIT = {"star_teller_rate": "名柜员评上星级", "expert_rate": "人通过业务能手测试",

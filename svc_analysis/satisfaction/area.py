@@ -1,0 +1,65 @@
+"""The satisfaction area's registration (entry point svc_analysis.areas: satisfaction, read by core.areas).
+
+- METRICS: the catalogue entries of every metric the area publishes (registered at import);
+- kpi_rows(con, params, scope, period): the area's complete KPI rows, the one place they are
+  assembled (notebook 20 publishes exactly these; the summary finds them through core.areas).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from svc_analysis.core import catalogue
+from svc_analysis.core.catalogue import Metric
+from svc_analysis.core.period import Period
+from svc_analysis.engine.scope import Scope
+from svc_analysis.satisfaction import satisfaction, surveys
+
+AREA = "satisfaction"
+_SATISFIED_BANK = "《文明优质服务管理工作责任书》（满意率 90% 以上、逐年提升）；《银行结算质量提升活动方案》（不低于 85%）"
+
+METRICS = (
+    Metric("satisfaction_rate", "满意率", AREA, "share", "higher",
+           "评价器评价中评分不低于 4 分（参数 satisfaction.satisfied_min_score）的条数 / 当月评价条数（按评价时间计月）。",
+           _SATISFIED_BANK, "satisfaction.rate_target"),
+    Metric("evaluator_participation_rate", "评价器参与率", AREA, "share", "higher",
+           "当月评价条数 / 当月服务客户数（当月取号且已叫号的号票数）；参与率低可能掩盖不满意。",
+           "客户满意银行建设"),
+    Metric("survey_csat", "问卷总体满意（CSAT）", AREA, "share", "higher",
+           "当月问卷中总体满意评分不低于 4 分（前两档，参数 satisfaction.csat_min_score）的答卷数 / 当月答卷数。",
+           "客户满意银行建设（问卷调查；总体满意前两档为行业通行口径）"),
+    Metric("nps", "净推荐值 NPS", AREA, "share", "higher",
+           "（推荐意愿 9–10 分的答卷数 − 0–6 分的答卷数）/ 回答推荐意愿的答卷数。",
+           "客户满意银行建设（问卷调查；净推荐值为行业通行口径）"),
+)
+catalogue.register(METRICS)
+
+
+def month_of(period: Period) -> str:
+    """The period's month key; ValueError for a week or a day (no weekly cadence yet)."""
+    period = Period.parse(period)
+    if period.kind != "month":
+        raise ValueError(f"satisfaction KPIs are monthly: period {period.key} is a {period.kind}, not a month "
+                         "(a weekly or daily cadence does not exist yet)")
+    return period.key
+
+
+def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
+    """The satisfaction area's KPI rows for ``period`` in ``scope``: satisfaction_rate (target
+    satisfaction.rate_target, meets_target judged here), evaluator_participation_rate, survey_csat
+    and nps, at the scope's level and every level below it.
+
+    ``con``: the DuckDB connection or an Ibis backend (engine.warehouse.engine); ``params``:
+    core.params.Params. Monthly only: ValueError for a week or a day until that cadence exists.
+    """
+    month = month_of(period)
+    p = params.satisfaction
+    counts = satisfaction.outlet_months(con, [month], outlets=scope.outlets,
+                                        satisfied_min_score=p.satisfied_min_score)
+    units = satisfaction.reporting_tree(scope.tree_in_scope, month, counts)
+    survey_counts = surveys.outlet_counts(con, month, scope.outlets, csat_min_score=p.csat_min_score,
+                                          promoter_min=p.nps_promoter_min, detractor_max=p.nps_detractor_max)
+    return pd.concat([
+        satisfaction.kpi_rows(counts, units, month, p.rate_target, scope_level=scope.level),
+        surveys.kpi_rows(survey_counts, units, month, scope_level=scope.level),
+    ], ignore_index=True)
