@@ -56,14 +56,14 @@ def test_kpi_display(con, tree):  # noqa: F811
     ledger = inspections.month_ledger(con, tree, MONTH, P)
     shown = report.kpi_display(report.kpi_rows(con, tree, tree, MONTH, P, ledger))
     first = shown.iloc[0]
-    assert first["单位"] == "全省" and first["本月平均分"] == "84.9" and first["季度覆盖率"] == "80.0%"
-    assert first["考核(元)"] == "25200"
+    assert first["单位"] == "全省" and first["神秘人检查平均分"] == "84.9" and first["神秘人检查季度覆盖率"] == "80.0%"
+    assert first["神秘人检查考核金额"] == "25200"
     # a sub-branch run in a month without a round: the scope and its outlets, 无数据 for the mean
     scope = tree[tree.subbranch == "S3"]
     november = report.kpi_rows(con, tree, scope, "2026-11", P, ledger.iloc[0:0], "subbranch")
     shown = report.kpi_display(november)
     assert shown["单位"].tolist() == ["S3", "O6", "O7", "O8"]
-    assert shown.iloc[0]["本月平均分"] == "无数据" and shown.iloc[0]["考核(元)"] == "0"
+    assert shown.iloc[0]["神秘人检查平均分"] == "无数据" and shown.iloc[0]["神秘人检查考核金额"] == "0"
 
 
 def test_noise_sentence():
