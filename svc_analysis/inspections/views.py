@@ -27,8 +27,9 @@ def _score(x) -> str:
     return NO_DATA if pd.isna(x) else f"{x:.1f}"
 
 
-def headline(con, scope_tree: pd.DataFrame, month: str, params) -> dict:
+def headline(con, scope: Scope, period: Period, params) -> dict:
     """The month's and quarter-to-date mean round scores, the target and the coverage figures."""
+    scope_tree, month = scope.tree_in_scope, period.month_key
     outlets = scope_tree["outlet_id"].tolist()
     out = {"target": params.stage_target(month)}
     for key, start in (("month", month_start(month)), ("quarter", quarter_start(month))):
@@ -67,10 +68,12 @@ def quarter_title(month: str) -> str:
     return f"{month[:4]}年第{(int(month[5:]) - 1) // 3 + 1}季度神秘人检查得分（至{month}）"
 
 
-def round_rows(con, tree: pd.DataFrame, month: str, outlets=None) -> pd.DataFrame:
-    """The quarter's round inspections (re-checks excluded) with outlet name, sub-branch and branch."""
-    rows = inspections.mystery_rows(con, quarter_start(month), month_end(month), outlets)
-    return inspections.with_tree(rows, tree)
+def round_rows(con, scope: Scope, period: Period) -> pd.DataFrame:
+    """The quarter's round inspections (re-checks excluded) with outlet name, sub-branch and branch,
+    for the whole province (a ranking needs its peers; in_scope keeps the scope's own)."""
+    month = period.month_key
+    rows = inspections.mystery_rows(con, quarter_start(month), month_end(month))
+    return inspections.with_tree(rows, scope.tree)
 
 
 def branch_ranking(rows: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -160,10 +163,10 @@ def ledger_totals(ledger: pd.DataFrame, rule_set: str, outlets=None) -> pd.DataF
         "branch": "二级分行", "penalty": "考核(元)", "reward": "奖励(元)", "net": "净额(元)"})
 
 
-def trend(con, tree: pd.DataFrame, month: str, params, months: int, outlets=None):
+def trend(con, scope: Scope, period: Period, params, months: int):
     """(branch means per month with a round over the last ``months`` months, stage target per month)."""
-    span = months_back(month, months)
-    means = inspections.branch_month_means(con, tree, span, outlets)
+    span = months_back(period.month_key, months)
+    means = inspections.branch_month_means(con, scope.tree, span, scope.outlets)
     return means, pd.Series([params.stage_target(m) for m in span], index=span)
 
 
@@ -218,17 +221,18 @@ def in_scope(rows: pd.DataFrame, outlets: list[str] | None) -> pd.DataFrame:
     return rows if outlets is None else rows[rows["outlet_id"].isin(outlets)]
 
 
-def recheck_section(con, tree: pd.DataFrame, month: str, params, outlets=None) -> tuple[str, pd.DataFrame]:
+def recheck_section(con, scope: Scope, period: Period, params) -> tuple[str, pd.DataFrame]:
     """(sentence, table) of the quarter's re-check list in the scope."""
-    table, text = recheck_display(inspections.recheck_table(con, month, params.recheck_below, params.severe_below,
-                                                            outlets), tree, params)
+    table, text = recheck_display(inspections.recheck_table(con, period.month_key, params.recheck_below,
+                                                            params.severe_below, scope.outlets), scope.tree, params)
     return text, table
 
 
-def ledger_sections(ledger: pd.DataFrame, tree: pd.DataFrame, params, outlets=None, active: bool = True) -> list:
+def ledger_sections(ledger: pd.DataFrame, scope: Scope, params, active: bool = True) -> list:
     """What the page shows of the ledger: for the active rule sets (active=True) the month's totals in a
     sentence, then per rule set a heading, the branch totals and the lines; for the inactive ones
     (shown for comparison, not published) a heading and the lines."""
+    tree, outlets = scope.tree, scope.outlets
     out = [ledger_sentence(ledger, params, outlets)] if active else []
     for rs in (r for r in params.rule_sets if r.active == active):
         if active:
@@ -240,9 +244,9 @@ def ledger_sections(ledger: pd.DataFrame, tree: pd.DataFrame, params, outlets=No
     return out
 
 
-def checks_section(con, scope_tree: pd.DataFrame, month: str, params) -> pd.DataFrame:
+def checks_section(con, scope: Scope, period: Period, params) -> pd.DataFrame:
     """Video, on-site and mystery checks per branch of the scope against the weekly and monthly rules."""
-    return checks_display(inspection_checks.branch_table(con, scope_tree, month, params), params)
+    return checks_display(inspection_checks.branch_table(con, scope.tree_in_scope, period.month_key, params), params)
 
 
 def spread_sentences(rows: pd.DataFrame, means: pd.DataFrame, pairs: pd.DataFrame, params) -> list[str]:
