@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from svc_analysis.engine import kpis
-from svc_analysis.engine import org
+from svc_analysis.engine import org, warehouse
 from svc_analysis.core.periods import month_end, month_start
 
 KINDS = ("mystery", "video", "onsite")
@@ -31,6 +31,14 @@ def _kinds(kinds) -> list[str]:
     if unknown or not kinds:
         raise ValueError(f"check kinds must be among {', '.join(KINDS)}, not {', '.join(unknown) or 'none'}")
     return list(kinds)
+
+
+def _between(con, first: date, last: date, kinds: list[str] | None = None):
+    """The checks dated on days [first, last] (of ``kinds``; None = all) as an Ibis expression over the
+    inspections table (engine.warehouse.engine)."""
+    t = warehouse.engine(con).table("inspections")
+    t = t.filter(t.inspected_on >= first, t.inspected_on <= last)
+    return t if kinds is None else t.filter(t.kind.isin(list(kinds)))
 
 
 def week_starts(month: str) -> list[date]:
@@ -47,9 +55,8 @@ def week_starts(month: str) -> list[date]:
 def counts_by_branch(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
     """branch and one column per kind (mystery, video, onsite): checks dated in the month, re-checks
     included, at the branches' outlets in ``tree``."""
-    frame = con.execute(
-        """SELECT outlet_id, kind, count(*) AS checks FROM inspections
-           WHERE inspected_on BETWEEN ? AND ? GROUP BY ALL""", [month_start(month), month_end(month)]).df()
+    t = _between(con, month_start(month), month_end(month))
+    frame = t.group_by(["outlet_id", "kind"]).aggregate(checks=t.count()).to_pandas()
     frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
     table = frame.pivot_table(index="branch", columns="kind", values="checks", aggfunc="sum", fill_value=0)
     branches = sorted(tree["branch"].unique())
@@ -63,10 +70,9 @@ def weekly_rule(con, tree: pd.DataFrame, month: str, kinds, per_week: int) -> pd
     ``kinds``), checks (in those weeks), min_in_a_week, meets (every week met)."""
     kinds = _kinds(kinds)
     weeks = week_starts(month)
-    frame = con.execute(
-        """SELECT outlet_id, CAST(date_trunc('week', inspected_on) AS DATE) AS week, count(*) AS checks
-           FROM inspections WHERE list_contains(?, kind) AND inspected_on BETWEEN ? AND ?
-           GROUP BY ALL""", [kinds, weeks[0], weeks[-1] + timedelta(days=6)]).df()
+    t = _between(con, weeks[0], weeks[-1] + timedelta(days=6), kinds)
+    t = t.mutate(week=t.inspected_on.truncate("W"))
+    frame = t.group_by(["outlet_id", "week"]).aggregate(checks=t.count()).to_pandas()
     frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
     branches = sorted(tree["branch"].unique())
     grid = pd.MultiIndex.from_product([branches, weeks], names=["branch", "week"])
@@ -88,10 +94,7 @@ def coverage(con, tree: pd.DataFrame, month: str, kinds) -> pd.DataFrame:
     the month by one of ``kinds``), denominator (1)."""
     kinds = _kinds(kinds)
     base = org.open_outlets(org.staffed(tree), month_end(month))[["outlet_id", "subbranch", "branch"]]
-    seen = con.execute(
-        """SELECT DISTINCT outlet_id FROM inspections
-           WHERE list_contains(?, kind) AND inspected_on BETWEEN ? AND ?""",
-        [kinds, month_start(month), month_end(month)]).df()
+    seen = _between(con, month_start(month), month_end(month), kinds).select("outlet_id").distinct().to_pandas()
     out = base.assign(numerator=base["outlet_id"].isin(seen["outlet_id"]).astype("float64"), denominator=1.0)
     return out.reset_index(drop=True)
 

@@ -13,52 +13,48 @@ Definitions (DATA_CONTRACT.md metrics; thresholds from params ``inspections``):
   re-checks included, scored below recheck_below (85). For each, the round inspection, whether a
   re-check followed it, its result, and a mark when the latest score is below severe_below (80).
 
-Every query runs in DuckDB over the month's or quarter's rows and returns a small frame.
+Every query is an Ibis expression over the inspections table (engine.warehouse.engine): it runs in the
+engine over the month's or quarter's rows and returns a small frame.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+import ibis
 import pandas as pd
 
-from svc_analysis.engine import kpis
-from svc_analysis.engine import org
+from svc_analysis.engine import org, warehouse
 from svc_analysis.inspections import rules
-from svc_analysis.core.periods import month_end, month_start, quarter_start, year_start
+from svc_analysis.core.periods import month_end, month_start, quarter_start
 
 AREA = "inspections"
 MYSTERY = "mystery"
 
 
-def _scope(outlets: list[str] | None) -> tuple[str, list]:
-    """An SQL condition on outlet_id for the scope (empty for the province) and its parameters."""
-    if outlets is None:
-        return "", []
-    return " AND list_contains(?, outlet_id)", [list(outlets)]
+def mystery(con, start: date, end: date, outlets: list[str] | None = None, rechecks: bool = True):
+    """The mystery inspections of days [start, end] at ``outlets`` (None = all) as an Ibis expression
+    over the inspections table (warehouse.engine), is_recheck with NULL read as false."""
+    t = warehouse.engine(con).table("inspections")
+    t = org.scope_filter(t.filter(t.kind == MYSTERY, t.inspected_on >= start, t.inspected_on <= end), outlets)
+    t = t.mutate(is_recheck=t.is_recheck.fill_null(False))
+    return t if rechecks else t.filter(~t.is_recheck)
 
 
 def round_scores(con, start: date, end: date, outlets: list[str] | None = None) -> pd.DataFrame:
     """outlet_id, inspections, score_sum, score: mystery inspections on days [start, end], re-checks excluded."""
-    where, extra = _scope(outlets)
-    return con.execute(
-        f"""SELECT outlet_id, count(*) AS inspections, sum(score) AS score_sum, avg(score) AS score
-            FROM inspections
-            WHERE kind = '{MYSTERY}' AND NOT coalesce(is_recheck, false)
-              AND inspected_on BETWEEN ? AND ?{where}
-            GROUP BY outlet_id ORDER BY outlet_id""", [start, end, *extra]).df()
+    t = mystery(con, start, end, outlets, rechecks=False)
+    return (t.group_by("outlet_id").aggregate(inspections=t.count(), score_sum=t.score.sum(), score=t.score.mean())
+            .order_by("outlet_id").to_pandas())
 
 
 def mystery_rows(con, start: date, end: date, outlets: list[str] | None = None,
                  rechecks: bool = False) -> pd.DataFrame:
     """The mystery inspections of days [start, end] (a quarter holds one per outlet or two): for charts."""
-    where, extra = _scope(outlets)
-    if not rechecks:
-        where += " AND NOT coalesce(is_recheck, false)"
-    frame = con.execute(
-        f"""SELECT inspection_id, outlet_id, inspected_on, score, coalesce(is_recheck, false) AS is_recheck
-            FROM inspections WHERE kind = '{MYSTERY}' AND inspected_on BETWEEN ? AND ?{where}
-            ORDER BY inspected_on, outlet_id, inspection_id""", [start, end, *extra]).df()
+    t = mystery(con, start, end, outlets, rechecks)
+    frame = (t.select("inspection_id", "outlet_id", "inspected_on", "score", "is_recheck")
+             .order_by(["inspected_on", "outlet_id", "inspection_id"]).to_pandas())
+    frame["inspected_on"] = pd.to_datetime(frame["inspected_on"])
     return frame
 
 
@@ -86,13 +82,9 @@ def month_ledger(con, tree: pd.DataFrame, month: str, params) -> pd.DataFrame:
 
 def branch_month_means(con, tree: pd.DataFrame, months: list[str], outlets: list[str] | None = None) -> pd.DataFrame:
     """month, branch, inspections, score_sum, score: round scores per branch and month (trend)."""
-    where, extra = _scope(outlets)
-    frame = con.execute(
-        f"""SELECT strftime(inspected_on, '%Y-%m') AS month, outlet_id, count(*) AS inspections,
-                   sum(score) AS score_sum
-            FROM inspections WHERE kind = '{MYSTERY}' AND NOT coalesce(is_recheck, false)
-              AND inspected_on BETWEEN ? AND ?{where}
-            GROUP BY ALL""", [month_start(months[0]), month_end(months[-1]), *extra]).df()
+    t = mystery(con, month_start(months[0]), month_end(months[-1]), outlets, rechecks=False)
+    t = t.mutate(month=t.inspected_on.strftime("%Y-%m"))
+    frame = t.group_by(["month", "outlet_id"]).aggregate(inspections=t.count(), score_sum=t.score.sum()).to_pandas()
     frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
     out = frame.groupby(["month", "branch"], as_index=False)[["inspections", "score_sum"]].sum()
     out["score"] = out["score_sum"] / out["inspections"]
@@ -104,9 +96,7 @@ def coverage(con, tree: pd.DataFrame, month: str, since: date) -> pd.DataFrame:
     mystery inspection, re-checks included, on days [since, month end]) and denominator (1)."""
     end = month_end(month)
     base = org.open_outlets(org.staffed(tree), end)[["outlet_id", "subbranch", "branch"]]
-    seen = con.execute(
-        f"""SELECT DISTINCT outlet_id FROM inspections
-            WHERE kind = '{MYSTERY}' AND inspected_on BETWEEN ? AND ?""", [since, end]).df()
+    seen = mystery(con, since, end).select("outlet_id").distinct().to_pandas()
     out = base.assign(numerator=base["outlet_id"].isin(seen["outlet_id"]).astype("float64"), denominator=1.0)
     return out.reset_index(drop=True)
 
@@ -127,26 +117,17 @@ def recheck_table(con, month: str, recheck_below: float, severe_below: float,
     counts as the later one); on_list (latest_score < recheck_below: the contract's outlets_below_85);
     severe (latest_score < severe_below); status 待复查 / 复查仍未达标 / 复查已达标.
     """
-    where, extra = _scope(outlets)
-    frame = con.execute(
-        f"""WITH q AS (
-              SELECT inspection_id, outlet_id, inspected_on, score, coalesce(is_recheck, false) AS rc
-              FROM inspections WHERE kind = '{MYSTERY}' AND inspected_on BETWEEN ? AND ?{where}),
-            k AS (
-              SELECT *, row_number() OVER (PARTITION BY outlet_id
-                                           ORDER BY inspected_on DESC, rc DESC, inspection_id DESC) AS latest,
-                        row_number() OVER (PARTITION BY outlet_id, rc
-                                           ORDER BY inspected_on DESC, inspection_id DESC) AS latest_of_kind
-              FROM q)
-            SELECT outlet_id,
-                   max(inspected_on) FILTER (WHERE NOT rc AND latest_of_kind = 1) AS round_on,
-                   max(score) FILTER (WHERE NOT rc AND latest_of_kind = 1) AS round_score,
-                   max(inspected_on) FILTER (WHERE rc AND latest_of_kind = 1) AS recheck_on,
-                   max(score) FILTER (WHERE rc AND latest_of_kind = 1) AS recheck_score,
-                   max(inspected_on) FILTER (WHERE latest = 1) AS latest_on,
-                   max(score) FILTER (WHERE latest = 1) AS latest_score
-            FROM k GROUP BY outlet_id HAVING min(score) < ? ORDER BY outlet_id""",
-        [quarter_start(month), month_end(month), *extra, recheck_below]).df()
+    q = mystery(con, quarter_start(month), month_end(month), outlets).rename(rc="is_recheck")
+    newest = [ibis.desc("inspected_on"), ibis.desc("inspection_id")]
+    k = q.mutate(latest=ibis.row_number().over(group_by="outlet_id", order_by=[newest[0], ibis.desc("rc"), newest[1]]),
+                 latest_of_kind=ibis.row_number().over(group_by=["outlet_id", "rc"], order_by=newest))
+    round_, recheck, latest = (~k.rc) & (k.latest_of_kind == 0), k.rc & (k.latest_of_kind == 0), k.latest == 0
+    frame = k.group_by("outlet_id").aggregate(
+        round_on=k.inspected_on.max(where=round_), round_score=k.score.max(where=round_),
+        recheck_on=k.inspected_on.max(where=recheck), recheck_score=k.score.max(where=recheck),
+        latest_on=k.inspected_on.max(where=latest), latest_score=k.score.max(where=latest),
+        lowest=k.score.min())
+    frame = frame.filter(frame.lowest < recheck_below).drop("lowest").order_by("outlet_id").to_pandas()
     for col in ("round_on", "recheck_on", "latest_on"):
         frame[col] = pd.to_datetime(frame[col]).dt.date.astype(object).where(frame[col].notna(), None)
     # a re-check dated before the latest round inspection belongs to an earlier round
@@ -160,33 +141,3 @@ def recheck_table(con, month: str, recheck_below: float, severe_below: float,
     frame.loc[done & ~frame["on_list"], "status"] = "复查已达标"
     frame.loc[~done & ~frame["on_list"], "status"] = "最新检查已达标"
     return frame.sort_values(["on_list", "latest_score"], ascending=[False, True]).reset_index(drop=True)
-
-
-def kpi_rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, params, ledger: pd.DataFrame,
-             scope_level: str | None = None) -> pd.DataFrame:
-    """The area's KPI rows at every level: mystery_score_avg, inspection_coverage_quarter,
-    inspection_coverage_year, outlets_below_85, penalty_yuan, reward_yuan.
-
-    params: the ``inspections`` section. ledger: rules.evaluate_all lines; only active rule sets count.
-    scope_tree limits the units published; scope_level as for kpis.rollup.
-    """
-    outlets = scope_tree["outlet_id"].tolist()
-    common = {"month": month, "area": AREA, "scope_level": scope_level}
-    scores = round_scores(con, month_start(month), month_end(month), outlets)
-    frames = [kpis.rollup(scores.rename(columns={"score_sum": "numerator", "inspections": "denominator"}),
-                          scope_tree, metric="mystery_score_avg", target=params.stage_target(month), **common)]
-    for metric, since, target in (("inspection_coverage_quarter", quarter_start(month), params.quarter_coverage_target),
-                                  ("inspection_coverage_year", year_start(month), params.year_coverage_target)):
-        cover = coverage(con, scope_tree, month, since)
-        staffed_tree = scope_tree[scope_tree["outlet_id"].isin(cover["outlet_id"])]
-        frames.append(kpis.rollup(cover, staffed_tree, metric=metric, target=target, **common))
-    below = recheck_table(con, month, params.recheck_below, params.severe_below, outlets)
-    below = below.loc[below["on_list"], ["outlet_id"]].assign(value=1.0)
-    frames.append(kpis.rollup(below, scope_tree, metric="outlets_below_85", kind="count", **common))
-    active = {r.name for r in params.rule_sets if r.active}
-    counted = ledger[ledger["rule_set"].isin(active) & ledger["outlet_id"].isin(outlets)]
-    for effect in ("penalty", "reward"):
-        frames.append(kpis.rollup(rules.per_outlet_yuan(counted, effect), scope_tree,
-                                  metric=f"{effect}_yuan", kind="count", **common))
-    return pd.concat(frames, ignore_index=True)
-

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from svc_analysis.core import catalogue
+from svc_analysis.core.period import Period
+from svc_analysis.engine.scope import Scope
+from svc_analysis.inspections import area
 from svc_analysis.inspections import checks as inspection_checks
 from svc_analysis.inspections import inspections
 from svc_analysis.stats import ranking
@@ -23,8 +27,9 @@ def _score(x) -> str:
     return NO_DATA if pd.isna(x) else f"{x:.1f}"
 
 
-def headline(con, scope_tree: pd.DataFrame, month: str, params) -> dict:
+def headline(con, scope: Scope, period: Period, params) -> dict:
     """The month's and quarter-to-date mean round scores, the target and the coverage figures."""
+    scope_tree, month = scope.tree_in_scope, period.month_key
     outlets = scope_tree["outlet_id"].tolist()
     out = {"target": params.stage_target(month)}
     for key, start in (("month", month_start(month)), ("quarter", quarter_start(month))):
@@ -63,10 +68,12 @@ def quarter_title(month: str) -> str:
     return f"{month[:4]}年第{(int(month[5:]) - 1) // 3 + 1}季度神秘人检查得分（至{month}）"
 
 
-def round_rows(con, tree: pd.DataFrame, month: str, outlets=None) -> pd.DataFrame:
-    """The quarter's round inspections (re-checks excluded) with outlet name, sub-branch and branch."""
-    rows = inspections.mystery_rows(con, quarter_start(month), month_end(month), outlets)
-    return inspections.with_tree(rows, tree)
+def round_rows(con, scope: Scope, period: Period) -> pd.DataFrame:
+    """The quarter's round inspections (re-checks excluded) with outlet name, sub-branch and branch,
+    for the whole province (a ranking needs its peers; in_scope keeps the scope's own)."""
+    month = period.month_key
+    rows = inspections.mystery_rows(con, quarter_start(month), month_end(month))
+    return inspections.with_tree(rows, scope.tree)
 
 
 def branch_ranking(rows: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame, str]:
@@ -156,10 +163,10 @@ def ledger_totals(ledger: pd.DataFrame, rule_set: str, outlets=None) -> pd.DataF
         "branch": "二级分行", "penalty": "考核(元)", "reward": "奖励(元)", "net": "净额(元)"})
 
 
-def trend(con, tree: pd.DataFrame, month: str, params, months: int, outlets=None):
+def trend(con, scope: Scope, period: Period, params, months: int):
     """(branch means per month with a round over the last ``months`` months, stage target per month)."""
-    span = months_back(month, months)
-    means = inspections.branch_month_means(con, tree, span, outlets)
+    span = months_back(period.month_key, months)
+    means = inspections.branch_month_means(con, scope.tree, span, scope.outlets)
     return means, pd.Series([params.stage_target(m) for m in span], index=span)
 
 
@@ -196,13 +203,64 @@ def noise_sentence(rows: pd.DataFrame, alpha: float) -> str:
             "差一两分的名次先后只是抽样波动。")
 
 
+def show(*items) -> None:
+    """Show a section's items in the notebook: a str as Markdown, anything else as it is."""
+    from IPython.display import Markdown, display
+
+    display(*[Markdown(i) if isinstance(i, str) else i for i in items])
+
+
+def month_ledger(con, scope: Scope, period: Period, params) -> pd.DataFrame:
+    """The month's reward and penalty ledger of the whole province (inspections.month_ledger):
+    the rules rank outlets province-wide even when a run shows one branch."""
+    return inspections.month_ledger(con, scope.tree, period.month_key, params)
+
+
+def in_scope(rows: pd.DataFrame, outlets: list[str] | None) -> pd.DataFrame:
+    """The rows of the scope's outlets (all rows for the province: ``outlets`` None)."""
+    return rows if outlets is None else rows[rows["outlet_id"].isin(outlets)]
+
+
+def recheck_section(con, scope: Scope, period: Period, params) -> tuple[str, pd.DataFrame]:
+    """(sentence, table) of the quarter's re-check list in the scope."""
+    table, text = recheck_display(inspections.recheck_table(con, period.month_key, params.recheck_below,
+                                                            params.severe_below, scope.outlets), scope.tree, params)
+    return text, table
+
+
+def ledger_sections(ledger: pd.DataFrame, scope: Scope, params, active: bool = True) -> list:
+    """What the page shows of the ledger: for the active rule sets (active=True) the month's totals in a
+    sentence, then per rule set a heading, the branch totals and the lines; for the inactive ones
+    (shown for comparison, not published) a heading and the lines."""
+    tree, outlets = scope.tree, scope.outlets
+    out = [ledger_sentence(ledger, params, outlets)] if active else []
+    for rs in (r for r in params.rule_sets if r.active == active):
+        if active:
+            out += [f"**{rs.label}**（{rs.source}）：各二级分行合计", ledger_totals(ledger, rs.name, outlets)]
+        else:
+            out.append(f"**对照：{rs.label}**（未启用，不计入发布的奖惩金额）")
+        table, note = ledger_display(ledger, tree, rs.name, outlets, params.ledger_rows_shown)
+        out += [note, table]
+    return out
+
+
+def checks_section(con, scope: Scope, period: Period, params) -> pd.DataFrame:
+    """Video, on-site and mystery checks per branch of the scope against the weekly and monthly rules."""
+    return checks_display(inspection_checks.branch_table(con, scope.tree_in_scope, period.month_key, params), params)
+
+
+def spread_sentences(rows: pd.DataFrame, means: pd.DataFrame, pairs: pd.DataFrame, params) -> list[str]:
+    """How noisy one inspection is, and which branches differ beyond the noise."""
+    return [noise_sentence(rows, params.pairwise_alpha),
+            ranking.distinguishable_sentence(means, pairs, "branch", params.pairwise_alpha)]
+
+
 def kpi_rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, params, ledger: pd.DataFrame,
              scope_level: str | None = None) -> pd.DataFrame:
-    """Every KPI row notebook 40 publishes: inspections.kpi_rows and the monthly check coverage."""
-    checks = inspection_checks.coverage_kpis(con, scope_tree, month, params.monthly_check_kinds,
-                                             params.monthly_check_coverage_target, scope_level)
-    return pd.concat([inspections.kpi_rows(con, tree, scope_tree, month, params, ledger, scope_level), checks],
-                     ignore_index=True)
+    """The area's KPI rows from loose arguments, for summary.registry's present wiring only: the rows
+    are assembled in inspections.area (area.kpi_rows is the entry point; delete this once the
+    summary calls core.areas.hooks("kpi_rows"))."""
+    return area.rows(con, tree, scope_tree, month, params, ledger, scope_level)
 
 
 def kpi_display(rows: pd.DataFrame) -> pd.DataFrame:
@@ -220,7 +278,5 @@ def kpi_display(rows: pd.DataFrame) -> pd.DataFrame:
         wide[col] = wide[col].map(lambda x: NO_DATA if pd.isna(x) else rules.fmt_number(x))
     wide["unit_id"] = wide["unit_id"].replace({"province": "全省"})
     return display_frame(wide, percent=("inspection_coverage_quarter", "inspection_coverage_year",
-                                        "inspection_check_coverage_month"), labels={
-        "unit_id": "单位", "mystery_score_avg": "本月平均分", "inspection_coverage_quarter": "季度覆盖率",
-        "inspection_coverage_year": "年度覆盖率", "inspection_check_coverage_month": "本月检查覆盖率",
-        "outlets_below_85": "低于85分网点", "penalty_yuan": "考核(元)", "reward_yuan": "奖励(元)"})
+                                        "inspection_check_coverage_month"),
+                         labels={"unit_id": "单位", **{m: catalogue.name(m) for m in order}})

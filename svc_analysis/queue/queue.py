@@ -67,11 +67,14 @@ def check_waits(con, month: str, outlets: list[str] | None = None) -> None:
     """
     t = month_tickets(con, month, outlets, 0.0)
     t = t.filter(t.wait < 0)
-    bad = t.aggregate(n=t.count(), **{c: t[c].first(order_by=t.taken_at)
-                                      for c in ("ticket_id", "outlet_id", "taken_at")}).to_pandas().iloc[0]
-    if bad["n"]:
+    # the first such ticket by taken_at (a window + filter: first(order_by=) is refused on Spark)
+    t = t.mutate(n=t.ticket_id.count().over(ibis.window()),
+                 place=ibis.row_number().over(order_by=[t.taken_at, t.ticket_id]))
+    found = t.filter(t.place == 0).select("n", "ticket_id", "outlet_id", "taken_at").to_pandas()
+    if len(found):
+        bad = found.iloc[0]
         raise QueueDataError(
-            f"table tickets: {bad['n']} row(s) of {month} have column called_at before taken_at, e.g. "
+            f"table tickets: {int(bad['n'])} row(s) of {month} have column called_at before taken_at, e.g. "
             f"ticket {bad['ticket_id']} at outlet {bad['outlet_id']} taken {bad['taken_at']}; re-load them "
             f"with `svc ingest`, which sets such rows aside (rule called_after_taken)")
 

@@ -2,6 +2,9 @@
 
 import pandas as pd
 
+from svc_analysis.core.period import Period
+from svc_analysis.engine.scope import Scope
+
 from svc_analysis.inspections import views as report
 from svc_analysis.inspections import inspections
 from svc_analysis.core.params import load_params
@@ -11,13 +14,13 @@ P = load_params(MONTH).inspections
 
 
 def test_headline_and_sentence(con, tree):  # noqa: F811
-    head = report.headline(con, tree, MONTH, P)
+    head = report.headline(con, Scope(tree), Period.month(MONTH), P)
     assert head["month_n"] == 6 and round(head["month_mean"], 4) == 84.9167
     assert (head["cover_quarter_n"], head["cover_quarter_den"], head["uncovered_branches"]) == (4, 5, [])
     text = report.headline_sentence(head, P)
     assert "本月神秘人检查 6 次，平均 84.9 分" in text and "未达到阶段目标 98 分" in text
     assert "4/5" in text and "80.0%" in text
-    november = report.headline_sentence(report.headline(con, tree, "2026-11", P), P)
+    november = report.headline_sentence(report.headline(con, Scope(tree), Period.month("2026-11"), P), P)
     assert "本月没有神秘人检查" in november  # no 0 score for a month without a round
 
 
@@ -42,7 +45,7 @@ def test_ledger_display_formula_and_truncation(con, tree):  # noqa: F811
 
 
 def test_branch_ranking_and_top(con, tree):  # noqa: F811
-    rows = report.round_rows(con, tree, MONTH)
+    rows = report.round_rows(con, Scope(tree), Period.month(MONTH))
     means, pairs, text = report.branch_ranking(rows, P)
     # B1 mean 85.1 (5), B2 84 (1): both named among the bottom three
     assert "B2（84.0 分，1 次）" in text and "B1（85.1 分，5 次）" in text
@@ -56,14 +59,14 @@ def test_kpi_display(con, tree):  # noqa: F811
     ledger = inspections.month_ledger(con, tree, MONTH, P)
     shown = report.kpi_display(report.kpi_rows(con, tree, tree, MONTH, P, ledger))
     first = shown.iloc[0]
-    assert first["单位"] == "全省" and first["本月平均分"] == "84.9" and first["季度覆盖率"] == "80.0%"
-    assert first["考核(元)"] == "25200"
+    assert first["单位"] == "全省" and first["神秘人检查平均分"] == "84.9" and first["神秘人检查季度覆盖率"] == "80.0%"
+    assert first["神秘人检查考核金额"] == "25200"
     # a sub-branch run in a month without a round: the scope and its outlets, 无数据 for the mean
     scope = tree[tree.subbranch == "S3"]
     november = report.kpi_rows(con, tree, scope, "2026-11", P, ledger.iloc[0:0], "subbranch")
     shown = report.kpi_display(november)
     assert shown["单位"].tolist() == ["S3", "O6", "O7", "O8"]
-    assert shown.iloc[0]["本月平均分"] == "无数据" and shown.iloc[0]["考核(元)"] == "0"
+    assert shown.iloc[0]["神秘人检查平均分"] == "无数据" and shown.iloc[0]["神秘人检查考核金额"] == "0"
 
 
 def test_noise_sentence():

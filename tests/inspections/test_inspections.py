@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from svc_analysis.inspections import inspections
+from svc_analysis.inspections import area, inspections
 from svc_analysis.engine import org
 from svc_analysis.core.params import load_params
 from svc_analysis.engine.sample import plan_for
@@ -37,7 +37,7 @@ def test_round_scores_exclude_rechecks(con):
 
 def test_kpis_by_hand(con, tree):
     ledger = inspections.month_ledger(con, tree, MONTH, P)
-    rows = inspections.kpi_rows(con, tree, tree, MONTH, P, ledger)
+    rows = area.rows(con, tree, tree, MONTH, P, ledger)
     # mean: (84 + 84 + 83 + 79.5 + 95 + 84) / 6 = 509.5 / 6; B1 425.5 / 5 = 85.1; B2 84
     province = _kpi(rows, "mystery_score_avg", "province", "province")
     assert (province.numerator, province.denominator) == (509.5, 6)
@@ -61,13 +61,13 @@ def test_kpis_by_hand(con, tree):
     assert _kpi(rows, "penalty_yuan", "province", "province").value == 25200
     assert _kpi(rows, "reward_yuan", "province", "province").value == 0
     assert set(rows.metric) == {"mystery_score_avg", "inspection_coverage_quarter", "inspection_coverage_year",
-                                "outlets_below_85", "penalty_yuan", "reward_yuan"}
+                                "outlets_below_85", "penalty_yuan", "reward_yuan", "inspection_check_coverage_month"}
 
 
 def test_scoped_kpis_keep_province_ranks_and_publish_no_province_row(con, tree):
     ledger = inspections.month_ledger(con, tree, MONTH, P)
     scope = org.scope_tree(tree, "B2")
-    rows = inspections.kpi_rows(con, tree, scope, MONTH, P, ledger, scope_level="branch")
+    rows = area.rows(con, tree, scope, MONTH, P, ledger, scope_level="branch")
     assert "province" not in set(rows.level) and set(rows[rows.level == "branch"].unit_id) == {"B2"}
     assert _kpi(rows, "penalty_yuan", "branch", "B2").value == 3800
 
@@ -96,7 +96,7 @@ def test_coverage_and_uncovered_branches(con, tree):
 def test_month_without_a_round_has_no_mean_and_no_ledger(con, tree):
     ledger = inspections.month_ledger(con, tree, "2026-11", P)
     assert ledger.empty
-    rows = inspections.kpi_rows(con, tree, tree, "2026-11", P, ledger)
+    rows = area.rows(con, tree, tree, "2026-11", P, ledger)
     assert math.isnan(_kpi(rows, "mystery_score_avg", "province", "province").value)
     assert _kpi(rows, "penalty_yuan", "province", "province").value == 0
 

@@ -120,6 +120,18 @@ def test_called_before_taken_in_the_warehouse_is_refused(tmp_path):
     con.close()
 
 
+def test_check_waits_names_the_earliest_bad_ticket_and_counts_them_all(tmp_path):
+    # a window + filter (row_number over taken_at), not first(order_by=): the same ticket on every engine
+    bad = [("A778", "42000101", "2026-10-21 10:00:00", "2026-10-21 09:50:00", None, "现金存取"),
+           ("A777", "42000102", "2026-10-20 10:00:00", "2026-10-20 09:57:00", None, "现金存取")]
+    con = build(tmp_path / "bad2.duckdb", extra_tickets=bad)
+    with pytest.raises(queue.QueueDataError, match=r"tickets: 2 row\(s\) of 2026-10 .*ticket A777 at outlet 42000102 "
+                                                   r"taken 2026-10-20 10:00:00"):
+        queue.check_waits(con, MONTH)
+    queue.check_waits(con, "2026-09")  # no bad ticket in September: nothing raised
+    con.close()
+
+
 def test_ingest_sets_called_before_taken_aside(tmp_path):
     (tmp_path / "outlets.csv").write_text(
         "outlet_id,outlet_name,subbranch,branch,outlet_type\n42000101,甲网点,甲支行,一分行,standard\n",
