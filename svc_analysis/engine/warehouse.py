@@ -244,3 +244,10 @@ def log_ingest(con: duckdb.DuckDBPyConnection, **entry) -> None:
     """Append one row to _ingest_log (keys = its columns)."""
     columns = list(BOOKKEEPING["_ingest_log"])
     run(con, f"INSERT INTO _ingest_log VALUES ({', '.join('?' * len(columns))})", [entry.get(c) for c in columns])
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection):
+    """When the warehouse last took data: the newest ``_ingest_log`` finish (a datetime), or None
+    when there is no ingest log or it is empty."""
+    has_log = scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_ingest_log'")
+    return scalar(con, "SELECT max(finished_at) FROM _ingest_log") if has_log else None

@@ -162,11 +162,11 @@ class Context:
 
 def data_as_of(con, warehouse: Path) -> datetime | None:
     """When the warehouse last took data: the newest _ingest_log finish, else the file's mtime."""
-    has_log = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_ingest_log'").fetchone()[0]
-    if has_log:
-        latest = con.execute("SELECT max(finished_at) FROM _ingest_log").fetchone()[0]
-        if latest is not None:
-            return latest
+    from svc_analysis.engine import warehouse as wh
+
+    latest = wh.data_as_of(con)
+    if latest is not None:
+        return latest
     return datetime.fromtimestamp(warehouse.stat().st_mtime) if warehouse.is_file() else None
 
 

@@ -6,7 +6,8 @@ binds the params with functools.partial). Per area of [summary.headline], at the
 province, or the scope's branch / sub-branch): label, value and a note with ✓ 达标 / ✗ 未达标 and the
 target in words (marks that also read in black and white), and a link to the area's page
 (<NN>_<area>.html in the pack). A headline ending in ':' (campaign_progress:) counts how many of its
-metrics meet their expected progress. First comes the count of all targeted KPIs met; last, a link to
+metrics meet their expected progress. Every ✓/✗ and count is the rows' own ``meets_target`` (the
+area judged once, issue 13): nothing here compares a value with a target. First comes the count of all targeted KPIs met; last, a link to
 the management summary (notebook 90) when the pack has it.
 """
 
@@ -55,14 +56,15 @@ def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str,
     if hit.empty:
         return label, NO_DATA, "本月未发布"
     r = hit.iloc[0]
-    note = scorecard.mark(r["meets_target"]) if pd.notna(r["target"]) else "无目标"
+    judged = pd.notna(r["meets_target"])  # the row's own judgment (the area made it); never re-judged here
+    note = scorecard.mark(r["meets_target"]) if judged or pd.notna(r["target"]) else "无目标"
     if pd.notna(r["target"]):
         note += f"（目标 {scorecard.target_text(metric, r['target'], higher.get(metric, True))}）"
     return label, scorecard.fmt_value(metric, r["value"]), note
 
 
 def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, str]):
-    hit = rows[rows["metric"].str.startswith(prefix) & rows["target"].notna()]
+    hit = rows[rows["metric"].str.startswith(prefix) & rows["meets_target"].notna()]  # judged by the area
     label = f"{scorecard.AREA_LABELS.get(area, area)}：达到应达进度的指标"
     if hit.empty:
         return label, NO_DATA, "本月没有进行中的活动指标"
@@ -85,7 +87,7 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str], lower_is_bett
     if rows.empty:
         return []
     higher = {m: False for m in lower_is_better}
-    targeted = rows[rows["target"].notna() & rows["meets_target"].notna()]
+    targeted = rows[rows["meets_target"].notna()]  # the rows' own judgments, counted as published
     figures = [("达标指标（有目标且有数据）", f"{int(targeted['meets_target'].sum())}/{len(targeted)}",
                 "本月达到目标的指标数 / 有目标且有数据的指标数", None)]
     for area, metric in headline.items():

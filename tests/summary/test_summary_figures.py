@@ -57,3 +57,37 @@ def test_index_links_each_figure_and_marks_read_in_black_and_white(tmp_path):
     assert ('<td><a href="20_satisfaction.html">满意度：满意率</a></td><td class="value num">92.4%</td>'
             '<td class="ok">✓ 达标（目标 ≥ 90.0%）</td>') in html
     assert '<td>排队效率：超时网点（个）</td><td class="value num">25</td><td class="failed">✗ 未达标（目标 ≤ 0）</td>' in html
+
+
+JUDGED = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target
+2026-10,satisfaction,satisfaction_rate,province,province,0.95,95,100,0.9,false
+2026-10,queue,overtime_outlets,province,province,25,,,0,true
+2026-10,campaign,campaign_progress:atms,province,province,0.1,10,100,0.83,true
+2026-10,campaign,campaign_progress:news,province,province,0.99,99,100,,false
+2026-10,campaign,campaign_progress:drills,province,province,0.99,99,100,0.83,
+"""
+
+
+def test_index_shows_the_rows_own_judgments(tmp_path):
+    """The index judges nothing: rows whose meets_target contradicts value vs target (or that carry a
+    judgment without a target) are shown exactly as the area published them."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from svc_analysis.pack.export import write_index
+
+    (tmp_path / "kpis.csv").write_text(JUDGED, encoding="utf-8-sig")
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
+                                          lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
+    assert figures[0][1] == "2/4"  # rows with a judgment: 2 say met
+    assert figures[1][2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
+    assert figures[2][2].startswith("✓ 达标")  # 25 > 0 but the row says met
+    assert figures[3][1:3] == ("1/2", "✗ 落后 1 项：news")  # the unjudged row is not counted
+    now = datetime(2026, 11, 2, 8, 0)
+    result = SimpleNamespace(notebooks=[], exit_code=0, failed=[], kpi_error=None, workbook_error=None,
+                             workbook=None, started_at=now, finished_at=now)
+    settings = SimpleNamespace(month="2026-10", scope=None, warehouse="w.duckdb", params_file=None)
+    html = write_index(tmp_path, result, settings, key_figures=figures).read_text(encoding="utf-8")
+    assert '<td class="failed">✗ 未达标（目标 ≥ 90.0%）</td>' in html
+    assert '<td class="ok">✓ 达标（目标 ≤ 0）</td>' in html
+    assert '<td class="failed">✗ 落后 1 项：news</td>' in html
