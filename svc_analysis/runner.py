@@ -169,6 +169,9 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
             key_figures = key_figures(staging / "kpis.csv")
         except Exception as exc:  # the front page's figures must not lose the pack: say so on it
             key_figures = [("关键指标", "无法生成", f"{type(exc).__name__}: {exc}")]
+    from svc_analysis.page_nav import link_pages  # previous/next page links, now that every page exists
+
+    link_pages(staging, result.notebooks)
     export.write_run_json(staging, result, settings)
     export.write_index(staging, result, settings, coverage=coverage, key_figures=key_figures)
     return result
