@@ -18,6 +18,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from svc_analysis import page_safety
 from svc_analysis.export import export_html
 
 pytestmark = pytest.mark.browser
@@ -100,7 +101,10 @@ def pages(tmp_path_factory):
     stock, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
     (folder / "stock.html").write_text(stock, encoding="utf-8")
     offline = (folder / "offline.html").read_text(encoding="utf-8")
-    (folder / "fonts.html").write_text(offline.replace("</body>", FONT_PROBE + "</body>"), encoding="utf-8")
+    probed = offline.replace("</body>", FONT_PROBE + "</body>")
+    # the probe is one more inline script: the page's policy must allow it by its hash too
+    probed = probed.replace(page_safety.script_policy(offline), page_safety.script_policy(probed), 1)
+    (folder / "fonts.html").write_text(probed, encoding="utf-8")
     return {name: _open_offline(folder / f"{name}.html", folder) for name in ("offline", "stock", "fonts")}
 
 
