@@ -81,7 +81,8 @@ def test_exported_page_has_no_live_markup_from_outputs(tmp_path):
     # one script: the template's own table tools (svc-tables.js), not the output's
     assert [body.strip() for body in page_safety._SCRIPT.findall(html)] == [TABLES_JS.strip()]
     assert [a for a in page.attrs if a[1].startswith("on")] == []
-    assert [a for a in page.attrs if a[1] == "href" and not a[2].startswith("#")] == []
+    # the only link out of the page is the header's own, back to the pack's index
+    assert [a for a in page.attrs if a[1] == "href" and not a[2].startswith("#")] == [("a", "href", "index.html")]
     csp = [a[2] for a in page.attrs if a[0] == "meta" and a[1] == "content" and "default-src" in a[2]]
     assert csp == [page_safety.script_policy(html)] and "unsafe-inline" not in csp[0].split("script-src")[1]
     assert csp[0].split("script-src ")[1].count("'sha256-") == 1
