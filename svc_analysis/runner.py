@@ -49,6 +49,7 @@ class RunResult:
     kpi_error: str | None = None
     workbook: str | None = None  # the progress report workbook's file name in the pack, when written
     workbook_error: str | None = None
+    pdf: object = None  # pdf.PdfResult when --pdf was asked for
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -92,7 +93,8 @@ def _check_can_start(settings: config.RunSettings, notebooks_dir: Path, workers:
 
 def run_report(settings: config.RunSettings, out: str | Path | None = None,
                notebooks_dir: str | Path | None = None, workers: int = 2, cell_timeout: int = 600,
-               progress: bool = True, *, coverage=None, key_figures=None, wait: float = 0) -> RunResult:
+               progress: bool = True, *, coverage=None, key_figures=None, wait: float = 0,
+               pdf: bool = False) -> RunResult:
     """Run the pack's notebooks for `settings` and publish reports/<pack_name>/ atomically.
 
     A failing notebook does not stop the others; it is exported with its error. `coverage`
@@ -101,7 +103,8 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
     wait for another run of the same pack. `result.pack_dir` is where the pack went: the pack's
     folder, or `<pack>.failed-<time>` beside a complete pack when this run failed.
     Raises RunStartError when the run cannot start, locks.PackBusy when another run of the pack
-    holds it (the CLI maps both to exit code 2).
+    holds it (the CLI maps both to exit code 2). `pdf`: also print every page and the whole pack as
+    PDF into <pack>/pdf/ (pdf.py); what came of it is `result.pdf`.
     """
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     notebooks = _check_can_start(settings, notebooks_dir, workers, cell_timeout)
@@ -120,6 +123,11 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
             from svc_analysis.pack_gate import guard  # no readable phone/ID/card number is published (exit 1)
 
             guard(staging)
+            if pdf:  # printed from the gated pages, published with them; no Chromium: a warning (pdf.py)
+                from svc_analysis.pdf import write_pack_pdfs
+
+                result.pdf = write_pack_pdfs(staging, [(nb.html, nb.title) for nb in result.notebooks],
+                                             settings.pack_name)
             result.pack_dir = pack_folder.publish(staging, final, result.exit_code)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
