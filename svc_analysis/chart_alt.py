@@ -15,6 +15,7 @@ Two sources, the better first:
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from svc_analysis.masking import mask_text
 
@@ -84,7 +85,8 @@ def install() -> None:
 
 def _heading(text: str) -> str | None:
     found = _HEADING.findall(text)
-    return _MARKUP.sub("", found[-1]).strip() if found else None
+    # Markdown cells and outputs are defused (page_safety: '<' became '&lt;'): the alt text is plain text
+    return unescape(_MARKUP.sub("", found[-1])).strip() if found else None
 
 
 def _alt_of(output) -> str:

@@ -4,9 +4,10 @@ Pages are printed by headless Chromium (``--print-to-pdf``) with the pages' own 
 (A4, one h2 section per sheet, table rows whole, header rows repeated, navigation hidden), network
 off. Chinese glyphs: the pages name installed CJK fonts first (export.CJK_FONTS) and then
 "Noto Sans SC"; Chromium is given a fontconfig file that adds the folder of the OFL font the project
-ships (pylopdf_fonts_zh_cn, as plotting.py), so a machine without any CJK font still prints Chinese,
-and Chromium embeds (a subset of) the font it used in every PDF: the PDF prints right on a PC without
-Chinese fonts (check with ``pdffonts``: emb yes).
+ships (pylopdf_fonts_zh_cn, as plotting.py; its copy without Kangxi radicals, see print_font_dir), so
+a machine without any CJK font still prints Chinese, and Chromium embeds the glyphs it used in every
+PDF: the PDF prints right on a PC without Chinese fonts (``pdffonts``: emb yes for every font; Skia, the
+PDF writer inside Chromium, embeds this CFF-outline font as Type 3 glyph programs).
 
 The combined PDF is ``<pack>/pdf/服务质量月度报告_<pack>.pdf``: the index first, then the pages in pack
 order, merged with pypdf, one bookmark per page. The runner calls ``write_pack_pdfs`` after the
@@ -69,12 +70,46 @@ def bundled_font_dir() -> Path:
     return Path(str(resources.files(BUNDLED_FONT_PACKAGE) / BUNDLED_FONT_FILE)).parent
 
 
+def print_font_dir(workdir: Path) -> Path:
+    """A folder holding the bundled font made fit for a PDF's text layer, built once (about half a
+    minute) into $SVC_CACHE_DIR or ~/.cache/svc-analysis/fonts, else into ``workdir`` for this run.
+
+    The font draws some ideographs and the look-alike Kangxi radicals with one glyph (户 and ⼾, 页 and
+    ⻚). Chromium embeds it as Type 3 glyphs and names each glyph's text by one of its characters, the
+    radical: a PDF reader would then copy and search '客⼾'. Without the radicals in its character map
+    (U+2E80-U+2FDF, which report text never uses) each glyph's text is the ideograph."""
+    source = bundled_font_dir() / BUNDLED_FONT_FILE
+    name = f"{source.stem}-pdf-{source.stat().st_size}{source.suffix}"
+    cache = Path(os.environ.get("SVC_CACHE_DIR") or Path.home() / ".cache" / "svc-analysis") / "fonts"
+    for folder in (cache, workdir / "fonts"):
+        if (folder / name).is_file():
+            return folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _without_radicals(source, folder / name)
+            return folder
+        except OSError:
+            continue
+    raise RuntimeError(f"无法准备 PDF 所用字体（{source}）")
+
+
+def _without_radicals(source: Path, target: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(source))
+    for table in font["cmap"].tables:
+        table.cmap = {code: glyph for code, glyph in table.cmap.items() if not 0x2E80 <= code <= 0x2FDF}
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    font.save(str(partial))
+    partial.replace(target)  # another run building the same file at once: either copy is whole
+
+
 def print_page(chromium: str, html: Path, pdf: Path, workdir: Path) -> None:
     """One page as an A4 PDF (the page's @page and print rules), no header or footer, network off.
     Raises RuntimeError with Chromium's last words when no PDF came out."""
     fontconfig = workdir / "fonts.conf"
     if not fontconfig.exists():
-        fontconfig.write_text(_FONTCONFIG.format(font_dir=bundled_font_dir(), cache_dir=workdir / "fc-cache"),
+        fontconfig.write_text(_FONTCONFIG.format(font_dir=print_font_dir(workdir), cache_dir=workdir / "fc-cache"),
                               encoding="utf-8")
     env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
     command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
