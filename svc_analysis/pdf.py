@@ -104,14 +104,20 @@ def _without_radicals(source: Path, target: Path) -> None:
     partial.replace(target)  # another run building the same file at once: either copy is whole
 
 
-def print_page(chromium: str, html: Path, pdf: Path, workdir: Path) -> None:
-    """One page as an A4 PDF (the page's @page and print rules), no header or footer, network off.
-    Raises RuntimeError with Chromium's last words when no PDF came out."""
+def font_environment(workdir: Path) -> dict:
+    """The environment for a Chromium that also sees the bundled CJK font (a fontconfig file in
+    ``workdir`` adding print_font_dir to the system's fonts)."""
     fontconfig = workdir / "fonts.conf"
     if not fontconfig.exists():
         fontconfig.write_text(_FONTCONFIG.format(font_dir=print_font_dir(workdir), cache_dir=workdir / "fc-cache"),
                               encoding="utf-8")
-    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
+    return {**os.environ, "FONTCONFIG_FILE": str(fontconfig)}
+
+
+def print_page(chromium: str, html: Path, pdf: Path, workdir: Path) -> None:
+    """One page as an A4 PDF (the page's @page and print rules), no header or footer, network off.
+    Raises RuntimeError with Chromium's last words when no PDF came out."""
+    env = font_environment(workdir)
     command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
                "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND",

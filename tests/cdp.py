@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from svc_analysis.pdf import font_environment
+
 STARTUP_SECONDS = 30  # a limit for a hung browser, not a timing assertion
 
 
@@ -47,7 +49,8 @@ class Browser:
              "--disable-extensions", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
              f"--window-size={width},{height}", "--remote-debugging-address=127.0.0.1",
              "--remote-debugging-port=0", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=font_environment(workdir))  # the bundled CJK font, so screenshots show Chinese
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + STARTUP_SECONDS
         while not (port_file.is_file() and port_file.read_text().strip()):

@@ -66,7 +66,8 @@ def tables_page(tmp_path_factory):
         new_markdown_cell("# 表格页"),
         new_code_cell("show()", execution_count=1, outputs=[
             new_output("display_data", data={"text/html": display_frame(OUTLETS).to_html(), "text/plain": "t"}),
-            new_output("display_data", data={"text/html": display_frame(long).to_html(), "text/plain": "t"})]),
+            new_output("display_data", data={"text/html": display_frame(long).to_html(), "text/plain": "t"}),
+            new_output("display_data", data={"text/html": OUTLETS.set_index("网点").to_html(), "text/plain": "t"})]),
     ])
     nbformat.write(nb, folder / "30_tables.ipynb")
     export_html(folder / "30_tables.ipynb", folder / "30_tables.html")
@@ -193,3 +194,14 @@ def test_pack_pages_open_offline_sort_filter_and_link(browser, pack, tmp_path):
     shot_page = browser.screenshot(artifacts / "10_complaints.png")
     print(f"\nscreenshots: {shot} {shot_page}")
     assert shot.stat().st_size > 10_000 and shot_page.stat().st_size > 10_000
+
+
+def test_a_named_index_row_names_its_column(browser, tables_page):
+    """pandas writes a named index in a second header row: the column still has its name (filter, CSV)."""
+    browser.open(tables_page)
+    assert browser.js("window.svcTables[2].names") == ["网点", "投诉量", "办结率", "备注"]
+    assert browser.js("window.svcTables[2].csv().split('\\r\\n')[0]") == "网点,投诉量,办结率,备注"
+    browser.js("window.svcTables[2].headRow.cells[1].id = 'named-sort'")
+    browser.click("#named-sort")  # 投诉量, on the first header row
+    assert browser.js("[...window.svcTables[2].body.rows].map(r => r.cells[0].textContent)") == [
+        "丁网点", "丙网点", "戊网点", "甲网点", "乙网点"]

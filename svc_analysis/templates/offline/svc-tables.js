@@ -1,6 +1,6 @@
 /* svc-tables: sort, filter, page and download (CSV) every pandas table of a report page, offline.
    Inlined by templates/offline/index.html.j2 (allowed by its hash in the page's
-   Content-Security-Policy); no library, nothing fetched. Rules (docs/guide_zh.md "表格"):
+   Content-Security-Policy); no library, nothing fetched. Rules (docs/guide_zh.md 第四节):
    - a column whose filled cells are all numbers ("1,234", "12.3%", "1.2万", "-5") sorts as
      numbers; empty cells and 无数据 go last in both directions; other columns sort as Chinese text;
    - the filter matches every word typed (spaces between words) in all columns or in one column;
@@ -47,17 +47,18 @@
     this.table = table;
     this.number = number;
     var heads = table.tHead ? Array.prototype.slice.call(table.tHead.rows) : [];
-    // the header row with most cells (the last such): one cell per column in pandas' markup
-    this.headRow = heads.reduce(function (best, row) {
-      return !best || row.cells.length >= best.cells.length ? row : best;
-    }, null);
+    // header rows with one cell per column (the most cells): sorting is on the first; a column's name
+    // joins their labels (pandas puts the index's name in a second row below the column names)
+    var widest = heads.reduce(function (w, row) { return Math.max(w, row.cells.length); }, 0);
+    var full = heads.filter(function (row) { return row.cells.length === widest; });
+    this.headRow = full[0] || null;
     this.body = table.tBodies[0];
     this.rows = Array.prototype.slice.call(this.body.rows);
     this.width = this.rows.reduce(function (w, r) { return Math.max(w, r.cells.length); }, 0);
     this.names = [];
     for (var i = 0; i < this.width; i++) {
-      var cell = this.headRow && this.headRow.cells[i];
-      this.names.push(cell ? text(cell) : "");
+      this.names.push(full.map(function (row) { return row.cells[i] ? text(row.cells[i]) : ""; })
+        .filter(Boolean).join(" "));
     }
     this.numeric = this.names.map(function (_, col) { return self.isNumeric(col); });
     this.order = this.rows.slice();
