@@ -145,3 +145,13 @@ def test_pandas_table_css_is_dropped_other_style_tags_still_shown_as_text():
     assert "style" not in cleaned and ".dataframe" not in cleaned and '<table border="1" class="dataframe">' in cleaned
     hostile = page_safety.clean_html("<style scoped>body { display: none }</style>")
     assert hostile == "&lt;style scoped&gt;body { display: none }&lt;/style&gt;"
+
+
+def test_a_page_weighs_its_content_not_a_theme(tmp_path):
+    """JupyterLab's 260 KB stylesheet used to be inlined in every page; the page's own CSS and table
+    script now weigh under 25 KB, so a page is essentially its tables and charts (issue 18)."""
+    path = _executed(tmp_path, [new_markdown_cell("# 页\n\n一段文字。")])
+    export.export_html(path, tmp_path / "p.html")
+    html = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert len(html.encode("utf-8")) < 25_000
+    assert "--jp-layout-color0" not in html  # a variable only JupyterLab's theme defines
