@@ -12,7 +12,7 @@ SCALE ?= small
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: report test lab sample lock clean-venv benchmark
+.PHONY: report test lab sample lock clean-venv benchmark spark-env spark-lock test-spark
 
 report: $(STAMP)  ## sample data if the warehouse is empty, then the pack for the last complete month
 	$(SVC) sample-data --scale $(SCALE) --if-empty
@@ -45,4 +45,29 @@ lock:  ## re-resolve the newest versions into requirements/lock.txt (then run ma
 	rm -rf .venv-lock
 
 clean-venv:
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(SPARK_VENV)
+
+# The Spark extra (docs/scale.md): a separate .venv-spark with the main lock plus pyspark, so .venv stays lean.
+SPARK_VENV := .venv-spark
+SPARK_PY := $(SPARK_VENV)/bin/python
+SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
+
+spark-env: $(SPARK_STAMP)  ## .venv-spark: requirements/spark-lock.txt (the main lock plus pyspark) and the package
+
+$(SPARK_STAMP): pyproject.toml requirements/spark-lock.txt requirements/base.in requirements/spark.in
+	test -x $(SPARK_PY) || $(PYTHON) -m venv $(SPARK_VENV)
+	$(SPARK_PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(SPARK_PY) -m pip install --quiet --disable-pip-version-check -c requirements/spark-lock.txt \
+	  -r requirements/base.in -r requirements/spark.in
+	$(SPARK_PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(SPARK_STAMP)
+
+test-spark: $(SPARK_STAMP)  ## the Spark tests (marker spark): parity on local mode and on a loopback standalone cluster
+	$(SPARK_PY) -m pytest -p no:cacheprovider -m spark tests/engine/test_spark_engine.py tests/engine/test_spark_cluster.py
+
+spark-lock:  ## re-resolve pyspark over the main lock into requirements/spark-lock.txt (then make test-spark)
+	rm -rf .venv-spark-lock && $(PYTHON) -m venv .venv-spark-lock
+	.venv-spark-lock/bin/pip install --quiet -c requirements/lock.txt -r requirements/base.in -r requirements/spark.in
+	( echo '# requirements/lock.txt plus the Spark extra (requirements/spark.in), for .venv-spark. Regenerate with `make spark-lock`.'; \
+	  .venv-spark-lock/bin/pip freeze --exclude-editable ) > requirements/spark-lock.txt
+	rm -rf .venv-spark-lock

@@ -18,7 +18,7 @@ def pytest_runtest_setup(item):
     tryfirst: the environment must be set before nbval starts the notebook's kernel.
     """
     if ROOT / "notebooks" in Path(str(item.path)).parents:
-        from svc_analysis import config
+        from svc_analysis.core import config
         from tests.support import TINY_MONTH, tiny_warehouse
 
         os.environ[config.ENV_WAREHOUSE] = str(tiny_warehouse())

@@ -37,7 +37,7 @@ def _engine(name: str, warehouse: str) -> pd.DataFrame:
 
 def _read(path: str, columns: list[str], table: str) -> pd.DataFrame:
     """read_csv of the needed columns, whatever alias (English or Chinese) the header uses."""
-    from svc_analysis.contract import table as contract_table
+    from svc_analysis.core.contract import table as contract_table
 
     header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
     spec = contract_table(table)

@@ -56,14 +56,14 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
 def generate(scale: str, work: Path) -> dict:
     """Contract files for a scale (timed too: sample generation is a figure worth knowing)."""
     out = work / scale
-    code = ("from pathlib import Path; from svc_analysis import sample; "
+    code = ("from pathlib import Path; from svc_analysis.engine import sample; "
             f"sample.generate({scale!r}, out_dir=Path({str(out)!r}), end_month={END_MONTH!r}, progress=False)")
     figures = measure([PY, "-c", code])
     return {"files": out, **figures}
 
 
 def files_by_table(folder: Path) -> dict[str, Path]:
-    from svc_analysis.contract import table_for_filename
+    from svc_analysis.core.contract import table_for_filename
 
     found = {}
     for path in sorted(folder.iterdir()):

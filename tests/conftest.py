@@ -2,7 +2,7 @@
 
 import pytest
 
-from svc_analysis import org
+from svc_analysis.engine import org
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ _cache: dict[str, object] = {}
 def tiny_warehouse() -> Path:
     """Path of the session's tiny sample warehouse (generated and ingested once)."""
     if "warehouse" not in _cache:
-        from svc_analysis import sample
-        from svc_analysis.ingest import ingest_files
+        from svc_analysis.engine import sample
+        from svc_analysis.engine.ingest import ingest_files
 
         root = Path(tempfile.mkdtemp(prefix="svc-tiny-"))
         atexit.register(shutil.rmtree, root, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Area: complaints (notebook 10): rates, SLA, bursts, penalties ledger, report views."""

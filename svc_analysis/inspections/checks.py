@@ -1,0 +1,120 @@
+"""Video (non-site) and on-site checks against seed 003's frequency rules (DOMAIN.md §4).
+
+Seed 003 plan 1 (分行和网点 (1)): "一级分行每周开展一次非现场检查，每月综合检查覆盖率不低于100%".
+
+- Weekly rule: every tier-1 branch runs at least ``per_week`` checks of ``weekly_check_kinds``
+  (default: video, i.e. 非现场检查) in every week. The weeks of a month are the Monday-Sunday weeks
+  whose Monday falls in the month; a check counts in the week of its date (so the last week may take
+  checks from the first days of the next month, when the warehouse holds them).
+- Monthly check coverage: staffed outlets (not self_service) open at month end with at least one check
+  of ``monthly_check_kinds`` (default video, on-site and mystery) dated in the month / staffed outlets
+  open at month end; target monthly_check_coverage_target (1.0). Published as the extension metric
+  inspection_check_coverage_month.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from svc_analysis.engine import kpis
+from svc_analysis.engine import org
+from svc_analysis.core.periods import month_end, month_start
+
+KINDS = ("mystery", "video", "onsite")
+KIND_LABELS = {"mystery": "神秘人", "video": "视频(非现场)", "onsite": "现场"}
+
+
+def _kinds(kinds) -> list[str]:
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not kinds:
+        raise ValueError(f"check kinds must be among {', '.join(KINDS)}, not {', '.join(unknown) or 'none'}")
+    return list(kinds)
+
+
+def week_starts(month: str) -> list[date]:
+    """The Mondays that fall in the month: each starts one of the month's weeks."""
+    first = month_start(month)
+    monday = first + timedelta(days=(7 - first.weekday()) % 7)
+    out = []
+    while monday <= month_end(month):
+        out.append(monday)
+        monday += timedelta(days=7)
+    return out
+
+
+def counts_by_branch(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
+    """branch and one column per kind (mystery, video, onsite): checks dated in the month, re-checks
+    included, at the branches' outlets in ``tree``."""
+    frame = con.execute(
+        """SELECT outlet_id, kind, count(*) AS checks FROM inspections
+           WHERE inspected_on BETWEEN ? AND ? GROUP BY ALL""", [month_start(month), month_end(month)]).df()
+    frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
+    table = frame.pivot_table(index="branch", columns="kind", values="checks", aggfunc="sum", fill_value=0)
+    branches = sorted(tree["branch"].unique())
+    table = table.reindex(index=branches, columns=list(KINDS), fill_value=0).astype("int64")
+    table.columns.name = None
+    return table.rename_axis("branch").reset_index()
+
+
+def weekly_rule(con, tree: pd.DataFrame, month: str, kinds, per_week: int) -> pd.DataFrame:
+    """Per branch of ``tree``: weeks (in the month), weeks_met (weeks with >= per_week checks of
+    ``kinds``), checks (in those weeks), min_in_a_week, meets (every week met)."""
+    kinds = _kinds(kinds)
+    weeks = week_starts(month)
+    frame = con.execute(
+        """SELECT outlet_id, CAST(date_trunc('week', inspected_on) AS DATE) AS week, count(*) AS checks
+           FROM inspections WHERE list_contains(?, kind) AND inspected_on BETWEEN ? AND ?
+           GROUP BY ALL""", [kinds, weeks[0], weeks[-1] + timedelta(days=6)]).df()
+    frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
+    branches = sorted(tree["branch"].unique())
+    grid = pd.MultiIndex.from_product([branches, weeks], names=["branch", "week"])
+    per_week_counts = (frame.assign(week=pd.to_datetime(frame["week"]).dt.date)
+                       .groupby(["branch", "week"])["checks"].sum().reindex(grid, fill_value=0))
+    by_branch = per_week_counts.groupby(level="branch")
+    out = pd.DataFrame({
+        "weeks": by_branch.size(),
+        "weeks_met": by_branch.apply(lambda s: int((s >= per_week).sum())),
+        "checks": by_branch.sum(),
+        "min_in_a_week": by_branch.min(),
+    }).reset_index()
+    out["meets"] = out["weeks_met"] == out["weeks"]
+    return out
+
+
+def coverage(con, tree: pd.DataFrame, month: str, kinds) -> pd.DataFrame:
+    """Per staffed outlet open at month end: outlet_id, subbranch, branch, numerator (1 when checked in
+    the month by one of ``kinds``), denominator (1)."""
+    kinds = _kinds(kinds)
+    base = org.open_outlets(org.staffed(tree), month_end(month))[["outlet_id", "subbranch", "branch"]]
+    seen = con.execute(
+        """SELECT DISTINCT outlet_id FROM inspections
+           WHERE list_contains(?, kind) AND inspected_on BETWEEN ? AND ?""",
+        [kinds, month_start(month), month_end(month)]).df()
+    out = base.assign(numerator=base["outlet_id"].isin(seen["outlet_id"]).astype("float64"), denominator=1.0)
+    return out.reset_index(drop=True)
+
+
+def coverage_kpis(con, tree: pd.DataFrame, month: str, kinds, target: float,
+                  scope_level: str | None = None) -> pd.DataFrame:
+    """KPI rows of inspection_check_coverage_month at every level of ``tree`` (the scope's tree)."""
+    cover = coverage(con, tree, month, kinds)
+    staffed_tree = tree[tree["outlet_id"].isin(cover["outlet_id"])]
+    return kpis.rollup(cover, staffed_tree, month=month, area="inspections",
+                       metric="inspection_check_coverage_month", target=target, scope_level=scope_level)
+
+
+def branch_table(con, tree: pd.DataFrame, month: str, params) -> pd.DataFrame:
+    """One row per branch: checks by kind, the weekly rule and the monthly check coverage.
+
+    params: the ``inspections`` section (weekly_check_kinds, video_checks_per_branch_per_week,
+    monthly_check_kinds).
+    """
+    counts = counts_by_branch(con, tree, month)
+    weekly = weekly_rule(con, tree, month, params.weekly_check_kinds, params.video_checks_per_branch_per_week)
+    cover = coverage(con, tree, month, params.monthly_check_kinds)
+    share = cover.groupby("branch")[["numerator", "denominator"]].sum()
+    share = (share["numerator"] / share["denominator"].where(share["denominator"] > 0)).rename("coverage")
+    out = counts.merge(weekly[["branch", "weeks", "weeks_met", "meets"]], on="branch", how="left")
+    return out.merge(share.reset_index(), on="branch", how="left")

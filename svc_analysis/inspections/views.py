@@ -1,0 +1,226 @@
+"""What notebook 40 shows: headline figures, sentences generated from the data, report tables.
+
+The figures come from svc_analysis.inspections.inspections, rules, ranking and inspection_checks; this module
+only assembles them for reading (Chinese labels, 无数据 for missing) so the notebook stays thin.
+Branch rankings compare every branch of the province (a ranking needs its peers); outlet lists are
+limited to the run's scope.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from svc_analysis.inspections import checks as inspection_checks
+from svc_analysis.inspections import inspections
+from svc_analysis.stats import ranking
+from svc_analysis.inspections import rules
+from svc_analysis.core.periods import month_end, month_start, months_back, quarter_start, year_start
+from svc_analysis.views.plotting import NO_DATA, display_frame, fmt_pct
+from svc_analysis.core.safety import md, md_list
+
+
+def _score(x) -> str:
+    return NO_DATA if pd.isna(x) else f"{x:.1f}"
+
+
+def headline(con, scope_tree: pd.DataFrame, month: str, params) -> dict:
+    """The month's and quarter-to-date mean round scores, the target and the coverage figures."""
+    outlets = scope_tree["outlet_id"].tolist()
+    out = {"target": params.stage_target(month)}
+    for key, start in (("month", month_start(month)), ("quarter", quarter_start(month))):
+        s = inspections.round_scores(con, start, month_end(month), outlets)
+        n = int(s["inspections"].sum())
+        out[f"{key}_n"], out[f"{key}_mean"] = n, (s["score_sum"].sum() / n if n else float("nan"))
+    for key, since in (("cover_quarter", quarter_start(month)), ("cover_year", year_start(month))):
+        cover = inspections.coverage(con, scope_tree, month, since)
+        den = cover["denominator"].sum()
+        out[key] = cover["numerator"].sum() / den if den else float("nan")
+        out[f"{key}_n"], out[f"{key}_den"] = int(cover["numerator"].sum()), int(den)
+        if key == "cover_quarter":
+            out["uncovered_branches"] = inspections.uncovered_branches(cover)
+    return out
+
+
+def headline_sentence(h: dict, params) -> str:
+    """Two or three Chinese sentences on the headline figures."""
+    target = h["target"]
+    month = (f"本月神秘人检查 {h['month_n']} 次，平均 {_score(h['month_mean'])} 分" if h["month_n"]
+             else "本月没有神秘人检查（本季度的检查轮次不在本月）")
+    verdict = "" if not h["quarter_n"] else ("，达到" if h["quarter_mean"] >= target else "，未达到")
+    quarter = (f"本季度至今 {h['quarter_n']} 次，平均 {_score(h['quarter_mean'])} 分{verdict}阶段目标 {target:g} 分"
+               if h["quarter_n"] else f"本季度至今尚无检查，阶段目标 {target:g} 分")
+    cover = (f"本季度覆盖 {h['cover_quarter_n']}/{h['cover_quarter_den']} 家有人值守网点（{fmt_pct(h['cover_quarter'])}，"
+             f"目标 {fmt_pct(params.quarter_coverage_target, 0)}），本年覆盖 {fmt_pct(h['cover_year'])}"
+             f"（目标 {fmt_pct(params.year_coverage_target, 0)}）")
+    missing = h["uncovered_branches"]
+    branches = (f"；本季度尚未检查的二级分行：{md_list(missing)}" if missing
+                else "；本季度每家二级分行都已检查" if h["cover_quarter_den"] else "")
+    return f"{month}；{quarter}。{cover}{branches}。"
+
+
+def quarter_title(month: str) -> str:
+    """'2026年第4季度神秘人检查得分（至2026-10）'."""
+    return f"{month[:4]}年第{(int(month[5:]) - 1) // 3 + 1}季度神秘人检查得分（至{month}）"
+
+
+def round_rows(con, tree: pd.DataFrame, month: str, outlets=None) -> pd.DataFrame:
+    """The quarter's round inspections (re-checks excluded) with outlet name, sub-branch and branch."""
+    rows = inspections.mystery_rows(con, quarter_start(month), month_end(month), outlets)
+    return inspections.with_tree(rows, tree)
+
+
+def branch_ranking(rows: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(branch means with interval and rank, pairwise comparisons, sentence naming the bottom branches)."""
+    means = ranking.unit_means(rows, "branch", params.interval_level)
+    pairs = ranking.pairwise(rows, "branch", params.pairwise_alpha)
+    bottom = ranking.bottom_units(means, params.bottom_branches_named)
+    if bottom.empty:
+        return means, pairs, "本季度尚无神秘人检查，无法排名。"
+    named = "、".join(f"{md(r.branch)}（{r.mean:.1f} 分，{r.n} 次）" for r in bottom.itertuples())
+    return means, pairs, f"本季度得分排名最后的 {len(bottom)} 家二级分行（简报会主会场）：{named}。"
+
+
+def ranking_display(means: pd.DataFrame, target: float) -> pd.DataFrame:
+    shown = means.assign(
+        interval=[NO_DATA if pd.isna(lo) else f"{lo:.1f} – {hi:.1f}" for lo, hi in zip(means["lower"], means["upper"])],
+        mean=means["mean"].round(1), misses=means["mean"] < target)
+    return display_frame(shown[["rank", "branch", "n", "mean", "interval", "misses"]], flags=("misses",),
+                         labels={"rank": "名次", "branch": "二级分行", "n": "检查次数", "mean": "平均分",
+                                 "interval": "区间", "misses": "未达阶段目标"})
+
+
+def top_display(rows: pd.DataFrame, params, outlets=None) -> tuple[pd.DataFrame, str]:
+    """The top outlets of the quarter (mean round score, rewards rule of plan 1) and a sentence."""
+    scores = rows.groupby(["outlet_id", "outlet_name", "branch"], as_index=False)["score"].mean()
+    top = ranking.top_outlets(scores, params.reward_top_n, params.reward_min_score)
+    if outlets is not None:
+        top = top[top["outlet_id"].isin(outlets)]
+    text = (f"本季度得分 {params.reward_min_score:g} 分以上、排名前 {params.reward_top_n} 的网点共 {len(top)} 家。"
+            if len(top) else f"本季度没有得分 {params.reward_min_score:g} 分以上的前 {params.reward_top_n} 名网点。")
+    table = display_frame(top[["rank", "outlet_id", "outlet_name", "branch", "score"]],
+                          labels={"rank": "全省名次", "outlet_id": "网点编号", "outlet_name": "网点",
+                                  "branch": "二级分行", "score": "得分"})
+    return table, text
+
+
+def recheck_display(table: pd.DataFrame, tree: pd.DataFrame, params) -> tuple[pd.DataFrame, str]:
+    """The re-check list for reading, and a sentence on it."""
+    table = inspections.with_tree(table, tree)
+    on_list = table[table["on_list"]]
+    text = (f"本季度最新一次检查低于 {params.recheck_below:g} 分的网点 {len(on_list)} 家"
+            f"（其中低于 {params.severe_below:g} 分 {int(on_list['severe'].sum())} 家）："
+            + "、".join(f"{md(r.outlet_name)}（{r.latest_score:g} 分，{r.status}）" for r in on_list.itertuples())
+            if len(on_list) else f"本季度没有最新一次检查低于 {params.recheck_below:g} 分的网点。")
+    shown = table[["outlet_id", "outlet_name", "branch", "round_on", "round_score", "recheck_on",
+                   "recheck_score", "status", "on_list", "severe"]]
+    labels = {"outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "round_on": "检查日期",
+              "round_score": "检查得分", "recheck_on": "复查日期", "recheck_score": "复查得分", "status": "复查情况",
+              "on_list": f"最新低于{params.recheck_below:g}", "severe": f"低于{params.severe_below:g}"}
+    return display_frame(shown, flags=("on_list", "severe"), labels=labels), text
+
+
+def ledger_display(ledger: pd.DataFrame, tree: pd.DataFrame, rule_set: str, outlets=None,
+                   max_rows: int | None = None) -> tuple[pd.DataFrame, str]:
+    """One rule set's ledger lines with the formula (scope's outlets; outlets with the largest penalty
+    first, at most ``max_rows`` lines) and a note when lines were left out."""
+    part = ledger[ledger["rule_set"] == rule_set]
+    if outlets is not None:
+        part = part[part["outlet_id"].isin(outlets)]
+    part = inspections.with_tree(part.drop(columns=["branch", "subbranch"]), tree)
+    penalty = part["amount"].where(part["effect"] == "penalty", 0).groupby(part["outlet_id"]).transform("sum")
+    part = part.assign(_p=penalty).sort_values(["_p", "outlet_id", "effect", "rule_id"],
+                                                ascending=[False, True, True, True], kind="stable")
+    total = len(part)
+    if max_rows is not None and total > max_rows:
+        part = part.head(max_rows)
+    note = (f"共 {total} 行，下表列出考核金额最大的网点的前 {len(part)} 行；按分行或支行运行（--scope）可看到该范围的全部台账。"
+            if len(part) < total else "")
+    part = part.assign(effect=part["effect"].map({"penalty": "考核(扣)", "reward": "奖励"}),
+                       amount=part["amount"].map(rules.fmt_number), score=part["score"].map(rules.fmt_number),
+                       target=part["target"].map(rules.fmt_number))
+    cols = ["outlet_id", "outlet_name", "branch", "label", "effect", "score", "target", "place", "formula", "amount"]
+    return display_frame(part[cols], labels={
+        "outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "label": "规则", "effect": "类别",
+        "score": "得分", "target": "阶段目标", "place": "名次", "formula": "计算式", "amount": "金额(元)"}), note
+
+
+def ledger_totals(ledger: pd.DataFrame, rule_set: str, outlets=None) -> pd.DataFrame:
+    """Penalty, reward and net yuan per branch for one rule set."""
+    part = ledger[ledger["rule_set"] == rule_set]
+    if outlets is not None:
+        part = part[part["outlet_id"].isin(outlets)]
+    table = rules.totals(part, "branch")
+    for col in ("penalty", "reward", "net"):
+        table[col] = table[col].map(rules.fmt_number)
+    return display_frame(table, labels={
+        "branch": "二级分行", "penalty": "考核(元)", "reward": "奖励(元)", "net": "净额(元)"})
+
+
+def trend(con, tree: pd.DataFrame, month: str, params, months: int, outlets=None):
+    """(branch means per month with a round over the last ``months`` months, stage target per month)."""
+    span = months_back(month, months)
+    means = inspections.branch_month_means(con, tree, span, outlets)
+    return means, pd.Series([params.stage_target(m) for m in span], index=span)
+
+
+def checks_display(table: pd.DataFrame, params) -> pd.DataFrame:
+    labels = {"branch": "二级分行", "mystery": "神秘人", "video": "视频(非现场)", "onsite": "现场",
+              "weeks": "周数", "weeks_met": f"每周≥{params.video_checks_per_branch_per_week}次的周数",
+              "meets": "未达每周要求", "coverage": "本月检查覆盖率"}
+    return display_frame(table.assign(meets=~table["meets"].astype(bool)), percent=("coverage",),
+                         flags=("meets",), labels=labels)
+
+
+def ledger_sentence(ledger: pd.DataFrame, params, outlets=None) -> str:
+    """The active rule sets' totals this month, in a sentence."""
+    parts = []
+    for rs in (r for r in params.rule_sets if r.active):
+        part = ledger[ledger["rule_set"] == rs.name]
+        if outlets is not None:
+            part = part[part["outlet_id"].isin(outlets)]
+        pen, rew = part[part["effect"] == "penalty"], part[part["effect"] == "reward"]
+        parts.append(f"按{rs.label}，考核 {pen['outlet_id'].nunique()} 家网点共 {pen['amount'].sum():,.0f} 元，"
+                     f"奖励 {rew['outlet_id'].nunique()} 家共 {rew['amount'].sum():,.0f} 元")
+    if ledger.empty:
+        return "本月没有神秘人检查得分，没有奖惩。"
+    return "；".join(parts) + "。" if parts else "参数中没有启用的奖惩规则集（active: true）。"
+
+
+def noise_sentence(rows: pd.DataFrame, alpha: float) -> str:
+    """How big a gap between two outlets visited once each must be before it is more than noise."""
+    floor = ranking.noise_floor(rows, "branch", alpha)
+    if pd.isna(floor["sd"]):
+        return "本季度检查次数太少，无法估计单次检查分数的波动。"
+    return (f"同一分行内单次检查分数的标准差约 {floor['sd']:.1f} 分：两家各只检查一次的网点，"
+            f"分差不超过 {floor['min_gap']:.1f} 分时（双侧 {alpha:g} 水平）无法区分优劣，"
+            "差一两分的名次先后只是抽样波动。")
+
+
+def kpi_rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, params, ledger: pd.DataFrame,
+             scope_level: str | None = None) -> pd.DataFrame:
+    """Every KPI row notebook 40 publishes: inspections.kpi_rows and the monthly check coverage."""
+    checks = inspection_checks.coverage_kpis(con, scope_tree, month, params.monthly_check_kinds,
+                                             params.monthly_check_coverage_target, scope_level)
+    return pd.concat([inspections.kpi_rows(con, tree, scope_tree, month, params, ledger, scope_level), checks],
+                     ignore_index=True)
+
+
+def kpi_display(rows: pd.DataFrame) -> pd.DataFrame:
+    """The published rows of the run's top two levels (province and branches, or the scope and the
+    units below it), one column per metric; a metric without data reads 无数据."""
+    present = [lv for lv in ("province", "branch", "subbranch", "outlet") if lv in set(rows["level"])]
+    top = rows[rows["level"].isin(present[:2])]
+    units = list(dict.fromkeys(top["unit_id"]))
+    wide = top.set_index(["unit_id", "metric"])["value"].unstack("metric").reindex(units)
+    order = ["mystery_score_avg", "inspection_coverage_quarter", "inspection_coverage_year",
+             "inspection_check_coverage_month", "outlets_below_85", "penalty_yuan", "reward_yuan"]
+    wide = wide.reindex(columns=order).rename_axis(index="unit_id", columns=None).reset_index()
+    wide["mystery_score_avg"] = wide["mystery_score_avg"].map(_score)
+    for col in ("outlets_below_85", "penalty_yuan", "reward_yuan"):
+        wide[col] = wide[col].map(lambda x: NO_DATA if pd.isna(x) else rules.fmt_number(x))
+    wide["unit_id"] = wide["unit_id"].replace({"province": "全省"})
+    return display_frame(wide, percent=("inspection_coverage_quarter", "inspection_coverage_year",
+                                        "inspection_check_coverage_month"), labels={
+        "unit_id": "单位", "mystery_score_avg": "本月平均分", "inspection_coverage_quarter": "季度覆盖率",
+        "inspection_coverage_year": "年度覆盖率", "inspection_check_coverage_month": "本月检查覆盖率",
+        "outlets_below_85": "低于85分网点", "penalty_yuan": "考核(元)", "reward_yuan": "奖励(元)"})

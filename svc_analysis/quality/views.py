@@ -1,0 +1,61 @@
+"""What notebook 00 (数据质量) shows of the quality figures: Chinese headers, sentences, the chart.
+
+The figures themselves come from svc_analysis.quality.quality; nothing here computes a number.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from svc_analysis.core import contract
+from svc_analysis.views import plotting
+
+
+def plot_daily_counts(daily: pd.DataFrame, ncols: int = 3):
+    """One bar chart of rows per day of the month for each table in ``daily`` (daily_counts)."""
+    frame = daily.assign(day_of_month=[d.day for d in daily["day"]])
+    titles = {name: f"{contract.table(name).zh[0]}（{name}）" for name in frame["table"].unique()}
+    return plotting.bar_panels(frame, panel="table", x="day_of_month", y="rows", titles=titles,
+                               xlabel="日", ylabel="行数", ncols=ncols)
+
+
+LABELS = {
+    "table": "表", "table_zh": "表名", "rows_in_month": "本月行数", "rows_total": "累计行数",
+    "first_date": "最早日期", "last_date": "最晚日期", "days_with_data": "有数据天数", "days_in_month": "本月天数",
+    "coverage": "日期覆盖率", "low_coverage": "覆盖偏低", "outlet_id": "网点编号", "outlet_name": "网点名称",
+    "subbranch": "支行", "branch": "二级分行", "open_days": "营业天数", "missing_days": "缺失天数",
+    "missing_dates": "缺失日期", "reason": "原因", "rows": "行数", "files": "文件数", "columns": "列",
+    "example_file": "示例文件", "example_row": "示例行号", "example_value": "示例值（已脱敏）", "file": "文件",
+    "profile": "映射配置", "rows_read": "读入行数", "rows_loaded": "入库行数", "rows_set_aside": "剔除行数",
+    "unaccounted": "去向不明行数", "finished_at": "完成时间",
+}
+
+
+def for_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A quality frame ready to show (plotting.display_frame): Chinese headers, coverage as percent,
+    the low-coverage flag as ⚠, file names without their folders."""
+    return plotting.display_frame(frame, LABELS, percent=("coverage",), flags=("low_coverage",),
+                                  paths=("file", "example_file"))
+
+
+def _names(tables) -> str:
+    return "、".join(contract.table(t).zh[0] for t in tables) or "无"
+
+
+def summary_sentence(summary: pd.DataFrame, low_coverage_share: float) -> str:
+    """One sentence on table_summary: how many tables have data, which cover too few days."""
+    with_data = summary[summary["rows_in_month"] > 0]
+    low = summary.loc[summary["low_coverage"], "table"]
+    return (f"本月 {len(summary)} 张按日期记录的表中，{len(with_data)} 张有本月数据。"
+            f"日期覆盖率低于 {plotting.fmt_pct(low_coverage_share)} 的表：{_names(low)}。")
+
+
+def gaps_sentence(days: pd.DataFrame, tables: list[str]) -> str:
+    """One sentence on outlet_days: outlets and outlet-days missing per gap table."""
+    parts = []
+    for name in tables:
+        part = days[days["table"] == name]
+        missing = part[part["missing_days"] > 0]
+        parts.append(f"{contract.table(name).zh[0]}：{len(missing)}/{len(part)} 个网点有缺失日，"
+                     f"合计 {int(part['missing_days'].sum())} 个网点·日")
+    return "；".join(parts) + "。" if parts else "未设置需逐日检查的表（quality.gap_tables 为空）。"

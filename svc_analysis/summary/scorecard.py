@@ -1,0 +1,197 @@
+"""The scorecard: every KPI with a target, met or not, and how it moved (notebook 90, issue 9).
+
+For a month and scope the figures are the areas' own KPI rows (summary_registry.KpiSource: no KPI is
+computed twice); last month's and the same month last year's come from the same functions for those
+months. Definitions:
+- change_previous = value − last month's value; change_last_year = value − the same month last
+  year's value (share points for shares, the metric's own unit otherwise); empty when either is empty.
+- movement: 'up' / 'down' when the change is at least [summary.flat_share_points] (shares) or
+  [summary.flat_relative] × |the earlier value| (other metrics), else 'flat'; None without data.
+- better: whether the movement is an improvement: up is better unless the metric is in
+  [summary.lower_is_better] (campaign KPIs: their own direction in params campaign.kpis).
+Marks read in black and white: ✓ 达标 / ✗ 未达标 / — 无目标或无数据, ▲ up / ▼ down / ＝ flat, with
+向好 / 变差 in words; colour is never the only carrier.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from svc_analysis.engine import kpis
+from svc_analysis.core import periods
+from svc_analysis.views.plotting import NO_DATA
+
+KEYS = ["metric", "level", "unit_id"]
+CAMPAIGN_PREFIX = "campaign_progress:"
+METRIC_LABELS = {
+    "complaints_responsible": "责任性投诉（件）", "complaint_rate_reduction": "投诉率较基年下降",
+    "comment_book_on_time_rate": "意见簿三日内答复率", "complaints_closed_on_time_rate": "投诉按期办结率",
+    "satisfaction_rate": "满意率", "star_teller_rate": "星级柜员率", "expert_rate": "业务能手率",
+    "english_rate": "柜台英语达标率", "sign_language_coverage": "手语服务网点覆盖率",
+    "mystery_score_avg": "神秘人检查平均分", "inspection_coverage_quarter": "季度检查覆盖率",
+    "inspection_coverage_year": "年度检查覆盖率", "inspection_check_coverage_month": "本月检查覆盖率",
+    "overtime_wait_share": "超时等候占比", "overtime_outlets": "超时网点（个）", "report_on_time": "月报按时报送率",
+    "complaint_rate_per_10k": "万人投诉率", "avg_wait_minutes": "平均等候（分钟）",
+    "outlets_below_85": "低于85分网点（个）",
+}
+COUNTS = {"complaints_total", "complaints_responsible", "complaints_overdue_open", "praises_total",
+          "outlets_below_85", "overtime_outlets", "penalty_yuan", "reward_yuan"}
+DECIMALS = {"mystery_score_avg": 1, "avg_wait_minutes": 1, "p90_wait_minutes": 1, "complaint_rate_per_10k": 2}
+MARKS = {True: "✓ 达标", False: "✗ 未达标"}
+ARROWS = {"up": "▲", "down": "▼", "flat": "＝"}
+AREA_LABELS = {"complaints": "投诉", "satisfaction": "满意度", "staff": "员工资质", "inspections": "检查",
+               "queue": "排队效率", "campaign": "服务活动"}
+
+
+def is_share(metric: str) -> bool:
+    """Shares (0-1) print as percents and move in share points; counts, scores, minutes do not."""
+    return metric not in COUNTS and metric not in DECIMALS
+
+
+def label(metric: str, names: dict[str, str] | None = None) -> str:
+    """Chinese name of a metric; campaign KPIs by their params name (``names``: kpi_id -> name)."""
+    if metric.startswith(CAMPAIGN_PREFIX):
+        kpi_id = metric[len(CAMPAIGN_PREFIX):]
+        return f"活动进度：{(names or {}).get(kpi_id, kpi_id)}"
+    return METRIC_LABELS.get(metric, metric)
+
+
+def fmt_value(metric: str, value) -> str:
+    """A KPI value for people: 92.3% / 93.9 / 12 / 无数据."""
+    if value is None or pd.isna(value):
+        return NO_DATA
+    if is_share(metric):
+        return f"{float(value) * 100:.1f}%"
+    if metric in COUNTS:
+        return f"{float(value):,.0f}"
+    return f"{float(value):.{DECIMALS[metric]}f}"
+
+
+def fmt_change(metric: str, change) -> str:
+    """A change with its sign: +1.2个百分点 for shares, +0.8 / −3 otherwise."""
+    if change is None or pd.isna(change):
+        return NO_DATA
+    if is_share(metric):
+        return f"{float(change) * 100:+.1f}个百分点"
+    digits = 0 if metric in COUNTS else DECIMALS[metric]
+    return f"{float(change):+,.{digits}f}"
+
+
+def directions(summary, campaign=None) -> dict[str, bool]:
+    """metric -> higher is better, for the lower-is-better list and the campaign's down KPIs."""
+    out = {m: False for m in summary.lower_is_better}
+    for kpi in getattr(campaign, "kpis", []) or []:
+        out[CAMPAIGN_PREFIX + kpi.id] = kpi.direction == "up"
+    return out
+
+
+def movement(metric: str, change, before, flat_share_points: float, flat_relative: float) -> str | None:
+    """'up', 'down' or 'flat' (module docstring); None when the change has no value."""
+    if change is None or pd.isna(change):
+        return None
+    limit = flat_share_points if is_share(metric) else flat_relative * abs(float(before))
+    if abs(float(change)) <= limit:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def compare(now: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame, higher: dict[str, bool],
+            flat_share_points: float, flat_relative: float) -> pd.DataFrame:
+    """The scorecard rows: KPI rows of ``now`` with a target, joined to the two earlier months' rows.
+
+    Columns: area, metric, level, unit_id, value, target, meets_target, previous, previous_meets,
+    last_year, change_previous, change_last_year, higher_is_better, move_previous, move_last_year,
+    better_previous, better_last_year (True / False / None when flat or without data).
+    """
+    card = now[now["target"].notna()][["area", *KEYS, "value", "target", "meets_target"]].copy()
+    for name, frame in (("previous", previous), ("last_year", last_year)):
+        earlier = frame[KEYS + ["value", "meets_target"]].rename(
+            columns={"value": name, "meets_target": f"{name}_meets"})
+        card = card.merge(earlier, on=KEYS, how="left")
+    card = card.drop(columns="last_year_meets")
+    card["higher_is_better"] = [higher.get(m, True) for m in card["metric"]]
+    for name in ("previous", "last_year"):
+        card[f"change_{name}"] = pd.to_numeric(card["value"], errors="coerce") - pd.to_numeric(card[name], errors="coerce")
+        card[f"move_{name}"] = [movement(m, c, b, flat_share_points, flat_relative)
+                                for m, c, b in zip(card["metric"], card[f"change_{name}"], card[name])]
+        card[f"better_{name}"] = [None if mv in (None, "flat") else bool((mv == "up") == hib)
+                                  for mv, hib in zip(card[f"move_{name}"], card["higher_is_better"])]
+    order = {lv: i for i, lv in enumerate(kpis.LEVELS)}
+    card["_a"] = card["area"].map(lambda a: kpis.AREAS.index(a) if a in kpis.AREAS else len(kpis.AREAS))
+    card["_l"] = card["level"].map(order)
+    # stable: within a unit the metrics keep the order their area function gives them
+    return (card.sort_values(["_a", "_l", "unit_id"], kind="stable")
+            .drop(columns=["_a", "_l"]).reset_index(drop=True))
+
+
+def scorecard(source, month: str, summary, campaign=None, levels: list[str] | None = None) -> pd.DataFrame:
+    """compare() for ``month`` from a summary_registry.KpiSource: this month, last month, last year.
+
+    levels: the levels kept (None: all the scope publishes). Three calls of each area function, cached.
+    """
+    months = (month, periods.previous_month(month), periods.same_month_last_year(month))
+    frames = [source.rows(m) for m in months]
+    if levels is not None:
+        frames = [f[f["level"].isin(levels)] for f in frames]
+    return compare(*frames, directions(summary, campaign), summary.flat_share_points, summary.flat_relative)
+
+
+def mark(meets) -> str:
+    """✓ 达标 / ✗ 未达标 / — (no target or no value)."""
+    return "—" if meets is None or pd.isna(meets) else MARKS[bool(meets)]
+
+
+def trend_text(metric: str, change, move, better) -> str:
+    """'▲ +1.2个百分点 向好' / '▼ −3 变差' / '＝ +0.1个百分点 持平' / '无数据'."""
+    if move is None or (isinstance(move, float) and pd.isna(move)):
+        return NO_DATA
+    word = "持平" if move == "flat" else ("向好" if better else "变差")
+    return f"{ARROWS[move]} {fmt_change(metric, change)} {word}"
+
+
+def target_text(metric: str, target, higher_is_better: bool) -> str:
+    return f"{'≥' if higher_is_better else '≤'} {fmt_value(metric, target)}"
+
+
+def unit_card(card: pd.DataFrame, level: str, unit_id: str, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One unit's scorecard for showing: 领域, 指标, 本月, 目标, 达标, 较上月, 较上年同月 (all text)."""
+    rows = card[(card["level"] == level) & (card["unit_id"] == unit_id)]
+    return pd.DataFrame({
+        "领域": [AREA_LABELS.get(a, a) for a in rows["area"]],
+        "指标": [label(m, names) for m in rows["metric"]],
+        "本月": [fmt_value(m, v) for m, v in zip(rows["metric"], rows["value"])],
+        "目标": [target_text(m, t, h) for m, t, h in zip(rows["metric"], rows["target"], rows["higher_is_better"])],
+        "达标": [mark(x) for x in rows["meets_target"]],
+        "较上月": [trend_text(m, c, mv, b) for m, c, mv, b in zip(
+            rows["metric"], rows["change_previous"], rows["move_previous"], rows["better_previous"])],
+        "较上年同月": [trend_text(m, c, mv, b) for m, c, mv, b in zip(
+            rows["metric"], rows["change_last_year"], rows["move_last_year"], rows["better_last_year"])],
+    }, index=pd.RangeIndex(1, len(rows) + 1))
+
+
+def unit_table(card: pd.DataFrame, level: str, metrics: list[str] | None = None,
+               names: dict[str, str] | None = None) -> pd.DataFrame:
+    """Metrics as rows, the units of ``level`` as columns, each cell 'value ✓' / 'value ✗' (text);
+    the first row 达标项 = met / judged per unit."""
+    rows = card[card["level"] == level]
+    if metrics is not None:
+        rows = rows[rows["metric"].isin(metrics)]
+    cells = rows.assign(cell=[f"{fmt_value(m, v)} {mark(x)[0]}" for m, v, x in
+                              zip(rows["metric"], rows["value"], rows["meets_target"])])
+    order = list(dict.fromkeys(rows["metric"]))
+    wide = cells.pivot(index="unit_id", columns="metric", values="cell").reindex(columns=order).fillna(NO_DATA)
+    met = rows.groupby("unit_id")["meets_target"].apply(lambda s: f"{int(s.eq(True).sum())}/{int(s.notna().sum())}")
+    wide.insert(0, "达标项", met.reindex(wide.index))
+    wide = wide.rename(columns={m: label(m, names) for m in order}).T
+    wide.columns.name = None
+    wide.index.name = "指标"
+    return wide
+
+
+def top_level(card: pd.DataFrame) -> tuple[str, str] | None:
+    """(level, unit_id) of the run's own scope: the highest level present (one unit there)."""
+    for level in kpis.LEVELS:
+        units = card.loc[card["level"] == level, "unit_id"]
+        if len(units):
+            return level, str(units.iloc[0])
+    return None

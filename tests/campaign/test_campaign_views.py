@@ -1,0 +1,84 @@
+"""campaign_views: sentences from the figures, display tables and charts (no computation of their own)."""
+
+from datetime import date, datetime
+
+import matplotlib
+import pandas as pd
+import pytest
+
+from svc_analysis.campaign import views as cv
+from svc_analysis.views import plotting
+
+matplotlib.use("Agg")
+
+
+def _board():
+    base = {"unit_of_measure": "个", "start": date(2026, 1, 1), "deadline": date(2026, 12, 31), "month_value": 1.0,
+            "deadline_passed": False, "forecast_low": 0.0, "forecast_high": 0.0}
+    rows = [
+        {**base, "kpi_id": "a", "name": "甲", "level": "province", "unit_id": "province", "target": 100, "actual": 40,
+         "progress": 0.4, "expected": 0.8, "pace": 0.5, "status": "behind", "forecast": 60, "forecast_meets": False},
+        {**base, "kpi_id": "b", "name": "乙", "level": "province", "unit_id": "province", "target": 0.5,
+         "unit_of_measure": "占比", "actual": 0.45, "progress": 0.9, "expected": 0.8, "pace": 1.125,
+         "status": "on_track", "forecast": 0.55, "forecast_meets": True},
+        {**base, "kpi_id": "a", "name": "甲", "level": "branch", "unit_id": "B1", "target": 50, "actual": 20,
+         "progress": 0.4, "expected": 0.8, "pace": 0.5, "status": "behind", "forecast": 30, "forecast_meets": False},
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_board_sentence_counts_and_names():
+    text = cv.board_sentence(_board(), "province")
+    assert text.startswith("共 2 项指标在考核期内：正常 1 项，预警 0 项，滞后 1 项。")
+    assert "甲（完成 40.0%，应达 80.0%）" in text and "预计完不成：甲。" in text
+    assert cv.board_sentence(_board().iloc[0:0], "province") == "本范围没有在考核期内的活动指标。"
+
+
+def test_board_table_formats_shares_counts_and_labels():
+    table = cv.board_table(_board(), "province")
+    assert list(table.columns[:3]) == ["指标", "计量单位", "目标"]
+    assert table.loc[2, "目标"] == "50.0%" and table.loc[1, "目标"] == "100"
+    assert table.loc[1, "完成进度"] == "40.0%" and table.loc[1, "状态"] == "滞后"
+    assert table.loc[1, "预测能完成"] == "不能"
+
+
+def test_nothing_flagged_and_state_sentences():
+    assert cv.nothing_flagged(_board(), "") == "本范围所有指标进度正常，且预计都能按期完成。"
+    assert cv.nothing_flagged(_board().iloc[0:0], "活动已结束") == "活动已结束"
+    assert "活动已结束" in cv.state_sentence("over", "X", "2027-02")
+    assert cv.state_sentence("in_force", "X", "2026-02") == ""
+
+
+def test_submissions_sentence_and_grid():
+    due = datetime(2026, 10, 5, 12)
+    status = pd.DataFrame({"unit_id": ["A", "B", "C"], "reported_month": "2026-09", "due_at": due,
+                           "submitted_at": [datetime(2026, 10, 2), datetime(2026, 10, 6), None],
+                           "status": ["on_time", "late", "missing"], "hours_late": [None, 24.0, None]})
+    assert cv.submissions_sentence(status) == ("上月（2026-09）进展月报应于 2026-10-05 12:00 前报送：按时 1 家，"
+                                               "迟报 1 家，未报 1 家。未报送：C。")
+    assert cv.submissions_table(status).loc[2, "迟报小时"] == "24.0"
+    assert cv.submissions_grid(status).loc["C", "2026-09"] == "未报"
+
+
+def test_charts_draw_only_what_is_flagged():
+    plotting.setup()
+    board = _board()
+    history = board.assign(month="2026-10")
+    fig = cv.burnup_chart(history, board, "province")
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 1  # only 甲 is flagged
+    assert cv.burnup_chart(history, board[board["kpi_id"] == "b"], "province") is None
+    assert cv.pace_heatmap(board, "branch") is not None and cv.pace_heatmap(board, "outlet") is None
+    import matplotlib.pyplot as plt
+    plt.close("all")
+
+
+def test_staffing_view_says_no_data_without_staff():
+    from svc_analysis.campaign import staffing_standards as ss
+
+    row = {"rule": ss.DEPOSITS_RULE, "branch": "B", "outlet_id": "A1", "outlet_name": "甲", "deposits": 2.5,
+           "required": "大堂经理≥1", "meets": pd.NA}
+    no_staff = pd.DataFrame([{**row, "shortfall": ss.NO_STAFF}])
+    assert cv.staffing_view(no_staff).data == "报告月末没有在岗员工数据（无数据），无法核对人员配备标准。"
+    assert cv.staffing_view(no_staff.iloc[0:0]).data == "所有核对的网点都达到配备标准。"
+    missed = pd.DataFrame([{**row, "shortfall": "大堂经理 0/1", "meets": False}])
+    assert len(cv.staffing_view(missed)) == 1  # the table of misses

@@ -1,0 +1,52 @@
+"""svc_analysis.complaints.ledger on the hand-built warehouse of tests/complaints/support.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from svc_analysis.complaints import ledger
+from svc_analysis.engine import org
+from tests.complaints.support import MONTH, PENALTY, build
+
+
+@pytest.fixture(scope="module")
+def table():
+    con = build()
+    try:
+        yield ledger.ledger(con, MONTH, org.outlet_tree(con), penalty_yuan=PENALTY, praise_reward_yuan=100,
+                            reward_channels=["letter", "hotline"])
+    finally:
+        con.close()
+
+
+def test_penalties_and_rewards_per_staff(table):
+    # O4/S4: C4 very complex 500; O1/S1: C1 + C2 normal 2 x 200, praise P1 by letter +100;
+    # O3: praise P3 by hotline +100; O1 without staff: praise P2 on site, no reward
+    got = [(r.outlet_id, r.staff_id if isinstance(r.staff_id, str) else None, r.responsible, r.penalty_yuan,
+            r.praises, r.rewarded, r.reward_yuan, r.net_yuan) for r in table.itertuples()]
+    assert got == [("O4", "S4", 1, 500, 0, 0, 0, -500), ("O1", "S1", 2, 400, 1, 1, 100, -300),
+                   ("O3", None, 0, 0, 1, 1, 100, 100), ("O1", None, 0, 0, 1, 0, 0, 0)]
+    assert list(table.columns) == ledger.LEDGER_COLUMNS
+    assert table.loc[0, "outlet_name"] == "四号网点"
+
+
+def test_by_outlet_and_totals(table):
+    outlets = ledger.by_outlet(table).set_index("outlet_id")
+    assert outlets.loc["O1", ["responsible", "penalty_yuan", "praises", "rewarded", "net_yuan"]].tolist() == [
+        2, 400, 2, 1, -300]
+    assert ledger.totals(table) == {"responsible": 3, "penalty_yuan": 900, "praises": 3, "rewarded": 2,
+                                    "reward_yuan": 200}
+
+
+def test_month_without_events_and_bad_rule():
+    con = build()
+    try:
+        tree = org.outlet_tree(con)
+        empty = ledger.ledger(con, "2027-01", tree, penalty_yuan=PENALTY, praise_reward_yuan=100,
+                              reward_channels=["letter"])
+        assert empty.empty and ledger.totals(empty)["penalty_yuan"] == 0
+        with pytest.raises(ValueError, match="penalty_yuan lacks complex"):
+            ledger.ledger(con, MONTH, tree, penalty_yuan={"normal": 200, "very_complex": 500},
+                          praise_reward_yuan=100, reward_channels=[])
+    finally:
+        con.close()

@@ -1,0 +1,58 @@
+import pytest
+
+from svc_analysis.core import contract
+
+
+@pytest.mark.parametrize("stem,table", [
+    ("complaints", "complaints"), ("complaints_2026-10", "complaints"), ("投诉", "complaints"),
+    ("投诉202610", "complaints"), ("star_ratings_2026", "star_ratings"), ("ratings", "ratings"),
+    ("Tickets-Oct", "tickets"), ("神秘人检查_三季度", "inspections"), ("网点", "outlets"),
+    ("ratingsx", None), ("unknown", None),
+])
+def test_table_for_filename(stem, table):
+    assert contract.table_for_filename(stem) == table
+
+
+def test_every_reference_points_to_an_earlier_table():
+    order = contract.LOAD_ORDER
+    for t in contract.TABLES.values():
+        for col in t.columns:
+            if col.references:
+                target, column = col.references.split(".")
+                assert order.index(target) < order.index(t.name), (t.name, col.name)
+                assert column in contract.table(target).column_names
+
+
+def test_keys_and_event_times_are_real_columns():
+    for t in contract.TABLES.values():
+        for name in t.identity:
+            t.column(name)
+        if t.event_time:
+            assert t.column(t.event_time).type in (contract.DATE, contract.TIMESTAMP)
+
+
+def test_headers_are_unique_within_a_table():
+    for t in contract.TABLES.values():
+        headers = [h.lower() for c in t.columns for h in c.headers]
+        assert len(headers) == len(set(headers)), t.name
+
+
+def test_values_and_aliases_are_unambiguous():
+    for t in contract.TABLES.values():
+        for col in t.columns:
+            if col.values:
+                words = [w.lower() for canon, aliases in col.values.items() for w in (canon, *aliases)]
+                assert len(words) == len(set(words)), (t.name, col.name)
+
+
+def test_contract_matches_the_documented_tables():
+    assert set(contract.TABLES) == {
+        "outlets", "staff", "star_ratings", "skill_tests", "complaints", "praises", "ratings",
+        "surveys", "tickets", "inspections", "campaign_actuals", "report_submissions"}
+    assert contract.table("complaints").primary_key == ("complaint_id",)
+    assert contract.table("ratings").primary_key is None  # whole-row identity
+    assert contract.table("ratings").identity == ("outlet_id", "rated_at", "score", "staff_id")
+    personal = {c.name for c in contract.table("complaints").columns if c.personal}
+    assert personal == {"customer_id", "customer_phone", "description"}
+    with pytest.raises(KeyError, match="unknown table 'complaint'"):
+        contract.table("complaint")

@@ -1,0 +1,128 @@
+import math
+
+import pandas as pd
+import pytest
+
+from svc_analysis.engine import kpis
+
+TREE = pd.DataFrame({
+    "outlet_id": ["O1", "O2", "O3", "O4"],
+    "subbranch": ["S1", "S1", "S2", "S3"],
+    "branch": ["B1", "B1", "B1", "B2"],
+})
+
+
+def _value(frame, level, unit):
+    row = frame[(frame.level == level) & (frame.unit_id == unit)]
+    assert len(row) == 1, (level, unit)
+    return row.iloc[0]
+
+
+def test_ratio_rolls_up_by_adding_numerators_and_denominators():
+    per_outlet = pd.DataFrame({"outlet_id": ["O1", "O2", "O3"], "numerator": [3, 0, 27],
+                               "denominator": [10, 0, 30]})
+    out = kpis.rollup(per_outlet, TREE, month="2026-10", area="satisfaction",
+                      metric="satisfaction_rate", target=0.5)
+    assert list(out.columns) == kpis.KPI_COLUMNS
+    assert len(out) == 1 + 2 + 3 + 4
+    assert _value(out, "outlet", "O1").value == pytest.approx(0.3)
+    assert math.isnan(_value(out, "outlet", "O2").value)  # 0 / 0: no data, not 0%
+    assert math.isnan(_value(out, "outlet", "O4").value)  # no row at all: no data
+    assert _value(out, "subbranch", "S2").value == pytest.approx(0.9)
+    # B1 = (3 + 0 + 27) / (10 + 0 + 30) = 0.75, not the mean of rates (0.6)
+    b1 = _value(out, "branch", "B1")
+    assert (b1.numerator, b1.denominator, b1.value) == (30, 40, pytest.approx(0.75))
+    assert math.isnan(_value(out, "branch", "B2").value)
+    assert _value(out, "province", "province").value == pytest.approx(0.75)
+    assert bool(_value(out, "branch", "B1").meets_target) is True
+    assert bool(_value(out, "outlet", "O1").meets_target) is False
+    assert pd.isna(_value(out, "branch", "B2").meets_target)
+    assert set(out.month) == {"2026-10"} and set(out.target) == {0.5}
+
+
+def test_scale_per_10k_and_lower_is_better():
+    per_outlet = pd.DataFrame({"outlet_id": ["O1", "O4"], "numerator": [3, 1], "denominator": [20000, 5000]})
+    out = kpis.rollup(per_outlet, TREE, month="2026-10", area="complaints",
+                      metric="complaint_rate_per_10k", scale=10000, target=1.6, higher_is_better=False)
+    assert _value(out, "outlet", "O1").value == pytest.approx(1.5)
+    assert _value(out, "outlet", "O4").value == pytest.approx(2.0)
+    assert _value(out, "province", "province").value == pytest.approx(4 / 25000 * 10000)  # 1.6
+    assert bool(_value(out, "outlet", "O1").meets_target) is True
+    assert bool(_value(out, "outlet", "O4").meets_target) is False
+    assert bool(_value(out, "province", "province").meets_target) is True  # 1.6 <= 1.6
+
+
+def test_counts_sum_and_missing_outlets_count_zero():
+    per_outlet = pd.DataFrame({"outlet_id": ["O1", "O3"], "value": [2, 5]})
+    out = kpis.rollup(per_outlet, TREE, month="2026-10", area="complaints",
+                      metric="complaints_total", kind="count")
+    assert _value(out, "subbranch", "S3").value == 0
+    assert _value(out, "branch", "B1").value == 7
+    assert _value(out, "province", "province").value == 7
+    assert out.numerator.isna().all() and out.meets_target.isna().all()
+
+
+def test_scoped_run_publishes_nothing_above_the_scope():
+    scoped = TREE[TREE.branch == "B1"]
+    per_outlet = pd.DataFrame({"outlet_id": ["O1", "O4"], "value": [2, 9]})  # O4 is outside the scope
+    out = kpis.rollup(per_outlet, scoped, month="2026-10", area="complaints",
+                      metric="complaints_total", kind="count", scope_level="branch")
+    assert set(out.level) == {"branch", "subbranch", "outlet"}
+    assert _value(out, "branch", "B1").value == 2
+    assert "O4" not in set(out.unit_id)
+
+
+def test_validate_names_row_and_column():
+    row = kpis.kpi_row("2026-10", "staff", "star_teller_rate", "province", "province", 0.8, 8, 10, 0.85)
+    assert row["meets_target"] is False
+    bad = pd.DataFrame([row, {**row, "level": "city", "unit_id": "X"}])
+    with pytest.raises(kpis.KpiError, match=r"row 2, column level"):
+        kpis.validate(bad, source="nb")
+    with pytest.raises(kpis.KpiError, match="published twice"):
+        kpis.validate(pd.DataFrame([row, row]))
+    with pytest.raises(kpis.KpiError, match="missing columns target"):
+        kpis.validate(pd.DataFrame([row]).drop(columns=["target"]))
+
+
+def test_publish_and_gather_round_trip(tmp_path):
+    per_outlet = pd.DataFrame({"outlet_id": ["O1"], "numerator": [3], "denominator": [10]})
+    rates = kpis.rollup(per_outlet, TREE, month="2026-10", area="satisfaction",
+                        metric="satisfaction_rate", target=0.9)
+    counts = kpis.rollup(pd.DataFrame({"outlet_id": ["O1"], "value": [1]}), TREE, month="2026-10",
+                         area="complaints", metric="complaints_total", kind="count")
+    assert kpis.publish(rates, None, "20_satisfaction") is None  # interactive: nothing written
+    kpi_dir = tmp_path / "kpis"
+    kpis.publish(rates, kpi_dir, "20_satisfaction")
+    kpis.publish(counts, kpi_dir, "10_complaints")
+    out_csv = tmp_path / "kpis.csv"
+    table = kpis.gather(kpi_dir, out_csv)
+    raw = out_csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM so Excel reads UTF-8
+    header = raw[3:].split(b"\n")[0].decode().strip()
+    assert header == ",".join(kpis.KPI_COLUMNS)
+    assert len(table) == 20
+    # complaints area sorts before satisfaction; province first within a metric
+    assert table.iloc[0][["area", "level"]].tolist() == ["complaints", "province"]
+    text = raw.decode("utf-8-sig")
+    assert "2026-10,satisfaction,satisfaction_rate,outlet,O1,0.3,3.0,10.0,0.9,false" in text
+    assert "2026-10,satisfaction,satisfaction_rate,outlet,O2,,0.0,0.0,0.9," in text  # no data: empty
+
+
+def test_gather_with_nothing_published_writes_the_header(tmp_path):
+    table = kpis.gather(tmp_path / "none", tmp_path / "kpis.csv")
+    assert table.empty
+    assert (tmp_path / "kpis.csv").read_text(encoding="utf-8-sig").strip() == ",".join(kpis.KPI_COLUMNS)
+
+
+def test_gather_neutralises_formula_names_and_read_kpis_restores_them(tmp_path):
+    from svc_analysis.summary.figures import read_kpis
+
+    rows = pd.DataFrame([kpis.kpi_row("2026-10", "campaign", "campaign_progress:k1", "branch",
+                                      '=HYPERLINK("http://x","y")分行', -0.25, target=0.5)])
+    kpis.publish(rows, tmp_path / "kpis", "60_campaign")
+    table = kpis.gather(tmp_path / "kpis", tmp_path / "kpis.csv")
+    assert table.at[0, "unit_id"] == '=HYPERLINK("http://x","y")分行'  # the returned frame is the data
+    text = (tmp_path / "kpis.csv").read_text(encoding="utf-8-sig")
+    assert text.splitlines()[1] == ('2026-10,campaign,campaign_progress:k1,branch,'
+                                    '"\'=HYPERLINK(""http://x"",""y"")分行",-0.25,,,0.5,false')
+    assert read_kpis(tmp_path / "kpis.csv").at[0, "unit_id"] == '=HYPERLINK("http://x","y")分行'

@@ -1,0 +1,172 @@
+"""warehouse: connection settings, schema, emptiness, staging, reference checks and upsert SQL."""
+
+import pandas as pd
+import pytest
+
+from svc_analysis.core import config
+from svc_analysis.core import contract
+from svc_analysis.engine import warehouse as wh
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = wh.connect(tmp_path / "w.duckdb")
+    wh.ensure_schema(connection)
+    yield connection
+    connection.close()
+
+
+def _stage(con, name, rows):
+    """Stage typed rows (dicts of contract values), indexed by row number from 2."""
+    frame = pd.DataFrame(rows, columns=contract.table(name).column_names, index=range(2, 2 + len(rows)))
+    wh.create_staging(con, name)
+    wh.stage_frame(con, name, frame.rename_axis("_row"))
+
+
+def test_connect_applies_memory_threads_and_spill_dir(tmp_path):
+    con = wh.connect(tmp_path / "w.duckdb", memory_limit="256MB", threads=1)
+    try:
+        settings = dict(con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN "
+                                    "('memory_limit', 'threads', 'temp_directory')").fetchall())
+    finally:
+        con.close()
+    assert settings["threads"] == "1"
+    assert settings["memory_limit"] in ("256.0 MiB", "244.1 MiB")  # DuckDB prints MB as MiB
+    assert settings["temp_directory"] == str(config.spill_dir(tmp_path / "w.duckdb"))
+
+
+def test_read_only_needs_an_existing_warehouse(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no warehouse at"):
+        wh.connect(tmp_path / "none.duckdb", read_only=True)
+    with pytest.raises(FileNotFoundError):
+        wh.ibis_connect(tmp_path / "none.duckdb")
+
+
+def test_schema_has_every_contract_table_with_contract_types_and_no_keys(con):
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == set(contract.TABLES) | {"_ingest_log", "_quarantine"}
+    types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() "
+                             "WHERE table_name = 'complaints'").fetchall())
+    assert types["received_at"] == "TIMESTAMP" and types["responsible"] == "BOOLEAN"
+    assert types["complaint_id"] == "VARCHAR"
+    ordered = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'surveys' "
+                                         "ORDER BY column_index").fetchall()]
+    assert ordered == contract.table("surveys").column_names
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+                       ).fetchone()[0] == 0
+
+
+def test_ensure_schema_is_idempotent_and_adds_columns_the_contract_gained(con):
+    con.execute("ALTER TABLE ratings DROP COLUMN staff_id")
+    wh.ensure_schema(con)
+    wh.ensure_schema(con)
+    columns = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'ratings' "
+                                         "ORDER BY column_index").fetchall()]
+    assert columns == ["outlet_id", "rated_at", "score", "staff_id"]
+
+
+def test_is_empty(tmp_path):
+    path = tmp_path / "w.duckdb"
+    assert wh.is_empty(path)  # no file
+    con = wh.connect(path)
+    assert wh.is_empty(path)  # file without tables, asked while this process holds a writer
+    con.close()
+    assert wh.is_empty(path)
+    con = wh.connect(path)
+    wh.ensure_schema(con)
+    con.close()
+    assert wh.is_empty(path)  # tables, no outlets
+    con = wh.connect(path)
+    con.execute("INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
+                "VALUES ('O1', 'n', 's', 'b', 'standard')")
+    con.close()
+    assert not wh.is_empty(path)
+
+
+def test_ibis_connect_reads_the_warehouse(tmp_path, con):
+    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-08 09:00', 5, NULL), ('O1', '2024-10-08 09:01', 3, NULL)")
+    con.close()
+    backend = wh.ibis_connect(tmp_path / "w.duckdb")
+    try:
+        assert backend.table("ratings").score.sum().execute() == 8
+    finally:
+        backend.disconnect()
+
+
+def test_upsert_with_key_replaces_the_old_version_and_collapses_identical_copies(con):
+    con.execute("INSERT INTO inspections VALUES ('I1', 'O1', '2024-10-01', 'mystery', 80, false), "
+                "('I2', 'O1', '2024-10-02', 'video', 70, false)")
+    row = ["I1", "O1", pd.Timestamp("2024-10-01"), "mystery", 92.0, True]
+    _stage(con, "inspections", [row, row, ["I3", "O2", pd.Timestamp("2024-10-03"), "onsite", 60.0, None]])
+    assert wh.upsert(con, "inspections") == 3
+    assert con.execute("SELECT inspection_id, score, is_recheck FROM inspections ORDER BY 1").fetchall() == [
+        ("I1", 92.0, True), ("I2", 70.0, False), ("I3", 60.0, None)]
+
+
+def test_upsert_without_replace_only_adds_missing_keys(con):
+    con.execute("INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
+                "VALUES ('O1', 'real name', 's', 'b', 'vip_centre')")
+    rows = [[o, "profile name", "s", "CFPB", "standard", None, None, None, None, None] for o in ("O1", "O2")]
+    _stage(con, "outlets", rows)
+    wh.upsert(con, "outlets", replace=False)
+    assert con.execute("SELECT outlet_id, outlet_name FROM outlets ORDER BY 1").fetchall() == [
+        ("O1", "real name"), ("O2", "profile name")]
+
+
+def test_upsert_whole_row_adds_only_rows_not_present(con):
+    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-08 09:00', 5, 'S1')")
+    same, other = ["O1", pd.Timestamp("2024-10-08 09:00"), 5, "S1"], ["O1", pd.Timestamp("2024-10-08 09:00"), 4, "S1"]
+    _stage(con, "ratings", [same, other, other])
+    wh.upsert(con, "ratings")
+    assert con.execute("SELECT score FROM ratings ORDER BY 1").fetchall() == [(4,), (5,)]
+
+
+def test_key_conflicts_across_the_staging_table(con):
+    a = ["C1", pd.Timestamp("2024-10-08 09:00"), "hotline", "O1", "fees", False] + [None] * 8
+    b = a.copy()
+    b[5] = True
+    _stage(con, "complaints", [a, a, b, ["C2", *a[1:]]])
+    conflicts = wh.key_conflicts(con, "complaints")
+    assert conflicts.values.tolist() == [[2, "C1"], [3, "C1"], [4, "C1"]]
+    wh.drop_staged_rows(con, "complaints", [2, 3, 4])
+    assert con.execute("SELECT complaint_id FROM _stage_complaints").fetchall() == [("C2",)]
+
+
+def test_quarantine_and_log_tables(con):
+    rejects = pd.DataFrame({"file": ["r.csv"], "row_number": [3], "column": ["score"], "value": ["9"],
+                            "reason": ["outside 1–5"]})
+    wh.add_quarantine(con, rejects, "ratings", "/x/r.csv", "/q/ratings/r.csv")
+    assert con.execute("SELECT file, table_name, row_number, column_name, value, reason, quarantine_file "
+                       "FROM _quarantine").fetchall() == [
+        ("/x/r.csv", "ratings", 3, "score", "9", "outside 1–5", "/q/ratings/r.csv")]
+    wh.add_quarantine(con, rejects, "ratings", "/y/r.csv", "/q/ratings/r-other.csv")  # same name, other folder
+    assert wh.clear_quarantine(con, "ratings", "/x/r.csv") == ["/q/ratings/r.csv"]
+    assert con.execute("SELECT file FROM _quarantine").fetchall() == [("/y/r.csv",)]
+    assert wh.clear_quarantine(con, "complaints", "/y/r.csv") == []  # keyed on file and table
+    wh.log_ingest(con, file="/x/r.csv", sha256="ab", table_name="ratings", rows_read=4, rows_loaded=3,
+                  rows_set_aside=1)
+    assert con.execute("SELECT file, profile, rows_read, rows_loaded, rows_set_aside FROM _ingest_log"
+                       ).fetchall() == [("/x/r.csv", None, 4, 3, 1)]
+
+
+def test_engine_is_an_ibis_backend_over_the_same_connection(tmp_path):
+    con = wh.connect(tmp_path / "w.duckdb")
+    wh.ensure_schema(con)
+    con.execute("INSERT INTO ratings VALUES ('O1', '2026-10-01 09:00:00', 5, NULL), "
+                "('O1', '2026-10-02 09:00:00', 3, NULL), ('O2', '2026-10-02 10:00:00', 4, NULL)")
+    ib = wh.engine(con)
+    assert wh.engine(con) is ib  # reused
+    r = ib.table("ratings")
+    out = r.group_by("outlet_id").agg(n=r.count(), satisfied=(r.score >= 4).sum()).order_by("outlet_id").to_pandas()
+    assert out.values.tolist() == [["O1", 2, 1], ["O2", 1, 1]]
+
+
+def test_engine_runs_after_an_unfinished_execute(tmp_path):
+    con = wh.connect(tmp_path / "w.duckdb")
+    wh.ensure_schema(con)
+    con.execute("INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
+                "VALUES ('O1', 'a', 's', 'b', 'standard')")
+    outlets = wh.engine(con).table("outlets")
+    assert outlets.count().to_pandas() == 1
+    assert con.execute("SELECT * FROM outlets").fetchone()[0] == "O1"  # leaves the result unfinished
+    assert wh.engine(con).table("outlets").count().to_pandas() == 1

@@ -1,0 +1,124 @@
+"""workbook: 服务活动进展情况月报表.xlsx read back with openpyxl; the runner hook's failure path."""
+
+from datetime import datetime
+
+import openpyxl
+import pytest
+
+from svc_analysis.core import config
+from svc_analysis.engine import org
+from svc_analysis.pack import workbook
+from svc_analysis.core import params as P
+from tests.campaign.support import build, kpi, make_campaign
+
+ACTUALS = [("k_sum", "BA", "2026-01", 10), ("k_sum", "BA", "2026-02", 10), ("k_sum", "BB", "2026-02", 5),
+           ("k_share", "province", "2026-02", 0.42)]
+SUBMISSIONS = [("BA", "2026-01", datetime(2026, 2, 2, 11, 0))]  # BB never reports on January
+
+
+class _Params:  # load_params' shape, with the test campaign
+    def __init__(self, campaign):
+        self.campaign = campaign
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    root = tmp_path_factory.mktemp("wb")
+    con = build(root / "w.duckdb", actuals=ACTUALS, submissions=SUBMISSIONS)
+    camp = make_campaign([kpi("k_sum", 100),
+                          kpi("k_share", 0.5, combine="latest", units="province", adds_up=False,
+                              unit_of_measure="占比")])
+    data = workbook.report_data(con, _Params(camp), org.outlet_tree(con), "2026-02")
+    con.close()
+    path = workbook.write_workbook(root / workbook.FILE_NAME, data, "2026-02", camp.name)
+    return openpyxl.load_workbook(path), data
+
+
+def test_one_sheet_per_level_and_the_kpi_sheet(book):
+    wb, _ = book
+    assert wb.sheetnames == ["全省", "BA", "BB", "指标表"]
+
+
+def test_title_month_due_date_and_frozen_printable_header(book):
+    wb, _ = book
+    sheet = wb["全省"]
+    assert sheet["A1"].value == "测试活动 服务活动进展情况月报表"
+    assert "报告月份：2026年2月" in sheet["A2"].value
+    assert "报送截止：2026-03-02 12:00" in sheet["A2"].value  # report on February: first Monday of March
+    header = [c.value for c in sheet[workbook.HEADER_ROW]]
+    assert header[:4] == ["序号", "指标", "计量单位", "目标"]
+    assert sheet.freeze_panes == "C6" and sheet.print_title_rows == "$5:$5"
+    assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_values_and_number_formats(book):
+    wb, _ = book
+    rows = {r[1]: r for r in wb["全省"].iter_rows(min_row=6, values_only=True)}
+    k_sum = rows["K_SUM"]
+    # province: 25 of 100 by Feb 28 (59 of 365 days expected)
+    assert (k_sum[3], k_sum[6], k_sum[7]) == (100, 25, 0.25)
+    assert k_sum[8] == pytest.approx(59 / 365) and k_sum[9] == "正常"
+    cells = {c.value: c for c in wb["全省"]["B"]}
+    row = cells["K_SHARE"].row
+    assert wb["全省"].cell(row, 7).number_format == "0.0%"     # a share's actual prints as a percent
+    assert wb["全省"].cell(row, 8).number_format == "0.0%"
+    assert wb["全省"].cell(cells["K_SUM"].row, 7).number_format == "#,##0"
+    branch = {r[1]: r for r in wb["BB"].iter_rows(min_row=6, values_only=True)}
+    assert branch["K_SUM"][6] == 5 and branch["K_SUM"][3] == 50 and "K_SHARE" not in branch
+
+
+def test_kpi_sheet_holds_the_published_rows(book):
+    wb, data = book
+    rows = list(wb["指标表"].iter_rows(values_only=True))
+    assert rows[0] == ("month", "area", "metric", "level", "unit_id", "value", "numerator", "denominator",
+                       "target", "meets_target")
+    on_time = [r for r in rows if r[2] == "report_on_time"]
+    assert [(r[4], r[5], r[9]) for r in on_time] == [("province", 0.5, "false"), ("BA", 1, "true"),
+                                                     ("BB", 0, "false")]
+    assert len(rows) - 1 == len(data["kpi_rows"])
+
+
+def test_month_outside_the_campaign_says_so(tmp_path):
+    con = build(tmp_path / "w.duckdb", actuals=ACTUALS)
+    camp = make_campaign([kpi("k_sum", 100)])
+    data = workbook.report_data(con, _Params(camp), org.outlet_tree(con), "2027-03")
+    con.close()
+    wb = openpyxl.load_workbook(workbook.write_workbook(tmp_path / "x.xlsx", data, "2027-03", camp.name))
+    assert wb["全省"]["A4"].value == workbook.STATE_TEXT["over"]
+    assert wb["全省"].max_row == workbook.HEADER_ROW
+
+
+def test_write_for_run_writes_skips_and_reports_failures(tmp_path, monkeypatch):
+    con = build(tmp_path / "w.duckdb", actuals=ACTUALS)
+    con.close()
+    settings = config.RunSettings(month="2026-02", warehouse=tmp_path / "w.duckdb", scope="BB", params_file=None)
+    name, error = workbook.write_for_run(tmp_path, settings, P.load_params("2026-02"))
+    assert (name, error) == (workbook.FILE_NAME, None)
+    assert openpyxl.load_workbook(tmp_path / name).sheetnames == ["BB", "指标表"]  # scoped: no province sheet
+    empty = tmp_path / "empty.duckdb"
+    empty.touch()
+    skipped = config.RunSettings(month="2026-02", warehouse=empty, scope=None, params_file=None)
+    assert workbook.write_for_run(tmp_path / "skip", skipped) == (None, None)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(workbook, "write_workbook", boom)
+    name, error = workbook.write_for_run(tmp_path / "pack", settings, P.load_params("2026-02"))
+    assert name is None and "RuntimeError: disk full" in error
+    assert "disk full" in (tmp_path / "pack" / "logs" / workbook.LOG_NAME).read_text(encoding="utf-8")
+
+
+def test_run_result_exit_code_and_index_for_a_workbook_failure(tmp_path):
+    from svc_analysis.pack import export
+    from svc_analysis.pack.runner import RunResult
+
+    now = datetime(2026, 3, 3, 6, 0).astimezone()
+    settings = config.RunSettings(month="2026-02", warehouse=tmp_path / "w.duckdb", scope=None, params_file=None)
+    failed = RunResult(pack_dir=tmp_path, notebooks=[], started_at=now, finished_at=now,
+                       workbook_error="服务活动进展情况月报表.xlsx 未生成：RuntimeError: disk full")
+    assert failed.exit_code == 1
+    page = export.write_index(tmp_path, failed, settings).read_text(encoding="utf-8")
+    assert "disk full" in page and "logs/workbook.log" in page and 'href="服务活动进展情况月报表.xlsx"' not in page
+    ok = RunResult(pack_dir=tmp_path, notebooks=[], started_at=now, finished_at=now, workbook=workbook.FILE_NAME)
+    assert ok.exit_code == 0
+    assert f'href="{workbook.FILE_NAME}"' in export.write_index(tmp_path, ok, settings).read_text(encoding="utf-8")

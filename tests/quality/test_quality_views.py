@@ -1,0 +1,62 @@
+"""quality_views.py: what notebook 00 shows, on the committed quality fixture."""
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from svc_analysis.quality import quality  # noqa: E402
+from svc_analysis.quality import views as quality_views
+from tests.quality.support import MONTH, build  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = build()
+    yield con
+    con.close()
+
+
+def test_plot_daily_counts_one_panel_per_table(con):
+    from svc_analysis.views import plotting
+
+    plotting.setup()
+    daily = quality.daily_counts(con, MONTH, tables=["tickets", "ratings", "complaints", "surveys"])
+    fig = quality_views.plot_daily_counts(daily)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["排队（tickets）", "评价（ratings）", "投诉（complaints）",
+                                                   "问卷（surveys）"]
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_for_display_formats_shares_flags_and_headers(con):
+    shown = quality_views.for_display(quality.table_summary(con, MONTH, low_coverage_share=0.9))
+    assert shown.index[0] == 1
+    assert shown.loc[shown["表"] == "surveys", "最早日期"].item() == ""
+    tickets = shown[shown["表"] == "tickets"].iloc[0]
+    assert (tickets["日期覆盖率"], tickets["覆盖偏低"], tickets["本月行数"]) == ("100.0%", "", 102)
+    ratings = shown[shown["表"] == "ratings"].iloc[0]
+    assert (ratings["日期覆盖率"], ratings["覆盖偏低"]) == ("32.3%", "⚠")
+
+
+def test_sentences(con):
+    summary = quality.table_summary(con, MONTH, low_coverage_share=0.9)
+    assert quality_views.summary_sentence(summary, 0.9) == (
+        "本月 9 张按日期记录的表中，5 张有本月数据。日期覆盖率低于 90.0% 的表："
+        "星级评定、技能测试、投诉、表扬、评价、问卷、检查、报送记录。")
+    days = quality.outlet_days(con, MONTH, ["tickets", "ratings"])
+    assert quality_views.gaps_sentence(days, ["tickets", "ratings"]) == (
+        "排队：3/5 个网点有缺失日，合计 34 个网点·日；评价：5/5 个网点有缺失日，合计 123 个网点·日。")
+    assert quality_views.gaps_sentence(days.iloc[0:0], []) == "未设置需逐日检查的表（quality.gap_tables 为空）。"
+
+
+def test_for_display_shortens_paths_and_times():
+    import pandas as pd
+
+    frame = pd.DataFrame({"file": ["/home/wang/exports/tickets.csv"], "profile": [None],
+                          "finished_at": [pd.Timestamp("2026-11-02 08:01:05.123456")]})
+    shown = quality_views.for_display(frame)
+    assert shown.iloc[0].tolist() == ["tickets.csv", "", "2026-11-02 08:01:05"]
+    assert list(shown.columns) == ["文件", "映射配置", "完成时间"]

@@ -1,0 +1,59 @@
+"""summary_figures: the front page's key figures from a hand-written kpis.csv (province and a scope)."""
+
+from svc_analysis.summary import figures as summary_figures
+
+HEADLINE = {"satisfaction": "satisfaction_rate", "queue": "overtime_outlets", "campaign": "campaign_progress:",
+            "staff": "star_teller_rate"}
+CSV = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target
+2026-10,quality,outlet_day_coverage:tickets,province,province,0.99,99,100,,
+2026-10,satisfaction,satisfaction_rate,province,province,0.9236,9236,10000,0.9,true
+2026-10,satisfaction,satisfaction_rate,branch,宜昌分行,0.85,85,100,0.9,false
+2026-10,queue,overtime_outlets,province,province,25,,,0,false
+2026-10,campaign,campaign_progress:atms,province,province,0.4,120,300,0.83,false
+2026-10,campaign,campaign_progress:news,province,province,0.98,51,52,0.83,true
+"""
+
+
+def test_province_figures_with_marks_and_links(tmp_path):
+    (tmp_path / "kpis.csv").write_text(CSV, encoding="utf-8-sig")
+    (tmp_path / "20_satisfaction.html").write_text("", encoding="utf-8")
+    (tmp_path / "90_summary.html").write_text("", encoding="utf-8")
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
+                                          lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
+    assert figures[0] == ("达标指标（有目标且有数据）", "2/4", "本月达到目标的指标数 / 有目标且有数据的指标数", None)
+    assert figures[1] == ("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html")
+    assert figures[2] == ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)
+    assert figures[3] == ("服务活动：达到应达进度的指标", "1/2", "✗ 落后 1 项：新投放ATM", None)
+    assert figures[4] == ("员工资质：星级柜员率", "无数据", "本月未发布", None)
+    assert figures[5][0] == "管理摘要与网点预警" and figures[5][3] == "90_summary.html"
+
+
+def test_scoped_run_uses_the_scope_rows(tmp_path):
+    scoped = "\n".join(line for line in CSV.splitlines() if ",province," not in line) + "\n"
+    (tmp_path / "kpis.csv").write_text(scoped, encoding="utf-8-sig")
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline={"satisfaction": "satisfaction_rate"})
+    assert figures[1][:3] == ("满意度：满意率", "85.0%", "✗ 未达标（目标 ≥ 90.0%）")
+
+
+def test_missing_or_header_only_kpis(tmp_path):
+    assert summary_figures.key_figures(tmp_path / "none.csv", headline=HEADLINE) == []
+    (tmp_path / "kpis.csv").write_text(CSV.splitlines()[0] + "\n", encoding="utf-8-sig")
+    assert summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE) == []
+
+
+def test_index_links_each_figure_and_marks_read_in_black_and_white(tmp_path):
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from svc_analysis.pack.export import write_index
+
+    now = datetime(2026, 11, 2, 8, 0)
+    result = SimpleNamespace(notebooks=[], exit_code=0, failed=[], kpi_error=None, workbook_error=None,
+                             workbook=None, started_at=now, finished_at=now)
+    settings = SimpleNamespace(month="2026-10", scope=None, warehouse="w.duckdb", params_file=None)
+    figures = [("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html"),
+               ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)]
+    html = write_index(tmp_path, result, settings, key_figures=figures).read_text(encoding="utf-8")
+    assert ('<td><a href="20_satisfaction.html">满意度：满意率</a></td><td class="value num">92.4%</td>'
+            '<td class="ok">✓ 达标（目标 ≥ 90.0%）</td>') in html
+    assert '<td>排队效率：超时网点（个）</td><td class="value num">25</td><td class="failed">✗ 未达标（目标 ≤ 0）</td>' in html

@@ -1,0 +1,65 @@
+"""summary_registry: the rows are the areas' own (same call as the notebooks), cached per month and
+part, limited to the scope."""
+
+import pandas as pd
+import pytest
+
+from svc_analysis.summary import registry as reg
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    from svc_analysis.engine import org
+    from svc_analysis.engine import warehouse
+    from svc_analysis.core.params import load_params
+    from tests.support import TINY_MONTH, tiny_warehouse
+
+    con = warehouse.connect(tiny_warehouse(), read_only=True)
+    yield con, org.outlet_tree(con), load_params(TINY_MONTH)
+    con.close()
+
+
+def test_rows_are_the_area_functions_own(tiny):
+    from svc_analysis.staff import staff
+    from svc_analysis.core.periods import month_end
+    from tests.support import TINY_MONTH
+
+    con, tree, params = tiny
+    source = reg.KpiSource(con, reg.Scope.of(tree, None), params)
+    got = source.rows(TINY_MONTH, metrics=["star_teller_rate", "expert_rate", "english_rate", "sign_language_coverage"])
+    sp, day = params.staff, month_end(TINY_MONTH)  # notebook 30's calls
+    counts = staff.outlet_counts(con, day, star_min_stars=sp.star_min_stars, expert_roles=sp.expert_test_roles,
+                                 front_line_roles=sp.front_line_roles)
+    direct = staff.staff_kpis(counts, staff.units(tree, counts, day), TINY_MONTH, staff.targets_from(sp))
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), direct.reset_index(drop=True), check_dtype=False)
+
+
+def test_cache_calls_each_part_once_per_month(tiny):
+    from tests.support import TINY_MONTH
+
+    con, tree, params = tiny
+    source = reg.KpiSource(con, reg.Scope.of(tree, None), params)
+    source.rows(TINY_MONTH, metrics=["satisfaction_rate"])
+    source.rows(TINY_MONTH, metrics=["evaluator_participation_rate", "satisfaction_rate"])
+    assert source.calls() == 1
+    source.rows("2026-09", areas=["queue"])
+    assert source.calls() == 2
+
+
+def test_scoped_rows_start_at_the_scope(tiny):
+    from tests.support import TINY_MONTH
+
+    con, tree, params = tiny
+    source = reg.KpiSource(con, reg.Scope.of(tree, "武汉分行"), params)
+    rows = source.rows(TINY_MONTH, areas=["complaints", "queue", "inspections"])
+    assert set(rows["level"]) == {"branch", "subbranch", "outlet"}
+    assert set(rows.loc[rows["level"] == "branch", "unit_id"]) == {"武汉分行"}
+    assert set(rows.loc[rows["level"] == "outlet", "unit_id"]) <= set(tree.loc[tree["branch"] == "武汉分行", "outlet_id"])
+    assert source.scope.unit_id == "武汉分行" and source.scope.outlets is not None
+
+
+def test_parts_for_unknown_metric_and_prefix():
+    assert [p.area for p in reg.parts_for(["campaign_progress:new_atms"])] == ["campaign"]
+    assert [p.name for p in reg.parts_for(["complaint_rate_reduction"])] == ["reduction"]
+    with pytest.raises(KeyError, match="no_such_metric"):
+        reg.parts_for(["no_such_metric"])
