@@ -23,18 +23,20 @@ TOC_MIN_HEADINGS = 3  # fewer sections: the page is short enough to scroll
 _NAV = re.compile(r'<nav\b[^>]*\bclass="svc-nav"[^>]*>.*?</nav>', re.DOTALL)
 _SECTION = re.compile(r'<h([23])\b[^>]*\bid="([^"<>]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 
 
 def period_label(period) -> str:
-    """'2026-10' -> '2026年10月', '2026-W42' -> '2026年第42周'; anything else as given ('' for None)."""
+    """The period's Chinese label (core.period.Period.label): '2026-10' -> '2026年10月', a week
+    '2026-W07' -> '2026年第7周（2月9日至2月15日）'; anything unparsable as given ('' for None)."""
+    from svc_analysis.core.period import Period
+
     text = str(period or "").strip()
-    if m := _MONTH.match(text):
-        return f"{m[1]}年{int(m[2])}月"
-    if m := _WEEK.match(text):
-        return f"{m[1]}年第{int(m[2])}周"
-    return text
+    if not text:
+        return ""
+    try:
+        return Period.parse(text).label
+    except (ValueError, TypeError):
+        return text
 
 
 def nav_html(previous: tuple[str, str] | None = None, following: tuple[str, str] | None = None) -> str:

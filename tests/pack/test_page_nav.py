@@ -26,8 +26,9 @@ def _chart(metadata=None):
 def test_period_label_for_months_and_weeks():
     assert page_nav.period_label("2026-10") == "2026年10月"
     assert page_nav.period_label("2026-03") == "2026年3月"
-    assert page_nav.period_label("2026-W07") == "2026年第7周"
+    assert page_nav.period_label("2026-W07") == "2026年第7周（2月9日至2月15日）"  # ISO week 7: Mon 9 Feb
     assert page_nav.period_label(None) == ""
+    assert page_nav.period_label("本月") == "本月"
 
 
 def test_nav_links_escape_titles():
