@@ -4,7 +4,7 @@ DevTools protocol (tests/cdp.py) with real mouse clicks and typed text.
 - A page with hand-made tables: a click sorts numbers as numbers with 无数据 last both ways, typed
   words filter the rows, the CSV download holds the rows shown with formula-like cells quoted, a long
   table is paged on screen and printed whole.
-- A tiny-sample pack (two notebooks): the index and an area page open with nothing fetched and no
+- The tiny-sample pack (the session's `svc report` run): the index and an area page open with nothing fetched and no
   script blocked by the Content-Security-Policy, the area page's tables sort and filter, the pages
   link to the index and to each other; screenshots of both go to $SVC_TEST_ARTIFACTS (else the test's
   tmp folder), printed in the test output.
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import nbformat
@@ -26,10 +25,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from svc_analysis.pack.export import export_html
 from svc_analysis.views.plotting import display_frame
 from tests.pack.cdp import Browser, chromium
-from tests.support import TINY_MONTH, tiny_warehouse
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[1]
 
 OUTLETS = pd.DataFrame({
     "网点": ["甲网点", "乙网点", "丙网点", "丁网点", "戊网点"],
@@ -136,19 +133,11 @@ def test_a_long_table_is_paged_on_screen_and_printed_whole(browser, tables_page)
 
 
 @pytest.fixture(scope="module")
-def pack(tmp_path_factory):
-    from svc_analysis.core import config
-    from svc_analysis.pack.runner import run_report
-
-    folder = tmp_path_factory.mktemp("pack")
-    notebooks = folder / "notebooks"
-    notebooks.mkdir()
-    for name in ("00_data_quality.ipynb", "10_complaints.ipynb"):
-        shutil.copy(ROOT / "notebooks" / name, notebooks)
-    settings = config.run_settings(month=TINY_MONTH, warehouse=tiny_warehouse())
-    result = run_report(settings, out=folder / "reports", notebooks_dir=notebooks, progress=False)
-    assert result.exit_code == 0, [nb.error for nb in result.notebooks]
-    return result.pack_dir
+def pack(tiny_pack):
+    """The session's tiny-sample pack (tests/pack/conftest.py: `svc report` as cron runs it)."""
+    done, folder = tiny_pack
+    assert done.returncode == 0, done.stderr
+    return folder
 
 
 def test_pack_pages_open_offline_sort_filter_and_link(browser, pack, tmp_path):
@@ -162,7 +151,7 @@ def test_pack_pages_open_offline_sort_filter_and_link(browser, pack, tmp_path):
     assert browser.requests() == [] and browser.console_errors() == []
     assert browser.js("document.title") == "10 客户投诉 · 2026年10月（全省）"
     links = browser.js("[...document.querySelectorAll('.svc-nav a')].map(a => [a.getAttribute('href'), a.rel])")
-    assert links == [["index.html", ""], ["00_data_quality.html", "prev"]]
+    assert links == [["index.html", ""], ["00_data_quality.html", "prev"], ["20_satisfaction.html", "next"]]
     assert browser.js("[...document.images].filter(i => !i.alt.startsWith('图表')).length") == 0
     enhanced = browser.js("window.svcTables.length")
     assert enhanced >= 3

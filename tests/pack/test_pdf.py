@@ -25,7 +25,7 @@ from tests.pack.cdp import chromium
 from tests.support import TINY_MONTH, tiny_warehouse
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SVC = str(Path(sys.executable).parent / "svc")
 A4 = (595, 842)  # points, rounded
 
