@@ -136,9 +136,11 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
 @click.option("--scope", help="a branch or sub-branch name (default: the whole province)")
 @click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
               help="run the NN_*.ipynb notebooks of this folder instead of notebooks/")
+@click.option("--pdf", is_flag=True, help="also write each page and the whole pack as PDF into <pack>/pdf/ "
+                                            "(needs headless Chromium; without it a warning, the HTML pack as usual)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 @wait_option
-def report(month, warehouse, out, params_file, scope, notebooks_dir, quiet, wait):
+def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet, wait):
     """Run every notebook for a month and publish the HTML pack, kpis.csv and run.json."""
     from svc_analysis.core import config
     from svc_analysis.core.params import ParamsError, load_params
@@ -166,7 +168,7 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, quiet, wait
     try:
         result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
                             cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,
-                            coverage=coverage, key_figures=figures, wait=wait)
+                            coverage=coverage, key_figures=figures, wait=wait, pdf=pdf)
     except (RunStartError, *_faults()) as exc:
         _fail(str(exc))
     finally:
@@ -179,6 +181,11 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, quiet, wait
         click.echo(f"本次运行失败，完整的报告包 {result.pack_dir.with_name(settings.pack_name)} 未被替换；"
                    f"本次结果在 {result.pack_dir} (this failed run is published beside the complete pack)")
     click.echo(f"index: {result.index_html}")
+    if result.pdf is not None:
+        if result.pdf.combined:
+            click.echo(f"PDF: {result.pack_dir / result.pdf.combined}")
+        if result.pdf.error:  # the HTML pack is published all the same; the exit code is unchanged
+            click.echo(f"警告 warning: {result.pdf.error}", err=True)
     sys.exit(result.exit_code)
 
 

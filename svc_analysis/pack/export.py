@@ -18,9 +18,10 @@ from urllib.parse import urlsplit
 
 import nbformat
 
-from svc_analysis.pack import page_safety
 from svc_analysis.core.config import TEMPLATES_DIR, RunSettings
 from svc_analysis.core.masking import mask_text
+from svc_analysis.pack import page_nav, page_safety
+from svc_analysis.views import chart_alt
 
 OFFLINE_TEMPLATE = "offline"  # templates/offline/: lab look, CDN scripts removed, lang zh-CN
 PACK_TEMPLATE = "index.html.j2"  # templates/pack/
@@ -146,17 +147,18 @@ def export_html(notebook_path: str | Path, html_path: str | Path) -> list[str]:
 
     notebook_path, html_path = Path(notebook_path), Path(html_path)
     nb = nbformat.read(notebook_path, as_version=4)
-    nb.metadata["title"] = notebook_title(nb, notebook_path.stem)
     page_safety.clean_notebook(nb)
+    chart_alt.fill_alt(nb)  # Chinese alt text for every chart (issue 18)
+    reader = page_nav.page_context(nb, notebook_title(nb, notebook_path.stem))  # title with the period, nav
     exporter = HTMLExporter(template_name=OFFLINE_TEMPLATE, extra_template_basedirs=[str(TEMPLATES_DIR)],
                             exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True, sanitize_html=True)
     exporter.register_filter("clean_html", page_safety.clean_html)
     # Without the path, relative images in Markdown are silently not embedded (PITFALLS.md).
     resources = {"metadata": {"path": str(notebook_path.parent), "name": notebook_path.stem},
-                 "fonts": {"page": PAGE_FONT_FAMILY, "code": CODE_FONT_FAMILY}}
+                 "fonts": {"page": PAGE_FONT_FAMILY, "code": CODE_FONT_FAMILY}, "svc": reader}
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    body = page_safety.with_policy(body)
+    body = page_safety.with_policy(page_nav.add_toc(body))
     html_path.parent.mkdir(parents=True, exist_ok=True)
     html_path.write_text(body, encoding="utf-8")
     return external_fetches(body)

@@ -46,6 +46,7 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _LINK_TARGET = re.compile(r"\]\s*\(")
 _SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//|[a-z0-9%])")
 _WWW = re.compile(r"(?i)\bwww\.")
+_PANDAS_STYLE = re.compile(r"<style scoped>\s*(?:\.dataframe [^{}<]*\{[^{}<]*\}\s*)+</style>")
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -100,6 +101,7 @@ def clean_html(html) -> str:
     from bleach.css_sanitizer import CSSSanitizer
 
     html = html.decode() if isinstance(html, bytes) else str(html)
+    html = _PANDAS_STYLE.sub("", html)  # pandas' own table CSS: escaped, it showed as text above every table
     return bleach.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=[],
                         css_sanitizer=CSSSanitizer(allowed_css_properties=ALLOWED_STYLES),
                         strip=False, strip_comments=True)

@@ -52,6 +52,7 @@ class RunResult:
     kpi_error: str | None = None
     workbook: str | None = None  # the progress report workbook's file name in the pack, when written
     workbook_error: str | None = None
+    pdf: object = None  # pdf.PdfResult when --pdf was asked for
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -95,7 +96,8 @@ def _check_can_start(settings: config.RunSettings, notebooks_dir: Path, workers:
 
 def run_report(settings: config.RunSettings, out: str | Path | None = None,
                notebooks_dir: str | Path | None = None, workers: int = 2, cell_timeout: int = 600,
-               progress: bool = True, *, coverage=None, key_figures=None, wait: float = 0) -> RunResult:
+               progress: bool = True, *, coverage=None, key_figures=None, wait: float = 0,
+               pdf: bool = False) -> RunResult:
     """Run the pack's notebooks for `settings` and publish reports/<pack_name>/ atomically.
 
     A failing notebook does not stop the others; it is exported with its error. `coverage`
@@ -104,7 +106,8 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
     wait for another run of the same pack. `result.pack_dir` is where the pack went: the pack's
     folder, or `<pack>.failed-<time>` beside a complete pack when this run failed.
     Raises RunStartError when the run cannot start, locks.PackBusy when another run of the pack
-    holds it (the CLI maps both to exit code 2).
+    holds it (the CLI maps both to exit code 2). `pdf`: also print every page and the whole pack as
+    PDF into <pack>/pdf/ (pdf.py); what came of it is `result.pdf`.
     """
     notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
     notebooks = _check_can_start(settings, notebooks_dir, workers, cell_timeout)
@@ -123,6 +126,11 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
             from svc_analysis.pack.gate import guard  # no readable phone/ID/card number is published (exit 1)
 
             guard(staging)
+            if pdf:  # printed from the gated pages, published with them; no Chromium: a warning (pdf.py)
+                from svc_analysis.pack.pdf import write_pack_pdfs
+
+                result.pdf = write_pack_pdfs(staging, [(nb.html, nb.title) for nb in result.notebooks],
+                                             settings.pack_name)
             result.pack_dir = pack_folder.publish(staging, final, result.exit_code)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -172,6 +180,9 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
             key_figures = key_figures(staging / "kpis.csv")
         except Exception as exc:  # the front page's figures must not lose the pack: say so on it
             key_figures = [("关键指标", "无法生成", f"{type(exc).__name__}: {exc}")]
+    from svc_analysis.pack.page_nav import link_pages  # previous/next page links, now that every page exists
+
+    link_pages(staging, result.notebooks)
     export.write_run_json(staging, result, settings)
     export.write_index(staging, result, settings, coverage=coverage, key_figures=key_figures)
     return result

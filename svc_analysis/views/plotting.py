@@ -96,6 +96,9 @@ def setup() -> str:
         },
     )
     mask_chart_text()
+    from svc_analysis.views.chart_alt import install  # charts get Chinese alt text from their titles (issue 18)
+
+    install()
     return font
 
 

@@ -6,8 +6,11 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from svc_analysis.core.config import TEMPLATES_DIR
 from svc_analysis.pack import export
 from svc_analysis.pack import page_safety
+
+TABLES_JS = (TEMPLATES_DIR / "offline" / "svc-tables.js").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -72,11 +75,16 @@ def test_exported_page_has_no_live_markup_from_outputs(tmp_path):
     path = tmp_path / "n.ipynb"
     nbformat.write(new_notebook(cells=[new_markdown_cell("# 标题"), cell]), path)
     assert export.export_html(path, tmp_path / "n.html") == []
+    html = (tmp_path / "n.html").read_text(encoding="utf-8")
     page = _Page()
-    page.feed((tmp_path / "n.html").read_text(encoding="utf-8"))
-    assert "script" not in page.tags and "img" not in page.tags
+    page.feed(html)
+    assert "img" not in page.tags
+    # one script: the template's own table tools (svc-tables.js), not the output's
+    assert [body.strip() for body in page_safety._SCRIPT.findall(html)] == [TABLES_JS.strip()]
     assert [a for a in page.attrs if a[1].startswith("on")] == []
-    assert [a for a in page.attrs if a[1] == "href" and not a[2].startswith("#")] == []
+    # the only link out of the page is the header's own, back to the pack's index
+    assert [a for a in page.attrs if a[1] == "href" and not a[2].startswith("#")] == [("a", "href", "index.html")]
     csp = [a[2] for a in page.attrs if a[0] == "meta" and a[1] == "content" and "default-src" in a[2]]
-    assert csp == [page_safety.script_policy("")]
+    assert csp == [page_safety.script_policy(html)] and "unsafe-inline" not in csp[0].split("script-src")[1]
+    assert csp[0].split("script-src ")[1].count("'sha256-") == 1
     assert "h1" in page.tags and "strong" in page.tags  # the page's own Markdown still renders
