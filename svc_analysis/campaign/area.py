@@ -36,9 +36,7 @@ catalogue.register(METRICS)
 
 
 def _month(period: Period) -> str:
-    if period.kind != "month":
-        raise ValueError(f"the campaign is reported by month; period {period.key} is a {period.kind} "
-                         "(no weekly or daily cadence yet)")
+    period.month_only("活动进展指标")
     return period.key
 
 

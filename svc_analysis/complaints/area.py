@@ -49,9 +49,7 @@ catalogue.register(METRICS)
 
 
 def _month(period: Period) -> str:
-    if period.kind != "month":
-        raise ValueError(f"complaints KPI rows are monthly; period {period.key} is a {period.kind} "
-                         "(the weekly and daily cadence does not exist yet)")
+    period.month_only("投诉指标")
     return period.month_key
 
 

@@ -157,6 +157,15 @@ class Period:
     def year_start(self) -> date:
         return date(self.last_day.year, 1, 1)
 
+    def month_only(self, what: str) -> str:
+        """The month key, for an area that computes monthly KPI rows only (until the weekly and daily
+        cadence exists); ValueError naming ``what`` for a week or a day."""
+        if self.kind != "month":
+            kind = {"week": "一周", "day": "一天"}[self.kind]
+            raise ValueError(f"{what}只按月计算，报告期 {self.key} 是{kind} "
+                             f"({what}: monthly KPI rows only; period {self.key} is a {self.kind}, not a month)")
+        return self.key
+
     def contains(self, day: date | datetime) -> bool:
         day = day.date() if isinstance(day, datetime) else day
         return self.start <= day < self.end

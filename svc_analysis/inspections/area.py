@@ -48,9 +48,7 @@ catalogue.register(METRICS)
 
 
 def _month(period: Period) -> str:
-    if period.kind != "month":
-        raise ValueError(f"the inspections area computes monthly KPI rows only, not a {period.kind} "
-                         f"({period.key}); a weekly or daily cadence does not exist yet")
+    period.month_only("检查指标")
     return period.month_key
 
 

@@ -32,9 +32,7 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     ``params``: core.params.Params (``quality.gap_tables``). Raises ValueError for a period that is
     not a month, until the weekly cadence exists.
     """
-    if period.kind != "month":
-        raise ValueError(f"quality KPI rows are monthly; period {period.key} is a {period.kind} "
-                         "(the weekly and daily cadence does not exist yet)")
+    period.month_only("数据质量指标")
     month = period.month_key
     days = quality.outlet_days(con, month, params.quality.gap_tables, outlets=scope.outlets)
     return quality.day_coverage_kpis(days, scope.tree_in_scope, month, scope.level)

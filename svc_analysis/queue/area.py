@@ -44,9 +44,7 @@ def kpi_rows(con, params, scope: Scope, period: Period, levels: pd.DataFrame | N
     cadence exists. levels: queue.level_stats of the same month, outlets and scope when the caller
     already has them (saves one pass over the month's tickets).
     """
-    if period.kind != "month":
-        raise ValueError(f"the queue area computes monthly KPI rows only, not a {period.kind} "
-                         f"({period.key}); a weekly or daily cadence does not exist yet")
+    period.month_only("排队指标")
     month, qp = period.month_key, params.queue
     tree = queue.counting_outlets(con, scope.tree_in_scope, month)
     return queue.wait_kpis(con, month, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,

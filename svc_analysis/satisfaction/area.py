@@ -38,9 +38,7 @@ catalogue.register(METRICS)
 def month_of(period: Period) -> str:
     """The period's month key; ValueError for a week or a day (no weekly cadence yet)."""
     period = Period.parse(period)
-    if period.kind != "month":
-        raise ValueError(f"satisfaction KPIs are monthly: period {period.key} is a {period.kind}, not a month "
-                         "(a weekly or daily cadence does not exist yet)")
+    period.month_only("满意度指标")
     return period.key
 
 

@@ -38,9 +38,7 @@ catalogue.register(METRICS)
 def day_of(period: Period):
     """The period's last day (the month end the roster is taken on); ValueError for a week or a day."""
     period = Period.parse(period)
-    if period.kind != "month":
-        raise ValueError(f"staff KPIs are monthly: period {period.key} is a {period.kind}, not a month "
-                         "(a weekly or daily cadence does not exist yet)")
+    period.month_only("员工指标")
     return period.last_day
 
 

@@ -69,3 +69,9 @@ def test_nonsense_is_one_sentence(text):
     with pytest.raises((PeriodError, ValueError)) as info:
         Period.parse(text)
     assert "\n" not in str(info.value) and "Traceback" not in str(info.value)
+
+
+def test_month_only_gives_the_key_or_refuses_a_week_in_one_sentence():
+    assert Period.month("2026-10").month_only("投诉指标") == "2026-10"
+    with pytest.raises(ValueError, match="投诉指标只按月计算，报告期 2026-W44 是一周"):
+        Period.week("2026-W44").month_only("投诉指标")
