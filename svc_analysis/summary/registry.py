@@ -7,16 +7,11 @@ publishes it (notebooks 00-60), and the rows are cached per (period key, area), 
 three months (this month, last month, the same month last year) and the early-warning back-test's
 months each cost one call per area.
 
-FALLBACKS (legacy, dead code once every area offers ``kpi_rows``): an area registered without the
-hook yet is served by the builder the summary used before the seam (the ``_fallback_*`` functions
-below, one per area, same rows as the area's notebook). ``fallback_areas()`` lists the areas still
-served that way (tests/summary/test_summary_registry.py pins the list, so it shrinks visibly).
-An area with neither (quality today) yields no rows: the summary only shows KPIs with a target.
+Every area offers the hook (tests/test_areas.py); the summary shows only the rows with a target.
 
 Filters: ``areas=`` by area name; ``metrics=`` by metric id, matched against the catalogue's
-entries of each area (core.catalogue, a family id ending in ':' matches its members) and, for a
-fallback area, the ids its builder yields (FALLBACK_METRICS); the returned rows are then limited to
-the ids asked for.
+entries of each area (core.catalogue, a family id ending in ':' matches its members); the returned
+rows are then limited to the ids asked for.
 """
 
 from __future__ import annotations
@@ -36,103 +31,6 @@ from svc_analysis.engine.scope import Scope  # noqa: F401  (the registry's scope
 HOOK = "kpi_rows"
 
 
-# --- FALLBACKS (legacy): for areas that do not offer kpi_rows yet; delete once fallback_areas() is empty ---
-
-def _fallback_complaints_month(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.complaints import complaints
-
-    con, s, p = src.con, src.scope, src.params.complaints
-    return complaints.month_kpis(con, month, s.tree_in_scope, per_customers=p.per_customers,
-                                 responsible_target=p.responsible_target, scope_level=s.level, outlets=s.outlets)
-
-
-def _fallback_complaints_reduction(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.complaints import complaints
-
-    con, s, p = src.con, src.scope, src.params.complaints
-    return complaints.reduction_kpis(con, month, s.tree_in_scope, base_year=p.base_year,
-                                     base_rate=p.base_year_rate_per_10k, target=p.reduction_target,
-                                     per_customers=p.per_customers, scope_level=s.level, outlets=s.outlets)
-
-
-def _fallback_complaints_sla(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.complaints import sla as complaint_sla
-
-    con, s, p = src.con, src.scope, src.params.complaints
-    return complaint_sla.sla_kpis(con, month, s.tree_in_scope, reply_hours=p.comment_book_reply_hours,
-                                  closing_days=p.closing_days.model_dump(), reply_target=p.comment_book_on_time_target,
-                                  close_target=p.closed_on_time_target, scope_level=s.level, outlets=s.outlets)
-
-
-def _fallback_satisfaction(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.satisfaction import satisfaction
-
-    return satisfaction.kpi_rows(src.satisfaction_counts([month]), src.scope.tree_in_scope, month,
-                                 src.params.satisfaction.rate_target, scope_level=src.scope.level)
-
-
-def _fallback_staff(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.staff import staff
-    from svc_analysis.core.periods import month_end
-
-    con, s, sp, day = src.con, src.scope, src.params.staff, month_end(month)
-    counts = staff.outlet_counts(con, day, star_min_stars=sp.star_min_stars, expert_roles=sp.expert_test_roles,
-                                 front_line_roles=sp.front_line_roles, outlets=s.outlets)
-    return staff.staff_kpis(counts, staff.units(s.tree_in_scope, counts, day), month, staff.targets_from(sp), s.level)
-
-
-def _fallback_inspections(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.inspections import views as inspection_report
-    from svc_analysis.inspections import inspections
-
-    con, s, p = src.con, src.scope, src.params.inspections
-    ledger = inspections.month_ledger(con, s.tree, month, p)
-    return inspection_report.kpi_rows(con, s.tree, s.tree_in_scope, month, p, ledger, s.level)
-
-
-def _fallback_queue(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.queue import queue
-
-    con, s, qp = src.con, src.scope, src.params.queue
-    tree = queue.counting_outlets(con, s.tree_in_scope, month)
-    return queue.wait_kpis(con, month, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,
-                           outlets_target=qp.overtime_outlets_target, scope_level=s.level)
-
-
-def _fallback_campaign(src: "KpiSource", month: str) -> pd.DataFrame:
-    from svc_analysis.core import areas  # the campaign's progress report, as the pack's workbook gets it
-
-    s = src.scope
-    return areas.hook("WORKBOOK_DATA")(src.con, src.params, s.tree, month, s.level, s.name)["kpi_rows"]
-
-
-def _fallback_complaints(src: "KpiSource", month: str) -> pd.DataFrame:
-    return pd.concat([_fallback_complaints_month(src, month), _fallback_complaints_reduction(src, month),
-                      _fallback_complaints_sla(src, month)], ignore_index=True)
-
-
-FALLBACKS: dict[str, Callable] = {
-    "complaints": _fallback_complaints,
-    "satisfaction": _fallback_satisfaction,
-    "staff": _fallback_staff,
-    "inspections": _fallback_inspections,
-    "queue": _fallback_queue,
-    "campaign": _fallback_campaign,
-}
-
-FALLBACK_METRICS: dict[str, tuple[str, ...]] = {  # what each fallback yields (a trailing ':' = a prefix)
-    "complaints": ("complaints_total", "complaints_responsible", "complaint_rate_per_10k", "praises_total",
-                   "complaint_rate_reduction", "comment_book_on_time_rate", "complaints_closed_on_time_rate",
-                   "complaints_overdue_open"),
-    "satisfaction": ("satisfaction_rate", "evaluator_participation_rate"),
-    "staff": ("star_teller_rate", "expert_rate", "english_rate", "sign_language_coverage"),
-    "inspections": ("mystery_score_avg", "inspection_coverage_quarter", "inspection_coverage_year",
-                    "outlets_below_85", "penalty_yuan", "reward_yuan", "inspection_check_coverage_month"),
-    "queue": ("avg_wait_minutes", "overtime_wait_share", "p90_wait_minutes", "unserved_share", "overtime_outlets"),
-    "campaign": ("campaign_progress:", "report_on_time"),
-}
-
-# --- end of FALLBACKS ---
 
 
 def _params_text(params) -> str:
@@ -163,35 +61,14 @@ def _matches(pattern: str, metric: str) -> bool:
 
 
 def builders() -> dict[str, Callable]:
-    """Each area's KPI-row function by area name: its kpi_rows hook, else its legacy fallback.
-
-    A hook is called ``hook(con, params, scope, period)``; a fallback ``fallback(source, month)``
-    (``is_fallback`` tells them apart).
-    """
-    hooks = area_registry.hooks(HOOK)
-    out = {}
-    for area in area_registry.area_modules():
-        if area in hooks:
-            out[area] = hooks[area]
-        elif area in FALLBACKS:
-            out[area] = FALLBACKS[area]
-    return out
-
-
-def is_fallback(area: str) -> bool:
-    return area not in area_registry.hooks(HOOK) and area in FALLBACKS
-
-
-def fallback_areas() -> list[str]:
-    """The registered areas still served by a legacy fallback (no kpi_rows hook yet), sorted."""
-    return sorted(a for a in builders() if is_fallback(a))
+    """Each area's KPI-row function ``kpi_rows(con, params, scope, period)`` by area name."""
+    return area_registry.hooks(HOOK)
 
 
 def area_metrics(area: str) -> tuple[str, ...]:
-    """The metric ids (families end in ':') an area yields: its catalogue entries, else its fallback's."""
+    """The metric ids (families end in ':') an area yields: its catalogue entries."""
     area_registry.area_modules()  # loading the areas registers their catalogue entries
-    known = tuple(m.id for m in catalogue.metrics(area))
-    return known + tuple(m for m in FALLBACK_METRICS.get(area, ()) if m not in known)
+    return tuple(m.id for m in catalogue.metrics(area))
 
 
 def areas_for(metrics: list[str] | None = None, areas: list[str] | None = None) -> list[str]:
@@ -203,7 +80,7 @@ def areas_for(metrics: list[str] | None = None, areas: list[str] | None = None) 
         unknown = [m for m in metrics if not any(_matches(p, m) for a in available for p in yields[a])]
         if unknown:
             raise KeyError(f"no area KPI function yields {', '.join(unknown)} "
-                           "(core.catalogue / summary.registry.FALLBACK_METRICS)")
+                           "(core.catalogue)")
         chosen = [a for a in chosen if any(_matches(p, m) for p in yields[a] for m in metrics)]
     return chosen
 
@@ -248,13 +125,7 @@ class KpiSource:
             self._reused += 1
             self._cache[key] = stored
             return stored
-        build = builders()[area]
-        if is_fallback(area):
-            if period.kind != "month":
-                raise ValueError(f"the {area} KPI rows exist for a month only, not {period.key}")
-            frame = build(self, period.month_key)
-        else:
-            frame = build(self.con, self.params, self.scope, period)
+        frame = builders()[area](self.con, self.params, self.scope, period)
         self._computed += 1
         if self.history is not None:
             self.history.store(period.key, scope_key, area, self.fingerprint(), frame)

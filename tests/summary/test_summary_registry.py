@@ -66,22 +66,14 @@ def test_areas_for_unknown_metric_and_prefix():
         reg.areas_for(["no_such_metric"])
 
 
-def test_fallback_areas_listed():
-    """Which areas still use a legacy fallback (no kpi_rows hook yet): the list shrinks as the areas'
-    hooks land; every target-bearing area is served one way or the other (none drops out)."""
-    from svc_analysis.core import areas
-
-    modules = areas.area_modules()
-    without_hook = sorted(a for a, m in modules.items() if not hasattr(m, "kpi_rows") and a in reg.FALLBACKS)
-    assert reg.fallback_areas() == without_hook
-    print("areas on a fallback:", reg.fallback_areas())
+def test_every_area_with_targets_is_served_through_its_hook():
     served = set(reg.builders())
     assert {"complaints", "satisfaction", "staff", "inspections", "queue", "campaign"} <= served
 
 
 def test_a_kpi_rows_hook_is_called_with_scope_and_period(tiny, monkeypatch):
-    """An area offering kpi_rows is called as (con, params, scope, period) once per period, its
-    fallback never; a month string is parsed into a Period at the edge."""
+    """An area's kpi_rows is called as (con, params, scope, period) once per period; a month string
+    is parsed into a Period at the edge."""
     from svc_analysis.core import areas
     from svc_analysis.core.period import Period
     from svc_analysis.engine import kpis
@@ -98,18 +90,16 @@ def test_a_kpi_rows_hook_is_called_with_scope_and_period(tiny, monkeypatch):
     real = areas.hooks
     monkeypatch.setattr(areas, "hooks", lambda name: {**real(name), "queue": kpi_rows} if name == "kpi_rows"
                         else real(name))
-    monkeypatch.setitem(reg.FALLBACKS, "queue", lambda *a: pytest.fail("the fallback was called"))
     source = reg.KpiSource(con, reg.Scope.of(tree, None), params)
-    assert "queue" not in reg.fallback_areas()
     got = source.rows(TINY_MONTH, metrics=["avg_wait_minutes"])
     source.rows(Period.month(TINY_MONTH), areas=["queue"])
     assert got["value"].tolist() == [5.0] and len(calls) == 1
     assert calls[0] == (source.scope, Period.month(TINY_MONTH))
 
 
-def test_fallback_refuses_a_week(tiny):
+def test_a_week_is_refused_by_the_area(tiny):
     con, tree, params = tiny
     source = reg.KpiSource(con, reg.Scope.of(tree, None), params)
-    if "staff" in reg.fallback_areas():
-        with pytest.raises(ValueError, match="month"):
-            source.rows("2026-W44", areas=["staff"])
+    with pytest.raises(ValueError, match="month"):
+        source.rows("2026-W44", areas=["staff"])
+
