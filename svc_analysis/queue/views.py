@@ -16,6 +16,7 @@ from svc_analysis.engine.scope import Scope
 from svc_analysis.queue import business as business_mod
 from svc_analysis.queue import monitor, peaks, queue, windows
 from svc_analysis.views import plotting
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 LABELS = {
     "level": "层级", "unit_id": "单位", "outlet_id": "网点编号", "outlet_name": "网点名称", "subbranch": "支行",
@@ -29,7 +30,7 @@ LABELS = {
     "weekday_min": "工作日最少需", "weekend_max": "周末最多需", "weekend_peak_hour": "周末高峰(时)",
     "weekend_min": "周末最少需",
 }
-LEVEL_ZH = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
+LEVEL_ZH = LEVEL_LABELS  # the level names of engine.scope, one spelling for every page
 PERCENT = ("overtime_share", "unserved_share", "share")
 
 

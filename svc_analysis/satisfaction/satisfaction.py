@@ -26,6 +26,7 @@ from svc_analysis.core import periods
 from svc_analysis.stats import proportions
 from svc_analysis.stats import spc
 from svc_analysis.engine.warehouse import engine
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 AREA = "satisfaction"
 COUNT_COLUMNS = ["ratings", "satisfied", "top_score", "served"]
@@ -230,14 +231,15 @@ def control_sentence(chart: pd.DataFrame) -> str:
     return f"{why}；超出控制限、需查找特殊原因的月份：{months}。"
 
 
-LEVEL_ZH = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
+LEVEL_ZH = LEVEL_LABELS  # the level names of engine.scope, one spelling for every page
 
 
 def kpi_display(rows: pd.DataFrame, levels: int = 2) -> pd.DataFrame:
     """The KPI rows of the top ``levels`` levels, in Chinese, for reading: shares as percents, NPS
     x 100, 达标 是/否, and 无数据 where there is no value."""
-    from svc_analysis.core import catalogue
-    from svc_analysis.satisfaction import area  # noqa: F401  (registers the metrics' names in the catalogue)
+    from svc_analysis.core import areas, catalogue
+
+    areas.area_modules()  # loading the registered areas fills the catalogue (no import of our own area.py)
     from svc_analysis.views.plotting import fmt_pct
 
     top = rows[rows["level"].isin(list(dict.fromkeys(rows["level"]))[:levels])]
