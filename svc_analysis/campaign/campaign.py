@@ -188,9 +188,7 @@ def kpi_rows(board: pd.DataFrame, month: str, directions: dict[str, str] | None 
                          numerator=r.actual, denominator=r.target, target=r.expected,
                          higher_is_better=directions.get(r.kpi_id, "up") == "up")
             for r in board.itertuples(index=False)]
-    frame = pd.DataFrame(rows, columns=kpis.KPI_COLUMNS)
-    frame["meets_target"] = frame["meets_target"].astype("boolean")
-    return frame
+    return kpis.frame_of(rows)
 
 
 def behind(board: pd.DataFrame) -> pd.DataFrame:

@@ -116,6 +116,4 @@ def on_time_rows(status: pd.DataFrame, tree: pd.DataFrame, month: str, *, level:
         rows += [(level, u, n, d) for u, n, d in frame[["unit_id", "numerator", "denominator"]].itertuples(index=False)]
     out = [kpis.kpi_row(month, AREA, METRIC, lvl, unit, n / d if d else None, numerator=n, denominator=d,
                         target=target) for lvl, unit, n, d in rows]
-    result = pd.DataFrame(out, columns=kpis.KPI_COLUMNS)
-    result["meets_target"] = result["meets_target"].astype("boolean")
-    return result
+    return kpis.frame_of(out)

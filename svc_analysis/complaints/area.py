@@ -16,6 +16,7 @@ from svc_analysis.complaints import complaints, sla
 from svc_analysis.core import catalogue
 from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
+from svc_analysis.engine import kpis
 from svc_analysis.engine.scope import Scope
 
 AREA = complaints.AREA
@@ -62,13 +63,18 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     """
     month, p = _month(period), params.complaints
     tree, level, outlets = scope.tree_in_scope, scope.level, scope.outlets
-    return pd.concat([
+    rows = pd.concat([
         complaints.month_kpis(con, month, tree, per_customers=p.per_customers, responsible_target=p.responsible_target,
                               scope_level=level, outlets=outlets),
         complaints.reduction_kpis(con, month, tree, base_year=p.base_year, base_rate=p.base_year_rate_per_10k,
                                   target=p.reduction_target, per_customers=p.per_customers,
-                                  scope_level=level, outlets=outlets),
+                                  scope_level=level, outlets=outlets,
+                                  min_volume=params.volumes.minimum("complaint_rate_reduction")),
         sla.sla_kpis(con, month, tree, reply_hours=p.comment_book_reply_hours,
                      closing_days=p.closing_days.model_dump(), reply_target=p.comment_book_on_time_target,
                      close_target=p.closed_on_time_target, scope_level=level, outlets=outlets),
     ], ignore_index=True)
+    # complaint_rate_reduction's denominator is the base-year rate: its volume is judged in
+    # complaints.reduction_kpis from the customers served behind it
+    minimums = {m: v for m, v in params.volumes.min_denominator.items() if m != "complaint_rate_reduction"}
+    return kpis.apply_volumes(rows, minimums)

@@ -106,11 +106,14 @@ def month_kpis(con, month: str, tree: pd.DataFrame, *, per_customers: float, res
 
 def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_rate: float | None,
                    target: float, per_customers: float, scope_level: str | None = None,
-                   outlets=None) -> pd.DataFrame:
+                   outlets=None, min_volume: float | None = None) -> pd.DataFrame:
     """KPI rows complaint_rate_reduction at every level (definition in the module docstring).
 
     No value when the report year is not after the base year, when the unit served nobody this
-    year, or when the base-year rate is missing or zero (nothing to reduce from).
+    year, or when the base-year rate is missing or zero (nothing to reduce from). min_volume
+    (params volumes): a unit that served fewer customers this year, or in the base year when its
+    rate comes from the data, is shown but not judged (small_sample): one complaint more or less
+    must not turn a sub-branch's reduction from +50% into -150%.
     """
     month = parse_month(month)
     year = int(month[:4])
@@ -136,9 +139,9 @@ def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_
     rows = [kpis.kpi_row(month, AREA, "complaint_rate_reduction", lv, unit, value[(lv, unit)],
                          numerator=ytd_rate[(lv, unit)], denominator=base_value[(lv, unit)], target=target)
             for lv, unit in out.index]
-    frame = pd.DataFrame(rows, columns=kpis.KPI_COLUMNS)
-    frame["meets_target"] = frame["meets_target"].astype("boolean")
-    return frame
+    served = out["ytd_s"] if base_rate is not None else out[["ytd_s", "base_s"]].min(axis=1)
+    frame = kpis.frame_of(rows)
+    return kpis.small_sample(frame, min_volume, volume=pd.Series(served.to_numpy(), index=frame.index))
 
 
 def monthly_trend(con, month: str, months: int, *, per_customers: float, rolling: int,

@@ -8,9 +8,10 @@ history is a cache: a history file that is missing, locked by another writer or 
 not used (the rows are computed), and a store that cannot get the file is skipped.
 
 Tables (in the history file):
-- ``_kpi_history(run_id, stored_at, period, scope, source_area, fingerprint, <engine.kpis.KPI_COLUMNS>)``:
+- ``_kpi_history_v2(run_id, stored_at, period, scope, source_area, fingerprint, <engine.kpis.KPI_COLUMNS
+  but period>)``:
   the rows, one set per (run, period, scope, source area: the area whose kpi_rows made them);
-- ``_kpi_history_runs(run_id, stored_at, period, scope, area, fingerprint, n_rows)``: one line per
+- ``_kpi_history_v2_runs(run_id, stored_at, period, scope, area, fingerprint, n_rows)``: one line per
   stored set, so an area with no rows for a period is remembered too.
 
 Fingerprint (``fingerprint(con, extra)``): a SHA-256 over ``_ingest_log`` per input table (the number
@@ -35,13 +36,15 @@ import pandas as pd
 from svc_analysis.engine.kpis import KPI_COLUMNS
 
 SUFFIX = ".kpi_history.duckdb"
-TABLE = "_kpi_history"
-RUNS = "_kpi_history_runs"
+# v2: the status column and the period extension; a v1 file's rows are simply never read (a cache).
+TABLE = "_kpi_history_v2"
+RUNS = "_kpi_history_v2_runs"
+STORED = [c for c in KPI_COLUMNS if c != "period"]  # the key's period is the rows' period
 KEY_COLUMNS = ["run_id", "stored_at", "period", "scope", "source_area", "fingerprint"]  # + the KPI columns
 _WRITERS: dict[Path, duckdb.DuckDBPyConnection] = {}  # one read-write connection per history file and process
 _TYPES = {"month": "VARCHAR", "area": "VARCHAR", "metric": "VARCHAR", "level": "VARCHAR", "unit_id": "VARCHAR",
           "value": "DOUBLE", "numerator": "DOUBLE", "denominator": "DOUBLE", "target": "DOUBLE",
-          "meets_target": "BOOLEAN"}
+          "meets_target": "BOOLEAN", "status": "VARCHAR"}
 
 
 def history_path(warehouse: str | Path) -> Path:
@@ -68,7 +71,7 @@ def fingerprint(con, extra: str = "", tables: list[str] | None = None) -> str | 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.reindex(columns=KPI_COLUMNS).copy()
-    for column in ("month", "area", "metric", "level", "unit_id"):
+    for column in ("month", "period", "area", "metric", "level", "unit_id", "status"):
         out[column] = out[column].astype("object").where(out[column].notna(), None).map(
             lambda v: None if v is None else str(v))
     for column in ("value", "numerator", "denominator", "target"):
@@ -111,12 +114,12 @@ class History:
                             f"SELECT period, area, arg_max(run_id, stored_at) AS run_id FROM {RUNS} "
                             "WHERE scope = ? AND fingerprint = ? GROUP BY period, area", [scope, fp]).df()
                         rows = con.execute(
-                            f"SELECT h.period, h.source_area AS _area, h.run_id AS _run, {', '.join('h.' + c for c in KPI_COLUMNS)} "
+                            f"SELECT h.period, h.source_area AS _area, h.run_id AS _run, {', '.join('h.' + c for c in STORED)} "
                             f"FROM {TABLE} h WHERE h.scope = ? AND h.fingerprint = ?", [scope, fp]).df()
                         for r in runs.itertuples(index=False):
                             part = rows[(rows["period"] == r.period) & (rows["_area"] == r.area)
                                         & (rows["_run"] == r.run_id)]
-                            found[(r.period, r.area)] = _typed(part[KPI_COLUMNS]).reset_index(drop=True)
+                            found[(r.period, r.area)] = _typed(part[STORED].assign(period=r.period)).reset_index(drop=True)
                 except duckdb.Error:
                     found = {}
                 finally:
@@ -167,11 +170,11 @@ class History:
             key = [self.run_id, stamp, period, scope, area, fp]
             con.execute("BEGIN")
             if len(rows):
-                stored = rows.copy()
+                stored = rows.drop(columns="period")
                 for name, value in zip(KEY_COLUMNS, key):
                     stored.insert(KEY_COLUMNS.index(name), name, value)
                 con.register("_kpi_rows", stored)
-                con.execute(f"INSERT INTO {TABLE} SELECT {', '.join(KEY_COLUMNS + KPI_COLUMNS)} FROM _kpi_rows")
+                con.execute(f"INSERT INTO {TABLE} SELECT {', '.join(KEY_COLUMNS + STORED)} FROM _kpi_rows")
                 con.unregister("_kpi_rows")
             con.execute(f"INSERT INTO {RUNS} VALUES (?, ?, ?, ?, ?, ?, ?)", [*key, len(rows)])
             con.execute("COMMIT")

@@ -193,7 +193,7 @@ def day_coverage_kpis(days: pd.DataFrame, tree: pd.DataFrame, month: str, scope_
                                                            "open_days": "denominator"})
         frames.append(kpis.rollup(part, tree[tree["outlet_id"].isin(part["outlet_id"])], month=month,
                                   area="quality", metric=f"outlet_day_coverage:{name}", scope_level=scope_level))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=kpis.KPI_COLUMNS)
+    return pd.concat(frames, ignore_index=True) if frames else kpis.frame_of([])
 
 
 def set_aside_summary(con) -> pd.DataFrame:

@@ -12,6 +12,7 @@ import pandas as pd
 from svc_analysis.core import catalogue
 from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
+from svc_analysis.engine import kpis
 from svc_analysis.engine.scope import Scope
 from svc_analysis.queue import queue
 
@@ -47,5 +48,6 @@ def kpi_rows(con, params, scope: Scope, period: Period, levels: pd.DataFrame | N
     period.month_only("排队指标")
     month, qp = period.month_key, params.queue
     tree = queue.counting_outlets(con, scope.tree_in_scope, month)
-    return queue.wait_kpis(con, month, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,
+    rows = queue.wait_kpis(con, month, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,
                            outlets_target=qp.overtime_outlets_target, scope_level=scope.level, levels=levels)
+    return kpis.apply_volumes(rows, params.volumes.min_denominator)

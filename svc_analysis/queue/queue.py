@@ -173,7 +173,7 @@ def wait_kpis(con, month: str, tree: pd.DataFrame, *, threshold: float, toleranc
     return pd.concat([
         ratio("avg_wait_minutes", "wait_minutes", "served"),
         ratio("overtime_wait_share", "overtime", "served", target=tolerance),
-        p90[kpis.KPI_COLUMNS],
+        kpis.complete(p90),
         ratio("unserved_share", "unserved", "tickets"),
         kpis.rollup(flags, tree, metric="overtime_outlets", kind="count", target=outlets_target,
                     higher_is_better=False, **common),

@@ -12,6 +12,7 @@ import pandas as pd
 from svc_analysis.core import catalogue
 from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
+from svc_analysis.engine import kpis
 from svc_analysis.engine.scope import Scope
 from svc_analysis.satisfaction import satisfaction, surveys
 
@@ -57,7 +58,8 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     units = satisfaction.reporting_tree(scope.tree_in_scope, month, counts)
     survey_counts = surveys.outlet_counts(con, month, scope.outlets, csat_min_score=p.csat_min_score,
                                           promoter_min=p.nps_promoter_min, detractor_max=p.nps_detractor_max)
-    return pd.concat([
+    rows = pd.concat([
         satisfaction.kpi_rows(counts, units, month, p.rate_target, scope_level=scope.level),
         surveys.kpi_rows(survey_counts, units, month, scope_level=scope.level),
     ], ignore_index=True)
+    return kpis.apply_volumes(rows, params.volumes.min_denominator)

@@ -140,8 +140,8 @@ class KpiSource:
         frames = [self.area_rows(period, area) for area in areas_for(metrics, areas)]
         frames = [f for f in frames if len(f)]
         if not frames:
-            return pd.DataFrame({c: pd.Series(dtype="object") for c in kpis.KPI_COLUMNS})
-        out = pd.concat(frames, ignore_index=True)[kpis.KPI_COLUMNS]
+            return kpis.frame_of([])
+        out = kpis.complete(pd.concat(frames, ignore_index=True))
         if metrics is not None:
             out = out[[any(_matches(x, m) for x in metrics) for m in out["metric"]]]
         return out.reset_index(drop=True)

@@ -123,6 +123,58 @@ def test_gather_neutralises_formula_names_and_read_kpis_restores_them(tmp_path):
     table = kpis.gather(tmp_path / "kpis", tmp_path / "kpis.csv")
     assert table.at[0, "unit_id"] == '=HYPERLINK("http://x","y")分行'  # the returned frame is the data
     text = (tmp_path / "kpis.csv").read_text(encoding="utf-8-sig")
-    assert text.splitlines()[1] == ('2026-10,campaign,campaign_progress:k1,branch,'
-                                    '"\'=HYPERLINK(""http://x"",""y"")分行",-0.25,,,0.5,false')
+    assert text.splitlines()[1] == ('2026-10,2026-10,campaign,campaign_progress:k1,branch,'
+                                    '"\'=HYPERLINK(""http://x"",""y"")分行",-0.25,,,0.5,false,missed')
     assert read_kpis(tmp_path / "kpis.csv").at[0, "unit_id"] == '=HYPERLINK("http://x","y")分行'
+
+
+# --- status and period (kpis.csv extensions; core.status) -------------------------------------------
+
+def _tree3():
+    return pd.DataFrame({"outlet_id": ["O1", "O2", "O3"], "subbranch": ["S1", "S1", "S2"],
+                         "branch": ["B1", "B1", "B1"]})
+
+
+def test_status_agrees_with_meets_target_and_small_units_are_not_judged():
+    from svc_analysis.core import status as st
+
+    # O1 45/50 = 0.90 (meets 0.85 but 50 < 100: small), O2 170/200 = 0.85 (meets), O3 80/100 = 0.80 (misses)
+    per = pd.DataFrame({"outlet_id": ["O1", "O2", "O3"], "numerator": [45, 170, 80], "denominator": [50, 200, 100]})
+    out = kpis.rollup(per, _tree3(), month="2026-10", area="satisfaction", metric="satisfaction_rate",
+                      target=0.85, min_volume=100).set_index(["level", "unit_id"])
+    assert out.loc[("outlet", "O1"), "status"] == st.SMALL_SAMPLE and pd.isna(out.loc[("outlet", "O1"), "meets_target"])
+    assert out.loc[("outlet", "O1"), "value"] == pytest.approx(0.90)  # the figure is still shown
+    assert out.loc[("outlet", "O2"), "status"] == st.MET and bool(out.loc[("outlet", "O2"), "meets_target"])
+    assert out.loc[("outlet", "O3"), "status"] == st.MISSED
+    # S1 = (45 + 170) / (50 + 200) = 0.86 over 250: judged, meets
+    assert out.loc[("subbranch", "S1"), "value"] == pytest.approx(0.86)
+    assert out.loc[("subbranch", "S1"), "status"] == st.MET
+    assert (out["period"] == "2026-10").all()
+    kpis.validate(out.reset_index())
+
+
+def test_a_week_publishes_its_key_under_the_month_of_its_last_day():
+    from svc_analysis.core.period import Period
+
+    # ISO week 2026-W44 runs Mon 10-26 .. Sun 11-01: its last day is in November
+    row = kpis.kpi_row(Period.week("2026-W44"), "complaints", "complaints_total", "province", "province", 7)
+    assert (row["month"], row["period"], row["status"]) == ("2026-11", "2026-W44", "no_target")
+    assert kpis.kpi_row(Period.day("2026-11-30"), "queue", "x", "province", "province", 1)["period"] == "2026-11-30"
+
+
+def test_a_status_that_contradicts_meets_target_is_refused():
+    rows = pd.DataFrame([kpis.kpi_row("2026-10", "campaign", "campaign_progress:k1", "province", "province",
+                                      0.97, target=1.0, status="on_track")])  # 0.97 < 1.0 cannot be on track
+    with pytest.raises(kpis.KpiError, match="row 1, column status: status disagrees with meets_target"):
+        kpis.validate(rows)
+
+
+def test_apply_volumes_uses_the_metric_s_own_volume_when_given():
+    rows = pd.DataFrame([kpis.kpi_row("2026-10", "complaints", "complaint_rate_reduction", "outlet", "O1", -1.535,
+                                      numerator=2.0, denominator=0.79, target=0.4)])
+    judged = kpis.apply_volumes(rows, {"complaint_rate_reduction": 2000},
+                                volumes={"complaint_rate_reduction": pd.Series([650.0])})  # 650 customers < 2000
+    assert judged.at[0, "status"] == "small_sample" and pd.isna(judged.at[0, "meets_target"])
+    enough = kpis.apply_volumes(rows, {"complaint_rate_reduction": 2000},
+                                volumes={"complaint_rate_reduction": pd.Series([5000.0])})
+    assert enough.at[0, "status"] == "missed"

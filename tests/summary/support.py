@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.engine.kpis import KPI_COLUMNS
+from svc_analysis.engine.kpis import complete
 from svc_analysis.core.params import EarlyWarning, SummaryHighlights
 
 EW = EarlyWarning(
@@ -25,8 +25,7 @@ def row(metric, value, target=None, meets=None, level="province", unit="province
 
 
 def frame(*rows) -> pd.DataFrame:
-    out = pd.DataFrame(list(rows), columns=KPI_COLUMNS)
-    out["meets_target"] = out["meets_target"].astype("boolean")
+    out = complete(pd.DataFrame(list(rows)))
     for c in ("value", "numerator", "denominator", "target"):
         out[c] = out[c].astype("float64")
     return out

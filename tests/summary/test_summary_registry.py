@@ -85,7 +85,7 @@ def test_a_kpi_rows_hook_is_called_with_scope_and_period(tiny, monkeypatch):
     def kpi_rows(con_, params_, scope, period):
         calls.append((scope, period))
         return pd.DataFrame([[period.month_key, "queue", "avg_wait_minutes", "province", "province", 5.0,
-                              None, None, 10.0, True]], columns=kpis.KPI_COLUMNS)
+                              None, None, 10.0, True]], columns=kpis.CONTRACT_COLUMNS)
 
     real = areas.hooks
     monkeypatch.setattr(areas, "hooks", lambda name: {**real(name), "queue": kpi_rows} if name == "kpi_rows"

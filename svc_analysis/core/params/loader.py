@@ -18,6 +18,7 @@ from svc_analysis.core.params.report import Quality, Report, Warehouse
 from svc_analysis.core.params.satisfaction import Satisfaction
 from svc_analysis.core.params.staff import Staff
 from svc_analysis.core.params.summary import Summary
+from svc_analysis.core.params.volumes import Volumes
 from svc_analysis.core.periods import parse_month
 
 
@@ -33,6 +34,7 @@ class Params(_Section):
     warehouse: Warehouse
     campaign: Campaign
     summary: Summary
+    volumes: Volumes = Volumes()
     sources: tuple[str, ...] = ()  # the files merged, in order (for run.json and error messages)
 
 

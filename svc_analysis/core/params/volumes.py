@@ -1,0 +1,18 @@
+"""params/volumes.yaml: the minimum volume below which a unit's rate is shown as 样本不足, not judged."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from svc_analysis.core.params.base import _Section
+
+
+class Volumes(_Section):
+    """min_denominator: metric id -> the smallest denominator (customers served, ratings, complaints due
+    ...) at which a unit's rate is judged against its target and ranked (engine.kpis.small_sample)."""
+
+    min_denominator: dict[str, float] = Field(default_factory=dict)
+
+    def minimum(self, metric: str) -> float | None:
+        """The minimum volume of ``metric``, or None when every volume is judged."""
+        return self.min_denominator.get(metric)

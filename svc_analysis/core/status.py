@@ -1,0 +1,39 @@
+"""The judgment words of the KPI table's ``status`` column (a kpis.csv extension), in one place.
+
+A KPI row carries its judgment twice, and the two never disagree (engine.kpis.validate checks it):
+``meets_target`` (true / false / empty, DATA_CONTRACT.md) and ``status``, which also says *why* a row
+is not judged:
+
+- met / missed: the value against a fixed target (meets_target true / false);
+- on_track / at_risk / behind: a campaign KPI against its expected progress curve (meets_target true for
+  on_track, false for at_risk and behind: a row below its expected share is never 正常);
+- small_sample: the unit's volume is below the minimum of params/volumes.yaml, so its rate is shown
+  but neither judged nor ranked (meets_target empty);
+- no_target: a figure without a target (meets_target empty); no_data: no value (e.g. 0 / 0).
+
+Pages, the index, highlights and the workbook print ``LABELS[status]``; none of them judges again.
+"""
+
+from __future__ import annotations
+
+MET, MISSED = "met", "missed"
+ON_TRACK, AT_RISK, BEHIND = "on_track", "at_risk", "behind"
+SMALL_SAMPLE, NO_TARGET, NO_DATA = "small_sample", "no_target", "no_data"
+
+LABELS = {
+    MET: "达标", MISSED: "未达标",
+    ON_TRACK: "进度正常", AT_RISK: "进度预警", BEHIND: "进度滞后",
+    SMALL_SAMPLE: "样本不足", NO_TARGET: "无目标", NO_DATA: "无数据",
+}
+STATUSES = tuple(LABELS)
+# which meets_target each status allows (None = empty)
+MEETS = {MET: True, ON_TRACK: True, MISSED: False, AT_RISK: False, BEHIND: False,
+         SMALL_SAMPLE: None, NO_TARGET: None, NO_DATA: None}
+FAILING = frozenset(s for s, m in MEETS.items() if m is False)
+# a row with one of these has a value a reader may rank and compare with others
+JUDGED = frozenset(s for s, m in MEETS.items() if m is not None)
+
+
+def label(status: str | None) -> str:
+    """The Chinese word a reader sees for a status code (empty for none)."""
+    return LABELS.get(status or "", "")
