@@ -14,7 +14,8 @@ Method (issue 3, "what customers complain about"; issue 14, "no junk tokens, a t
   are not words; without it an unknown run falls apart into single characters, dropped below.
 - A term is a token of at least ``min_len`` characters that holds at least one Han character or
   letter, holds no digit (numbers are amounts, dates or personal data, never topics) and is not
-  a stop word. Phrases (``ngram=2``) are two adjacent terms joined, counted the same way.
+  a stop word, nor right before the stars of a masked name (客户王** would give 客户王). Phrases
+  (``ngram=2``) are two adjacent terms joined, counted the same way.
 - ``count`` = occurrences; ``texts`` = number of texts holding the term at least once (document
   count); ``share`` = texts / number of texts. A term is listed only when at least ``min_texts``
   texts hold it. Ranking is by ``texts`` then ``count`` then the term, so a word repeated inside
@@ -107,7 +108,9 @@ def tokenize(text: str, *, stop_words: Iterable[str] = (), user_words: Iterable[
     tokens = [t.strip() for t in _tokenizer(tuple(sorted(set(user_words)))).cut(text, HMM=False)]
     tokens = [t for t in tokens if t]
     suffixes = tuple(stop_suffixes)
-    keep = [is_term(t, stops, min_len, suffixes) for t in tokens]
+    # a token right before the stars of a masked name holds the surname masking kept (客户王**): no term
+    keep = [is_term(t, stops, min_len, suffixes) and not (i + 1 < len(tokens) and tokens[i + 1].startswith("*"))
+            for i, t in enumerate(tokens)]
     if ngram == 1:
         return [t for t, k in zip(tokens, keep) if k]
     return [_join(a, b) for a, b, ka, kb in zip(tokens, tokens[1:], keep, keep[1:]) if ka and kb]
