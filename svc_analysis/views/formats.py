@@ -8,8 +8,7 @@ Two rules of display, shared by every page that writes a share against its targe
   contradiction, so decimals are added until the shown number is on the value's side: '39.95%'. The
   judgment itself (meets_target) is the KPI row's; this only chooses how many digits to print.
 - **No negative zero** (``signed``, ``points_change``): a change that rounds to zero at the shown
-  precision prints as 0.0 (no sign), never '-0.0' or '+0.0'; the minus sign is the typographic
-  '−' (U+2212), as in the scorecard.
+  precision prints as 0.0 (no sign), never '-0.0' or '+0.0'.
 
 Rounding is decimal half-up on the number's shortest decimal form (``decimal`` module), so 0.3995
 rounds like a person rounds it (39.95%, not 39.949999…) and a value exactly on the target stays on it.
@@ -23,7 +22,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 NO_DATA = "无数据"
-MINUS = "−"
+MINUS = "-"  # ASCII hyphen-minus, as every page and the scorecard already print it
 MAX_DIGITS = 6  # beyond a millionth of a percent the value and its target are the same number
 
 
@@ -78,22 +77,20 @@ def share_against_target(value, target, higher_is_better: bool = True, digits: i
     return f"{_round(_decimal(value, 100), digits)}%"
 
 
-def signed(value, digits: int = 1, unit: str = "") -> str:
-    """A change with its sign, never a negative zero: +1.2 / −0.3 / 0.0 (rounds to zero); '无数据'."""
+def signed(value, digits: int = 1, unit: str = "", grouping: bool = False) -> str:
+    """A change with its sign, never a negative zero: +1.2 / -0.3 / 0.0 (rounds to zero); '无数据'.
+    ``grouping``: thousands separated (+1,234)."""
     if _missing(value):
         return NO_DATA
-    shown = _round(float(value), digits)
+    shown = _round(value, digits)
+    number = f"{abs(shown):,}" if grouping else f"{abs(shown)}"
     if shown == 0:
-        text = f"{abs(shown)}"
-    elif shown > 0:
-        text = f"+{shown}"
-    else:
-        text = f"{MINUS}{-shown}"
-    return text + unit
+        return number + unit
+    return ("+" if shown > 0 else MINUS) + number + unit
 
 
 def points_change(change, digits: int = 1, unit: str = " 个百分点") -> str:
-    """A change of a share (0-1) in percentage points: +1.2 个百分点 / −0.3 个百分点 / 0.0 个百分点."""
+    """A change of a share (0-1) in percentage points: +1.2 个百分点 / -0.3 个百分点 / 0.0 个百分点."""
     if _missing(change):
         return NO_DATA
     return signed(_decimal(change, 100), digits, unit)

@@ -53,11 +53,11 @@ def test_decisive_digits():
 
 @pytest.mark.parametrize("change, shown", [
     (0.0123, "+1.2 个百分点"),     # 1.23 points
-    (-0.012, "−1.2 个百分点"),     # −1.2 points, typographic minus
-    (-0.0004, "0.0 个百分点"),     # −0.04 points rounds to zero: no sign at all
+    (-0.012, "-1.2 个百分点"),     # -1.2 points
+    (-0.0004, "0.0 个百分点"),     # -0.04 points rounds to zero: no sign at all
     (0.0004, "0.0 个百分点"),
     (-0.0, "0.0 个百分点"),
-    (-0.0005, "−0.1 个百分点"),    # −0.05 rounds half away from zero to −0.1
+    (-0.0005, "-0.1 个百分点"),    # -0.05 rounds half away from zero to -0.1
     (float("nan"), "无数据"),
 ])
 def test_points_change_never_shows_negative_zero(change, shown):
@@ -66,14 +66,14 @@ def test_points_change_never_shows_negative_zero(change, shown):
 
 def test_signed_numbers_and_zero_changes():
     assert formats.signed(-0.04) == "0.0"
-    assert formats.signed(-0.04, 2) == "−0.04"
+    assert formats.signed(-0.04, 2) == "-0.04"
     assert formats.signed(3, 0, "件") == "+3件"
     assert formats.is_zero_change(-0.0004) and not formats.is_zero_change(-0.0005)
     assert not formats.is_zero_change(math.nan)
 
 
 def test_no_negative_zero_over_a_sweep_of_small_changes():
-    # every change of −0.0499 … +0.0499 points rounds to zero at one decimal
+    # every change of -0.0499 … +0.0499 points rounds to zero at one decimal
     for k in range(-499, 500):
         shown = formats.points_change(k / 1_000_000)
         assert shown == "0.0 个百分点", (k, shown)
