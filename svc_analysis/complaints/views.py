@@ -202,8 +202,9 @@ def rollup_view(rows: pd.DataFrame, level: str) -> pd.DataFrame:
     part = rows[rows["level"] == level]
     table = part.pivot(index="unit_id", columns="metric", values="value")
     table = table[[m for m in METRIC_LABELS if m in table.columns]]
-    out = pd.DataFrame({METRIC_LABELS[m]: [_fmt(m, v) for v in table[m]] for m in table.columns},
-                       index=table.index)
+    targets = part.pivot(index="unit_id", columns="metric", values="target").reindex_like(table)
+    out = pd.DataFrame({METRIC_LABELS[m]: [_fmt(m, v, t) for v, t in zip(table[m], targets[m])]
+                        for m in table.columns}, index=table.index)
     out.index.name = {"branch": "二级分行", "subbranch": "支行", "outlet": "网点"}.get(level, level)
     return out
 

@@ -126,14 +126,14 @@ CASE_LABELS = {"complaint_id": "投诉编号", "week": "周", "day": "受理日�
 
 
 def summary_sentence(split: pd.DataFrame, month: Period) -> str:
-    """'本月受理投诉 8 件，其中责任性 5 件、非责任性 3 件；本月的日子分属 6 个 ISO 周，2026-W44、2026-W49 只有部分日子在本月。'"""
+    """'本月受理投诉 8 件，其中责任性 5 件、非责任性 3 件；本月的日子分属 6 周，2026-W44、2026-W49 只有部分日子在本月。'"""
     total = int(split["合计"].sum())
     resp = int(split.get("责任性", pd.Series(dtype="int64")).sum())
     non = int(split.get("非责任性", pd.Series(dtype="int64")).sum())
     rest = total - resp - non
     text = f"本月受理投诉 {total} 件，其中责任性 {resp} 件、非责任性 {non} 件" + (f"、未填 {rest} 件" if rest else "")
     partial = [w.key for w in month_weeks(month) if len(w.days_in(month.key)) < 7]
-    text += f"；本月的日子分属 {len(split)} 个 ISO 周（周一至周日）"
+    text += f"；本月的日子分属 {len(split)} 周（周一至周日，周次按 ISO 标准编号）"
     if partial:
         text += f"，{'、'.join(partial)} 只有部分日子在本月，只计这些日子受理的投诉（见“本月内日期”）"
     return text + "。"

@@ -88,7 +88,7 @@ def test_case_list(con, tree):
 def test_section_sentence_and_tables(con):
     scope = Scope.of(org.outlet_tree(con), None)
     shown = weekly.section(con, load_params(), scope, Period.month(MONTH))
-    assert shown[0].data == ("本月受理投诉 6 件，其中责任性 3 件、非责任性 3 件；本月的日子分属 5 个 ISO 周（周一至周日），"
+    assert shown[0].data == ("本月受理投诉 6 件，其中责任性 3 件、非责任性 3 件；本月的日子分属 5 周（周一至周日，周次按 ISO 标准编号），"
                              "2026-W40、2026-W44 只有部分日子在本月，只计这些日子受理的投诉（见“本月内日期”）。")
     tables = [x for x in shown if hasattr(x, "columns")]
     assert list(tables[0].columns) == ["周", "本月内日期", "责任性", "非责任性", "合计"]
