@@ -104,10 +104,43 @@ def month_kpis(con, month: str, tree: pd.DataFrame, *, per_customers: float, res
     ], ignore_index=True)
 
 
+def reduction_parts(con, month: str, tree: pd.DataFrame, *, base_year: int, base_rate: float | None,
+                    per_customers: float, scope_level: str | None = None, outlets=None) -> pd.DataFrame:
+    """What the reduction is made of, per (level, unit_id): ytd_complaints, ytd_served, ytd_rate (year
+    to date), base_complaints, base_served (the base year, from data), base_rate (from data, or the
+    params' rate for every unit when given; empty when zero or missing), base_given (the rate is the
+    params'), value (1 − ytd_rate / base_rate; empty when the report year is not after the base year).
+    """
+    month = parse_month(month)
+    year = int(month[:4])
+    ytd = rate_frame(con, month_bounds(f"{year}-01")[0], month_bounds(month)[1], outlets)
+    base = rate_frame(con, month_bounds(f"{base_year}-01")[0], month_bounds(f"{base_year}-12")[1], outlets)
+    level = None if scope_level == "province" else scope_level
+    parts = {}
+    for name, frame, column in (("ytd_complaints", ytd, "complaints"), ("ytd_served", ytd, "served"),
+                                ("base_complaints", base, "complaints"), ("base_served", base, "served")):
+        rows = kpis.rollup(frame[["outlet_id", column]].rename(columns={column: "value"}), tree, month=month,
+                           area=AREA, metric=name, kind="count", scope_level=level)
+        parts[name] = rows.set_index(["level", "unit_id"])["value"]
+    out = pd.DataFrame(parts)
+    out["ytd_rate"] = out["ytd_complaints"] / out["ytd_served"].where(out["ytd_served"] > 0) * per_customers
+    if base_rate is not None:
+        base_value = pd.Series(float(base_rate), index=out.index)
+    else:
+        base_value = out["base_complaints"] / out["base_served"].where(out["base_served"] > 0) * per_customers
+    out["base_rate"] = base_value.where(base_value > 0)
+    out["base_given"] = base_rate is not None
+    out["value"] = 1 - out["ytd_rate"] / out["base_rate"]
+    if year <= base_year:
+        out["value"] = float("nan")
+    return out
+
+
 def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_rate: float | None,
                    target: float, per_customers: float, scope_level: str | None = None,
                    outlets=None, min_volume: float | None = None) -> pd.DataFrame:
-    """KPI rows complaint_rate_reduction at every level (definition in the module docstring).
+    """KPI rows complaint_rate_reduction at every level (definition in the module docstring; the
+    parts in reduction_parts).
 
     No value when the report year is not after the base year, when the unit served nobody this
     year, or when the base-year rate is missing or zero (nothing to reduce from). min_volume
@@ -116,30 +149,12 @@ def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_
     must not turn a sub-branch's reduction from +50% into -150%.
     """
     month = parse_month(month)
-    year = int(month[:4])
-    ytd = rate_frame(con, month_bounds(f"{year}-01")[0], month_bounds(month)[1], outlets)
-    base = rate_frame(con, month_bounds(f"{base_year}-01")[0], month_bounds(f"{base_year}-12")[1], outlets)
-    level = None if scope_level == "province" else scope_level
-    parts = {}
-    for name, frame, column in (("ytd_c", ytd, "complaints"), ("ytd_s", ytd, "served"),
-                                ("base_c", base, "complaints"), ("base_s", base, "served")):
-        rows = kpis.rollup(frame[["outlet_id", column]].rename(columns={column: "value"}), tree, month=month,
-                           area=AREA, metric=name, kind="count", scope_level=level)
-        parts[name] = rows.set_index(["level", "unit_id"])["value"]
-    out = pd.DataFrame(parts)
-    ytd_rate = out["ytd_c"] / out["ytd_s"].where(out["ytd_s"] > 0) * per_customers
-    if base_rate is not None:
-        base_value = pd.Series(float(base_rate), index=out.index)
-    else:
-        base_value = out["base_c"] / out["base_s"].where(out["base_s"] > 0) * per_customers
-    base_value = base_value.where(base_value > 0)
-    value = 1 - ytd_rate / base_value
-    if year <= base_year:
-        value[:] = float("nan")
-    rows = [kpis.kpi_row(month, AREA, "complaint_rate_reduction", lv, unit, value[(lv, unit)],
-                         numerator=ytd_rate[(lv, unit)], denominator=base_value[(lv, unit)], target=target)
-            for lv, unit in out.index]
-    served = out["ytd_s"] if base_rate is not None else out[["ytd_s", "base_s"]].min(axis=1)
+    parts = reduction_parts(con, month, tree, base_year=base_year, base_rate=base_rate,
+                            per_customers=per_customers, scope_level=scope_level, outlets=outlets)
+    rows = [kpis.kpi_row(month, AREA, "complaint_rate_reduction", lv, unit, r.value,
+                         numerator=r.ytd_rate, denominator=r.base_rate, target=target)
+            for (lv, unit), r in parts[["value", "ytd_rate", "base_rate"]].iterrows()]
+    served = parts["ytd_served"] if base_rate is not None else parts[["ytd_served", "base_served"]].min(axis=1)
     frame = kpis.frame_of(rows)
     return kpis.small_sample(frame, min_volume, volume=pd.Series(served.to_numpy(), index=frame.index))
 
@@ -201,37 +216,6 @@ def breakdown(con, month: str, by: str, outlets=None) -> pd.DataFrame:
     frame["share"] = frame["complaints"] / total if total else float("nan")
     frame["cum_share"] = frame["share"].cumsum()
     return frame[["key", "label", "complaints", "responsible", "share", "cum_share"]]
-
-
-def weekly_summary(con, month: str, by: str = "channel", outlets=None) -> pd.DataFrame:
-    """周汇总: complaints per week of the month (Monday to Sunday, cut at the month's edges) by ``by``.
-
-    One row per week (label 'MM-DD~MM-DD'), one column per value of ``by`` in Chinese, and 合计.
-    Weeks without complaints appear with zeros; a month without complaints gives only 合计 = 0.
-    """
-    if by not in ("channel", "category"):
-        raise ValueError(f"weekly_summary by must be channel or category, not {by!r}")
-    start, end = month_bounds(month)
-    counts = (scoped(con, "complaints", start, end, outlets)  # ISO weeks: Monday first
-              .group_by(week=_.received_at.truncate("W").date(), key=_[by]).agg(n=_.count()).to_pandas())
-    days = pd.date_range(start, end, inclusive="left")
-    mondays = days.to_period("W-SUN").start_time.unique()
-    weeks = pd.DataFrame({"week": mondays.date})
-    weeks["周"] = [f"{max(m, start):%m-%d}~{min(m + pd.Timedelta(days=6), end - pd.Timedelta(days=1)):%m-%d}"
-                  for m in mondays]
-    if counts.empty:
-        table = weeks.set_index("周")[[]]
-    else:
-        counts["week"] = pd.to_datetime(counts["week"]).dt.date
-        counts["label"] = [label(by, k) for k in counts["key"]]
-        table = counts.pivot_table(index="week", columns="label", values="n", aggfunc="sum", fill_value=0)
-        table = weeks.merge(table, left_on="week", right_index=True, how="left").set_index("周").drop(columns="week")
-        order = [label(by, k) for k in LABELS[by]]  # the contract's order, e.g. 热线 before 意见簿
-        table = table[sorted(table.columns, key=lambda c: order.index(c) if c in order else len(order))]
-        table = table.fillna(0).astype("int64")
-    table["合计"] = table.sum(axis=1).astype("int64")
-    table.columns.name = None
-    return table
 
 
 def descriptions(con, start: datetime, end: datetime, outlets=None) -> pd.Series:

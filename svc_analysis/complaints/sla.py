@@ -10,6 +10,10 @@ Definitions (DATA_CONTRACT.md "Output"; DOMAIN.md §1; seed 003):
   very complex; empty complexity = normal). complaints_closed_on_time_rate: as above with closed_at.
 - complaints_overdue_open: complaints received before month end, not closed by month end (closed_at
   empty or after it) and whose closing deadline is before month end.
+- hotline reply deadline (热线转办答复时限) = received_at + [complaints.hotline_reply_days] days, for
+  complaints the hotline centre transferred (channel hotline); answered = replied_at, else
+  closed_at (a closed case was answered). The hotline clock lists at month end the hotline
+  complaints answered late in the month and those still unanswered (days overdue, or days left).
 - escalations: complaints of the month from [complaints.escalate_channels] (media, regulator).
 - repeat complainant: a customer (customer_id, else customer_phone) with a complaint in the month
   and another one within [complaints.repeat_window_days] days before it.
@@ -95,7 +99,8 @@ def sla_kpis(con, month: str, tree: pd.DataFrame, *, reply_hours: float, closing
 
 
 def _named(frame: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
-    names = tree[["outlet_id", "outlet_name", "branch"]]
+    """The outlet's name, sub-branch and branch beside each row (who is chased), Chinese labels."""
+    names = tree[["outlet_id", "outlet_name", "subbranch", "branch"]].drop_duplicates("outlet_id")
     out = frame.merge(names, on="outlet_id", how="left")
     for kind in ("channel", "category"):
         if kind in out.columns:
@@ -103,12 +108,14 @@ def _named(frame: pd.DataFrame, tree: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def overdue_open(con, month: str, tree: pd.DataFrame, *, closing_days: dict, outlets=None) -> pd.DataFrame:
+def overdue_open(con, month: str, tree: pd.DataFrame, *, closing_days: dict, hotline_reply_days: int | None = None,
+                 outlets=None) -> pd.DataFrame:
     """The overdue open complaints at month end, oldest first, customer fields masked.
 
     Columns: complaint_id, received_at, deadline, age_days (whole days from receipt to month end),
-    days_overdue (whole days from the deadline to month end),
-    outlet_id, outlet_name, branch, channel, category, complexity, customer_id, customer_phone.
+    days_overdue (whole days from the deadline to month end), reply_deadline (hotline transfers
+    only, with ``hotline_reply_days``; empty otherwise), replied_at,
+    outlet_id, channel, category, complexity, customer_id, customer_phone, outlet_name, subbranch, branch.
     """
     start, end = month_bounds(month)
     t = scoped(con, "complaints", None, end, outlets)
@@ -118,14 +125,52 @@ def overdue_open(con, month: str, tree: pd.DataFrame, *, closing_days: dict, out
     def whole_days(since):
         return ((month_end - since.epoch_seconds()) / 86400).floor().cast("int32")
 
+    reply_due = (ibis.cases((t.channel == "hotline", hotline_deadline(t, hotline_reply_days)))
+                 if hotline_reply_days is not None else ibis.null("timestamp"))
     frame = (t.filter(_open_overdue(t, close, end))
              .select("complaint_id", "received_at", deadline=close, age_days=whole_days(t.received_at),
-                     days_overdue=whole_days(close), outlet_id=t.outlet_id, channel=t.channel,
+                     days_overdue=whole_days(close), reply_deadline=reply_due, replied_at=t.replied_at,
+                     outlet_id=t.outlet_id, channel=t.channel,
                      category=t.category, complexity=t.complexity.fill_null("normal"),
                      customer_id=t.customer_id, customer_phone=t.customer_phone)
              .order_by("received_at", "complaint_id").to_pandas())
     frame["complexity"] = [label("complexity", v) for v in frame["complexity"]]
     return mask_frame(_named(frame, tree))
+
+
+def hotline_deadline(t: ibis.Table, reply_days: int) -> ibis.Value:
+    """Ibis reply deadline of a hotline transfer: received_at + reply_days days."""
+    return t.received_at + ibis.interval(days=int(reply_days))
+
+
+def hotline_clock(con, month: str, tree: pd.DataFrame, *, reply_days: int, outlets=None) -> pd.DataFrame:
+    """Hotline transfers received before month end whose reply deadline falls in the month or that
+    are unanswered at month end (definition above), oldest deadline first.
+
+    Columns: complaint_id, received_at, reply_deadline, answered_at (replied_at, else closed_at),
+    state (on_time / late / overdue / running), days (late, overdue: whole days past the deadline
+    at the answer or month end; running: whole days left), due_in_month, outlet_id, category,
+    channel, outlet_name, subbranch, branch.
+    """
+    start, end = month_bounds(month)
+    t = scoped(con, "complaints", None, end, outlets).filter(_.channel == "hotline")
+    due = hotline_deadline(t, reply_days)
+    answered = ibis.coalesce(t.replied_at, t.closed_at)
+    answered_in_time = answered.notnull() & (answered < end)
+    month_end = ibis.literal(end, type="timestamp").epoch_seconds()
+    late_days = ((answered.epoch_seconds() - due.epoch_seconds()) / 86400).floor().cast("int32")
+    past_days = ((month_end - due.epoch_seconds()) / 86400).floor().cast("int32")
+    left_days = ((due.epoch_seconds() - month_end) / 86400).floor().cast("int32")
+    state = ibis.cases((answered_in_time & (answered <= due), "on_time"), (answered_in_time, "late"),
+                       (due < end, "overdue"), else_="running")
+    days = ibis.cases((state == "late", late_days), (state == "overdue", past_days), (state == "running", left_days),
+                      else_=ibis.null("int32"))
+    due_in_month = (due >= start) & (due < end)
+    frame = (t.filter(due_in_month | ~answered_in_time)
+             .select("complaint_id", "received_at", "outlet_id", "category", "channel", reply_deadline=due,
+                     answered_at=answered.cast("timestamp"), state=state, days=days, due_in_month=due_in_month)
+             .order_by("reply_deadline", "complaint_id").to_pandas())
+    return _named(frame, tree)
 
 
 def escalations(con, month: str, tree: pd.DataFrame, *, channels: list[str], outlets=None) -> pd.DataFrame:

@@ -11,28 +11,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from svc_analysis.complaints import area, clusters, complaints, ledger, sla
+from svc_analysis.complaints import area, clusters, complaints, keywords, ledger, overdue, reduction, sla, weekly as weeks
 from svc_analysis.complaints.complaints import rate_frame
 from svc_analysis.core import contract
 from svc_analysis.core.period import Period
-from svc_analysis.core.periods import add_months, month_bounds
+from svc_analysis.core.periods import month_bounds
 from svc_analysis.core.safety import md
 from svc_analysis.engine.scope import Scope
-from svc_analysis.stats import funnel, text
-from svc_analysis.views import plotting
+from svc_analysis.stats import funnel
+from svc_analysis.views import formats, plotting
 from svc_analysis.views.plotting import display_frame
 
 _UNIT_SUFFIX = {"count": "（件）", "per_10k": "（件/万人次）"}
 # the headline's metrics in page order; names from the catalogue (complaints.area.METRICS)
 METRIC_LABELS = {m.id: m.name + _UNIT_SUFFIX.get(m.unit, "") for m in area.METRICS}
 SHARES = ("complaint_rate_reduction", "comment_book_on_time_rate", "complaints_closed_on_time_rate")
+HIGHER_IS_BETTER = {m.id: m.direction == "higher" for m in area.METRICS}
 FUNNEL_LABELS = {"above_99.8": "显著偏高（99.8%）", "above_95": "偏高（95%）", "within": "正常范围",
                  "below_95": "偏低（95%）", "below_99.8": "显著偏低（99.8%）", "no_data": "无数据"}
 
 
-def _fmt(metric: str, value) -> str:
+def _fmt(metric: str, value, target=None) -> str:
+    """A figure for the page; a share against its ``target`` with the digits that decide (views.formats)."""
     if metric in SHARES:
-        return plotting.fmt_pct(value)
+        return formats.share_against_target(value, target, HIGHER_IS_BETTER[metric])
     if plotting._missing(value):
         return plotting.NO_DATA
     return f"{value:.2f}" if metric == "complaint_rate_per_10k" else f"{value:.0f}"
@@ -50,7 +52,7 @@ def headline(rows: pd.DataFrame, level: str, unit: str) -> pd.DataFrame:
         target = "" if pd.isna(r["target"]) else _fmt(metric, r["target"])
         if metric == "complaints_responsible" and target:
             target = f"≤ {target}"
-        out.append({"指标": name, "本月": _fmt(metric, r["value"]), "目标": target, "是否达标": verdict})
+        out.append({"指标": name, "本月": _fmt(metric, r["value"], r["target"]), "目标": target, "是否达标": verdict})
     return pd.DataFrame(out)
 
 
@@ -200,8 +202,9 @@ def rollup_view(rows: pd.DataFrame, level: str) -> pd.DataFrame:
     part = rows[rows["level"] == level]
     table = part.pivot(index="unit_id", columns="metric", values="value")
     table = table[[m for m in METRIC_LABELS if m in table.columns]]
-    out = pd.DataFrame({METRIC_LABELS[m]: [_fmt(m, v) for v in table[m]] for m in table.columns},
-                       index=table.index)
+    targets = part.pivot(index="unit_id", columns="metric", values="target").reindex_like(table)
+    out = pd.DataFrame({METRIC_LABELS[m]: [_fmt(m, v, t) for v, t in zip(table[m], targets[m])]
+                        for m in table.columns}, index=table.index)
     out.index.name = {"branch": "二级分行", "subbranch": "支行", "outlet": "网点"}.get(level, level)
     return out
 
@@ -245,17 +248,31 @@ def _trend(con, params, scope: Scope, period: Period) -> pd.DataFrame:
                                     rolling=p.rolling_months, outlets=scope.outlets)
 
 
+def reduction_sentence(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> str:
+    """The reduction with its base year, rates and counts for the scope's own unit (complaints.reduction)."""
+    p = params.complaints
+    parts = complaints.reduction_parts(con, _month(period), scope.tree_in_scope, base_year=p.base_year,
+                                       base_rate=p.base_year_rate_per_10k, per_customers=p.per_customers,
+                                       scope_level=scope.level, outlets=scope.outlets)
+    mine = rows[(rows["metric"] == "complaint_rate_reduction") & (rows["level"] == scope.level)
+                & (rows["unit_id"] == scope.unit_id)]
+    return reduction.sentence(parts.loc[(scope.level, scope.unit_id)], mine.iloc[0] if len(mine) else None, period,
+                              base_year=p.base_year)
+
+
 def overview(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> tuple:
-    """Section 一: the change sentence (this month against last month and last year) and the headline."""
+    """Section 一: the change sentence (this month against last month and last year), the headline and
+    the reduction against the base year in full."""
     trend = _trend(con, params, scope, period)
     return (_markdown(change_sentence(complaints.compare(trend, _month(period)))),
-            display_frame(headline(rows, scope.level, scope.unit_id)))
+            display_frame(headline(rows, scope.level, scope.unit_id)),
+            _markdown(reduction_sentence(con, params, scope, period, rows)))
 
 
-def weekly(con, scope: Scope, period: Period) -> tuple:
-    """Section 二: the month's weeks by channel and by category."""
-    return tuple(complaints.weekly_summary(con, _month(period), by, outlets=scope.outlets)
-                 for by in ("channel", "category"))
+def weekly(con, params, scope: Scope, period: Period) -> tuple:
+    """Section 二: the month's ISO weeks by responsibility, channel and category, and the case list."""
+    _month(period)
+    return weeks.section(con, params, scope, period)
 
 
 def cluster_alarms(con, params, scope: Scope, period: Period) -> pd.DataFrame:
@@ -296,11 +313,10 @@ def rollup_below(rows: pd.DataFrame, scope: Scope, steps: int = 1):
 
 
 def overdue_section(con, params, scope: Scope, period: Period) -> tuple:
-    """Section 四: the overdue open complaints at month end (masked)."""
-    frame = sla.overdue_open(con, _month(period), scope.tree_in_scope,
-                             closing_days=params.complaints.closing_days.model_dump(), outlets=scope.outlets)
-    labels = _labels("complaints", "outlets", deadline="办结期限", age_days="已受理天数", days_overdue="超期天数")
-    return _markdown(f"月末超期未办结投诉 {len(frame)} 件。"), display_frame(frame, labels)
+    """Section 四: the overdue open complaints at month end by ageing band and owner (masked), and the
+    hotline clock (complaints.overdue)."""
+    _month(period)
+    return overdue.section(con, params, scope, period)
 
 
 def escalation_section(con, params, scope: Scope, period: Period) -> tuple:
@@ -343,22 +359,10 @@ def funnel_section(con, params, scope: Scope, period: Period) -> tuple:
 
 
 def terms_section(con, params, scope: Scope, period: Period) -> tuple:
-    """Section 八: frequent words and phrases of the month's texts, and the rising ones (params complaints.text)."""
-    t = params.complaints.text
-    start, end = month_bounds(_month(period))
-    now = complaints.descriptions(con, start, end, outlets=scope.outlets)
-    before = complaints.descriptions(con, month_bounds(add_months(_month(period), -t.rising_months))[0], start,
-                                     outlets=scope.outlets)
-    opts = dict(stop_words=t.stop_words, stop_suffixes=t.stop_suffixes, user_words=t.user_words, min_len=t.min_len)
-    terms = text.top_terms(now, n=t.top_n, **opts)
-    phrases = text.top_terms(now, n=t.top_n, ngram=2, **opts)
-    rising = text.rising_terms(now, before, min_texts=t.rising_min_texts, min_ratio=t.rising_min_ratio, **opts)
-    labels = {"term": "词", "count": "出现次数", "texts": "涉及投诉（件）", "share": "占比",
-              "base_texts": "前期涉及（件）", "base_share": "前期占比", "ratio": "占比倍数"}
-    return (_markdown(f"本月有内容的投诉 {len(now)} 件；前 {t.rising_months} 个月 {len(before)} 件。"
-                      + ("" if len(terms) else "本月无投诉内容（无数据）。")),
-            display_frame(terms, labels, percent=("share",)), display_frame(phrases, labels, percent=("share",)),
-            display_frame(rising, labels, percent=("share", "base_share")).round(2))
+    """Section 八: frequent words and phrases of the month's texts and the rising ones, or 文本不足
+    (complaints.keywords with params complaints.text)."""
+    _month(period)
+    return keywords.section(con, params, scope, period)
 
 
 def ledger_section(con, params, scope: Scope, period: Period) -> tuple:

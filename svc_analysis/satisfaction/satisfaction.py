@@ -25,6 +25,7 @@ from svc_analysis.engine import org
 from svc_analysis.core import periods
 from svc_analysis.stats import proportions
 from svc_analysis.stats import spc
+from svc_analysis.views import formats
 from svc_analysis.engine.warehouse import engine
 from svc_analysis.engine.scope import LEVEL_LABELS
 
@@ -188,7 +189,7 @@ def _pct(x) -> str:
 
 def _points(x) -> str:
     """A change of share in percentage points: +0.8 个百分点; 无数据 when missing."""
-    return "无数据" if x is None or np.isnan(x) else f"{x * 100:+.1f} 个百分点"
+    return formats.points_change(x)  # 无数据 when missing; never -0.0 个百分点
 
 
 def headline_sentence(head: dict, ytd: dict, target: float, floor: float, level: float = 0.95) -> str:
@@ -247,7 +248,7 @@ def kpi_display(rows: pd.DataFrame, levels: int = 2) -> pd.DataFrame:
     def value(row) -> str:
         if pd.isna(row["value"]):
             return "无数据"
-        return f"{row['value'] * 100:+.0f}" if row["metric"] == "nps" else fmt_pct(row["value"])
+        return formats.signed(row["value"] * 100, 0) if row["metric"] == "nps" else fmt_pct(row["value"])
 
     return pd.DataFrame({
         "指标": top["metric"].map(catalogue.name),

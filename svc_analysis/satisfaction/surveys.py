@@ -22,6 +22,7 @@ from svc_analysis.core import contract
 from svc_analysis.engine import kpis
 from svc_analysis.core import periods
 from svc_analysis.stats import proportions
+from svc_analysis.views import formats
 from svc_analysis.engine.warehouse import engine
 
 AREA = "satisfaction"
@@ -118,7 +119,7 @@ def sentence(summary: dict, scores: pd.DataFrame, month: str, window: tuple[str,
     if summary["answers"] == 0:
         head = f"{month} 没有问卷答卷（无数据）。"
     else:
-        nps = "无数据" if summary["recommend_answers"] == 0 else f"{summary['nps'] * 100:+.0f}"
+        nps = "无数据" if summary["recommend_answers"] == 0 else formats.signed(summary['nps'] * 100, 0)
         head = (f"{month} 共收回问卷 {summary['answers']} 份，总体满意（前两档）占比 {fmt_pct(summary['csat'])}，"
                 f"净推荐值 NPS {nps}。")
     dims = scores[scores["measure"].isin(DIMENSIONS) & scores["answers"].gt(0)]

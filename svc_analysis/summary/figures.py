@@ -60,7 +60,7 @@ def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str,
     note = scorecard.mark(r["meets_target"]) if judged or pd.notna(r["target"]) else "无目标"
     if pd.notna(r["target"]):
         note += f"（目标 {scorecard.target_text(metric, r['target'], higher.get(metric, True))}）"
-    return label, scorecard.fmt_value(metric, r["value"]), note
+    return label, scorecard.fmt_value(metric, r["value"], r["target"], higher.get(metric, True)), note
 
 
 def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, str]):

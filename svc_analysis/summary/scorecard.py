@@ -19,6 +19,7 @@ import pandas as pd
 
 from svc_analysis.engine import kpis
 from svc_analysis.core import periods
+from svc_analysis.views import formats
 from svc_analysis.views.plotting import NO_DATA
 
 KEYS = ["metric", "level", "unit_id"]
@@ -56,12 +57,13 @@ def label(metric: str, names: dict[str, str] | None = None) -> str:
     return METRIC_LABELS.get(metric, metric)
 
 
-def fmt_value(metric: str, value) -> str:
-    """A KPI value for people: 92.3% / 93.9 / 12 / 无数据."""
+def fmt_value(metric: str, value, target=None, higher_is_better: bool = True) -> str:
+    """A KPI value for people: 92.3% / 93.9 / 12 / 无数据; a share against its ``target`` with the
+    digits that decide (views.formats: 0.3995 against 40% is 39.95%, never 40.0% beside ✗)."""
     if value is None or pd.isna(value):
         return NO_DATA
     if is_share(metric):
-        return f"{float(value) * 100:.1f}%"
+        return formats.share_against_target(value, target, higher_is_better)
     if metric in COUNTS:
         return f"{float(value):,.0f}"
     return f"{float(value):.{DECIMALS[metric]}f}"
@@ -72,9 +74,9 @@ def fmt_change(metric: str, change) -> str:
     if change is None or pd.isna(change):
         return NO_DATA
     if is_share(metric):
-        return f"{float(change) * 100:+.1f}个百分点"
+        return formats.points_change(change, unit="个百分点")  # never -0.0个百分点
     digits = 0 if metric in COUNTS else DECIMALS[metric]
-    return f"{float(change):+,.{digits}f}"
+    return formats.signed(change, digits, grouping=True)
 
 
 def directions(summary, campaign=None) -> dict[str, bool]:
@@ -159,7 +161,8 @@ def unit_card(card: pd.DataFrame, level: str, unit_id: str, names: dict[str, str
     return pd.DataFrame({
         "领域": [AREA_LABELS.get(a, a) for a in rows["area"]],
         "指标": [label(m, names) for m in rows["metric"]],
-        "本月": [fmt_value(m, v) for m, v in zip(rows["metric"], rows["value"])],
+        "本月": [fmt_value(m, v, t, h) for m, v, t, h in zip(rows["metric"], rows["value"], rows["target"],
+                                                           rows["higher_is_better"])],
         "目标": [target_text(m, t, h) for m, t, h in zip(rows["metric"], rows["target"], rows["higher_is_better"])],
         "达标": [mark(x) for x in rows["meets_target"]],
         "较上月": [trend_text(m, c, mv, b) for m, c, mv, b in zip(
@@ -176,8 +179,9 @@ def unit_table(card: pd.DataFrame, level: str, metrics: list[str] | None = None,
     rows = card[card["level"] == level]
     if metrics is not None:
         rows = rows[rows["metric"].isin(metrics)]
-    cells = rows.assign(cell=[f"{fmt_value(m, v)} {mark(x)[0]}" for m, v, x in
-                              zip(rows["metric"], rows["value"], rows["meets_target"])])
+    cells = rows.assign(cell=[f"{fmt_value(m, v, t, h)} {mark(x)[0]}" for m, v, t, h, x in
+                              zip(rows["metric"], rows["value"], rows["target"], rows["higher_is_better"],
+                                  rows["meets_target"])])
     order = list(dict.fromkeys(rows["metric"]))
     wide = cells.pivot(index="unit_id", columns="metric", values="cell").reindex(columns=order).fillna(NO_DATA)
     met = rows.groupby("unit_id")["meets_target"].apply(lambda s: f"{int(s.eq(True).sum())}/{int(s.notna().sum())}")

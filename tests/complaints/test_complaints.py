@@ -62,8 +62,6 @@ def test_month_without_complaints(con, tree):
     assert (rows[rows["metric"] == "complaints_total"]["value"] == 0).all()
     assert rows[rows["metric"] == "complaint_rate_per_10k"]["value"].isna().all()
     assert complaints.breakdown(con, "2026-12", "category").empty
-    weekly = complaints.weekly_summary(con, "2026-12", "channel")
-    assert list(weekly.columns) == ["合计"] and (weekly["合计"] == 0).all() and len(weekly) == 5
 
 
 def test_scoped_run_has_no_province_row(con, tree):
@@ -128,17 +126,6 @@ def test_breakdown_pareto(con):
     assert resp.loc["责任性", "complaints"] == 3
     with pytest.raises(ValueError, match="breakdown by"):
         complaints.breakdown(con, MONTH, "description; DROP TABLE complaints")
-
-
-def test_weekly_summary(con):
-    weekly = complaints.weekly_summary(con, MONTH, "channel")
-    # October 2026 starts on a Thursday: weeks 10-01~10-04, 10-05~10-11, ..., 10-26~10-31
-    assert weekly.index.tolist() == ["10-01~10-04", "10-05~10-11", "10-12~10-18", "10-19~10-25", "10-26~10-31"]
-    assert weekly.loc["10-05~10-11"].to_dict() == {"意见簿": 0, "热线": 1, "媒体": 1, "监管转办": 0, "合计": 2}
-    assert list(weekly.columns) == ["热线", "意见簿", "媒体", "监管转办", "合计"]  # contract order
-    assert weekly["合计"].sum() == 6
-    with pytest.raises(ValueError):
-        complaints.weekly_summary(con, MONTH, "product")
 
 
 def test_scoped_filters_window_and_outlets_in_the_engine(con):

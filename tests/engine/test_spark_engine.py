@@ -13,6 +13,8 @@ from ibis.common.exceptions import UnsupportedOperationError
 
 from svc_analysis.complaints import sla as complaint_sla
 from svc_analysis.complaints import complaints
+from svc_analysis.complaints import weekly
+from svc_analysis.core.period import Period
 from svc_analysis.engine import lake
 from svc_analysis.engine import org
 from svc_analysis.queue import peaks
@@ -149,7 +151,7 @@ CASES = {
         lambda f: f.query("metric == 'complaints_total' and level == 'province'")["value"].item() == 16),
     "complaints.monthly_trend": (lambda c, tree: complaints.monthly_trend(
         c, TINY_MONTH, 12, per_customers=10000, rolling=3), ["month"], lambda f: f["complaints"].sum() > 16),
-    "complaints.weekly_summary": (lambda c, tree: complaints.weekly_summary(c, COMPLAINT_MONTH).reset_index(),
+    "weekly.weekly_summary": (lambda c, tree: weekly.weekly_summary(c, Period.month(COMPLAINT_MONTH)).reset_index(),
                                   ["周"], lambda f: f["合计"].sum() == 16),
     "satisfaction.outlet_months": (lambda c, tree: satisfaction.outlet_months(
         c, satisfaction.window(TINY_MONTH, 13)), ["outlet_id", "month"], lambda f: f["ratings"].sum() > 0),

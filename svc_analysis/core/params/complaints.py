@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from svc_analysis.core.params.base import Share, _Section
 
@@ -32,11 +32,14 @@ class ComplaintClusters(_Section):
 
 
 class ComplaintText(_Section):
+    min_texts: int = Field(ge=1)
     top_n: int = Field(ge=1)
+    min_term_texts: int = Field(ge=1)
     min_len: int = Field(ge=1)
     rising_months: int = Field(ge=1)
     rising_min_texts: int = Field(ge=1)
     rising_min_ratio: float = Field(gt=1)
+    rising_alpha: float = Field(gt=0, lt=1)
     stop_words: list[str]
     stop_suffixes: list[str]
     user_words: list[str]
@@ -49,9 +52,12 @@ class Complaints(_Section):
     reduction_target: float = Share
     responsible_target: int = Field(ge=0)
     comment_book_reply_hours: int = Field(gt=0)
+    hotline_reply_days: int = Field(gt=0)
     comment_book_on_time_target: float = Share
     closing_days: ClosingDays
     closed_on_time_target: float = Share
+    ageing_bands_days: list[int] = Field(min_length=1)
+    case_excerpt_chars: int = Field(ge=5)
     repeat_window_days: int = Field(gt=0)
     escalate_channels: list[str]
     penalty_yuan: PenaltyYuan
@@ -62,3 +68,10 @@ class Complaints(_Section):
     funnel_levels: list[float] = Field(min_length=2, max_length=2)
     clusters: ComplaintClusters
     text: ComplaintText
+
+    @field_validator("ageing_bands_days")
+    @classmethod
+    def _increasing(cls, edges: list[int]) -> list[int]:
+        if any(e <= 0 for e in edges) or any(b <= a for a, b in zip(edges, edges[1:])):
+            raise ValueError(f"ageing_bands_days must be positive and increasing, not {edges}")
+        return edges
