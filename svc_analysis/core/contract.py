@@ -87,7 +87,8 @@ class Table:
 
     @property
     def identity(self) -> tuple[str, ...]:
-        """Columns that identify a row without a key value for re-load de-duplication."""
+        """Columns that identify a row for re-load de-duplication: the primary key, else the whole row
+        (a rating without rating_id; one with it goes by ``key``)."""
         return self.primary_key or tuple(self.column_names)
 
 

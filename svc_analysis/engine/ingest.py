@@ -9,13 +9,10 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
   CSV (svc_analysis.engine.quarantine: one per source file) and the _quarantine table; the rest loads.
 - Dates outside the plausible window (params ``ingest``) and non-finite numbers never load
   (svc_analysis.engine.parsing).
-- rows_read = rows_loaded + rows_set_aside + rows_merged, always. rows_merged counts the rows that
-  passed every check but are exact duplicates of another row of the same file (the same whole row,
-  or the same key with the same values): stored once, counted, never dropped silently.
-- rows_loaded counts the file's distinct good rows, all now in the warehouse: new rows,
-  replacements of an older version of the same key, and rows already present unchanged; of them
-  rows_present were already in the warehouse before this load (a re-load of the same file reports
-  the same rows_loaded and rows_merged, all of its rows present, and changes nothing).
+- rows_read = rows_loaded + rows_set_aside + rows_merged, always (engine.upsert.Moved): merged rows
+  repeat another good row of the file exactly, stored once and counted; rows_loaded are the file's
+  distinct good rows, now in the warehouse; rows_present of them were there before (a re-load of
+  the same file reports the same figures, all of its rows present, and changes nothing).
 Memory stays bounded: chunks are validated and staged one by one; the warehouse does the rest.
 """
 
