@@ -61,6 +61,9 @@ class Table:
     primary_key: tuple[str, ...] | None = None  # None: the whole row is the identity
     event_time: str | None = None  # the column that places a row in a month
     rules: tuple[RowRule, ...] = field(default_factory=tuple)
+    # an optional key column (ratings.rating_id): a row that has a value is keyed on it like a
+    # primary key; a row without one is identified by the whole row
+    optional_key: tuple[str, ...] | None = None
 
     @property
     def column_names(self) -> list[str]:
@@ -77,8 +80,15 @@ class Table:
         raise KeyError(f"table {self.name} has no column {name}")
 
     @property
+    def key(self) -> tuple[str, ...] | None:
+        """The key re-loading replaces on: the primary key, else the optional key (for the rows that
+        have one), else None (the whole row is the identity)."""
+        return self.primary_key or self.optional_key
+
+    @property
     def identity(self) -> tuple[str, ...]:
-        """Columns that identify a row for re-load de-duplication."""
+        """Columns that identify a row for re-load de-duplication: the primary key, else the whole row
+        (a rating without rating_id; one with it goes by ``key``)."""
         return self.primary_key or tuple(self.column_names)
 
 
@@ -243,8 +253,11 @@ TABLES: dict[str, Table] = {
                 _c("rated_at", "评价时间", TIMESTAMP),
                 _c("score", "评价分值", INT, min=1, max=5),
                 _c("staff_id", "员工编号", required=False),
+                # last: warehouses made before it gained the column at the end (warehouse.ensure_schema)
+                _c("rating_id", "评价编号", required=False),
             ),
             event_time="rated_at",
+            optional_key=("rating_id",),
         ),
         Table(
             "surveys",

@@ -7,12 +7,12 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
   read (IngestError) loads nothing, while files committed before it stay loaded.
 - Every row that breaks a rule is set aside with file, row, column and reason, into its quarantine
   CSV (svc_analysis.engine.quarantine: one per source file) and the _quarantine table; the rest loads.
-  rows_read = rows_loaded + rows_set_aside, always.
 - Dates outside the plausible window (params ``ingest``) and non-finite numbers never load
   (svc_analysis.engine.parsing).
-- rows_loaded counts the file's rows that passed every check and are now in the warehouse: new
-  rows, replacements of an older version of the same key, and rows already present unchanged
-  (a re-load of the same file reports the same rows_loaded and changes nothing).
+- rows_read = rows_loaded + rows_set_aside + rows_merged, always (engine.upsert.Moved): merged rows
+  repeat another good row of the file exactly, stored once and counted; rows_loaded are the file's
+  distinct good rows, now in the warehouse; rows_present of them were there before (a re-load of
+  the same file reports the same figures, all of its rows present, and changes nothing).
 Memory stays bounded: chunks are validated and staged one by one; the warehouse does the rest.
 """
 
@@ -28,6 +28,8 @@ import pandas as pd
 from tqdm import tqdm
 
 from svc_analysis.core import contract
+from svc_analysis.engine import bookkeeping
+from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.profiles import Profile, load_profile
@@ -48,6 +50,9 @@ class FileReport:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_set_aside: int = 0
+    rows_merged: int = 0  # exact duplicates of another row of the file: stored once
+    rows_present: int = 0  # of rows_loaded, those already in the warehouse before this load
+    rows_in_table: int = 0  # the table's rows after this load (bookkeeping.table_rows: the one count)
     quarantine_file: Path | None = None  # None when no row was set aside
     warnings: list[str] = field(default_factory=list)
     outlets_added: int = 0  # outlets a profile registered from this file
@@ -133,17 +138,20 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         _set_aside_conflicts(con, source, report, quarantine, stage, file_key)
         if stage.outlets:
             before = wh.scalar(con, "SELECT count(*) FROM outlets")
-            wh.upsert(con, "outlets", stage.outlets, replace=False)
+            merge.upsert(con, "outlets", stage.outlets, replace=False)
             report.outlets_added = wh.scalar(con, "SELECT count(*) FROM outlets") - before
-        report.rows_loaded = wh.upsert(con, name)
-        if report.rows_read != report.rows_loaded + report.rows_set_aside:
+        moved = merge.upsert(con, name)
+        report.rows_loaded, report.rows_merged, report.rows_present = moved.loaded, moved.merged, moved.present
+        if report.rows_read != report.rows_loaded + report.rows_set_aside + report.rows_merged:
             raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
         earlier = wh.clear_quarantine(con, name, file_key)
         wh.run(con, f'INSERT INTO _quarantine SELECT * FROM "{stage.rejects}"')
         wh.log_ingest(con, file=file_key, sha256=_sha256(source.path), table_name=name,
                       profile=prof.name if prof is not None else None, rows_read=report.rows_read,
                       rows_loaded=report.rows_loaded, rows_set_aside=report.rows_set_aside,
+                      rows_merged=report.rows_merged, rows_present=report.rows_present,
                       started_at=started, finished_at=dt.datetime.now())
+        report.rows_in_table = int(bookkeeping.table_rows(con, [name])["rows_in_warehouse"].iloc[0])
         con.commit()
         in_transaction = False
         report.quarantine_file = quarantine.commit()
@@ -219,12 +227,12 @@ def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: Qu
     Conflicts inside one chunk are caught by validation; this finds those across chunks and
     re-reads the file once (only when there are any) to quarantine the raw rows.
     """
-    conflicts = wh.key_conflicts(con, stage.table)
+    conflicts = merge.key_conflicts(con, stage.table)
     if conflicts.empty:
         return
-    key = contract.table(stage.table).primary_key
+    key = contract.table(stage.table).key
     rows = [int(r) for r in conflicts["row_number"]]
-    wh.drop_staged_rows(con, stage.table, rows)
+    merge.drop_staged_rows(con, stage.table, rows)
     rejects = pd.DataFrame({"file": source.path.name, "row_number": rows, "column": ", ".join(key),
                             "value": conflicts["key"].astype(str).to_numpy(),
                             "reason": key_clash_reason(key)})

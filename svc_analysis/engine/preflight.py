@@ -16,19 +16,24 @@ class PreflightError(RuntimeError):
 
 
 def table_coverage(con, month: str) -> dict[str, dict]:
-    """Per contract table: rows in all, rows in the month, first and last date of its event time."""
+    """Per contract table: rows in all and exact duplicates merged at ingest (the one count,
+    engine.bookkeeping.table_rows, as page 00 shows them), rows in the month, first and last date
+    of its event time."""
+    from svc_analysis.engine import bookkeeping
+
     start, end = month_bounds(month)
+    loaded = bookkeeping.table_rows(con).set_index("table")
     coverage = {}
     for t in contract.TABLES.values():
+        in_month, first, last = None, None, None
         if t.event_time:
-            total, in_month, first, last = con.execute(
-                f"SELECT count(*), count(*) FILTER (WHERE {t.event_time} >= ? AND {t.event_time} < ?), "
+            in_month, first, last = con.execute(
+                f"SELECT count(*) FILTER (WHERE {t.event_time} >= ? AND {t.event_time} < ?), "
                 f"min({t.event_time})::DATE, max({t.event_time})::DATE FROM {t.name}",
                 [start, end]).fetchone()
-        else:
-            total = con.execute(f"SELECT count(*) FROM {t.name}").fetchone()[0]
-            in_month, first, last = None, None, None
-        coverage[t.name] = {"rows": total, "rows_in_month": in_month, "first": first, "last": last}
+        coverage[t.name] = {"rows": int(loaded.at[t.name, "rows_in_warehouse"]),
+                            "merged": int(loaded.at[t.name, "rows_merged"]),
+                            "rows_in_month": in_month, "first": first, "last": last}
     return coverage
 
 

@@ -2,7 +2,8 @@
 
 validate_chunk(table, raw) parses every contract column from text (vectorised), then checks with
 pandera: required values present, ranges, allowed values, the contract's RowRule cross-column
-checks, and that a primary key does not appear twice in the chunk with different values. It returns
+checks, and that a key (primary, or an optional key where the row has one) does not appear twice
+in the chunk with different values. It returns
 the good rows (typed, exactly the contract columns in contract order, indexed by spreadsheet row)
 and the rejects: one line per problem (file, row_number, column, value, reason); a row with several
 problems is listed once per problem.
@@ -62,11 +63,12 @@ def _rule_check(rule: contract.RowRule) -> pa.Check:
 
 
 def _key_check(table: contract.Table) -> pa.Check:
-    """Rows whose primary key occurs with different values elsewhere in the chunk fail."""
-    key = list(table.primary_key)
+    """Rows whose key (Table.key) occurs with different values elsewhere in the chunk fail; rows
+    without a value of an optional key (a rating without rating_id) have no key and pass."""
+    key = list(table.key)
 
     def ok(frame: pd.DataFrame) -> pd.Series:
-        versions = frame[table.column_names].drop_duplicates()
+        versions = frame.loc[frame[key].notna().all(axis=1), table.column_names].drop_duplicates()
         clash = versions.loc[versions.duplicated(key, keep=False), key].drop_duplicates()
         marked = frame[key].merge(clash, how="left", indicator=True)["_merge"].eq("both")
         return pd.Series(~marked.to_numpy(), index=frame.index)
@@ -89,7 +91,7 @@ def schemas(name: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema | None]:
             checks.append(pa.Check.isin(list(col.values)))
         columns[col.name] = pa.Column(None, checks, nullable=not col.required)
     rows = pa.DataFrameSchema(columns, checks=[_rule_check(r) for r in table.rules])
-    keys = pa.DataFrameSchema(checks=[_key_check(table)]) if table.primary_key else None
+    keys = pa.DataFrameSchema(checks=[_key_check(table)]) if table.key else None
     return rows, keys
 
 
@@ -105,8 +107,8 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: contract.T
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases
     messages = {r.message: ", ".join(r.columns) for r in table.rules}
-    if table.primary_key:
-        messages[key_clash_reason(table.primary_key)] = ", ".join(table.primary_key)
+    if table.key:
+        messages[key_clash_reason(table.key)] = ", ".join(table.key)
     out = []
     for row, column, check, case in cases[["index", "column", "check", "failure_case"]].itertuples(index=False):
         if row is None or pd.isna(row):

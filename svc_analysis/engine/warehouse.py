@@ -5,9 +5,7 @@ the contract's, DuckDB types from contract.DUCKDB_TYPES, and no PRIMARY KEY cons
 rows the index would cost GBs; keys are enforced by ingest instead). Two bookkeeping tables:
 _ingest_log and _quarantine.
 
-Re-loading (DATA_CONTRACT.md): a table with a primary key is upserted (staged keys deleted, then
-inserted: the newest file's version wins, an identical re-load changes nothing); a table without
-one gets only rows not already present (whole-row comparison, also inside the file).
+Moving staged rows into the tables (re-loading, keys, what was merged) is engine.upsert.
 """
 
 from __future__ import annotations
@@ -27,8 +25,10 @@ from svc_analysis.engine.warehouse_file import (  # noqa: F401  (the warehouse's
 ROW = "_row"
 _V, _B, _T = "VARCHAR", "BIGINT", "TIMESTAMP"
 BOOKKEEPING = {
+    # rows_merged, rows_present: added later, so last (empty on lines logged before: read as 0)
     "_ingest_log": {"file": _V, "sha256": _V, "table_name": _V, "profile": _V, "rows_read": _B,
-                    "rows_loaded": _B, "rows_set_aside": _B, "started_at": _T, "finished_at": _T},
+                    "rows_loaded": _B, "rows_set_aside": _B, "started_at": _T, "finished_at": _T,
+                    "rows_merged": _B, "rows_present": _B},
     "_quarantine": {"file": _V, "table_name": _V, "row_number": _B, "column_name": _V, "value": _V,
                     "reason": _V, "quarantine_file": _V, "ingested_at": _T},
 }
@@ -118,10 +118,6 @@ def is_empty(warehouse: str | Path | None = None, wait: float = 0) -> bool:
         con.close()
 
 
-def _cols(name: str) -> str:
-    return ", ".join(f'"{c}"' for c in contract.table(name).column_names)
-
-
 def staging_name(name: str) -> str:
     return f"_stage_{name}"
 
@@ -141,68 +137,6 @@ def stage_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame, 
     casts = ", ".join(f'CAST("{c}" AS {t})' for c, t in column_types(name).items())
     run(con, f'INSERT INTO "{target or staging_name(name)}" SELECT {casts}, "{ROW}" FROM "{view}"')
     con.unregister(view)
-
-
-def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, ...]) -> str:
-    """A temp table of the keys staged more than once: usually tiny, so the whole-row comparisons
-    below touch only those rows instead of hashing every column of 50 M rows."""
-    cols, target = ", ".join(f'"{k}"' for k in key), f"{stage}_repeated"
-    run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" AS SELECT {cols} FROM "{stage}" GROUP BY ALL '
-             f'HAVING count(*) > 1')
-    return target
-
-
-def _with_key(alias: str, other: str, key: tuple[str, ...]) -> str:
-    return " AND ".join(f'{alias}."{k}" = {other}."{k}"' for k in key)
-
-
-def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
-    """Staged rows whose primary key occurs with different values elsewhere in the staging table."""
-    key = contract.table(name).primary_key
-    if not key:
-        return pd.DataFrame(columns=["row_number", "key"])
-    stage, cols = staging_name(name), ", ".join(f'"{k}"' for k in key)
-    repeated = _repeated_keys(con, stage, key)
-    versions = (f'SELECT DISTINCT {_cols(name)} FROM "{stage}" s '
-                f'WHERE EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})')
-    return con.execute(
-        f'WITH clash AS (SELECT {cols} FROM ({versions}) GROUP BY ALL HAVING count(*) > 1) '
-        f'SELECT "{ROW}" AS row_number, concat_ws(\' / \', {cols}) AS key FROM "{stage}" s '
-        f'WHERE EXISTS (SELECT 1 FROM clash c WHERE {_with_key("c", "s", key)}) ORDER BY 1').df()
-
-
-def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
-    if rows:
-        run(con, f'DELETE FROM "{staging_name(name)}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
-
-
-def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True) -> int:
-    """Move staged rows into the table (see module docstring); returns the staged rows it covered.
-
-    Staged rows sharing a key must be identical (key_conflicts removes the others): they are
-    stored once. ``replace=False`` only adds keys not already present (used for outlets a profile
-    registers, so they never overwrite an outlet loaded from an outlets file).
-    """
-    table = contract.table(name)
-    stage, cols, key = source or staging_name(name), _cols(name), table.primary_key
-    staged = scalar(con, f'SELECT count(*) FROM "{stage}"')
-    if key:
-        stored = f'SELECT 1 FROM "{name}" t WHERE {_with_key("t", "s", key)}'
-        if replace and scalar(con, f'SELECT count(*) > 0 FROM "{name}"'):  # nothing to replace on a first load
-            run(con, f'DELETE FROM "{name}" t USING (SELECT DISTINCT {", ".join(key)} FROM "{stage}") s '
-                     f'WHERE {_with_key("t", "s", key)}')
-        keep = "" if replace else f" AND NOT EXISTS ({stored})"
-        repeated = _repeated_keys(con, stage, key)
-        seen = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})'
-        run(con, f'INSERT INTO "{name}" SELECT {cols} FROM "{stage}" s WHERE NOT {seen}{keep} '
-                 f'UNION ALL SELECT DISTINCT ON ({", ".join(key)}) {cols} FROM "{stage}" s WHERE {seen}{keep}')
-        return staged
-    window = ""
-    if table.event_time:  # only compare with stored rows in the staged time range
-        window = (f' WHERE "{table.event_time}" BETWEEN (SELECT min("{table.event_time}") FROM "{stage}") '
-                  f'AND (SELECT max("{table.event_time}") FROM "{stage}")')
-    run(con, f'INSERT INTO "{name}" SELECT {cols} FROM "{stage}" EXCEPT SELECT {cols} FROM "{name}"{window}')
-    return staged
 
 
 def clear_quarantine(con: duckdb.DuckDBPyConnection, name: str, file: str) -> list[str]:
@@ -243,7 +177,8 @@ def drop_tables(con: duckdb.DuckDBPyConnection, names) -> None:
 def log_ingest(con: duckdb.DuckDBPyConnection, **entry) -> None:
     """Append one row to _ingest_log (keys = its columns)."""
     columns = list(BOOKKEEPING["_ingest_log"])
-    run(con, f"INSERT INTO _ingest_log VALUES ({', '.join('?' * len(columns))})", [entry.get(c) for c in columns])
+    run(con, f"INSERT INTO _ingest_log ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [entry.get(c) for c in columns])  # by name: a warehouse may have gained columns in another order
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection):

@@ -56,9 +56,16 @@ def main():
 def _print_reports(reports) -> None:
     for r in reports:
         line = (f"{r.file}：{r.table} 表，读取 {r.rows_read:,} 行，导入 {r.rows_loaded:,} 行，另放 "
-                f"{r.rows_set_aside:,} 行 ({r.rows_read:,} rows read, {r.rows_loaded:,} loaded, "
-                f"{r.rows_set_aside:,} set aside)")
+                f"{r.rows_set_aside:,} 行，合并重复 {r.rows_merged:,} 行 ({r.rows_read:,} rows read, "
+                f"{r.rows_loaded:,} loaded, {r.rows_set_aside:,} set aside, {r.rows_merged:,} exact duplicates merged)")
         click.echo(line)
+        if r.rows_merged:
+            click.echo(f"  文件中与另一行完全相同的 {r.rows_merged:,} 行只存一份 "
+                       f"(rows identical to another row of the file are stored once)")
+        if r.rows_present:
+            click.echo(f"  导入的行中 {r.rows_present:,} 行此前已在仓库中，按编号更新或原样保留，不重复写入 "
+                       f"({r.rows_present:,} loaded rows were already in the warehouse: replaced by key or kept, not added twice)")
+        click.echo(f"  {r.table} 表现有 {r.rows_in_table:,} 行 (rows now in the {r.table} table)")
         if r.outlets_added:
             click.echo(f"  映射配置登记了 {r.outlets_added:,} 个网点 (units registered as outlets by the profile)")
         if r.rows_set_aside:

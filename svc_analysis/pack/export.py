@@ -165,8 +165,10 @@ def export_html(notebook_path: str | Path, html_path: str | Path) -> list[str]:
 
 
 def coverage_rows(coverage) -> list[dict]:
-    """Normalise the caller's coverage (table -> {first, last, rows_in_month[, rows]}, or a
-    DataFrame with those columns and a `table` column) into rows for the index."""
+    """Normalise the caller's coverage (table -> {first, last, rows_in_month[, rows, merged]}, or a
+    DataFrame with those columns and a `table` column) into rows for the index. ``rows`` and
+    ``merged`` are engine.bookkeeping.table_rows' counts (preflight.table_coverage): the rows in the
+    warehouse after merging and the exact duplicates merged at ingest, as page 00 shows them."""
     if coverage is None:
         return []
     if hasattr(coverage, "to_dict") and not isinstance(coverage, Mapping):
@@ -177,7 +179,8 @@ def coverage_rows(coverage) -> list[dict]:
             first, last, in_month = info
             info = {"first": first, "last": last, "rows_in_month": in_month}
         rows.append({"table": table, "first": _show(info.get("first")), "last": _show(info.get("last")),
-                     "rows_in_month": _show(info.get("rows_in_month")), "rows": _show(info.get("rows"))})
+                     "rows_in_month": _show(info.get("rows_in_month")), "rows": _show(info.get("rows")),
+                     "merged": _show(info.get("merged"))})
     return rows
 
 

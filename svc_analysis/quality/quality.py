@@ -13,8 +13,10 @@ Definitions (params in brackets):
 - missing day: a day on which a staffed outlet (org.staffed) is open (org.open_on) and has no
   row in one of the gap tables [quality.gap_tables] (default tickets and ratings: every open
   outlet serves customers and has evaluator presses every day it is open).
+- rows loaded: the rows in the warehouse table after merging (engine.bookkeeping.table_rows, the
+  one count the index and `svc ingest` show too), with the exact duplicates merged at ingest beside it.
 - set aside at ingest: rows in _quarantine, per table and reason; per file, _ingest_log must
-  balance (rows read = rows loaded + rows set aside).
+  balance (rows read = rows loaded + rows set aside + exact duplicates merged).
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ def table_summary(con, month: str, outlets=None, units=None, low_coverage_share:
     """Per event table: rows in the month and overall, first/last date overall, date coverage.
 
     low_coverage_share: [quality.low_coverage_share]; ``low_coverage`` is True below it.
+    ``rows_total`` of the whole province is the one count of rows loaded (table_rows); of a
+    scope, the scope's rows of it.
     """
     start, end = month_bounds(month)
     n_days = days_in_month(month)
@@ -83,6 +87,9 @@ def table_summary(con, month: str, outlets=None, units=None, low_coverage_share:
                      "last_date": _as_date(found["last_date"]), "days_with_data": int(found["days_with_data"]),
                      "days_in_month": n_days})
     out = pd.DataFrame(rows)
+    if outlets is None:
+        loaded = bookkeeping.table_rows(con).set_index("table")["rows_in_warehouse"]
+        out["rows_total"] = out["table"].map(loaded).astype("int64")
     out["coverage"] = out["days_with_data"] / out["days_in_month"]
     out["low_coverage"] = out["coverage"] < low_coverage_share
     return out
@@ -210,9 +217,21 @@ def set_aside_summary(con) -> pd.DataFrame:
 
 
 def ingest_files(con) -> pd.DataFrame:
-    """Files ingested (_ingest_log), newest first, with ``unaccounted`` = read − loaded − set aside.
+    """Files ingested (_ingest_log), newest first, with ``unaccounted`` = read − loaded − set aside
+    − merged; ``rows_present``: loaded rows that were already in the warehouse (a re-load).
 
-    A non-zero ``unaccounted`` breaks the contract (rows in = rows loaded + rows set aside).
-    The query is the engine's (engine.bookkeeping.ingested_files).
+    A non-zero ``unaccounted`` breaks the contract (rows in = rows loaded + rows set aside + exact
+    duplicates merged). The query is the engine's (engine.bookkeeping.ingested_files).
     """
     return bookkeeping.ingested_files(con)
+
+
+def table_rows(con) -> pd.DataFrame:
+    """Rows loaded per table: the rows in the warehouse after merging, with the exact duplicates
+    merged, rows set aside and rows read beside it (engine.bookkeeping.table_rows: the one count,
+    which the index shows too). Tables with nothing loaded and nothing read are left out."""
+    out = bookkeeping.table_rows(con)
+    out = out[(out["rows_in_warehouse"] > 0) | (out["rows_read"] > 0)].reset_index(drop=True)
+    out.insert(1, "table_zh", [contract.table(t).zh[0] for t in out["table"]])
+    out["rows_overlap"] = out["rows_overlap"].astype(object).where(out["rows_overlap"].notna(), None)  # shown blank
+    return out

@@ -27,7 +27,8 @@ LABELS = {
     "missing_dates": "缺失日期", "reason": "原因", "rows": "行数", "files": "文件数", "columns": "列",
     "example_file": "示例文件", "example_row": "示例行号", "example_value": "示例值（已脱敏）", "file": "文件",
     "profile": "映射配置", "rows_read": "读入行数", "rows_loaded": "入库行数", "rows_set_aside": "剔除行数",
-    "unaccounted": "去向不明行数", "finished_at": "完成时间",
+    "unaccounted": "去向不明行数", "finished_at": "完成时间", "rows_in_warehouse": "仓库行数",
+    "rows_merged": "合并的重复行", "rows_present": "其中已在库中", "rows_overlap": "多个文件重复提供",
 }
 
 
@@ -59,3 +60,14 @@ def gaps_sentence(days: pd.DataFrame, tables: list[str]) -> str:
         parts.append(f"{contract.table(name).zh[0]}：{len(missing)}/{len(part)} 个网点有缺失日，"
                      f"合计 {int(part['missing_days'].sum())} 个网点·日")
     return "；".join(parts) + "。" if parts else "未设置需逐日检查的表（quality.gap_tables 为空）。"
+
+
+def merged_sentence(loaded: pd.DataFrame) -> str:
+    """One sentence on quality.table_rows: the rows in the warehouse of each table that merged exact
+    duplicates at ingest, and how many it merged (the identity the table beside it shows)."""
+    merged = loaded[loaded["rows_merged"] > 0]
+    if merged.empty:
+        return "导入时没有发现完全相同的重复行。"
+    parts = [f"{contract.table(r.table).zh[0]}：仓库中 {r.rows_in_warehouse:,} 行，导入时合并了完全相同的重复行 "
+             f"{r.rows_merged:,} 行" for r in merged.itertuples()]
+    return "；".join(parts) + "（同一文件中完全相同的行只存一份，不计入入库行数）。"

@@ -50,8 +50,12 @@ def test_contract_matches_the_documented_tables():
         "outlets", "staff", "star_ratings", "skill_tests", "complaints", "praises", "ratings",
         "surveys", "tickets", "inspections", "campaign_actuals", "report_submissions"}
     assert contract.table("complaints").primary_key == ("complaint_id",)
-    assert contract.table("ratings").primary_key is None  # whole-row identity
-    assert contract.table("ratings").identity == ("outlet_id", "rated_at", "score", "staff_id")
+    # DATA_CONTRACT.md: "rating_id? (评价编号) primary key when present"; without one, the whole row
+    ratings = contract.table("ratings")
+    assert ratings.primary_key is None and ratings.optional_key == ratings.key == ("rating_id",)
+    assert ratings.identity == ("outlet_id", "rated_at", "score", "staff_id", "rating_id")
+    assert ratings.column("rating_id").zh == ("评价编号",) and not ratings.column("rating_id").required
+    assert contract.table("complaints").key == ("complaint_id",) and contract.table("star_ratings").key is None
     personal = {c.name for c in contract.table("complaints").columns if c.personal}
     assert personal == {"customer_id", "customer_phone", "description"}
     with pytest.raises(KeyError, match="unknown table 'complaint'"):

@@ -44,10 +44,12 @@ def _long_bad_byte(folder: Path) -> Path:
 
 CASES: list[Case] = [
     # encodings
-    Case("utf8", csv_file("ratings_utf8.csv", RATINGS, [GOOD] * 3), 0, "读取 3 行", 3),
-    Case("utf8_bom", csv_file("ratings_bom.csv", RATINGS, [GOOD] * 3, bom=codecs.BOM_UTF8), 0, "读取 3 行", 3),
+    # [GOOD] * n: the same rating n times, so n - 1 of them are merged as exact duplicates (stored once)
+    Case("utf8", csv_file("ratings_utf8.csv", RATINGS, [GOOD] * 3), 0, "读取 3 行", 3, merged=2),
+    Case("utf8_bom", csv_file("ratings_bom.csv", RATINGS, [GOOD] * 3, bom=codecs.BOM_UTF8), 0, "读取 3 行", 3,
+         merged=2),
     Case("gb18030_chinese_headers", csv_file("评价_gbk.csv", ["网点编号", "评价时间", "评价分值", "员工编号"], [GOOD] * 2,
-                                         encoding="gb18030"), 0, "读取 2 行", 2),
+                                         encoding="gb18030"), 0, "读取 2 行", 2, merged=1),
     Case("gbk_chinese_values", csv_file("投诉_gbk.csv", COMPLAINTS + ["description"],
                                     [_complaint("G1") + ["客户反映排队时间过长，服务态度差"],
                                      _complaint("G2", "否") + ["大堂经理未及时引导"]], encoding="gbk"),
@@ -56,7 +58,7 @@ CASES: list[Case] = [
     Case("utf16_le_no_bom", csv_file("ratings_u16le.csv", RATINGS, [GOOD], encoding="utf-16-le"), 2, UTF16),
     Case("utf16_be_no_bom", csv_file("ratings_u16be.csv", RATINGS, [GOOD], encoding="utf-16-be"), 2, UTF16),
     Case("utf16_forced", csv_file("ratings_u16ok.csv", RATINGS, [GOOD] * 2, encoding="utf-16"), 0, "读取 2 行", 2,
-         options=["--encoding", "utf-16"]),
+         options=["--encoding", "utf-16"], merged=1),
     Case("latin1_refused", csv_file("complaints_latin1.csv", COMPLAINTS + ["description", "product"], LATIN1_ROWS,
                                 encoding="latin-1"), 2, "无法确定文件编码"),
     Case("latin1_forced", csv_file("complaints_latin1ok.csv", COMPLAINTS + ["description", "product"], LATIN1_ROWS,
@@ -66,7 +68,7 @@ CASES: list[Case] = [
     Case("bad_byte_row_53", _long_bad_byte, 2, "第 53 行既不是 UTF-8 也不是 GB18030/GBK 文本"),
     Case("unknown_encoding_name", csv_file("ratings_enc.csv", RATINGS, [GOOD]), 2, "不认识编码“klingon”",
          options=["--encoding", "klingon"]),
-    Case("crlf", csv_file("ratings_crlf.csv", RATINGS, [GOOD] * 3, newline="\r\n"), 0, "读取 3 行", 3),
+    Case("crlf", csv_file("ratings_crlf.csv", RATINGS, [GOOD] * 3, newline="\r\n"), 0, "读取 3 行", 3, merged=2),
     Case("mixed_newlines", raw_file("ratings_mixed.csv", b"outlet_id,rated_at,score\r\nO001,2026-10-08 09:00,5\n"
                                 b"O002,2026-10-08 09:01,4\r\n"), 0, "读取 2 行", 2),
     # shapes
@@ -176,7 +178,17 @@ CASES: list[Case] = [
                                          [_complaint("D1", "1"), _complaint("D1", "0"), _complaint("D2")]),
          0, "在文件中重复出现且内容不同", 3, 2),
     Case("duplicate_key_identical", csv_file("complaints_same.csv", COMPLAINTS, [_complaint("E1")] * 2), 0,
-         "读取 2 行，导入 2 行", 2),
+         "读取 2 行，导入 1 行，另放 0 行，合并重复 1 行", 2, merged=1),
+    # exact duplicates and the optional rating_id (issue 14): A, A, B, B, C -> 3 loaded, 2 merged
+    Case("exact_duplicate_pairs", csv_file("ratings_pairs.csv", RATINGS,
+                                       [_rating("5"), _rating("5"), _rating("3"), _rating("3"), _rating("1")]),
+         0, "读取 5 行，导入 3 行，另放 0 行，合并重复 2 行", 5, merged=2),
+    Case("rating_id_different", csv_file("ratings_id_dup.csv", RATINGS + ["rating_id"],
+                                     [_rating("5") + ["P1"], _rating("4") + ["P1"], _rating("4") + ["P2"]]),
+         0, "rating_id 在文件中重复出现且内容不同", 3, 2),  # as complaint_id: every version of P1 set aside
+    Case("rating_id_identical", csv_file("评价_编号.csv", ["网点编号", "评价时间", "评价分值", "评价编号"],
+                                     [["O001", "2026-10-08 09:00", "5", "P3"]] * 2),
+         0, "读取 2 行，导入 1 行，另放 0 行，合并重复 1 行", 2, merged=1),
     Case("missing_outlet", csv_file("ratings_o999.csv", RATINGS, [_rating(outlet="O999"), GOOD]), 0,
          "outlets 中没有此 outlet_id", 2, 1),
     Case("formula_cells_csv", csv_file("ratings_formula.csv", RATINGS, [_rating("=1+1", staff="=HYPERLINK(\"x\")"), GOOD]),
@@ -185,7 +197,7 @@ CASES: list[Case] = [
     Case("xlsx_sheet2", xlsx_file("ratings_sheet2.xlsx", {"说明": [], "数据": [RATINGS, GOOD]}), 2,
          "只读取第一个工作表“说明”，它没有 ratings 的表头；表头符合的是工作表“数据”，请加 --sheet 数据"),
     Case("xlsx_sheet2_chosen", xlsx_file("ratings_sheet2ok.xlsx", {"说明": [["见第二页"]], "数据": [RATINGS, GOOD, GOOD]}),
-         0, "读取 2 行", 2, options=["--sheet", "数据"]),
+         0, "读取 2 行", 2, options=["--sheet", "数据"], merged=1),
     Case("xlsx_sheet1_other_table", xlsx_file("ratings_sheets.xlsx", {"汇总": [["网点", "合计"], ["O001", 3]],
                                                                   "明细": [RATINGS, GOOD]}), 2, "请加 --sheet 明细"),
     Case("xlsx_no_such_sheet", xlsx_file("ratings_nosheet.xlsx", {"Sheet1": [RATINGS, GOOD]}), 2,

@@ -40,6 +40,7 @@ class Case:
     rows: int | None = None  # data rows really in the file (None: refused, nothing loaded)
     set_aside: int = 0
     options: list[str] = field(default_factory=list)
+    merged: int = 0  # good rows that repeat another row of the file exactly: stored once
 
 
 def csv_file(name: str, header, rows, encoding="utf-8", newline="\n", bom=b"") -> Callable[[Path], Path]:

@@ -1,10 +1,10 @@
 """The bad-input corpus (tests/engine/ingest_corpus.py) through `svc ingest`, in process with click's CliRunner.
 
 For every case: the exit code; the expected Chinese sentence naming the file, never a traceback;
-for a refused file nothing of it in the warehouse; for a loaded one rows read = loaded + set aside =
-the data rows really in the file (counted by the corpus from how it wrote the file), the same figures
-printed, the expected reason among the rows set aside, and the quarantine CSV agreeing line for line
-with the _quarantine table.
+for a refused file nothing of it in the warehouse; for a loaded one rows read = loaded + set aside +
+merged = the data rows really in the file (counted by the corpus from how it wrote the file, as are
+the rows that repeat another row of the file exactly), the same figures printed, the expected reason
+among the rows set aside, and the quarantine CSV agreeing line for line with the _quarantine table.
 """
 
 import pandas as pd
@@ -52,17 +52,17 @@ def test_case(case, warehouse, tmp_path):
     assert "Traceback" not in output
     assert result.exit_code == case.exit_code, output
     file_key = str(path.resolve())
-    logged = _query(warehouse, "SELECT rows_read, rows_loaded, rows_set_aside FROM _ingest_log WHERE file = ?",
-                    [file_key])
+    logged = _query(warehouse, "SELECT rows_read, rows_loaded, rows_set_aside, rows_merged FROM _ingest_log "
+                               "WHERE file = ?", [file_key])
     reasons = [r for (r,) in _query(warehouse, "SELECT reason FROM _quarantine WHERE file = ?", [file_key])]
     assert case.sentence in output or any(case.sentence in r for r in reasons), (output, reasons)
     if case.rows is None:
         assert output.startswith("错误 error: ") and (f"{path.name}：" in output or f"{path}：" in output), output
         assert logged == [] and _query(warehouse, "SELECT count(*) FROM _quarantine WHERE file = ?", [file_key]) == [(0,)]
         return
-    loaded = case.rows - case.set_aside
-    assert logged == [(case.rows, loaded, case.set_aside)]
-    assert f"读取 {case.rows} 行，导入 {loaded} 行，另放 {case.set_aside} 行" in output
+    loaded = case.rows - case.set_aside - case.merged
+    assert logged == [(case.rows, loaded, case.set_aside, case.merged)]
+    assert f"读取 {case.rows} 行，导入 {loaded} 行，另放 {case.set_aside} 行，合并重复 {case.merged} 行" in output
     lines = _query(warehouse, "SELECT row_number, quarantine_file FROM _quarantine WHERE file = ? ORDER BY 1",
                    [file_key])
     assert len({row for row, _ in lines}) == case.set_aside

@@ -10,6 +10,7 @@ import pytest
 from tests.support import cfpb_sample
 
 from svc_analysis.engine import readers
+from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.ingest import IngestError, ingest_files, missing_references
 
@@ -119,8 +120,8 @@ def test_updated_complaint_replaces_the_old_version(w):
 def test_ratings_deduplicate_on_the_whole_row(w):
     ingest_files(REFERENCE, warehouse=w, progress=False)
     [report] = ingest_files([FIX / "ratings.csv"], warehouse=w, progress=False)
-    # 4 rows: two identical (both count as loaded, stored once) and one score of 7
-    assert _counts(report) == ("ratings", 4, 3, 1)
+    # 4 rows: two identical (one loaded, one merged: stored once) and one score of 7 (set aside)
+    assert _counts(report) == ("ratings", 4, 2, 1) and report.rows_merged == 1
     assert q(w, "SELECT outlet_id, score FROM ratings ORDER BY ALL") == [("O001", 5), ("O002", 3)]
 
 
@@ -152,7 +153,8 @@ def test_key_clash_across_chunks_sets_both_versions_aside(w, tmp_path):
                     "K3,2024-10-01 09:00,hotline,O001,fees,0\nK1,2024-10-01 09:00,hotline,O001,fees,1\n"
                     "K2,2024-10-01 09:00,hotline,O001,fees,0\n", encoding="utf-8")
     [report] = ingest_files([path], warehouse=w, chunk_rows=2, progress=False)
-    assert _counts(report) == ("complaints", 5, 3, 2)  # K2 twice identical is fine; K1 differs
+    assert _counts(report) == ("complaints", 5, 2, 2)  # K1 differs: both set aside
+    assert report.rows_merged == 1  # K2 twice identical is fine: stored once, the second merged
     lines = pd.read_csv(report.quarantine_file, dtype=str, encoding="utf-8-sig")
     assert lines[["complaint_id", "responsible", "_row", "_reason"]].values.tolist() == [
         ["K1", "0", "2", "complaint_id 在文件中重复出现且内容不同 (complaint_id appears again with different values)"],
@@ -227,7 +229,7 @@ def test_missing_references_looks_in_the_warehouse_and_in_staging(w):
 
 def test_interrupted_load_leaves_no_staging_behind(w, tmp_path, monkeypatch):
     ingest_files(REFERENCE, warehouse=w, progress=False)
-    monkeypatch.setattr(wh, "upsert", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
+    monkeypatch.setattr(merge, "upsert", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk full")))
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_files([FIX / "ratings.csv"], warehouse=w, progress=False)
     assert q(w, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_stage_%'") == [(0,)]

@@ -32,8 +32,10 @@ def test_coverage_counts_the_half_open_month(small_warehouse):
     cov = table_coverage(con, "2026-10")
     con.close()
     # 23:59:59 on the 31st is October; 00:00 on 1 November is not
-    assert cov["tickets"] == {"rows": 3, "rows_in_month": 2, "first": date(2026, 10, 1), "last": date(2026, 11, 1)}
-    assert cov["outlets"] == {"rows": 1, "rows_in_month": None, "first": None, "last": None}
+    # rows and merged: bookkeeping.table_rows (no ingest log here: nothing merged)
+    assert cov["tickets"] == {"rows": 3, "merged": 0, "rows_in_month": 2, "first": date(2026, 10, 1),
+                              "last": date(2026, 11, 1)}
+    assert cov["outlets"] == {"rows": 1, "merged": 0, "rows_in_month": None, "first": None, "last": None}
     assert cov["ratings"]["rows"] == 0
 
 

@@ -60,7 +60,7 @@ def test_good_rows_typed_in_contract_order_indexed_by_row():
     raw = pd.DataFrame({"score": ["4"], "rated_at": ["2024-10-08 09:15"], "outlet_id": [" O001 "], "note": ["x"]},
                        index=[7])
     good, rejects = validate_chunk("ratings", raw, "r.csv")
-    assert list(good.columns) == ["outlet_id", "rated_at", "score", "staff_id"]
+    assert list(good.columns) == ["outlet_id", "rated_at", "score", "staff_id", "rating_id"]
     assert good.index.tolist() == [7]
     row = good.loc[7]
     assert (row["outlet_id"], row["rated_at"], row["score"]) == ("O001", pd.Timestamp(2024, 10, 8, 9, 15), 4)
@@ -167,6 +167,19 @@ def test_key_twice_with_different_values_sets_every_version_aside_identical_copi
     assert good.index.tolist() == [2, 3]
     assert rejects["row_number"].tolist() == [4, 5]
     assert set(rejects["reason"]) == {"complaint_id 在文件中重复出现且内容不同 (complaint_id appears again with different values)"}
+
+
+def test_rating_id_clashes_like_a_primary_key_and_ratings_without_one_never_clash():
+    base = {"outlet_id": "O1", "rated_at": "2024-10-08 09:00", "score": "5", "rating_id": "R1"}
+    raw = pd.DataFrame([base, {**base, "score": "4"},  # R1 with two scores: both aside
+                        {**base, "rating_id": "R2"}, {**base, "rating_id": "R2"},  # R2 twice identical: fine
+                        {**base, "rating_id": ""}, {**base, "rating_id": "", "score": "3"}],  # no id: no key
+                       index=[2, 3, 4, 5, 6, 7])
+    good, rejects = validate_chunk("ratings", raw, "r.csv")
+    assert good.index.tolist() == [4, 5, 6, 7]
+    assert rejects[["row_number", "column", "reason"]].values.tolist() == [
+        [2, "rating_id", "rating_id 在文件中重复出现且内容不同 (rating_id appears again with different values)"],
+        [3, "rating_id", "rating_id 在文件中重复出现且内容不同 (rating_id appears again with different values)"]]
 
 
 def test_bad_row_does_not_make_its_key_twin_a_conflict():

@@ -1,4 +1,4 @@
-"""warehouse: connection settings, schema, emptiness, staging, reference checks and upsert SQL."""
+"""warehouse: connection settings, schema, emptiness, staging, quarantine and log tables (upsert: test_upsert.py)."""
 
 import pandas as pd
 import pytest
@@ -57,12 +57,17 @@ def test_schema_has_every_contract_table_with_contract_types_and_no_keys(con):
 
 
 def test_ensure_schema_is_idempotent_and_adds_columns_the_contract_gained(con):
-    con.execute("ALTER TABLE ratings DROP COLUMN staff_id")
+    # a warehouse made before ratings gained rating_id (issue 14), and before _ingest_log counted merged rows
+    con.execute("ALTER TABLE ratings DROP COLUMN rating_id")
+    con.execute("ALTER TABLE _ingest_log DROP COLUMN rows_merged; ALTER TABLE _ingest_log DROP COLUMN rows_present")
     wh.ensure_schema(con)
     wh.ensure_schema(con)
     columns = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'ratings' "
                                          "ORDER BY column_index").fetchall()]
-    assert columns == ["outlet_id", "rated_at", "score", "staff_id"]
+    assert columns == ["outlet_id", "rated_at", "score", "staff_id", "rating_id"] == contract.table("ratings").column_names
+    log = [r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = '_ingest_log' "
+                                     "ORDER BY column_index").fetchall()]
+    assert log == list(wh.BOOKKEEPING["_ingest_log"])
 
 
 def test_is_empty(tmp_path):
@@ -84,52 +89,13 @@ def test_is_empty(tmp_path):
 
 
 def test_ibis_connect_reads_the_warehouse(tmp_path, con):
-    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-08 09:00', 5, NULL), ('O1', '2024-10-08 09:01', 3, NULL)")
+    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-08 09:00', 5, NULL, NULL), ('O1', '2024-10-08 09:01', 3, NULL, NULL)")
     con.close()
     backend = wh.ibis_connect(tmp_path / "w.duckdb")
     try:
         assert backend.table("ratings").score.sum().execute() == 8
     finally:
         backend.disconnect()
-
-
-def test_upsert_with_key_replaces_the_old_version_and_collapses_identical_copies(con):
-    con.execute("INSERT INTO inspections VALUES ('I1', 'O1', '2024-10-01', 'mystery', 80, false), "
-                "('I2', 'O1', '2024-10-02', 'video', 70, false)")
-    row = ["I1", "O1", pd.Timestamp("2024-10-01"), "mystery", 92.0, True]
-    _stage(con, "inspections", [row, row, ["I3", "O2", pd.Timestamp("2024-10-03"), "onsite", 60.0, None]])
-    assert wh.upsert(con, "inspections") == 3
-    assert con.execute("SELECT inspection_id, score, is_recheck FROM inspections ORDER BY 1").fetchall() == [
-        ("I1", 92.0, True), ("I2", 70.0, False), ("I3", 60.0, None)]
-
-
-def test_upsert_without_replace_only_adds_missing_keys(con):
-    con.execute("INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
-                "VALUES ('O1', 'real name', 's', 'b', 'vip_centre')")
-    rows = [[o, "profile name", "s", "CFPB", "standard", None, None, None, None, None] for o in ("O1", "O2")]
-    _stage(con, "outlets", rows)
-    wh.upsert(con, "outlets", replace=False)
-    assert con.execute("SELECT outlet_id, outlet_name FROM outlets ORDER BY 1").fetchall() == [
-        ("O1", "real name"), ("O2", "profile name")]
-
-
-def test_upsert_whole_row_adds_only_rows_not_present(con):
-    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-08 09:00', 5, 'S1')")
-    same, other = ["O1", pd.Timestamp("2024-10-08 09:00"), 5, "S1"], ["O1", pd.Timestamp("2024-10-08 09:00"), 4, "S1"]
-    _stage(con, "ratings", [same, other, other])
-    wh.upsert(con, "ratings")
-    assert con.execute("SELECT score FROM ratings ORDER BY 1").fetchall() == [(4,), (5,)]
-
-
-def test_key_conflicts_across_the_staging_table(con):
-    a = ["C1", pd.Timestamp("2024-10-08 09:00"), "hotline", "O1", "fees", False] + [None] * 8
-    b = a.copy()
-    b[5] = True
-    _stage(con, "complaints", [a, a, b, ["C2", *a[1:]]])
-    conflicts = wh.key_conflicts(con, "complaints")
-    assert conflicts.values.tolist() == [[2, "C1"], [3, "C1"], [4, "C1"]]
-    wh.drop_staged_rows(con, "complaints", [2, 3, 4])
-    assert con.execute("SELECT complaint_id FROM _stage_complaints").fetchall() == [("C2",)]
 
 
 def test_quarantine_and_log_tables(con):
@@ -143,17 +109,17 @@ def test_quarantine_and_log_tables(con):
     assert wh.clear_quarantine(con, "ratings", "/x/r.csv") == ["/q/ratings/r.csv"]
     assert con.execute("SELECT file FROM _quarantine").fetchall() == [("/y/r.csv",)]
     assert wh.clear_quarantine(con, "complaints", "/y/r.csv") == []  # keyed on file and table
-    wh.log_ingest(con, file="/x/r.csv", sha256="ab", table_name="ratings", rows_read=4, rows_loaded=3,
-                  rows_set_aside=1)
-    assert con.execute("SELECT file, profile, rows_read, rows_loaded, rows_set_aside FROM _ingest_log"
-                       ).fetchall() == [("/x/r.csv", None, 4, 3, 1)]
+    wh.log_ingest(con, file="/x/r.csv", sha256="ab", table_name="ratings", rows_read=4, rows_loaded=2,
+                  rows_set_aside=1, rows_merged=1, rows_present=0)
+    assert con.execute("SELECT file, profile, rows_read, rows_loaded, rows_set_aside, rows_merged, rows_present "
+                       "FROM _ingest_log").fetchall() == [("/x/r.csv", None, 4, 2, 1, 1, 0)]
 
 
 def test_engine_is_an_ibis_backend_over_the_same_connection(tmp_path):
     con = wh.connect(tmp_path / "w.duckdb")
     wh.ensure_schema(con)
-    con.execute("INSERT INTO ratings VALUES ('O1', '2026-10-01 09:00:00', 5, NULL), "
-                "('O1', '2026-10-02 09:00:00', 3, NULL), ('O2', '2026-10-02 10:00:00', 4, NULL)")
+    con.execute("INSERT INTO ratings VALUES ('O1', '2026-10-01 09:00:00', 5, NULL, NULL), "
+                "('O1', '2026-10-02 09:00:00', 3, NULL, NULL), ('O2', '2026-10-02 10:00:00', 4, NULL, NULL)")
     ib = wh.engine(con)
     assert wh.engine(con) is ib  # reused
     r = ib.table("ratings")

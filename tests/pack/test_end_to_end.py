@@ -35,10 +35,17 @@ def test_sample_ingest_accounts_for_every_row():
     reports = {r.table: r for r in tiny_ingest_reports()}
     assert len(reports) == 12  # every contract table has a sample file
     for r in reports.values():
-        assert r.rows_read == r.rows_loaded + r.rows_set_aside, r.file
+        assert r.rows_read == r.rows_loaded + r.rows_set_aside + r.rows_merged, r.file
     # the deliberately bad rows of docs/sample_data.md, and nothing else
     set_aside = {t: r.rows_set_aside for t, r in reports.items() if r.rows_set_aside}
     assert set_aside == {"tickets": scenarios.BAD_TICKETS, "ratings": 1, "complaints": 1}
+    # without rating_id, ratings of the same outlet, second and score are one row (issue 14): the sample
+    # has such exact duplicates, and ingest merges exactly the file's repeated lines, counted, none lost
+    import pandas as pd
+
+    merged = {t: r.rows_merged for t, r in reports.items() if r.rows_merged}
+    lines = pd.read_csv(reports["ratings"].file, dtype=str, keep_default_na=False)
+    assert merged == {"ratings": int(lines.duplicated().sum())} and merged["ratings"] > 0
 
 
 def test_scheduled_run_exits_zero_with_a_complete_pack(pack):
@@ -52,6 +59,19 @@ def test_scheduled_run_exits_zero_with_a_complete_pack(pack):
     assert TINY_MONTH in index and "00_data_quality.html" in index
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert json.dumps(run, ensure_ascii=False).count(TINY_MONTH) >= 1
+
+
+def test_page_00_and_the_index_show_one_count_of_ratings(pack):
+    """Issue 14: the index's 总行数 and page 00's 仓库行数 are the rows in the warehouse after merging
+    (one function), with the merged duplicates beside them; the sample's only ratings file loaded
+    once, so that count is its rows loaded, and read = loaded + set aside + merged."""
+    _, folder = pack
+    r = {r.table: r for r in tiny_ingest_reports()}["ratings"]
+    assert r.rows_in_table == r.rows_loaded == r.rows_read - r.rows_set_aside - r.rows_merged
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'<td class="num">{r.rows_in_table:,}</td><td class="num">{r.rows_merged:,}</td></tr>' in index
+    page = (folder / "00_data_quality.html").read_text(encoding="utf-8")
+    assert f"评价：仓库中 {r.rows_in_table:,} 行，导入时合并了完全相同的重复行 {r.rows_merged:,} 行" in page
 
 
 def test_kpi_table_follows_the_contract(pack):

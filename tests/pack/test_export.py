@@ -173,7 +173,7 @@ def _result(tmp_path):
                      options={"workers": 2, "cell_timeout": 600})
 
 
-COVERAGE = {"complaints": {"rows": 123456, "rows_in_month": 1234, "first": date(2023, 1, 1),
+COVERAGE = {"complaints": {"rows": 123456, "merged": 7, "rows_in_month": 1234, "first": date(2023, 1, 1),
                            "last": date(2024, 10, 31)},
             "outlets": {"rows": 40, "rows_in_month": None, "first": None, "last": None}}
 
@@ -195,8 +195,10 @@ def test_index_shows_parameters_and_coverage(tmp_path):
     html = write_index(tmp_path, _result(tmp_path), SETTINGS, COVERAGE).read_text(encoding="utf-8")
     assert "/data/warehouse.duckdb" in html and "默认（params/）" in html
     assert ("<tr><td>complaints</td><td>2023-01-01</td><td>2024-10-31</td>\n"
-            '<td class="num">1,234</td><td class="num">123,456</td></tr>') in html
-    assert '<tr><td>outlets</td><td>—</td><td>—</td>\n<td class="num">—</td><td class="num">40</td></tr>' in html
+            '<td class="num">1,234</td><td class="num">123,456</td><td class="num">7</td></tr>') in html
+    assert ('<tr><td>outlets</td><td>—</td><td>—</td>\n<td class="num">—</td><td class="num">40</td>'
+            '<td class="num">—</td></tr>') in html  # no merged count given: a dash, never a guessed 0
+    assert "<th>总行数</th><th>导入时合并的重复行</th>" in html
 
 
 def test_index_declares_the_cjk_font_stack(tmp_path):
@@ -219,7 +221,7 @@ def test_coverage_rows_accepts_frames_and_tuples():
     frame = pd.DataFrame({"table": ["tickets"], "first": [date(2024, 1, 2)],
                           "last": [date(2024, 10, 30)], "rows_in_month": [5]})
     assert coverage_rows(frame) == [{"table": "tickets", "first": "2024-01-02", "last": "2024-10-30",
-                                     "rows_in_month": "5", "rows": "—"}]
+                                     "rows_in_month": "5", "rows": "—", "merged": "—"}]
     assert coverage_rows({"staff": (None, None, 0)})[0]["rows_in_month"] == "0"
     assert coverage_rows(None) == []
 

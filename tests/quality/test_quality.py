@@ -194,3 +194,41 @@ def test_set_aside_summary_counts_rows_not_problem_lines():
                 "('t.csv', 'tickets', 9, 'taken_at', 'z', 'called_at is before taken_at', 'q.csv', now())")
     summary = quality.set_aside_summary(con)
     assert summary[["table", "rows", "files", "example_row"]].values.tolist() == [["tickets", 2, 1, 7]]
+
+
+def test_table_rows_the_one_count_with_merged_beside_it(con):
+    # README "Rows loaded per table": warehouse rows, merged, set aside, read, overlap, files
+    loaded = quality.table_rows(con)
+    assert loaded[["table", "rows_in_warehouse", "rows_merged", "rows_set_aside", "rows_read", "rows_overlap",
+                   "files"]].values.tolist() == [
+        ["outlets", 7, 0, 0, 7, 0, 1], ["staff", 3, 0, 0, 0, None, 0], ["star_ratings", 3, 0, 0, 0, None, 0],
+        ["complaints", 4, 1, 2, 7, 0, 1], ["ratings", 12, 0, 0, 13, 1, 1], ["tickets", 105, 0, 3, 108, 0, 1],
+        ["report_submissions", 4, 0, 0, 0, None, 0]]
+    assert _row(loaded, table="complaints").table_zh == "投诉"
+    # page 00's section one shows the same province totals (rows_total) as this table
+    summary = quality.table_summary(con, MONTH)
+    assert dict(zip(summary["table"], summary["rows_total"]))["ratings"] == 12
+    assert dict(zip(summary["table"], summary["rows_total"]))["tickets"] == 105
+
+
+def test_ingest_files_count_merged_rows():
+    files = quality.ingest_files(build())
+    complaints = _row(files, file="complaints_2026-10.csv")
+    # read 7 = loaded 4 + set aside 2 + merged 1: balanced
+    assert (complaints.rows_read, complaints.rows_loaded, complaints.rows_set_aside, complaints.rows_merged,
+            complaints.unaccounted) == (7, 4, 2, 1, 0)
+
+
+def test_a_log_from_before_merged_rows_were_counted_reads_them_as_zero():
+    import duckdb
+
+    con = duckdb.connect()  # as a report opens an old warehouse: read-only, no column added
+    con.execute("CREATE TABLE _ingest_log (file VARCHAR, sha256 VARCHAR, table_name VARCHAR, profile VARCHAR, "
+                "rows_read BIGINT, rows_loaded BIGINT, rows_set_aside BIGINT, started_at TIMESTAMP, finished_at TIMESTAMP)")
+    con.execute("CREATE TABLE ratings (outlet_id VARCHAR)")
+    con.execute("INSERT INTO ratings VALUES ('O1'), ('O2')")
+    # then, an identical duplicate counted as loaded: 3 read, 3 loaded, 2 stored
+    con.execute("INSERT INTO _ingest_log VALUES ('/r.csv', 'ab', 'ratings', NULL, 3, 3, 0, now(), now())")
+    assert quality.ingest_files(con)[["rows_merged", "rows_present", "unaccounted"]].values.tolist() == [[0, 0, 0]]
+    row = _row(quality.table_rows(con), table="ratings")
+    assert (row.rows_in_warehouse, row.rows_merged, row.rows_read, row.rows_overlap) == (2, 0, 3, 1)

@@ -60,3 +60,16 @@ def test_for_display_shortens_paths_and_times():
     shown = quality_views.for_display(frame)
     assert shown.iloc[0].tolist() == ["tickets.csv", "", "2026-11-02 08:01:05"]
     assert list(shown.columns) == ["文件", "映射配置", "完成时间"]
+
+
+def test_merged_sentence_and_table_rows_headers(con):
+    loaded = quality.table_rows(con)
+    # the fixture's complaints file merged 1 exact duplicate; 4 complaints in the warehouse
+    assert quality_views.merged_sentence(loaded) == (
+        "投诉：仓库中 4 行，导入时合并了完全相同的重复行 1 行（同一文件中完全相同的行只存一份，不计入入库行数）。")
+    assert quality_views.merged_sentence(loaded.iloc[0:0]) == "导入时没有发现完全相同的重复行。"
+    shown = quality_views.for_display(loaded)
+    assert list(shown.columns) == ["表", "表名", "仓库行数", "合并的重复行", "剔除行数", "读入行数", "多个文件重复提供",
+                                   "文件数"]
+    staff = shown[shown["表"] == "staff"].iloc[0]
+    assert (staff["仓库行数"], staff["多个文件重复提供"]) == (3, "")  # no file logged: nothing to compare

@@ -1,0 +1,146 @@
+"""Moving one file's staged rows into the warehouse tables, and what happened to them.
+
+Re-loading (DATA_CONTRACT.md "Inputs", docs/ingest.md sections 5-6):
+- a table with a primary key is upserted: staged keys deleted, then inserted, so the newest
+  file's version wins and an identical re-load changes nothing;
+- a table without one gets only rows not already present (whole-row comparison, also inside the file);
+- a table with an optional key (ratings.rating_id) does the first for its rows with a key value
+  and the second for the others.
+Staged rows sharing a key with different values are found first (key_conflicts) and set aside by
+ingest. What remains is counted (Moved): rows merged as exact duplicates of another row of the
+same file (stored once, never dropped silently) and rows the table already held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from svc_analysis.core import contract
+from svc_analysis.engine import warehouse as wh
+from svc_analysis.engine.warehouse import ROW
+
+__all__ = ["Moved", "drop_staged_rows", "key_conflicts", "upsert"]
+
+
+def _columns(name: str) -> str:
+    """The contract columns of ``name``, quoted, in contract order."""
+    return ", ".join(f'"{c}"' for c in contract.table(name).column_names)
+
+
+def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, ...]) -> str:
+    """A temp table of the keys staged more than once (with ``_n``, how often): usually tiny, so the
+    whole-row comparisons below touch only those rows instead of hashing every column of 50 M rows.
+    Rows without a key value (an optional key left empty) have no key and are not counted."""
+    cols, target = ", ".join(f'"{k}"' for k in key), f"{stage}_repeated"
+    wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" AS SELECT {cols}, count(*) AS _n FROM "{stage}" '
+             f'WHERE {_has_key("", key)} GROUP BY ALL HAVING count(*) > 1')
+    return target
+
+
+def _with_key(alias: str, other: str, key: tuple[str, ...]) -> str:
+    return " AND ".join(f'{alias}."{k}" = {other}."{k}"' for k in key)
+
+
+def _has_key(alias: str, key: tuple[str, ...]) -> str:
+    """SQL true for a row whose key columns are all filled (``alias``: a table alias, or '')."""
+    prefix = f"{alias}." if alias else ""
+    return " AND ".join(f'{prefix}"{k}" IS NOT NULL' for k in key)
+
+
+def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
+    """Staged rows whose key (contract Table.key) occurs with different values elsewhere in the staging table."""
+    key = contract.table(name).key
+    if not key:
+        return pd.DataFrame(columns=["row_number", "key"])
+    stage, cols = wh.staging_name(name), ", ".join(f'"{k}"' for k in key)
+    repeated = _repeated_keys(con, stage, key)
+    versions = (f'SELECT DISTINCT {_columns(name)} FROM "{stage}" s '
+                f'WHERE EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})')
+    return con.execute(
+        f'WITH clash AS (SELECT {cols} FROM ({versions}) GROUP BY ALL HAVING count(*) > 1) '
+        f'SELECT "{ROW}" AS row_number, concat_ws(\' / \', {cols}) AS key FROM "{stage}" s '
+        f'WHERE EXISTS (SELECT 1 FROM clash c WHERE {_with_key("c", "s", key)}) ORDER BY 1').df()
+
+
+def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
+    if rows:
+        wh.run(con, f'DELETE FROM "{wh.staging_name(name)}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What upsert did with one file's staged rows (docs/ingest.md section 5).
+
+    staged: the file's rows that passed every check; merged: exact duplicates of another staged row
+    (the same key with the same values, or the same whole row), stored once; present: of the
+    distinct rows, those whose key (or whole row) the table already held (replaced by this
+    version, or unchanged). loaded = staged - merged: the file's rows now in the table.
+    """
+
+    staged: int = 0
+    merged: int = 0
+    present: int = 0
+
+    @property
+    def loaded(self) -> int:
+        return self.staged - self.merged
+
+    def __add__(self, other: "Moved") -> "Moved":
+        return Moved(self.staged + other.staged, self.merged + other.merged, self.present + other.present)
+
+
+def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True) -> Moved:
+    """Move staged rows into the table (see module docstring) and say what happened to them.
+
+    Rows with a key value go by key (contract Table.key: the primary key, or an optional key such
+    as ratings.rating_id where the row has one); the others by the whole row. Staged rows sharing
+    a key must be identical (key_conflicts removes the others): they are stored once and counted
+    as merged. ``replace=False`` only adds keys not already present (used for outlets a profile
+    registers, so they never overwrite an outlet loaded from an outlets file).
+    """
+    table = contract.table(name)
+    stage, key = source or wh.staging_name(name), table.key
+    moved = Moved()
+    if key:
+        moved += _upsert_keyed(con, name, stage, key, replace)
+    if not table.primary_key:  # rows without a key value: the whole row is the identity
+        moved += _insert_new_rows(con, table, stage, f"NOT ({_has_key('', key)})" if key else "TRUE")
+    return moved
+
+
+def _upsert_keyed(con, name: str, stage: str, key: tuple[str, ...], replace: bool) -> Moved:
+    """The staged rows with a key value: the newest version of a key replaces the stored one."""
+    cols, keyed = _columns(name), _has_key("s", key)
+    staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" s WHERE {keyed}')
+    repeated = _repeated_keys(con, stage, key)
+    merged = int(wh.scalar(con, f'SELECT coalesce(sum(_n - 1), 0) FROM "{repeated}"'))
+    stored = f'SELECT 1 FROM "{name}" t WHERE {_with_key("t", "s", key)}'
+    present = 0
+    if replace and wh.scalar(con, f'SELECT count(*) > 0 FROM "{name}"'):  # nothing to replace on a first load
+        present = wh.scalar(con, f'DELETE FROM "{name}" t USING (SELECT DISTINCT {", ".join(key)} FROM "{stage}" s '
+                              f'WHERE {keyed}) s WHERE {_with_key("t", "s", key)}')
+    keep = "" if replace else f" AND NOT EXISTS ({stored})"
+    seen = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})'
+    inserted = wh.scalar(con, f'INSERT INTO "{name}" SELECT {cols} FROM "{stage}" s WHERE {keyed} AND NOT {seen}{keep} '
+                           f'UNION ALL SELECT DISTINCT ON ({", ".join(key)}) {cols} FROM "{stage}" s '
+                           f'WHERE {keyed} AND {seen}{keep}')
+    if not replace:
+        present = staged - merged - inserted
+    return Moved(staged, merged, present)
+
+
+def _insert_new_rows(con, table: contract.Table, stage: str, where: str) -> Moved:
+    """The staged rows (``where``) identified by the whole row: only rows not already stored are added."""
+    cols = _columns(table.name)
+    staged, distinct = wh.run(con, f'SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {cols} FROM "{stage}" '
+                                f'WHERE {where})) FROM "{stage}" WHERE {where}')[0]
+    window = ""
+    if table.event_time:  # only compare with stored rows in the staged time range
+        window = (f' WHERE "{table.event_time}" BETWEEN (SELECT min("{table.event_time}") FROM "{stage}") '
+                  f'AND (SELECT max("{table.event_time}") FROM "{stage}")')
+    inserted = wh.scalar(con, f'INSERT INTO "{table.name}" SELECT {cols} FROM "{stage}" WHERE {where} '
+                           f'EXCEPT SELECT {cols} FROM "{table.name}"{window}')
+    return Moved(staged, staged - distinct, distinct - inserted)

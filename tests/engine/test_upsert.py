@@ -1,0 +1,98 @@
+"""upsert: moving staged rows into the tables by key or whole row, and counting what was merged.
+
+Every expected Moved(staged, merged, present) is counted by hand from the rows written in the test:
+staged = rows staged; merged = staged rows that repeat another staged row exactly; present = of
+the distinct rows, those whose key (or whole row) the table held before.
+"""
+
+import pandas as pd
+import pytest
+
+from svc_analysis.core import contract
+from svc_analysis.engine import upsert
+from svc_analysis.engine import warehouse as wh
+from svc_analysis.engine.upsert import Moved
+
+AT = pd.Timestamp("2024-10-08 09:00")
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = wh.connect(tmp_path / "w.duckdb")
+    wh.ensure_schema(connection)
+    yield connection
+    connection.close()
+
+
+def _stage(con, name, rows):
+    """Stage typed rows (lists in contract column order), indexed by row number from 2."""
+    frame = pd.DataFrame(rows, columns=contract.table(name).column_names, index=range(2, 2 + len(rows)))
+    wh.create_staging(con, name)
+    wh.stage_frame(con, name, frame.rename_axis("_row"))
+
+
+def test_upsert_with_key_replaces_the_old_version_and_collapses_identical_copies(con):
+    con.execute("INSERT INTO inspections VALUES ('I1', 'O1', '2024-10-01', 'mystery', 80, false), "
+                "('I2', 'O1', '2024-10-02', 'video', 70, false)")
+    row = ["I1", "O1", pd.Timestamp("2024-10-01"), "mystery", 92.0, True]
+    _stage(con, "inspections", [row, row, ["I3", "O2", pd.Timestamp("2024-10-03"), "onsite", 60.0, None]])
+    # 3 staged; I1 twice identical: 1 merged; I1 was stored (replaced): 1 present; 2 loaded
+    moved = upsert.upsert(con, "inspections")
+    assert moved == Moved(staged=3, merged=1, present=1) and moved.loaded == 2
+    assert con.execute("SELECT inspection_id, score, is_recheck FROM inspections ORDER BY 1").fetchall() == [
+        ("I1", 92.0, True), ("I2", 70.0, False), ("I3", 60.0, None)]
+
+
+def test_upsert_without_replace_only_adds_missing_keys(con):
+    con.execute("INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type) "
+                "VALUES ('O1', 'real name', 's', 'b', 'vip_centre')")
+    rows = [[o, "profile name", "s", "CFPB", "standard", None, None, None, None, None] for o in ("O1", "O2")]
+    _stage(con, "outlets", rows)
+    assert upsert.upsert(con, "outlets", replace=False) == Moved(staged=2, merged=0, present=1)  # O1 kept
+    assert con.execute("SELECT outlet_id, outlet_name FROM outlets ORDER BY 1").fetchall() == [
+        ("O1", "real name"), ("O2", "profile name")]
+
+
+def test_upsert_whole_row_adds_only_rows_not_present_and_counts_the_merged(con):
+    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-08 09:00', 5, 'S1', NULL)")
+    same, other = ["O1", AT, 5, "S1", None], ["O1", AT, 4, "S1", None]
+    _stage(con, "ratings", [same, other, other])
+    # 3 staged; `other` twice: 1 merged; `same` was stored: 1 present; 2 loaded, 1 of them new
+    assert upsert.upsert(con, "ratings") == Moved(staged=3, merged=1, present=1)
+    assert con.execute("SELECT score FROM ratings ORDER BY 1").fetchall() == [(4,), (5,)]
+
+
+def test_ratings_with_rating_id_are_keyed_and_the_others_go_by_the_whole_row(con):
+    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-08 09:00', 5, NULL, 'R1'), "
+                "('O1', '2024-10-08 09:00', 5, NULL, NULL)")
+    r1_new = ["O1", AT, 4, None, "R1"]  # a corrected R1: replaces the stored version
+    r2 = ["O1", AT, 5, None, "R2"]  # the same values as the stored row without id, but its own id: new
+    no_id = ["O1", AT, 5, None, None]  # identical to the stored row without id: kept, not added
+    _stage(con, "ratings", [r1_new, r1_new, r2, no_id, no_id])
+    # 5 staged; r1_new twice and no_id twice: 2 merged; R1 replaced and no_id kept: 2 present
+    moved = upsert.upsert(con, "ratings")
+    assert moved == Moved(staged=5, merged=2, present=2) and moved.loaded == 3
+    assert con.execute("SELECT rating_id, score FROM ratings ORDER BY 1 NULLS LAST").fetchall() == [
+        ("R1", 4), ("R2", 5), (None, 5)]
+    _stage(con, "ratings", [r1_new, r2, no_id])  # the same rows again: all present, nothing changes
+    assert upsert.upsert(con, "ratings") == Moved(staged=3, merged=0, present=3)
+    assert con.execute("SELECT count(*) FROM ratings").fetchone() == (3,)
+
+
+def test_key_conflicts_across_the_staging_table(con):
+    a = ["C1", AT, "hotline", "O1", "fees", False] + [None] * 8
+    b = a.copy()
+    b[5] = True
+    _stage(con, "complaints", [a, a, b, ["C2", *a[1:]]])
+    conflicts = upsert.key_conflicts(con, "complaints")
+    assert conflicts.values.tolist() == [[2, "C1"], [3, "C1"], [4, "C1"]]
+    upsert.drop_staged_rows(con, "complaints", [2, 3, 4])
+    assert con.execute("SELECT complaint_id FROM _stage_complaints").fetchall() == [("C2",)]
+
+
+def test_rating_id_conflicts_ignore_ratings_without_an_id(con):
+    # R1 with two scores clashes (rows 2, 3); two different ratings without an id have no key
+    _stage(con, "ratings", [["O1", AT, 4, None, "R1"], ["O1", AT, 5, None, "R1"],
+                            ["O1", AT, 4, None, None], ["O1", AT, 5, None, None]])
+    assert upsert.key_conflicts(con, "ratings").values.tolist() == [[2, "R1"], [3, "R1"]]
+    assert upsert.key_conflicts(con, "star_ratings").empty  # no key at all
