@@ -3,7 +3,9 @@
 - METRICS: the catalogue entries of every metric id notebook 10 publishes (registered at import);
 - kpi_rows(con, params, scope, period): the area's complete KPI rows, assembled here once
   (complaints.month_kpis + complaints.reduction_kpis + sla.sla_kpis + the ledger's yuan, ledger_rows). Notebook 10 publishes
-  exactly these rows; the summary reads them through core.areas.hooks("kpi_rows").
+  exactly these rows; the summary reads them through core.areas.hooks("kpi_rows");
+- month_clusters(con, params, scope, period): the complaint clusters of the period (notebook 10's
+  detector), an alarm of the summary's highlights (core.areas.hook: the summary imports no area).
 
 Every judgment (meets_target) is made inside engine.kpis.rollup from the targets passed here.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.complaints import complaints, ledger, sla
+from svc_analysis.complaints import clusters, complaints, ledger, sla
 from svc_analysis.core import catalogue
 from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
@@ -100,3 +102,13 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     # complaints.reduction_kpis from the customers served behind it
     minimums = {m: v for m, v in params.volumes.min_denominator.items() if m != "complaint_rate_reduction"}
     return kpis.apply_volumes(rows, minimums)
+
+
+def month_clusters(con, params, scope: Scope, period: Period) -> pd.DataFrame:
+    """Complaint clusters whose alarm days fall in ``period`` (clusters.detect with params
+    complaints.clusters, as notebook 10 calls it; clusters.ALARM_COLUMNS), in the scope."""
+    c = params.complaints.clusters
+    return clusters.detect(con, period.start, period.end, window_days=c.window_days, baseline_days=c.baseline_days,
+                           min_baseline_days=c.min_baseline_days, alpha=c.alpha, min_excess=c.min_excess,
+                           baseline_floor_per_day=c.baseline_floor_per_day, product_series=c.product_series,
+                           outlets=scope.outlets)
