@@ -2,8 +2,10 @@
 
 - METRICS: the catalogue entries of every metric id notebook 10 publishes (registered at import);
 - kpi_rows(con, params, scope, period): the area's complete KPI rows, assembled here once
-  (complaints.month_kpis + complaints.reduction_kpis + sla.sla_kpis). Notebook 10 publishes
-  exactly these rows; the summary reads them through core.areas.hooks("kpi_rows").
+  (complaints.month_kpis + complaints.reduction_kpis + sla.sla_kpis + the ledger's yuan, ledger_rows). Notebook 10 publishes
+  exactly these rows; the summary reads them through core.areas.hooks("kpi_rows");
+- month_clusters(con, params, scope, period): the complaint clusters of the period (notebook 10's
+  detector), an alarm of the summary's highlights (core.areas.hook: the summary imports no area).
 
 Every judgment (meets_target) is made inside engine.kpis.rollup from the targets passed here.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.complaints import complaints, sla
+from svc_analysis.complaints import clusters, complaints, ledger, sla
 from svc_analysis.core import catalogue
 from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
@@ -34,7 +36,7 @@ METRICS: tuple[Metric, ...] = (
            _PLAN + "方案二"),
     Metric("complaint_rate_reduction", "投诉率较基年下降", AREA, "share", "higher",
            "1 − 年初至本月万人投诉率 ÷ 基年万人投诉率；分子为年初至本月投诉率，分母为基年投诉率。",
-           _PLAN + "方案二", "complaints.reduction_target"),
+           _PLAN + "方案二", "complaints.reduction_target", basis="year"),  # year to date: vs last year only
     Metric("comment_book_on_time_rate", "意见簿三日内答复率", AREA, "share", "higher",
            "答复期限（受理后 72 小时）落在本月的意见簿投诉中，在期限内答复的件数 ÷ 答复期限落在本月的意见簿投诉件数。",
            _PLAN, "complaints.comment_book_on_time_target"),
@@ -45,6 +47,11 @@ METRICS: tuple[Metric, ...] = (
            "月末前受理、月末仍未办结且办结期限已过的投诉件数。", _PLAN),
     Metric("praises_total", "表扬", AREA, "count", "higher",
            "本月收到的客户表扬件数。", _PLAN),
+    Metric("complaint_penalty_yuan", "责任性投诉扣罚金额", AREA, "yuan", "lower",
+           "本月受理的责任性投诉按复杂程度计的扣罚金额合计（元；一般、复杂、特别复杂各按规定金额），"
+           "即投诉奖惩台账的扣罚合计。", _PLAN),
+    Metric("praise_reward_yuan", "表扬奖励金额", AREA, "yuan", "higher",
+           "本月通过表扬信、热线收到的表扬按每件规定金额计的奖励合计（元），即投诉奖惩台账的奖励合计。", _PLAN),
 )
 catalogue.register(METRICS)
 
@@ -52,6 +59,22 @@ catalogue.register(METRICS)
 def _month(period: Period) -> str:
     period.month_only("投诉指标")
     return period.month_key
+
+
+def ledger_rows(con, params, scope: Scope, month: str) -> pd.DataFrame:
+    """complaint_penalty_yuan and praise_reward_yuan: the month's reward and penalty ledger
+    (ledger.ledger, params complaints.penalty_yuan / praise_reward_yuan / praise_reward_channels)
+    summed per outlet and rolled up as counts (no target: the yuan are shown, not judged)."""
+    p = params.complaints
+    book = ledger.by_outlet(ledger.ledger(con, month, scope.tree_in_scope, penalty_yuan=p.penalty_yuan.model_dump(),
+                                          praise_reward_yuan=p.praise_reward_yuan,
+                                          reward_channels=p.praise_reward_channels, outlets=scope.outlets))
+    level = None if scope.level == "province" else scope.level
+    return pd.concat([
+        kpis.rollup(book.rename(columns={column: "value"})[["outlet_id", "value"]], scope.tree_in_scope,
+                    month=month, area=AREA, metric=metric, kind="count", scope_level=level)
+        for metric, column in (("complaint_penalty_yuan", "penalty_yuan"), ("praise_reward_yuan", "reward_yuan"))
+    ], ignore_index=True)
 
 
 def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
@@ -73,8 +96,19 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
         sla.sla_kpis(con, month, tree, reply_hours=p.comment_book_reply_hours,
                      closing_days=p.closing_days.model_dump(), reply_target=p.comment_book_on_time_target,
                      close_target=p.closed_on_time_target, scope_level=level, outlets=outlets),
+        ledger_rows(con, params, scope, month),
     ], ignore_index=True)
     # complaint_rate_reduction's denominator is the base-year rate: its volume is judged in
     # complaints.reduction_kpis from the customers served behind it
     minimums = {m: v for m, v in params.volumes.min_denominator.items() if m != "complaint_rate_reduction"}
     return kpis.apply_volumes(rows, minimums)
+
+
+def month_clusters(con, params, scope: Scope, period: Period) -> pd.DataFrame:
+    """Complaint clusters whose alarm days fall in ``period`` (clusters.detect with params
+    complaints.clusters, as notebook 10 calls it; clusters.ALARM_COLUMNS), in the scope."""
+    c = params.complaints.clusters
+    return clusters.detect(con, period.start, period.end, window_days=c.window_days, baseline_days=c.baseline_days,
+                           min_baseline_days=c.min_baseline_days, alpha=c.alpha, min_excess=c.min_excess,
+                           baseline_floor_per_day=c.baseline_floor_per_day, product_series=c.product_series,
+                           outlets=scope.outlets)

@@ -13,6 +13,11 @@ from typing import Literal
 
 Unit = Literal["count", "share", "per_10k", "minutes", "score", "yuan"]
 Direction = Literal["higher", "lower"]
+# What a month's figure may be compared with (the summary's 较上月 and highlights, issue 14):
+# month: last month; quarter: the same month of the previous quarter (a quarter-to-date figure, or one
+# that follows the quarterly mystery round: October's round against July's, never against September);
+# year: a year-to-date figure, compared only with the same month last year.
+Basis = Literal["month", "quarter", "year"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +31,8 @@ class Metric:
     definition: the rule in one or two Chinese sentences (numerator / denominator);
     source: the bank's own plan or rule it comes from (never a file name);
     target_param: the dotted params key of its target (``satisfaction.rate_target``), or None;
-    family: True for an id prefix whose members are named by the data (campaign KPIs).
+    family: True for an id prefix whose members are named by the data (campaign KPIs);
+    basis: what a month's figure is compared with (Basis above; default last month).
     """
 
     id: str
@@ -38,6 +44,7 @@ class Metric:
     source: str = ""
     target_param: str | None = None
     family: bool = False
+    basis: Basis = "month"
 
     def matches(self, metric_id: str) -> bool:
         return metric_id.startswith(self.id) if self.family else metric_id == self.id
@@ -86,3 +93,11 @@ def name(metric_id: str, family_names: dict[str, str] | None = None) -> str:
         return entry.name
     member = metric_id[len(entry.id):]
     return (family_names or {}).get(member, f"{entry.name}（{member}）")
+
+
+def basis(metric_id: str) -> str:
+    """What the metric's month figure is compared with (Basis); "month" for an id not in the catalogue."""
+    try:
+        return metric(metric_id).basis
+    except CatalogueError:
+        return "month"

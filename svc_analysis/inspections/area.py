@@ -22,27 +22,36 @@ _PLAN_1 = "神秘人检查方案一（分行和网点）"
 _PLAN_2 = "神秘人检查方案二（阶段目标考核）"
 
 METRICS: tuple[Metric, ...] = (
+    # basis "quarter": the mystery round is quarterly, so these figures are compared with the same month
+    # of the previous quarter, never month on month (issue 14: a by-round figure is no monthly trend)
     Metric("mystery_score_avg", "神秘人检查平均分", AREA, "score", "higher",
            "本月神秘人检查（不含复查）得分之和 / 检查次数；目标为当月适用的阶段目标分。",
-           _PLAN_2, "inspections.stage_targets"),
+           _PLAN_2, "inspections.stage_targets", basis="quarter"),
+    Metric("mystery_score_latest_round", "神秘人检查最近一轮平均分", AREA, "score", "higher",
+           "截至本月末全省最近一个有神秘人检查（不含复查）的月份（最近一轮）的得分之和 / 检查次数；"
+           "目标为该轮所在月适用的阶段目标分。",
+           _PLAN_2, "inspections.stage_targets", basis="quarter"),
+    Metric("mystery_score_quarter", "神秘人检查本季度平均分", AREA, "score", "higher",
+           "季初至月末神秘人检查（不含复查）得分之和 / 检查次数；目标为本季度检查轮次所在月适用的阶段目标分。",
+           _PLAN_2, "inspections.stage_targets", basis="quarter"),
     Metric("inspection_coverage_quarter", "神秘人检查季度覆盖率", AREA, "share", "higher",
            "季初至月末至少有一次神秘人检查（含复查）的有人值守营业网点数 / 月末营业的有人值守网点数。",
-           _PLAN_1, "inspections.quarter_coverage_target"),
+           _PLAN_1, "inspections.quarter_coverage_target", basis="quarter"),
     Metric("inspection_coverage_year", "神秘人检查年度覆盖率", AREA, "share", "higher",
            "年初至月末至少有一次神秘人检查（含复查）的有人值守营业网点数 / 月末营业的有人值守网点数。",
-           _PLAN_1, "inspections.year_coverage_target"),
+           _PLAN_1, "inspections.year_coverage_target", basis="year"),
     Metric("outlets_below_85", "最新检查低于85分网点数", AREA, "count", "lower",
            "本季度至今最新一次神秘人检查（含复查）得分低于复查线（85分）的网点数，即复查名单。",
-           _PLAN_1, None),
+           _PLAN_1, None, basis="quarter"),
     Metric("penalty_yuan", "神秘人检查考核金额", AREA, "yuan", "lower",
            "按启用的奖惩规则集，本月神秘人检查得分计算的考核（扣罚）金额合计（元）。",
-           _PLAN_2, None),
+           _PLAN_2, None, basis="quarter"),
     Metric("reward_yuan", "神秘人检查奖励金额", AREA, "yuan", "higher",
            "按启用的奖惩规则集，本月神秘人检查得分计算的奖励金额合计（元）。",
-           _PLAN_2, None),
+           _PLAN_2, None, basis="quarter"),
     Metric("inspection_check_coverage_month", "本月综合检查覆盖率", AREA, "share", "higher",
            "本月至少有一次视频（非现场）、现场或神秘人检查的有人值守营业网点数 / 月末营业的有人值守网点数。",
-           _PLAN_1, "inspections.monthly_check_coverage_target"),
+           _PLAN_1, "inspections.monthly_check_coverage_target", basis="quarter"),
 )
 catalogue.register(METRICS)
 
@@ -63,6 +72,7 @@ def rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, params, 
     scores = inspections.round_scores(con, month_start(month), month_end(month), outlets)
     frames = [kpis.rollup(scores.rename(columns={"score_sum": "numerator", "inspections": "denominator"}),
                           scope_tree, metric="mystery_score_avg", target=params.stage_target(month), **common)]
+    frames += round_rows(con, scope_tree, month, params, common)
     for metric, since, target in (("inspection_coverage_quarter", quarter_start(month), params.quarter_coverage_target),
                                   ("inspection_coverage_year", year_start(month), params.year_coverage_target)):
         cover = inspections.coverage(con, scope_tree, month, since)
@@ -79,6 +89,24 @@ def rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, params, 
     frames.append(checks.coverage_kpis(con, scope_tree, month, params.monthly_check_kinds,
                                        params.monthly_check_coverage_target, scope_level))
     return pd.concat(frames, ignore_index=True)
+
+
+def round_rows(con, scope_tree: pd.DataFrame, month: str, params, common: dict) -> list:
+    """mystery_score_latest_round and mystery_score_quarter (inspections.latest_round_month): the figures
+    a month without a round shows beside its own 无数据. The round is the province's, whatever the scope."""
+    outlets = scope_tree["outlet_id"].tolist()
+    round_month = inspections.latest_round_month(con, month)
+    in_quarter = round_month is not None and month_start(round_month) >= quarter_start(month)
+    out = []
+    for metric, start, end, target_month in (
+            ("mystery_score_latest_round", round_month and month_start(round_month),
+             round_month and month_end(round_month), round_month or month),
+            ("mystery_score_quarter", quarter_start(month), month_end(month), round_month if in_quarter else month)):
+        scores = (inspections.round_scores(con, start, end, outlets) if start is not None
+                  else pd.DataFrame(columns=["outlet_id", "inspections", "score_sum"]))
+        out.append(kpis.rollup(scores.rename(columns={"score_sum": "numerator", "inspections": "denominator"}),
+                               scope_tree, metric=metric, target=params.stage_target(target_month), **common))
+    return out
 
 
 def kpi_rows(con, params, scope: Scope, period: Period, ledger: pd.DataFrame | None = None) -> pd.DataFrame:

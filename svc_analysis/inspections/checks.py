@@ -3,9 +3,17 @@
 Seed 003 plan 1 (分行和网点 (1)): "一级分行每周开展一次非现场检查，每月综合检查覆盖率不低于100%".
 
 - Weekly rule: every tier-1 branch runs at least ``per_week`` checks of ``weekly_check_kinds``
-  (default: video, i.e. 非现场检查) in every week. The weeks of a month are the Monday-Sunday weeks
-  whose Monday falls in the month; a check counts in the week of its date (so the last week may take
-  checks from the first days of the next month, when the warehouse holds them).
+  (default: video, i.e. 非现场检查) in every week. The weeks are ISO weeks (core.period.Period,
+  Monday to Sunday), and a week counts for the month that holds its Thursday (the ISO rule that puts a
+  week in the year holding its Thursday): every week is judged exactly once, in the month holding at
+  least four of its days. November 2026 has the weeks of Mondays 2, 9, 16 and 23; the week of Monday
+  30 November (one day in November) belongs to December, the week of Monday 28 September (Thursday
+  1 October) to October. A check counts in the week of its date, also on the week's days outside the
+  month. A week ending after the month end (its Friday to Sunday in the next month) is judged only
+  when the inspections table holds a check dated on or after its Sunday (the data have reached its
+  end); until then it is open (weeks_open): met once it has its checks, never a miss before it ends
+  (issue 14: a partial week at a month edge is never a miss). Weeks ending inside the month are
+  always judged: the month's data are taken as complete.
 - Monthly check coverage: staffed outlets (not self_service) open at month end with at least one check
   of ``monthly_check_kinds`` (default video, on-site and mystery) dated in the month / staffed outlets
   open at month end; target monthly_check_coverage_target (1.0). Published as the extension metric
@@ -18,6 +26,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org, warehouse
 from svc_analysis.core.periods import month_end, month_start
@@ -41,15 +50,27 @@ def _between(con, first: date, last: date, kinds: list[str] | None = None):
     return t if kinds is None else t.filter(t.kind.isin(list(kinds)))
 
 
+def weeks_of(month: str) -> list[Period]:
+    """The ISO weeks counted for the month: those whose Thursday falls in it (module docstring)."""
+    first = Period.day(month_start(month)).containing_week()
+    weeks, week = [], first
+    while week.start <= month_end(month):
+        if f"{week.start + timedelta(days=3):%Y-%m}" == month:
+            weeks.append(week)
+        week = week.shift(1)
+    return weeks
+
+
 def week_starts(month: str) -> list[date]:
-    """The Mondays that fall in the month: each starts one of the month's weeks."""
-    first = month_start(month)
-    monday = first + timedelta(days=(7 - first.weekday()) % 7)
-    out = []
-    while monday <= month_end(month):
-        out.append(monday)
-        monday += timedelta(days=7)
-    return out
+    """The Mondays of the month's weeks (weeks_of)."""
+    return [week.start for week in weeks_of(month)]
+
+
+def data_reach(con) -> date | None:
+    """The latest day the inspections table holds a check of any kind on (None: no check at all)."""
+    t = warehouse.engine(con).table("inspections")
+    latest = t.inspected_on.max().to_pandas()
+    return None if latest is None or pd.isna(latest) else pd.Timestamp(latest).date()
 
 
 def counts_by_branch(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
@@ -66,24 +87,35 @@ def counts_by_branch(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
 
 
 def weekly_rule(con, tree: pd.DataFrame, month: str, kinds, per_week: int) -> pd.DataFrame:
-    """Per branch of ``tree``: weeks (in the month), weeks_met (weeks with >= per_week checks of
-    ``kinds``), checks (in those weeks), min_in_a_week, meets (every week met)."""
+    """Per branch of ``tree``: weeks (the month's weeks judged: ended within the data, or already met),
+    weeks_met (judged weeks with >= per_week checks of ``kinds``), weeks_open (weeks the data do not
+    cover to their Sunday and not met yet: neither met nor missed), checks (in the month's weeks),
+    min_in_a_week (over the judged weeks), meets (every judged week met)."""
     kinds = _kinds(kinds)
-    weeks = week_starts(month)
-    t = _between(con, weeks[0], weeks[-1] + timedelta(days=6), kinds)
+    weeks = weeks_of(month)
+    t = _between(con, weeks[0].start, weeks[-1].last_day, kinds)
     t = t.mutate(week=t.inspected_on.truncate("W"))
     frame = t.group_by(["outlet_id", "week"]).aggregate(checks=t.count()).to_pandas()
     frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
     branches = sorted(tree["branch"].unique())
-    grid = pd.MultiIndex.from_product([branches, weeks], names=["branch", "week"])
-    per_week_counts = (frame.assign(week=pd.to_datetime(frame["week"]).dt.date)
-                       .groupby(["branch", "week"])["checks"].sum().reindex(grid, fill_value=0))
-    by_branch = per_week_counts.groupby(level="branch")
+    mondays = [w.start for w in weeks]
+    grid = pd.MultiIndex.from_product([branches, mondays], names=["branch", "week"])
+    counts = (frame.assign(week=pd.to_datetime(frame["week"]).dt.date)
+              .groupby(["branch", "week"])["checks"].sum().reindex(grid, fill_value=0).reset_index())
+    reach = data_reach(con)
+    ended = {w.start: w.last_day <= month_end(month) or (reach is not None and reach >= w.last_day)
+             for w in weeks}
+    counts["met"] = counts["checks"] >= per_week
+    counts["judged"] = counts["met"] | counts["week"].map(ended)
+    counts["open"] = ~counts["judged"]
+    by_branch = counts.groupby("branch")
     out = pd.DataFrame({
-        "weeks": by_branch.size(),
-        "weeks_met": by_branch.apply(lambda s: int((s >= per_week).sum())),
-        "checks": by_branch.sum(),
-        "min_in_a_week": by_branch.min(),
+        "weeks": by_branch["judged"].sum().astype("int64"),
+        "weeks_met": by_branch["met"].sum().astype("int64"),
+        "weeks_open": by_branch["open"].sum().astype("int64"),
+        "checks": by_branch["checks"].sum().astype("int64"),
+        "min_in_a_week": counts[counts["judged"]].groupby("branch")["checks"].min()
+        .reindex(branches).astype("Int64"),
     }).reset_index()
     out["meets"] = out["weeks_met"] == out["weeks"]
     return out
@@ -119,5 +151,5 @@ def branch_table(con, tree: pd.DataFrame, month: str, params) -> pd.DataFrame:
     cover = coverage(con, tree, month, params.monthly_check_kinds)
     share = cover.groupby("branch")[["numerator", "denominator"]].sum()
     share = (share["numerator"] / share["denominator"].where(share["denominator"] > 0)).rename("coverage")
-    out = counts.merge(weekly[["branch", "weeks", "weeks_met", "meets"]], on="branch", how="left")
+    out = counts.merge(weekly[["branch", "weeks", "weeks_met", "weeks_open", "meets"]], on="branch", how="left")
     return out.merge(share.reset_index(), on="branch", how="left")

@@ -9,6 +9,11 @@ Definitions (DATA_CONTRACT.md metrics; thresholds from params ``inspections``):
   mystery inspection (re-checks count) from the quarter's start to month end / staffed outlets open
   at month end; target quarter_coverage_target (0.60). inspection_coverage_year: the same from
   1 January (extension; target year_coverage_target, 1.0).
+- latest round: the latest month, up to the report month, in which any outlet of the province had a
+  mystery inspection that is not a re-check (the sample and seed 003 hold one round per quarter, in
+  its first month). mystery_score_latest_round = that month's round scores (sum / count, rolled up
+  by adding); mystery_score_quarter = the same over the quarter to date. Both take the stage target
+  in force in the round's month (the quarter's without a round).
 - re-check list (outlets_below_85): outlets whose latest mystery inspection in the quarter to date,
   re-checks included, scored below recheck_below (85). For each, the round inspection, whether a
   re-check followed it, its result, and a mark when the latest score is below severe_below (80).
@@ -46,6 +51,15 @@ def round_scores(con, start: date, end: date, outlets: list[str] | None = None) 
     t = mystery(con, start, end, outlets, rechecks=False)
     return (t.group_by("outlet_id").aggregate(inspections=t.count(), score_sum=t.score.sum(), score=t.score.mean())
             .order_by("outlet_id").to_pandas())
+
+
+def latest_round_month(con, month: str) -> str | None:
+    """The month (YYYY-MM) of the province's latest mystery round up to ``month``'s end: the month of the
+    latest mystery inspection that is not a re-check, at any outlet (None: none yet). Province-wide, so a
+    branch's figure is the same in a province run and in a run scoped to it."""
+    t = mystery(con, date(1900, 1, 1), month_end(month), rechecks=False)
+    latest = t.inspected_on.max().to_pandas()
+    return None if latest is None or pd.isna(latest) else f"{pd.Timestamp(latest):%Y-%m}"
 
 
 def mystery_rows(con, start: date, end: date, outlets: list[str] | None = None,

@@ -172,7 +172,8 @@ def trend(con, scope: Scope, period: Period, params, months: int):
 
 def checks_display(table: pd.DataFrame, params) -> pd.DataFrame:
     labels = {"branch": "二级分行", "mystery": "神秘人", "video": "视频(非现场)", "onsite": "现场",
-              "weeks": "周数", "weeks_met": f"每周≥{params.video_checks_per_branch_per_week}次的周数",
+              "weeks": "计入考核的周数", "weeks_met": f"每周≥{params.video_checks_per_branch_per_week}次的周数",
+              "weeks_open": "尚未结束的周（不计未达标）",
               "meets": "未达每周要求", "coverage": "本月检查覆盖率"}
     return display_frame(table.assign(meets=~table["meets"].astype(bool)), percent=("coverage",),
                          flags=("meets",), labels=labels)
@@ -270,10 +271,11 @@ def kpi_display(rows: pd.DataFrame) -> pd.DataFrame:
     top = rows[rows["level"].isin(present[:2])]
     units = list(dict.fromkeys(top["unit_id"]))
     wide = top.set_index(["unit_id", "metric"])["value"].unstack("metric").reindex(units)
-    order = ["mystery_score_avg", "inspection_coverage_quarter", "inspection_coverage_year",
+    order = ["mystery_score_avg", "mystery_score_latest_round", "mystery_score_quarter", "inspection_coverage_quarter", "inspection_coverage_year",
              "inspection_check_coverage_month", "outlets_below_85", "penalty_yuan", "reward_yuan"]
     wide = wide.reindex(columns=order).rename_axis(index="unit_id", columns=None).reset_index()
-    wide["mystery_score_avg"] = wide["mystery_score_avg"].map(_score)
+    for col in ("mystery_score_avg", "mystery_score_latest_round", "mystery_score_quarter"):
+        wide[col] = wide[col].map(_score)
     for col in ("outlets_below_85", "penalty_yuan", "reward_yuan"):
         wide[col] = wide[col].map(lambda x: NO_DATA if pd.isna(x) else rules.fmt_number(x))
     wide["unit_id"] = wide["unit_id"].replace({"province": "全省"})

@@ -31,7 +31,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("unserved_share", "取号未办理离开占比", AREA, "share", "lower",
            "本月取号后未被叫号的号票数 / 本月全部号票数。", _SOURCE, None),
     Metric("overtime_outlets", "超时网点数", AREA, "count", "lower",
-           "本月超时等候客户占比高于超时网点判定线（参数）的网点数；目标为零（超时网点零发生）。",
+           "本月有客户办理业务的网点中，超时等候客户占比高于超时网点判定线的网点数；分子为超时网点数，"
+           "分母为本月有客户办理业务的网点数。目标为零（超时网点零发生）。",
            _SOURCE, "queue.overtime_outlets_target"),
 )
 catalogue.register(METRICS)

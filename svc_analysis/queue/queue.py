@@ -12,7 +12,8 @@ Definitions (DATA_CONTRACT.md; params in brackets):
 
 KPI rows (docs/kpis.md): avg_wait_minutes = wait minutes / customers served, overtime_wait_share =
 overtime tickets / customers served, unserved_share = tickets not called / tickets, overtime_outlets =
-count of overtime outlets: all roll up by adding numerators and denominators (kpis.rollup).
+count of overtime outlets (numerator; denominator = the outlets that served a customer in the month,
+shown as "25 / 48"): all roll up by adding numerators and denominators (kpis.rollup).
 p90_wait_minutes, the 90th percentile of waits (DuckDB quantile_cont: linear interpolation between
 order statistics, as numpy's default percentile), does not add up: the engine computes it over each
 unit's own tickets at every level.
@@ -165,7 +166,6 @@ def wait_kpis(con, month: str, tree: pd.DataFrame, *, threshold: float, toleranc
         part = per.rename(columns={num: "numerator", den: "denominator"})
         return kpis.rollup(part, tree, metric=metric, target=target, higher_is_better=False, **common)
 
-    flags = per.assign(value=(per["overtime_share"] > tolerance).astype("float64"))
     p90 = pd.DataFrame({"month": month, "area": AREA, "metric": "p90_wait_minutes", "level": levels["level"],
                         "unit_id": levels["unit_id"], "value": levels["p90_wait"], "numerator": float("nan"),
                         "denominator": float("nan"), "target": float("nan"),
@@ -175,9 +175,24 @@ def wait_kpis(con, month: str, tree: pd.DataFrame, *, threshold: float, toleranc
         ratio("overtime_wait_share", "overtime", "served", target=tolerance),
         kpis.complete(p90),
         ratio("unserved_share", "unserved", "tickets"),
-        kpis.rollup(flags, tree, metric="overtime_outlets", kind="count", target=outlets_target,
-                    higher_is_better=False, **common),
+        overtime_outlet_rows(per, tree, tolerance, outlets_target, common),
     ], ignore_index=True)
+
+
+def overtime_outlet_rows(per: pd.DataFrame, tree: pd.DataFrame, tolerance: float, outlets_target: int,
+                         common: dict) -> pd.DataFrame:
+    """overtime_outlets rows: value = the count of overtime outlets (overtime share above ``tolerance``),
+    judged against ``outlets_target``; numerator = that count, denominator = the outlets that served a
+    customer in the month (the outlets judged), so a reader sees "25 of 48" (issue 14)."""
+    flag = (per["overtime_share"] > tolerance).astype("float64")
+    counts = kpis.rollup(per.assign(value=flag), tree, metric="overtime_outlets", kind="count",
+                         target=outlets_target, higher_is_better=False, **common)
+    judged = kpis.rollup(per.assign(numerator=flag, denominator=(per["served"] > 0).astype("float64")), tree,
+                         metric="overtime_outlets", **common)
+    keys = ["level", "unit_id"]
+    counts = counts.drop(columns=["numerator", "denominator"]).merge(
+        judged[keys + ["numerator", "denominator"]], on=keys, how="left")
+    return counts[kpis.KPI_COLUMNS]
 
 
 def overtime_outlets(stats: pd.DataFrame, tree: pd.DataFrame, tolerance: float) -> pd.DataFrame:

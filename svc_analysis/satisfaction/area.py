@@ -2,7 +2,10 @@
 
 - METRICS: the catalogue entries of every metric the area publishes (registered at import);
 - kpi_rows(con, params, scope, period): the area's complete KPI rows, the one place they are
-  assembled (notebook 20 publishes exactly these; the summary finds them through core.areas).
+  assembled (notebook 20 publishes exactly these; the summary finds them through core.areas);
+- outlet_counts, signal_months, outlet_signals: the per-outlet judgments notebook 20 shows (funnel class,
+  evaluator participation collapse, implausibly perfect ratings) for the summary's early warning and
+  highlights, read through core.areas.hook (the summary imports no area).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
 from svc_analysis.engine.scope import Scope
-from svc_analysis.satisfaction import satisfaction, surveys
+from svc_analysis.core.periods import months_between
+from svc_analysis.satisfaction import participation, satisfaction, surveys
+from svc_analysis.stats import league
 
 AREA = "satisfaction"
 _SATISFIED_BANK = "《文明优质服务管理工作责任书》（满意率 90% 以上、逐年提升）；《银行结算质量提升活动方案》（不低于 85%）"
@@ -63,3 +68,40 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
         surveys.kpi_rows(survey_counts, units, month, scope_level=scope.level),
     ], ignore_index=True)
     return kpis.apply_volumes(rows, params.volumes.min_denominator)
+
+
+def outlet_counts(con, params, months: list[str], outlets: list[str] | None = None) -> pd.DataFrame:
+    """satisfaction.outlet_months for ``months`` (one engine pass; params: core.params.Params)."""
+    return satisfaction.outlet_months(con, list(months), outlets=outlets,
+                                      satisfied_min_score=params.satisfaction.satisfied_min_score)
+
+
+def signal_months(month: str, params) -> list[str]:
+    """The months outlet_signals needs counts of: the participation baseline's first month to ``month``."""
+    sp = params.satisfaction
+    first = participation.baseline_months(month, sp.participation_baseline_months, sp.participation_gap_months)[0]
+    return months_between(first, month)
+
+
+def outlet_signals(counts: pd.DataFrame, tree: pd.DataFrame, month: str, params) -> pd.DataFrame:
+    """Per outlet of ``tree`` (the scope's): ratings, satisfaction_rate, satisfaction_funnel (notebook 20's
+    funnel class, centre params satisfaction.funnel_centre), satisfaction_centre, participation,
+    participation_baseline, participation_dropped, participation_perfect, top_share
+    (participation.outlet_flags, params satisfaction.participation_* and perfect_*).
+    ``counts``: outlet_counts of (at least) signal_months(month)."""
+    sp = params.satisfaction
+    units = satisfaction.reporting_tree(tree, month, counts)
+    now = counts[counts["month"] == month]
+    centre = league.centre_value(sp.funnel_centre, sp.rate_target, now["satisfied"].sum(), now["ratings"].sum())
+    table, _ = league.outlet_table(counts, units, month, centre, levels=tuple(sp.funnel_levels),
+                                   interval_level=sp.interval_level)
+    out = table[["outlet_id", "ratings", "rate", "funnel"]].rename(
+        columns={"rate": "satisfaction_rate", "funnel": "satisfaction_funnel"}).assign(satisfaction_centre=centre)
+    flags = participation.outlet_flags(
+        counts, units, month, drop_ratio=sp.participation_drop_ratio, baseline=sp.participation_baseline_months,
+        gap=sp.participation_gap_months, min_served=sp.participation_min_served,
+        perfect_min_share=sp.perfect_min_share, perfect_min_ratings=sp.perfect_min_ratings)
+    flags = flags[["outlet_id", "participation", "baseline", "dropped", "perfect", "top_share"]].rename(
+        columns={"baseline": "participation_baseline", "dropped": "participation_dropped",
+                 "perfect": "participation_perfect"})
+    return out.merge(flags, on="outlet_id", how="outer")

@@ -2,7 +2,9 @@
 
 - METRICS: the catalogue entries of every metric the area publishes (registered at import);
 - kpi_rows(con, params, scope, period): the area's complete KPI rows, the one place they are
-  assembled (notebook 30 publishes exactly these; the summary finds them through core.areas).
+  assembled (notebook 30 publishes exactly these; the summary finds them through core.areas);
+- shortfall(numerator, denominator, target): how many more people must qualify to reach a target
+  (staff.shortfall), for the early warning's reasons (core.areas.hook: the summary imports no area).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
 from svc_analysis.engine.scope import Scope
 from svc_analysis.staff import staff
+from svc_analysis.staff.staff import shortfall  # noqa: F401  (a hook: the summary's early-warning reasons)
 
 AREA = "staff"
 _RESPONSIBILITY = "《文明优质服务管理工作责任书》"

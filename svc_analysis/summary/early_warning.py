@@ -1,50 +1,55 @@
-"""Outlet early warning 网点预警: the areas' per-outlet signals combined into a transparent score.
+"""Outlet early warning 网点预警: the areas' per-outlet judgments combined into a transparent score.
 
 Which outlets need attention before they fail an inspection or draw a complaint cluster (issue 9).
-Every figure is an area's own (summary_registry.KpiSource rows, or the area helper notebook 20 / 40
-uses); nothing here defines a KPI. For report month m, per staffed outlet of the scope open at
-month end, the components (0 or 1; params [summary.early_warning], docs/summary.md):
+Every figure and, wherever a KPI row exists, every judgment is the area's own: the KPI rows of
+summary.registry.KpiSource (their ``status``, core.status) and the areas' hooks through core.areas
+(issue 14: the summary imports no area and judges nothing a KPI row already judged). For report
+month m, per staffed outlet of the scope open at month end, the components (0 or 1; params
+[summary.early_warning], docs/summary.md):
 
 - complaint_rate: complaint_rate_per_10k in a funnel class of [complaint_funnel_classes] (funnel.py,
-  Poisson, centred on the scope's own rate, levels [complaints.funnel_levels]);
-- responsible: complaints_responsible >= [responsible_min] (zero target, seed 000);
-- satisfaction_funnel: the outlet's class in notebook 20's funnel (league.outlet_table, centre
-  [satisfaction.funnel_centre]) in [satisfaction_funnel_classes];
-- participation_drop: participation.outlet_flags flags the evaluator (sharp drop or implausibly perfect);
-- star_shortfall: staff.shortfall of star_teller_rate >= [star_min_shortfall] tellers;
-- overtime: the outlet is an overtime outlet (overtime_outlets = 1: share above queue.overtime_outlet_share);
-- mystery_low: quarter-to-date mystery round score (inspections.round_scores) below [mystery_below];
-- recheck_open: on the re-check list (inspections.recheck_table on_list) and not re-checked to a pass.
-score = Σ weight × component; flagged when score >= [flag_score]. No data never triggers a component.
+  Poisson, centred on the scope's own rate, levels [complaints.funnel_levels]; the row has no target);
+- responsible: the outlet's complaints_responsible row fails its zero target (status) with at least
+  [responsible_min] complaints;
+- satisfaction_funnel: the satisfaction area's funnel class (hook outlet_signals, notebook 20's funnel)
+  in [satisfaction_funnel_classes];
+- participation_drop: the satisfaction area's evaluator flag (hook outlet_signals: sharp drop or
+  implausibly perfect);
+- star_shortfall: the star_teller_rate row fails its target (status) by at least [star_min_shortfall]
+  tellers (the staff area's hook shortfall);
+- overtime: the outlet's overtime_outlets row fails (status: an overtime outlet);
+- mystery_low: the outlet's mystery_score_quarter row (quarter-to-date round score) below [mystery_below];
+- recheck_open: the outlet's outlets_below_85 row is 1: on the re-check list, not re-checked to a pass.
+score = Σ weight × component; flagged when score >= [flag_score]. No data never triggers a component,
+and a component reading a row's status never fires on a row the area left unjudged (small_sample).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.stats import funnel
-from svc_analysis.inspections import inspections
-from svc_analysis.stats import league
+from svc_analysis.core import areas as area_registry
+from svc_analysis.core import status as st
 from svc_analysis.engine import org
-from svc_analysis.satisfaction import participation
-from svc_analysis.satisfaction import satisfaction
-from svc_analysis.staff import staff
-from svc_analysis.core.periods import month_end, months_between, quarter_start
-from svc_analysis.satisfaction.participation import baseline_months
+from svc_analysis.stats import funnel
+from svc_analysis.core.periods import month_end
 
 COMPONENTS = ("complaint_rate", "responsible", "satisfaction_funnel", "participation_drop", "star_shortfall",
               "overtime", "mystery_low", "recheck_open")
-OPEN_RECHECK = ("待复查", "复查仍未达标")
+ROW_METRICS = ["complaints_responsible", "complaint_rate_per_10k", "star_teller_rate", "overtime_wait_share",
+               "overtime_outlets", "mystery_score_quarter", "outlets_below_85"]
 SIGNAL_COLUMNS = ["outlet_id", "outlet_name", "subbranch", "branch", "complaints", "served", "complaint_rate",
-                  "scope_complaint_rate", "complaint_funnel", "responsible", "ratings", "satisfaction_rate",
-                  "satisfaction_funnel", "satisfaction_centre", "participation", "participation_baseline",
-                  "participation_dropped", "participation_perfect", "top_share", "star_rate", "star_target",
-                  "star_shortfall", "overtime_share", "overtime_outlet", "mystery_score", "recheck_status"]
+                  "scope_complaint_rate", "complaint_funnel", "responsible", "responsible_status", "ratings",
+                  "satisfaction_rate", "satisfaction_funnel", "satisfaction_centre", "participation",
+                  "participation_baseline", "participation_dropped", "participation_perfect", "top_share",
+                  "star_rate", "star_target", "star_status", "star_shortfall", "overtime_share", "overtime_status",
+                  "mystery_score", "below_recheck"]
 
 
 def _outlet_rows(rows: pd.DataFrame, metric: str) -> pd.DataFrame:
     part = rows[(rows["metric"] == metric) & (rows["level"] == "outlet")]
-    return part.rename(columns={"unit_id": "outlet_id"})[["outlet_id", "value", "numerator", "denominator", "target"]]
+    return part.rename(columns={"unit_id": "outlet_id"})[["outlet_id", "value", "numerator", "denominator", "target",
+                                                          "status"]]
 
 
 def _top(rows: pd.DataFrame, metric: str) -> pd.Series | None:
@@ -56,21 +61,23 @@ def _top(rows: pd.DataFrame, metric: str) -> pd.Series | None:
     return None
 
 
+def _value_of(rows: pd.DataFrame, metric: str, names: dict[str, str]) -> pd.DataFrame:
+    """outlet_id and the outlet rows' columns of ``metric`` renamed by ``names`` (e.g. value -> responsible)."""
+    return _outlet_rows(rows, metric).rename(columns=names)[["outlet_id", *names.values()]]
+
+
 def signals(source, month: str) -> pd.DataFrame:
     """One row per staffed outlet of the scope open at month end with the raw figures (SIGNAL_COLUMNS).
 
     source: summary_registry.KpiSource (its cache is shared with the scorecard and the back-test).
     """
-    s, P, con = source.scope, source.params, source.con
+    s, P = source.scope, source.params
     base = org.open_outlets(org.staffed(s.tree_in_scope), month_end(month))
     out = base[["outlet_id", "outlet_name", "subbranch", "branch"]].reset_index(drop=True)
 
-    rows = source.rows(month, metrics=["complaints_responsible", "complaint_rate_per_10k", "star_teller_rate",
-                                       "overtime_wait_share", "overtime_outlets"])
-    rate = _outlet_rows(rows, "complaint_rate_per_10k")
-    out = out.merge(rate.rename(columns={"numerator": "complaints", "denominator": "served",
-                                         "value": "complaint_rate"})[["outlet_id", "complaints", "served",
-                                                                     "complaint_rate"]], on="outlet_id", how="left")
+    rows = source.rows(month, metrics=ROW_METRICS)
+    out = out.merge(_value_of(rows, "complaint_rate_per_10k", {"numerator": "complaints", "denominator": "served",
+                                                               "value": "complaint_rate"}), on="outlet_id", how="left")
     top = _top(rows, "complaint_rate_per_10k")
     scope_rate = float(top["value"]) if top is not None and pd.notna(top["value"]) else float("nan")
     out["scope_complaint_rate"] = scope_rate
@@ -78,45 +85,23 @@ def signals(source, month: str) -> pd.DataFrame:
     out["complaint_funnel"] = funnel.classify(out["complaint_rate"] / per, out["served"].fillna(0),
                                               0.0 if pd.isna(scope_rate) else scope_rate / per, kind="rate",
                                               levels=tuple(P.complaints.funnel_levels)).to_numpy()
-    out = out.merge(_outlet_rows(rows, "complaints_responsible")[["outlet_id", "value"]]
-                    .rename(columns={"value": "responsible"}), on="outlet_id", how="left")
+    out = out.merge(_value_of(rows, "complaints_responsible", {"value": "responsible", "status": "responsible_status"}),
+                    on="outlet_id", how="left")
 
-    sp = P.satisfaction
-    window = months_between(baseline_months(month, sp.participation_baseline_months,
-                                            sp.participation_gap_months)[0], month)
-    counts = source.satisfaction_counts(window)
-    units = satisfaction.reporting_tree(s.tree_in_scope, month, counts)
-    now = counts[counts["month"] == month]
-    centre = league.centre_value(sp.funnel_centre, sp.rate_target, now["satisfied"].sum(), now["ratings"].sum())
-    table, _ = league.outlet_table(counts, units, month, centre, levels=tuple(sp.funnel_levels),
-                                   interval_level=sp.interval_level)
-    out = out.merge(table[["outlet_id", "ratings", "rate", "funnel"]].rename(
-        columns={"rate": "satisfaction_rate", "funnel": "satisfaction_funnel"}), on="outlet_id", how="left")
-    out["satisfaction_centre"] = centre
-    flags = participation.outlet_flags(
-        counts, units, month, drop_ratio=sp.participation_drop_ratio, baseline=sp.participation_baseline_months,
-        gap=sp.participation_gap_months, min_served=sp.participation_min_served,
-        perfect_min_share=sp.perfect_min_share, perfect_min_ratings=sp.perfect_min_ratings)
-    out = out.merge(flags[["outlet_id", "participation", "baseline", "dropped", "perfect", "top_share"]].rename(
-        columns={"baseline": "participation_baseline", "dropped": "participation_dropped",
-                 "perfect": "participation_perfect"}), on="outlet_id", how="left")
+    sat = area_registry.hook("signal_months")(month, P)
+    counts = source.satisfaction_counts(sat)
+    out = out.merge(area_registry.hook("outlet_signals")(counts, s.tree_in_scope, month, P), on="outlet_id", how="left")
 
     star = _outlet_rows(rows, "star_teller_rate")
-    star["star_shortfall"] = [staff.shortfall(n, d, t) for n, d, t in
-                              zip(star["numerator"], star["denominator"], star["target"])]
-    out = out.merge(star.rename(columns={"value": "star_rate", "target": "star_target"})[
-        ["outlet_id", "star_rate", "star_target", "star_shortfall"]], on="outlet_id", how="left")
-    out = out.merge(_outlet_rows(rows, "overtime_wait_share")[["outlet_id", "value"]]
-                    .rename(columns={"value": "overtime_share"}), on="outlet_id", how="left")
-    out = out.merge(_outlet_rows(rows, "overtime_outlets")[["outlet_id", "value"]]
-                    .rename(columns={"value": "overtime_outlet"}), on="outlet_id", how="left")
-
-    ip, ids = P.inspections, out["outlet_id"].tolist()
-    qtd = inspections.round_scores(con, quarter_start(month), month_end(month), ids)
-    out = out.merge(qtd[["outlet_id", "score"]].rename(columns={"score": "mystery_score"}), on="outlet_id", how="left")
-    recheck = inspections.recheck_table(con, month, ip.recheck_below, ip.severe_below, ids)
-    out = out.merge(recheck.loc[recheck["on_list"], ["outlet_id", "status"]]
-                    .rename(columns={"status": "recheck_status"}), on="outlet_id", how="left")
+    shortfall = area_registry.hook("shortfall")
+    star["star_shortfall"] = [shortfall(n, d, t) for n, d, t in zip(star["numerator"], star["denominator"], star["target"])]
+    out = out.merge(star.rename(columns={"value": "star_rate", "target": "star_target", "status": "star_status"})[
+        ["outlet_id", "star_rate", "star_target", "star_status", "star_shortfall"]], on="outlet_id", how="left")
+    for metric, names in (("overtime_wait_share", {"value": "overtime_share"}),
+                          ("overtime_outlets", {"status": "overtime_status"}),
+                          ("mystery_score_quarter", {"value": "mystery_score"}),
+                          ("outlets_below_85", {"value": "below_recheck"})):
+        out = out.merge(_value_of(rows, metric, names), on="outlet_id", how="left")
     return out[SIGNAL_COLUMNS]
 
 
@@ -128,13 +113,15 @@ def components(sig: pd.DataFrame, ew) -> pd.DataFrame:
 
     comp = pd.DataFrame({
         "complaint_rate": on(sig["complaint_funnel"].isin(ew.complaint_funnel_classes)),
-        "responsible": on(pd.to_numeric(sig["responsible"], errors="coerce") >= ew.responsible_min),
+        "responsible": on(sig["responsible_status"].isin(st.FAILING)
+                          & (pd.to_numeric(sig["responsible"], errors="coerce") >= ew.responsible_min)),
         "satisfaction_funnel": on(sig["satisfaction_funnel"].isin(ew.satisfaction_funnel_classes)),
         "participation_drop": on(sig["participation_dropped"].eq(True) | sig["participation_perfect"].eq(True)),
-        "star_shortfall": on(pd.to_numeric(sig["star_shortfall"], errors="coerce") >= ew.star_min_shortfall),
-        "overtime": on(pd.to_numeric(sig["overtime_outlet"], errors="coerce") >= 1),
+        "star_shortfall": on(sig["star_status"].isin(st.FAILING)
+                             & (pd.to_numeric(sig["star_shortfall"], errors="coerce") >= ew.star_min_shortfall)),
+        "overtime": on(sig["overtime_status"].isin(st.FAILING)),
         "mystery_low": on(pd.to_numeric(sig["mystery_score"], errors="coerce") < ew.mystery_below),
-        "recheck_open": on(sig["recheck_status"].isin(OPEN_RECHECK)),
+        "recheck_open": on(pd.to_numeric(sig["below_recheck"], errors="coerce") >= 1),
     }, index=sig.index)
     return comp.add_prefix("c_")
 
@@ -184,7 +171,7 @@ def reasons(row, ew, *, recheck_below: float, scope_label: str = "本范围") ->
     if row["c_mystery_low"]:
         text.append(f"本季度神秘人检查 {row['mystery_score']:.1f} 分，低于 {ew.mystery_below:g} 分")
     if row["c_recheck_open"]:
-        text.append(f"神秘人检查低于 {recheck_below:g} 分，{row['recheck_status']}")
+        text.append(f"本季度最新一次神秘人检查低于 {recheck_below:g} 分，在复查名单上（尚未复查达标）")
     return text
 
 

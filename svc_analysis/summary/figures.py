@@ -6,8 +6,11 @@ binds the params with functools.partial). Per area of [summary.headline], at the
 province, or the scope's branch / sub-branch): label, value and a note with ✓ 达标 / ✗ 未达标 and the
 target in words (marks that also read in black and white), and a link to the area's page
 (<NN>_<area>.html in the pack). A headline ending in ':' (campaign_progress:) counts how many of its
-metrics meet their expected progress. Every ✓/✗ and count is the rows' own ``meets_target`` (the
-area judged once, issue 13): nothing here compares a value with a target. First comes the count of all targeted KPIs met; last, a link to
+metrics meet their expected progress; an area may list several metrics, each its own line (the
+mystery-shopper month, latest round and quarter to date: a month without a round is 无数据 but its
+round is not). A count with a denominator reads "25 / 48" with the catalogue's Chinese definition in
+the note (issue 14: "25 overtime outlets" of how many, by which rule). Every ✓/✗ and count is the
+rows' own ``meets_target`` (the area judged once, issue 13): nothing here compares a value with a target. First comes the count of all targeted KPIs met; last, a link to
 the management summary (notebook 90) when the pack has it.
 """
 
@@ -17,6 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from svc_analysis.core import areas as area_registry
+from svc_analysis.core import catalogue
 from svc_analysis.engine import kpis
 from svc_analysis.summary import scorecard
 from svc_analysis.views.plotting import NO_DATA
@@ -60,7 +65,23 @@ def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str,
     note = scorecard.mark(r["meets_target"]) if judged or pd.notna(r["target"]) else "无目标"
     if pd.notna(r["target"]):
         note += f"（目标 {scorecard.target_text(metric, r['target'], higher.get(metric, True))}）"
-    return label, scorecard.fmt_value(metric, r["value"], r["target"], higher.get(metric, True)), note
+    value = scorecard.fmt_value(metric, r["value"], r["target"], higher.get(metric, True))
+    counted = _count_of(metric, r)
+    if counted:
+        value, note = counted[0], f"{note}。{counted[1]}"
+    return label, value, note
+
+
+def _count_of(metric: str, r) -> tuple[str, str] | None:
+    """A count with a denominator (overtime outlets of the outlets judged): ("25 / 48", its definition)."""
+    area_registry.area_modules()  # the areas' catalogue entries
+    try:
+        entry = catalogue.metric(metric)
+    except catalogue.CatalogueError:
+        return None
+    if entry.unit != "count" or pd.isna(r["value"]) or pd.isna(r.get("denominator")):
+        return None
+    return f"{scorecard.fmt_value(metric, r['value'])} / {scorecard.fmt_value(metric, r['denominator'])}", entry.definition
 
 
 def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, str]):
@@ -74,11 +95,11 @@ def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, 
     return label, f"{int(met.sum())}/{len(hit)}", note
 
 
-def key_figures(kpis_csv: str | Path, *, headline: dict[str, str], lower_is_better: list[str] = (),
+def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], lower_is_better: list[str] = (),
                 names: dict[str, str] | None = None) -> list[tuple]:
     """(label, value, note, link) rows for index.html (module docstring); link may be None.
 
-    headline: area -> metric ([summary.headline]); names: campaign kpi_id -> name (params campaign).
+    headline: area -> metric or list of metrics ([summary.headline]); names: campaign kpi_id -> name (params campaign).
     """
     path = Path(kpis_csv)
     if not path.is_file():
@@ -90,12 +111,13 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str], lower_is_bett
     targeted = rows[rows["meets_target"].notna()]  # the rows' own judgments, counted as published
     figures = [("达标指标（有目标且有数据）", f"{int(targeted['meets_target'].sum())}/{len(targeted)}",
                 "本月达到目标的指标数 / 有目标且有数据的指标数", None)]
-    for area, metric in headline.items():
-        if metric.endswith(":"):
-            figure = _prefix_figure(rows, area, metric, names or {})
-        else:
-            figure = _metric_figure(rows, area, metric, higher)
-        figures.append((*figure, page_for(path.parent, area)))
+    for area, metrics in headline.items():
+        for metric in [metrics] if isinstance(metrics, str) else metrics:
+            if metric.endswith(":"):
+                figure = _prefix_figure(rows, area, metric, names or {})
+            else:
+                figure = _metric_figure(rows, area, metric, higher)
+            figures.append((*figure, page_for(path.parent, area)))
     summary = sorted(path.parent.glob(SUMMARY_PAGE_GLOB))
     if summary:
         figures.append(("管理摘要与网点预警", "查看", "全部指标记分卡、本月要点、需要关注的网点", summary[0].name))

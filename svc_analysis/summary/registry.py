@@ -147,7 +147,7 @@ class KpiSource:
         return out.reset_index(drop=True)
 
     def satisfaction_counts(self, months: list[str]) -> pd.DataFrame:
-        """satisfaction.outlet_months for ``months`` in the scope: one engine pass for a whole span.
+        """The satisfaction area's outlet_counts (hook) for ``months`` in the scope: one engine pass for a whole span.
 
         prefetch_satisfaction(first, last) makes every later request inside the span a slice of it
         (the back-test asks for many months; one pass over the ratings beats one per month).
@@ -160,10 +160,7 @@ class KpiSource:
         return self._count_satisfaction(list(months))
 
     def _count_satisfaction(self, months: list[str]) -> pd.DataFrame:
-        from svc_analysis.satisfaction import satisfaction
-
-        return satisfaction.outlet_months(self.con, list(months), outlets=self.scope.outlets,
-                                          satisfied_min_score=self.params.satisfaction.satisfied_min_score)
+        return area_registry.hook("outlet_counts")(self.con, self.params, list(months), self.scope.outlets)
 
     def prefetch_satisfaction(self, months: list[str]) -> None:
         """Count ratings and customers served for the whole span of ``months`` in one pass, on the

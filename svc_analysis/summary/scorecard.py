@@ -3,8 +3,12 @@
 For a month and scope the figures are the areas' own KPI rows (summary_registry.KpiSource: no KPI is
 computed twice); last month's and the same month last year's come from the same functions for those
 months. Definitions:
-- change_previous = value − last month's value; change_last_year = value − the same month last
-  year's value (share points for shares, the metric's own unit otherwise); empty when either is empty.
+- change_previous = value − the earlier value its comparison basis names (core.catalogue Basis,
+  issue 14): last month's (basis month); the same month of the previous quarter's (basis quarter: a
+  quarter-to-date figure or one that follows the quarterly mystery round, so October's round meets
+  July's, never September's empty month); none (basis year: a year-to-date figure is compared only
+  with last year). change_last_year = value − the same month last year's value. Share points for
+  shares, the metric's own unit otherwise; empty when either is empty.
 - movement: 'up' / 'down' when the change is at least [summary.flat_share_points] (shares) or
   [summary.flat_relative] × |the earlier value| (other metrics), else 'flat'; None without data.
 - better: whether the movement is an improvement: up is better unless the metric is in
@@ -17,8 +21,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from svc_analysis.core import areas as area_registry
+from svc_analysis.core import catalogue, periods
 from svc_analysis.engine import kpis
-from svc_analysis.core import periods
 from svc_analysis.views import formats
 from svc_analysis.views.plotting import NO_DATA
 
@@ -33,11 +38,16 @@ METRIC_LABELS = {
     "inspection_coverage_year": "年度检查覆盖率", "inspection_check_coverage_month": "本月检查覆盖率",
     "overtime_wait_share": "超时等候占比", "overtime_outlets": "超时网点（个）", "report_on_time": "月报按时报送率",
     "complaint_rate_per_10k": "万人投诉率", "avg_wait_minutes": "平均等候（分钟）",
-    "outlets_below_85": "低于85分网点（个）",
+    "outlets_below_85": "低于85分网点（个）", "mystery_score_latest_round": "神秘人检查最近一轮平均分",
+    "mystery_score_quarter": "神秘人检查本季度平均分",
 }
 COUNTS = {"complaints_total", "complaints_responsible", "complaints_overdue_open", "praises_total",
-          "outlets_below_85", "overtime_outlets", "penalty_yuan", "reward_yuan"}
-DECIMALS = {"mystery_score_avg": 1, "avg_wait_minutes": 1, "p90_wait_minutes": 1, "complaint_rate_per_10k": 2}
+          "outlets_below_85", "overtime_outlets", "penalty_yuan", "reward_yuan", "complaint_penalty_yuan",
+          "praise_reward_yuan"}
+DECIMALS = {"mystery_score_avg": 1, "avg_wait_minutes": 1, "p90_wait_minutes": 1, "complaint_rate_per_10k": 2,
+            "mystery_score_latest_round": 1, "mystery_score_quarter": 1}
+# how the 较上月 column names the earlier value of each comparison basis (compare below)
+BASIS_WORDS = {"month": "上月", "quarter": "上季同月"}
 MARKS = {True: "✓ 达标", False: "✗ 未达标"}
 ARROWS = {"up": "▲", "down": "▼", "flat": "＝"}
 AREA_LABELS = {"complaints": "投诉", "satisfaction": "满意度", "staff": "员工资质", "inspections": "检查",
@@ -97,20 +107,38 @@ def movement(metric: str, change, before, flat_share_points: float, flat_relativ
     return "up" if change > 0 else "down"
 
 
-def compare(now: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame, higher: dict[str, bool],
-            flat_share_points: float, flat_relative: float) -> pd.DataFrame:
-    """The scorecard rows: KPI rows of ``now`` with a target, joined to the two earlier months' rows.
+def bases(metrics) -> dict[str, str]:
+    """metric -> its comparison basis (core.catalogue; the areas' catalogue entries loaded first)."""
+    area_registry.area_modules()
+    return {m: catalogue.basis(m) for m in metrics}
 
-    Columns: area, metric, level, unit_id, value, target, meets_target, previous, previous_meets,
-    last_year, change_previous, change_last_year, higher_is_better, move_previous, move_last_year,
-    better_previous, better_last_year (True / False / None when flat or without data).
+
+def compare(now: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame, higher: dict[str, bool],
+            flat_share_points: float, flat_relative: float, quarter_before: pd.DataFrame | None = None,
+            basis: dict[str, str] | None = None) -> pd.DataFrame:
+    """The scorecard rows: KPI rows of ``now`` with a target, joined to the earlier months' rows.
+
+    ``previous``: last month's rows; ``quarter_before``: the same month of the previous quarter's rows
+    (for basis-quarter metrics); ``basis``: metric -> month / quarter / year (default: the catalogue's).
+    Columns: area, metric, level, unit_id, value, target, meets_target, basis, previous, previous_meets
+    (the earlier value the basis names: module docstring), last_year, change_previous, change_last_year,
+    higher_is_better, move_previous, move_last_year, better_previous, better_last_year (True / False /
+    None when flat or without data).
     """
     card = now[now["target"].notna()][["area", *KEYS, "value", "target", "meets_target"]].copy()
-    for name, frame in (("previous", previous), ("last_year", last_year)):
+    empty = previous.iloc[0:0]
+    for name, frame in (("previous", previous), ("quarter", empty if quarter_before is None else quarter_before),
+                        ("last_year", last_year)):
         earlier = frame[KEYS + ["value", "meets_target"]].rename(
             columns={"value": name, "meets_target": f"{name}_meets"})
         card = card.merge(earlier, on=KEYS, how="left")
-    card = card.drop(columns="last_year_meets")
+    basis = basis if basis is not None else bases(card["metric"].unique())
+    card.insert(card.columns.get_loc("meets_target") + 1, "basis", [basis.get(m, "month") for m in card["metric"]])
+    by_quarter, by_year = card["basis"] == "quarter", card["basis"] == "year"
+    card["previous"] = card["previous"].where(~by_quarter, card["quarter"]).where(~by_year)
+    card["previous_meets"] = (card["previous_meets"].astype("boolean").where(~by_quarter, card["quarter_meets"].astype("boolean"))
+                              .where(~by_year))
+    card = card.drop(columns=["last_year_meets", "quarter", "quarter_meets"])
     card["higher_is_better"] = [higher.get(m, True) for m in card["metric"]]
     for name in ("previous", "last_year"):
         card[f"change_{name}"] = pd.to_numeric(card["value"], errors="coerce") - pd.to_numeric(card[name], errors="coerce")
@@ -127,15 +155,21 @@ def compare(now: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame, 
 
 
 def scorecard(source, month: str, summary, campaign=None, levels: list[str] | None = None) -> pd.DataFrame:
-    """compare() for ``month`` from a summary_registry.KpiSource: this month, last month, last year.
+    """compare() for ``month`` from a summary_registry.KpiSource: this month, last month, the same month
+    of the previous quarter (only the areas with basis-quarter metrics), last year.
 
-    levels: the levels kept (None: all the scope publishes). Three calls of each area function, cached.
+    levels: the levels kept (None: all the scope publishes). Each area function called once per month, cached.
     """
     months = (month, periods.previous_month(month), periods.same_month_last_year(month))
     frames = [source.rows(m) for m in months]
+    area_registry.area_modules()  # the catalogue holds every area's entries
+    by_quarter = [m.id for m in catalogue.metrics() if m.basis == "quarter" and not m.family]
+    quarter = source.rows(periods.add_months(month, -3), metrics=by_quarter) if by_quarter else frames[1].iloc[0:0]
     if levels is not None:
         frames = [f[f["level"].isin(levels)] for f in frames]
-    return compare(*frames, directions(summary, campaign), summary.flat_share_points, summary.flat_relative)
+        quarter = quarter[quarter["level"].isin(levels)]
+    return compare(*frames, directions(summary, campaign), summary.flat_share_points, summary.flat_relative,
+                   quarter_before=quarter)
 
 
 def mark(meets) -> str:
@@ -143,12 +177,15 @@ def mark(meets) -> str:
     return "—" if meets is None or pd.isna(meets) else MARKS[bool(meets)]
 
 
-def trend_text(metric: str, change, move, better) -> str:
-    """'▲ +1.2个百分点 向好' / '▼ −3 变差' / '＝ +0.1个百分点 持平' / '无数据'."""
+def trend_text(metric: str, change, move, better, basis: str = "month") -> str:
+    """'▲ +1.2个百分点 向好' / '▼ −3 变差' / '＝ +0.1个百分点 持平' / '无数据'; basis quarter adds
+    '（较上季同月）', basis year says the figure is compared with last year only."""
+    if basis == "year":
+        return "年初至今累计，只与上年同月比"
     if move is None or (isinstance(move, float) and pd.isna(move)):
         return NO_DATA
     word = "持平" if move == "flat" else ("向好" if better else "变差")
-    return f"{ARROWS[move]} {fmt_change(metric, change)} {word}"
+    return f"{ARROWS[move]} {fmt_change(metric, change)} {word}" + ("（较上季同月）" if basis == "quarter" else "")
 
 
 def target_text(metric: str, target, higher_is_better: bool) -> str:
@@ -165,8 +202,9 @@ def unit_card(card: pd.DataFrame, level: str, unit_id: str, names: dict[str, str
                                                            rows["higher_is_better"])],
         "目标": [target_text(m, t, h) for m, t, h in zip(rows["metric"], rows["target"], rows["higher_is_better"])],
         "达标": [mark(x) for x in rows["meets_target"]],
-        "较上月": [trend_text(m, c, mv, b) for m, c, mv, b in zip(
-            rows["metric"], rows["change_previous"], rows["move_previous"], rows["better_previous"])],
+        "较上月": [trend_text(m, c, mv, b, basis) for m, c, mv, b, basis in zip(
+            rows["metric"], rows["change_previous"], rows["move_previous"], rows["better_previous"],
+            rows["basis"] if "basis" in rows else ["month"] * len(rows))],
         "较上年同月": [trend_text(m, c, mv, b) for m, c, mv, b in zip(
             rows["metric"], rows["change_last_year"], rows["move_last_year"], rows["better_last_year"])],
     }, index=pd.RangeIndex(1, len(rows) + 1))

@@ -50,3 +50,26 @@ def test_month_without_events_and_bad_rule():
                           praise_reward_yuan=100, reward_channels=[])
     finally:
         con.close()
+
+
+def test_ledger_totals_are_kpi_rows():
+    """complaint_penalty_yuan / praise_reward_yuan (issue 14: the ledger's totals belong in kpis.csv), with
+    the default params (normal 200, very complex 500, letter or hotline praise 100) as in the test above:
+    O1 400 penalty (C1, C2), 100 reward (P1 by letter; P2 on site earns nothing); O3 100 reward (P3 by
+    hotline); O4 500 penalty (C4); O2 nothing. 甲一支行 = O1 + O2: 400 / 100; 甲分行 = O1 + O2 + O3:
+    400 / 200; 乙分行 = O4: 500 / 0; province 900 / 200 (ledger.totals above)."""
+    from svc_analysis.complaints import area
+    from svc_analysis.core.params import load_params
+    from svc_analysis.engine.scope import Scope
+
+    con = build()
+    try:
+        rows = area.ledger_rows(con, load_params(MONTH), Scope.of(org.outlet_tree(con), None), MONTH)
+    finally:
+        con.close()
+    got = {(r.metric, r.unit_id): r.value for r in rows.itertuples()}
+    assert [got["complaint_penalty_yuan", u] for u in ("province", "甲分行", "乙分行", "甲一支行", "O1", "O2", "O4")] == [
+        900, 400, 500, 400, 400, 0, 500]
+    assert [got["praise_reward_yuan", u] for u in ("province", "甲分行", "乙分行", "甲二支行", "O1", "O3")] == [
+        200, 200, 0, 100, 100, 100]
+    assert rows["target"].isna().all() and set(rows["status"]) == {"no_target"}

@@ -61,7 +61,12 @@ def test_kpis_by_hand(con, tree):
     assert _kpi(rows, "penalty_yuan", "province", "province").value == 25200
     assert _kpi(rows, "reward_yuan", "province", "province").value == 0
     assert set(rows.metric) == {"mystery_score_avg", "inspection_coverage_quarter", "inspection_coverage_year",
-                                "outlets_below_85", "penalty_yuan", "reward_yuan", "inspection_check_coverage_month"}
+                                "outlets_below_85", "penalty_yuan", "reward_yuan", "inspection_check_coverage_month",
+                                "mystery_score_latest_round", "mystery_score_quarter"}
+    # October is itself the round month and the quarter's first: both equal the month's 509.5 / 6
+    for metric in ("mystery_score_latest_round", "mystery_score_quarter"):
+        row = _kpi(rows, metric, "province", "province")
+        assert (row.numerator, row.denominator, row.target) == (509.5, 6, 98)
 
 
 def test_scoped_kpis_keep_province_ranks_and_publish_no_province_row(con, tree):
@@ -99,6 +104,30 @@ def test_month_without_a_round_has_no_mean_and_no_ledger(con, tree):
     rows = area.rows(con, tree, tree, "2026-11", P, ledger)
     assert math.isnan(_kpi(rows, "mystery_score_avg", "province", "province").value)
     assert _kpi(rows, "penalty_yuan", "province", "province").value == 0
+
+
+def test_a_month_without_a_round_shows_the_latest_round_and_the_quarter(con, tree):
+    """Issue 14: November has no round (无数据) while October's averaged 509.5 / 6 = 84.92 against 98.
+    The latest round is October's (the last non-re-check mystery inspection: O2 on 25 Oct); the quarter
+    to date (1 Oct - 30 Nov) holds the same six inspections. In January 2027 the quarter has no round
+    yet (no data, the January target 92) while the latest round is still October's with its target 98.
+    Scoped to B2 the round is still the province's October: O8's 84."""
+    assert inspections.latest_round_month(con, "2026-11") == "2026-10"
+    assert inspections.latest_round_month(con, "2026-09") == "2026-07"   # O6 on 10 Jul (22 Jul is a re-check)
+    rows = area.rows(con, tree, tree, "2026-11", P, inspections.month_ledger(con, tree, "2026-11", P))
+    assert math.isnan(_kpi(rows, "mystery_score_avg", "province", "province").value)
+    for metric in ("mystery_score_latest_round", "mystery_score_quarter"):
+        row = _kpi(rows, metric, "province", "province")
+        assert (row.numerator, row.denominator, row.target, row.status) == (509.5, 6, 98, "missed")
+        assert _kpi(rows, metric, "branch", "B1").value == pytest.approx(425.5 / 5)
+    january = area.rows(con, tree, tree, "2027-01", P, inspections.month_ledger(con, tree, "2027-01", P))
+    latest = _kpi(january, "mystery_score_latest_round", "province", "province")
+    assert (latest.value, latest.target) == (pytest.approx(509.5 / 6), 98)
+    quarter = _kpi(january, "mystery_score_quarter", "province", "province")
+    assert math.isnan(quarter.value) and quarter.target == 92 and quarter.status == "no_data"
+    scoped = area.rows(con, tree, org.scope_tree(tree, "B2"), "2026-11", P,
+                       inspections.month_ledger(con, tree, "2026-11", P), scope_level="branch")
+    assert _kpi(scoped, "mystery_score_latest_round", "branch", "B2").value == 84.0
 
 
 def test_branch_month_means(con, tree):

@@ -94,6 +94,12 @@ def test_wait_kpis_every_metric_and_level(con, tree):
     assert count[("province", "province")] == 2 and count[("branch", "二分行")] == 0
     assert count[("subbranch", "甲支行")] == 1 and count[("outlet", "42000301")] == 0
     assert not _row(rows, metric="overtime_outlets", level="province").meets_target
+    # issue 14: "2 of how many?" numerator = the overtime outlets, denominator = the outlets that served a
+    # customer: 甲, 乙, 丙 (丁 has no ticket); 二分行 holds only 丁: 0 of 0
+    prov = _row(rows, metric="overtime_outlets", level="province")
+    assert (prov.value, prov.numerator, prov.denominator) == (2, 2, 3)
+    assert (count[("branch", "二分行")], _row(rows, metric="overtime_outlets", level="branch", unit_id="二分行").denominator) == (0, 0)
+    assert _row(rows, metric="overtime_outlets", level="outlet", unit_id="42000101")[["numerator", "denominator"]].tolist() == [1, 1]
     assert _row(rows, metric="unserved_share", level="outlet", unit_id="42000201").value == pytest.approx(0.5)
 
 

@@ -14,8 +14,12 @@ EW = EarlyWarning(
     responsible_min=1, star_min_shortfall=1, mystery_below=90, flag_score=4, top_n=2,
     backtest={"months": 2, "outcome": "complaint_rate_per_10k", "outcomes_shown": ["complaint_rate_per_10k"],
               "bootstrap": 200, "level": 0.95, "seed": 1})
-RULES = SummaryHighlights(count=3, order=["newly_missed", "alarm", "newly_met", "movement"],
-                          min_change_share_points=0.02, min_change_relative=0.10, alarm_new_warnings_min=1)
+RULES = SummaryHighlights(count=3, min_change_share_points=0.02, min_change_relative=0.10, rules=[
+    {"kind": "newly_missed", "severity": 70},
+    {"kind": "signal", "signal": "complaint_cluster", "severity": 95, "wording": "投诉聚集：{items}，应启动紧急应急机制并查明原因。"},
+    {"kind": "signal", "signal": "new_warnings", "severity": 60,
+     "wording": "本月新进入预警名单的网点 {count} 个：{items}，请在检查或投诉发生前跟进。"},
+    {"kind": "newly_met", "severity": 20}, {"kind": "movement", "severity": 10}])
 
 
 def row(metric, value, target=None, meets=None, level="province", unit="province", area="satisfaction",

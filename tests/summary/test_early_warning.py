@@ -13,20 +13,24 @@ NAN = float("nan")
 
 
 def signals():
+    """Hand-built signals: each judgment as the area's KPI row states it (status) or its hook flags it."""
     base = {c: NAN for c in ew.SIGNAL_COLUMNS}
     rows = [
-        # A: complaint rate above the 95% limit (2) + 1 responsible complaint (2) = 4: flagged
+        # A: complaint rate above the 95% limit (2) + 1 responsible complaint, row missed (2) = 4: flagged
         dict(base, outlet_id="A", outlet_name="甲网点", branch="X", complaints=3, served=1000, complaint_rate=30.0,
-             scope_complaint_rate=2.0, complaint_funnel="above_95", responsible=1),
-        # B: participation drop (1) + star shortfall 2 (1) + mystery 85 < 90 (1) = 3: not flagged
+             scope_complaint_rate=2.0, complaint_funnel="above_95", responsible=1, responsible_status="missed"),
+        # B: participation drop (1) + star rate missed by 2 tellers (1) + mystery 85 < 90 (1) = 3: not flagged
         dict(base, outlet_id="B", outlet_name="乙网点", branch="X", participation_dropped=True,
              participation_perfect=False, participation=0.1, participation_baseline=0.6, star_rate=0.6,
-             star_target=0.85, star_shortfall=2, mystery_score=85.0, complaint_funnel="within", responsible=0),
-        # C: re-check pending (3) + overtime outlet (2) = 5: flagged, first
-        dict(base, outlet_id="C", outlet_name="丙网点", branch="Y", recheck_status="待复查", overtime_outlet=1,
+             star_target=0.85, star_status="missed", star_shortfall=2, mystery_score=85.0, complaint_funnel="within",
+             responsible=0, responsible_status="met"),
+        # C: on the re-check list (3) + overtime outlet, row missed (2) = 5: flagged, first
+        dict(base, outlet_id="C", outlet_name="丙网点", branch="Y", below_recheck=1, overtime_status="missed",
              overtime_share=0.3, mystery_score=90.0),
-        # D: no data anywhere, a passed re-check, satisfaction within the funnel: 0
-        dict(base, outlet_id="D", outlet_name="丁网点", branch="Y", recheck_status="复查已达标",
+        # D: no data anywhere, off the re-check list (0), satisfaction no data; 2 responsible complaints and a
+        # star shortfall in rows the area left unjudged (small_sample): never fired, so 0
+        dict(base, outlet_id="D", outlet_name="丁网点", branch="Y", below_recheck=0, responsible=2,
+             responsible_status="small_sample", star_shortfall=1, star_status="small_sample",
              satisfaction_funnel="no_data", complaint_funnel="no_data"),
     ]
     return pd.DataFrame(rows, columns=ew.SIGNAL_COLUMNS)
@@ -53,7 +57,7 @@ def test_weights_and_flag_score_come_from_params():
 def test_reasons_in_chinese_for_the_top_outlets():
     top = ew.top_list(ew.score(signals(), EW), EW, recheck_below=85, scope_label="全省")
     assert top["outlet_id"].tolist() == ["C", "A"]  # top_n = 2
-    assert top.loc[0, "reasons"] == "超时等候占比 30.0%，为超时网点；神秘人检查低于 85 分，待复查。"
+    assert top.loc[0, "reasons"] == "超时等候占比 30.0%，为超时网点；本季度最新一次神秘人检查低于 85 分，在复查名单上（尚未复查达标）。"
     assert top.loc[1, "reasons"] == ("万人投诉率 30.0（投诉 3 件），高于漏斗图 95% 上限（全省 2.0）；"
                                      "责任性投诉 1 件（目标为零）。")
     b = ew.score(signals(), EW).set_index("outlet_id").loc["B"]
@@ -62,8 +66,8 @@ def test_reasons_in_chinese_for_the_top_outlets():
 
 
 def test_bad_input_names_the_missing_columns():
-    with pytest.raises(KeyError, match="recheck_status"):
-        ew.score(signals().drop(columns="recheck_status"), EW)
+    with pytest.raises(KeyError, match="below_recheck"):
+        ew.score(signals().drop(columns="below_recheck"), EW)
 
 
 def test_weights_must_cover_every_component():

@@ -91,3 +91,30 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
     assert '<td class="failed">✗ 未达标（目标 ≥ 90.0%）</td>' in html
     assert '<td class="ok">✓ 达标（目标 ≤ 0）</td>' in html
     assert '<td class="failed">✗ 落后 1 项：news</td>' in html
+
+
+NOVEMBER = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target
+2026-11,inspections,mystery_score_avg,province,province,,0,0,98,
+2026-11,inspections,mystery_score_latest_round,province,province,93.47058823529412,3178,34,98,false
+2026-11,inspections,mystery_score_quarter,province,province,93.47058823529412,3178,34,98,false
+2026-11,queue,overtime_outlets,province,province,25,25,48,0,false
+"""
+
+
+def test_a_month_without_a_round_shows_the_round_and_overtime_outlets_their_denominator(tmp_path):
+    """Issue 14: November has no mystery round (无数据) but October's round averaged 3178 / 34 = 93.47
+    against 98: the index shows it and the quarter to date on their own lines. 25 overtime outlets of the
+    48 that served customers read "25 / 48" with the catalogue's Chinese definition."""
+    (tmp_path / "kpis.csv").write_text(NOVEMBER, encoding="utf-8-sig")
+    headline = {"inspections": ["mystery_score_avg", "mystery_score_latest_round", "mystery_score_quarter"],
+                "queue": "overtime_outlets"}
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=headline,
+                                          lower_is_better=["overtime_outlets"])
+    assert figures[0][1] == "0/3"   # none met of three judged rows (the empty month is not judged)
+    assert figures[1][:3] == ("检查：神秘人检查平均分", "无数据", "—（目标 ≥ 98.0）")
+    assert figures[2][:3] == ("检查：神秘人检查最近一轮平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
+    assert figures[3][:3] == ("检查：神秘人检查本季度平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
+    label, value, note, _ = figures[4]
+    assert (label, value) == ("排队效率：超时网点（个）", "25 / 48")
+    assert note.startswith("✗ 未达标（目标 ≤ 0）。本月有客户办理业务的网点中，超时等候客户占比高于超时网点判定线的网点数")
+    assert "分母为本月有客户办理业务的网点数" in note
