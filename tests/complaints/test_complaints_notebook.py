@@ -49,4 +49,5 @@ def test_notebook_runs_on_cfpb_with_rates_not_available(tmp_path):
     assert total == 68  # CFPB complaints received in April 2019 (Date received)
     assert set(rows["metric"]) == {"complaints_total", "complaints_responsible", "complaint_rate_per_10k",
                                    "complaint_rate_reduction", "comment_book_on_time_rate",
-                                   "complaints_closed_on_time_rate", "complaints_overdue_open", "praises_total"}
+                                   "complaints_closed_on_time_rate", "complaints_overdue_open", "praises_total",
+                                   "complaint_penalty_yuan", "praise_reward_yuan"}
