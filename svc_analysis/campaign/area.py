@@ -5,8 +5,7 @@
 - kpi_rows(con, params, scope, period): the campaign's KPI rows, assembled here and nowhere else;
 - report(con, params, scope, period): the progress report's data (state, board, submissions, due moment)
   with those same rows, for notebook 60;
-- WORKBOOK_DATA: report() with the workbook writer's arguments (pack.workbook.report_data);
-- WORKBOOK_STATUS_LABELS: the board's status words as the workbook prints them.
+- WORKBOOK_DATA: report() with the workbook writer's arguments (pack.workbook.report_data).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.campaign import campaign, deadlines, progress_report
-from svc_analysis.campaign.curves import STATUS_LABELS as WORKBOOK_STATUS_LABELS  # noqa: F401
 from svc_analysis.core import catalogue
 from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
