@@ -184,7 +184,7 @@ def pace_heatmap(board: pd.DataFrame, level: str = "branch"):
     rows = board[board["level"] == level]
     if rows.empty:
         return None
-    grid = rows.assign(pace=rows["pace"].clip(upper=9.99)).pivot_table(
+    grid = rows.assign(pace=rows["pace"].clip(lower=0.0, upper=9.99)).pivot_table(
         index="name", columns="unit_id", values="pace", aggfunc="first", sort=False)
     width, _ = plotting.FIGURE_SIZE
     fig, ax = plt.subplots(figsize=(width, max(2.5, 0.9 + 0.42 * len(grid))))

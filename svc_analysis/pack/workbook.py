@@ -92,7 +92,7 @@ def _level_sheet(book, title: str, unit_label: str, rows: pd.DataFrame, month: s
     sheet["A2"] = (f"填报单位：{unit_label}　　报告月份：{year}年{int(mon)}月　　"
                    f"报送截止：{data['due']:%Y-%m-%d %H:%M}（每月第一个周一12:00前报送上月情况）")
     sheet["A3"] = (f"数据截至 {periods.month_end(month):%Y-%m-%d}。完成进度 = 累计完成 ÷ 目标；应达进度 = "
-                   f"进度曲线在月末应达到的比例；截止日预测按至今的月均进度外推，区间为预测范围。")
+                   f"计划在月末应达到的比例，达到即进度正常；截止日预测按目前相对计划的节奏推算，与状态一致，区间为预测范围。")
     sheet["A4"] = STATE_TEXT.get(data["state"], f"共 {len(rows)} 项指标：{st.count_text(rows['status'])}。"
                                  if len(rows) else "本单位没有承担的活动指标。")
     thin = Side(style="thin", color="999999")
