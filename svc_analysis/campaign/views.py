@@ -22,7 +22,7 @@ BOARD_LABELS = {"name": "指标", "unit_of_measure": "计量单位", "unit_id": 
 FORECAST_WORDS = {True: "能", False: "不能", None: "暂不预测"}  # None: nothing planned yet (forecast.point)
 SHARE_UNIT = "占比"
 MASTER_DATA_LABELS = {"name": "指标", "unit_id": "单位", "reported": "活动报送", "counted": "网点表",
-                      "source": "网点表口径", "gap": "差额（报送 − 网点表）", "flagged": "需核对", "sentence": "说明"}
+                      "source": "网点表口径", "gap": "差额（报送 − 网点表）", "flagged": "需核对"}
 
 
 def _zh(table: str, column: str) -> str:
@@ -99,7 +99,8 @@ def master_data_sentence(checks: pd.DataFrame, top_level: str) -> str:
 
 
 def master_data_table(checks: pd.DataFrame) -> pd.DataFrame:
-    """Every checked row: KPI, unit, reported, outlets-table figure (what it counts), gap, note."""
+    """Every checked row: KPI, unit, reported, outlets-table figure (what it counts), gap, ⚠ where it needs a
+    check (the sentences stand above the table: a cell would be cut at the page's column width)."""
     shares = checks["unit_of_measure"] == SHARE_UNIT
     out = pd.DataFrame({
         "name": checks["name"], "unit_id": checks["unit_id"].replace({"province": "全省"}),
@@ -108,7 +109,7 @@ def master_data_table(checks: pd.DataFrame) -> pd.DataFrame:
         "source": checks["source"],
         "gap": [plotting.NO_DATA if pd.isna(g) else f"{g * 100:+.1f} 个百分点" if share
                 else f"{g:+,.0f}" if float(g).is_integer() else f"{g:+,.1f}" for g, share in zip(checks["gap"], shares)],
-        "flagged": checks["flagged"], "sentence": checks["sentence"],
+        "flagged": checks["flagged"],
     })
     return plotting.display_frame(out, MASTER_DATA_LABELS, flags=("flagged",))
 
