@@ -5,8 +5,7 @@
 - kpi_rows(con, params, scope, period): the campaign's KPI rows, assembled here and nowhere else;
 - report(con, params, scope, period): the progress report's data (state, board, submissions, due moment)
   with those same rows, for notebook 60;
-- WORKBOOK_DATA: report() with the workbook writer's arguments (pack.workbook.report_data);
-- WORKBOOK_STATUS_LABELS: the board's status words as the workbook prints them.
+- WORKBOOK_DATA: report() with the workbook writer's arguments (pack.workbook.report_data).
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.campaign import campaign, deadlines, progress_report
-from svc_analysis.campaign.curves import STATUS_LABELS as WORKBOOK_STATUS_LABELS  # noqa: F401
 from svc_analysis.core import catalogue
 from svc_analysis.core.catalogue import Metric
 from svc_analysis.core.period import Period
@@ -26,8 +24,9 @@ PLAN = "《服务质量提升年活动方案》"
 
 METRICS = (
     Metric(campaign.METRIC_PREFIX, "活动指标完成进度", AREA, "share", "higher",
-           "至报告月末的累计完成 ÷ 本单位目标；目标列为按进度曲线月末应达到的进度，完成进度不低于应达进度为达标"
-           "（逆向指标不高于）。", PLAN, None, family=True),
+           "至报告月末的累计完成 ÷ 本单位目标；目标列为计划在月末应达到的进度（常态类占比即目标本身，提升类占比"
+           "从活动开始时的基数起算），完成进度不低于应达进度为进度正常（逆向指标不高于）；低于时，已完成的提升量"
+           "达到计划提升量的预警线为进度预警，否则为进度滞后。", PLAN, None, family=True),
     Metric(deadlines.METRIC, "进展月报按时报送率", AREA, "share", "higher",
            "首次报送不晚于截止时间（次月第一个周一 12:00）的应报单位数 ÷ 应报单位数。",
            PLAN + "附件 服务活动进展情况月报表", "campaign.report_due.on_time_target"),

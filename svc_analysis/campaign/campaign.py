@@ -8,10 +8,12 @@ report month's end:
   divides the actuals of its numerator and denominator KPIs. A KPI with no actuals yet has actual 0
   (progress 0, not missing: nothing reported means nothing achieved). Units above the carrying level
   add their members' figures (a level value stands until its unit reports a new one).
-- progress = actual / target; expected = the share of the target the curve expects at month end;
-  pace, status and the forecast at the deadline: campaign_curves.
+- progress = actual / target; expected = the share of the target the KPI's path expects at month end;
+  pace and status (the row's one judgment): campaign.curves; the forecast at the deadline, which agrees
+  with the status: campaign.forecast.
 - KPI rows ``campaign_progress:<kpi_id>``: value = progress, numerator = actual, denominator =
-  the unit's target, target = expected, meets_target = progress >= expected (down: <=).
+  the unit's target, target = expected, status = the board's status, meets_target = progress >= expected
+  (down: <=), i.e. true exactly when the status is on_track.
 
 A report month before every KPI's start or after every deadline is outside the campaign
 (``campaign_state``): no progress rows. A KPI not started by the month end has no row either.
@@ -25,13 +27,15 @@ import numpy as np
 import pandas as pd
 
 from svc_analysis.campaign import curves as cc
+from svc_analysis.campaign import forecast as fc
 from svc_analysis.campaign import targets as ct
 from svc_analysis.engine import kpis, warehouse
 from svc_analysis.core import periods
+from svc_analysis.core import status as st
 
 AREA = "campaign"
 METRIC_PREFIX = "campaign_progress:"
-BOARD_COLUMNS = ["kpi_id", "name", "unit_of_measure", "level", "unit_id", "start", "deadline", "target",
+BOARD_COLUMNS = ["kpi_id", "name", "unit_of_measure", "kind", "level", "unit_id", "start", "deadline", "target",
                  "actual", "month_value", "progress", "expected", "pace", "status", "deadline_passed",
                  "forecast", "forecast_low", "forecast_high", "forecast_meets"]
 
@@ -131,25 +135,26 @@ def _row(kpi, level: str, unit: str, target: float, path, month: str, campaign) 
         month_value = float(amounts[-1]) if amounts else 0.0
     else:
         month_value = float(to_date[-1]) if to_date and reported[-1] else float("nan")
-    share = cc.curve_share(kpi.curve, kpi.start, kpi.deadline, month, campaign.curve_power, kpi.expected)
-    expected = cc.expected_progress(share, kpi.baseline, kpi.target)
+    share = cc.path_share(kpi.kind, kpi.curve, kpi.start, kpi.deadline, month, campaign.curve_power, kpi.expected)
+    expected = cc.expected_progress(share, kpi.start_value, target)
     progress = actual / target
-    pace = cc.pace(progress, expected, kpi.direction)
-    thresholds = campaign.status_thresholds
+    pace = cc.pace(progress, expected, kpi.direction, kpi.start_value / target)
+    status = cc.status(progress, expected, pace, campaign.status_thresholds.at_risk, kpi.direction)
     passed = periods.month_end(month) >= kpi.deadline
-    remaining = cc.months_left(month, kpi.deadline)  # 0 once the deadline month is reached: forecast = actual
+    remaining = cc.months_left(month, kpi.deadline)  # 0 once the deadline month is reached: no range
+    point = fc.point(actual, kpi.start_value, share)
     if amounts is not None:
-        point, low, high = cc.forecast_sum(amounts, remaining, campaign.forecast_interval)
+        half = fc.spread_sum(amounts, remaining, campaign.forecast_interval)
+        low, high = fc.forecast_range(point, half, actual, floor_at_actual=min(amounts, default=0) >= 0)
     else:
         points = [v for v, r in zip(to_date, reported) if r and not pd.isna(v)]
-        point, low, high = cc.forecast_latest(points, remaining, campaign.forecast_interval)
-    meets = point >= target if kpi.direction == "up" else point <= target
-    return {"kpi_id": kpi.id, "name": kpi.name, "unit_of_measure": kpi.unit_of_measure, "level": level,
-            "unit_id": unit, "start": kpi.start, "deadline": kpi.deadline, "target": target,
+        low, high = fc.forecast_range(point, fc.spread_latest(points, remaining, campaign.forecast_interval),
+                                      actual, floor_at_actual=False)
+    return {"kpi_id": kpi.id, "name": kpi.name, "unit_of_measure": kpi.unit_of_measure, "kind": kpi.kind,
+            "level": level, "unit_id": unit, "start": kpi.start, "deadline": kpi.deadline, "target": target,
             "actual": actual, "month_value": month_value, "progress": progress, "expected": expected,
-            "pace": pace, "status": cc.status(pace, thresholds.on_track, thresholds.at_risk),
-            "deadline_passed": passed, "forecast": point, "forecast_low": low, "forecast_high": high,
-            "forecast_meets": bool(meets)}
+            "pace": pace, "status": status, "deadline_passed": passed, "forecast": point, "forecast_low": low,
+            "forecast_high": high, "forecast_meets": fc.meets(point, target, kpi.direction)}
 
 
 def progress_board(con, campaign, tree: pd.DataFrame, month: str, scope_level: str = ct.PROVINCE,
@@ -182,18 +187,23 @@ def progress_board(con, campaign, tree: pd.DataFrame, month: str, scope_level: s
 
 
 def kpi_rows(board: pd.DataFrame, month: str, directions: dict[str, str] | None = None) -> pd.DataFrame:
-    """campaign_progress:<kpi_id> rows in the KPI table's columns from a progress board."""
+    """campaign_progress:<kpi_id> rows in the KPI table's columns from a progress board, each carrying the
+    board's status (its one judgment) and the meets_target that status implies (core.status.MEETS: true
+    exactly when on track, i.e. progress at or past the expected progress)."""
     directions = directions or {}
     rows = [kpis.kpi_row(month, AREA, METRIC_PREFIX + r.kpi_id, r.level, r.unit_id, r.progress,
                          numerator=r.actual, denominator=r.target, target=r.expected,
-                         higher_is_better=directions.get(r.kpi_id, "up") == "up")
+                         higher_is_better=directions.get(r.kpi_id, "up") == "up", status=r.status)
             for r in board.itertuples(index=False)]
+    for row in rows:  # the board compared at 9 decimals: float noise must not split the two judgments
+        row["meets_target"] = st.MEETS[row["status"]]
     return kpis.frame_of(rows)
 
 
 def behind(board: pd.DataFrame) -> pd.DataFrame:
-    """The rows at risk or behind, or forecast to miss their target, worst pace first."""
-    flagged = board[(board["status"] != "on_track") | ~board["forecast_meets"].astype(bool)]
+    """The rows at risk or behind (those forecast to miss their target: the forecast agrees with the
+    status), worst pace first."""
+    flagged = board[board["status"] != st.ON_TRACK]
     return flagged.sort_values(["pace", "kpi_id", "unit_id"]).reset_index(drop=True)
 
 

@@ -1,7 +1,8 @@
 """The progress report's data 服务活动进展情况月报表 (seed 000 附件; DOMAIN.md §6): state, board, submissions.
 
 The campaign's part of the report before its KPI rows: the campaign's state in the month, the progress
-board, the reports due in the month and their submissions. The KPI rows are assembled from these parts
+board, the board's actuals against the outlets table (master_data), the reports due in the month and
+their submissions. The KPI rows are assembled from these parts
 in one place, campaign.area.kpi_rows; the pack's workbook writer (core.areas hook WORKBOOK_DATA), notebook
 60 and the summary read them from there.
 """
@@ -10,16 +11,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.campaign import campaign, deadlines
+from svc_analysis.campaign import campaign, deadlines, master_data
 from svc_analysis.core import periods
 from svc_analysis.engine import org
 from svc_analysis.engine.scope import Scope
 
 
 def parts(con, params, scope: Scope, month: str) -> dict:
-    """What the report on ``month`` holds before its KPI rows: state, progress board, whether reports are
-    due in the month (``reports_due``: the month before is inside the campaign), their submissions and the
-    due moment of the report on ``month``."""
+    """What the report on ``month`` holds before its KPI rows: state, progress board, its actuals against
+    the outlets table (``master_data``: campaign.master_data.check), whether reports are due in the month
+    (``reports_due``: the month before is inside the campaign), their submissions and the due moment of
+    the report on ``month``."""
     camp = params.campaign
     due = camp.report_due
     board = campaign.progress_board(con, camp, scope.tree, month, scope.level, scope.name)
@@ -30,5 +32,6 @@ def parts(con, params, scope: Scope, month: str) -> dict:
         units = deadlines.submitters(org.scope_tree(scope.tree, scope.setting), month, due.submitters)
         status = deadlines.submission_status(con, reported, units,
                                              deadlines.due_at(month, due.weekday, due.hour, due.holidays))
-    return {"state": campaign.campaign_state(camp, month), "board": board, "reports_due": reports_due,
+    return {"state": campaign.campaign_state(camp, month), "board": board,
+            "master_data": master_data.check(con, camp, board, month), "reports_due": reports_due,
             "submissions": status, "due": deadlines.due_for_report_on(month, due.weekday, due.hour, due.holidays)}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.campaign import campaign
-from svc_analysis.campaign import curves as campaign_curves
 from svc_analysis.campaign import deadlines
+from svc_analysis.core import status as st
 from svc_analysis.core import contract, periods
 from svc_analysis.views import plotting
 from svc_analysis.core.safety import md, md_list
@@ -19,6 +19,12 @@ BOARD_LABELS = {"name": "指标", "unit_of_measure": "计量单位", "unit_id": 
                 "deadline": "截止日期", "actual": "累计完成", "month_value": "本月完成", "progress": "完成进度",
                 "expected": "应达进度", "status": "状态", "forecast": "截止日预测", "range": "预测区间",
                 "forecast_meets": "预测能完成"}
+FORECAST_WORDS = {True: "能", False: "不能", None: "暂不预测"}  # None: nothing planned yet (forecast.point)
+SHARE_UNIT = "占比"
+MASTER_DATA_LABELS = {"name": "指标", "unit_id": "单位", "reported": "活动报送", "counted": "网点表",
+                      "source": "网点表口径", "gap": "差额（报送 − 网点表）", "flagged": "需核对"}
+
+
 def _zh(table: str, column: str) -> str:
     """A contract column's Chinese name (core.contract), the one source of its header."""
     return contract.table(table).column(column).zh[0]
@@ -41,7 +47,7 @@ STATE_SENTENCES = {
 def _amount(value, unit: str) -> str:
     if pd.isna(value):
         return plotting.NO_DATA
-    if unit == "占比":
+    if unit == SHARE_UNIT:
         return plotting.fmt_pct(value)
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
@@ -52,22 +58,60 @@ def state_sentence(state: str, campaign_name: str, month: str) -> str:
 
 
 def board_sentence(board: pd.DataFrame, top_level: str) -> str:
-    """Chinese summary of the top level's rows: how many KPIs on track / at risk / behind, which will miss."""
+    """Chinese summary of the top level's rows: how many KPIs on track / at risk / behind (the rows' one
+    status, counted as the workbook and the index count it: core.status.count_text), then which are
+    behind and at risk with their progress, expected progress and forecast at the deadline (a row not on
+    track is the one forecast to miss: the forecast agrees with the status)."""
     top = board[board["level"] == top_level]
     if top.empty:
         return "本范围没有在考核期内的活动指标。"
-    counts = top["status"].value_counts()
-    parts = [f"{label} {int(counts.get(key, 0))} 项" for key, label in campaign_curves.STATUS_LABELS.items()]
-    text = f"共 {len(top)} 项指标在考核期内：" + "，".join(parts) + "。"
-    late = top[top["status"] == "behind"]
-    if len(late):
-        text += "滞后：" + "；".join(
-            f"{md(r.name)}（完成 {plotting.fmt_pct(r.progress)}，应达 {plotting.fmt_pct(r.expected)}）"
-            for r in late.itertuples()) + "。"
-    miss = top[~top["forecast_meets"].astype(bool)]
-    if len(miss):
-        text += "按目前进度到截止日预计完不成：" + md_list(miss["name"]) + "。"
+    text = f"共 {len(top)} 项指标在考核期内：{st.count_text(top['status'])}。"
+    for code in (st.BEHIND, st.AT_RISK):
+        rows = top[top["status"] == code]
+        if len(rows):
+            text += f"{st.label(code)}：" + "；".join(_behind_text(r) for r in rows.itertuples()) + "。"
     return text
+
+
+def _behind_text(r) -> str:
+    unit = r.unit_of_measure
+    parts = [f"完成 {plotting.fmt_pct(r.progress)}", f"应达 {plotting.fmt_pct(r.expected)}"]
+    if pd.notna(r.forecast):
+        parts.append(f"按目前节奏截止日约 {_amount(r.forecast, unit)}{_unit(unit)}，目标 {_amount(r.target, unit)}{_unit(unit)}")
+    return f"{md(r.name)}（{'，'.join(parts)}）"
+
+
+def _unit(unit: str) -> str:
+    return "" if unit == SHARE_UNIT else f" {md(unit)}"
+
+
+def master_data_sentence(checks: pd.DataFrame, top_level: str) -> str:
+    """How the scope's actuals compare with the outlets table: the flagged gaps of the top level, or that
+    all agree (campaign.master_data)."""
+    if checks.empty:
+        return "本范围没有可与网点表核对的活动指标。"
+    top = checks[(checks["level"] == top_level) & checks["flagged"]]
+    flagged = checks[checks["flagged"]]
+    if flagged.empty:
+        return f"可与网点表核对的 {checks['kpi_id'].nunique()} 项指标，活动报送与网点表一致。"
+    text = f"活动报送与网点表不一致 {len(flagged)} 处。"
+    return text + "".join(f"{md(r.name)}：{r.sentence}" for r in top.itertuples())
+
+
+def master_data_table(checks: pd.DataFrame) -> pd.DataFrame:
+    """Every checked row: KPI, unit, reported, outlets-table figure (what it counts), gap, ⚠ where it needs a
+    check (the sentences stand above the table: a cell would be cut at the page's column width)."""
+    shares = checks["unit_of_measure"] == SHARE_UNIT
+    out = pd.DataFrame({
+        "name": checks["name"], "unit_id": checks["unit_id"].replace({"province": "全省"}),
+        "reported": [_amount(v, u) for v, u in zip(checks["reported"], checks["unit_of_measure"])],
+        "counted": [_amount(v, u) for v, u in zip(checks["counted"], checks["unit_of_measure"])],
+        "source": checks["source"],
+        "gap": [plotting.NO_DATA if pd.isna(g) else f"{g * 100:+.1f} 个百分点" if share
+                else f"{g:+,.0f}" if float(g).is_integer() else f"{g:+,.1f}" for g, share in zip(checks["gap"], shares)],
+        "flagged": checks["flagged"],
+    })
+    return plotting.display_frame(out, MASTER_DATA_LABELS, flags=("flagged",))
 
 
 def nothing_flagged(board: pd.DataFrame, state_text: str) -> str:
@@ -89,11 +133,11 @@ def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
         "month_value": [_amount(v, u) for v, u in zip(rows["month_value"], rows["unit_of_measure"])],
         "actual": [_amount(v, u) for v, u in zip(rows["actual"], rows["unit_of_measure"])],
         "progress": rows["progress"], "expected": rows["expected"],
-        "status": rows["status"].map(campaign_curves.STATUS_LABELS),
+        "status": rows["status"].map(st.label),
         "forecast": [_amount(v, u) for v, u in zip(rows["forecast"], rows["unit_of_measure"])],
         "range": [f"{_amount(lo, u)} – {_amount(hi, u)}" for lo, hi, u in
                   zip(rows["forecast_low"], rows["forecast_high"], rows["unit_of_measure"])],
-        "forecast_meets": rows["forecast_meets"].map({True: "能", False: "不能"}),
+        "forecast_meets": rows["forecast_meets"].map(lambda m: FORECAST_WORDS.get(None if pd.isna(m) else bool(m))),
     })
     if level is not None:
         out = out.drop(columns="unit_id")
@@ -117,12 +161,12 @@ def burnup_chart(history: pd.DataFrame, board: pd.DataFrame, level: str, ncols: 
         x = [periods.month_end(m) for m in part["month"]]
         ax.plot(x, part["expected"] * part["target"], color=plotting.PALETTE[2], linestyle="--", label="计划")
         ax.plot(x, part["actual"], color=plotting.PALETTE[0], marker="o", markersize=3, label="实际")
-        if not row.deadline_passed:
+        if not row.deadline_passed and pd.notna(row.forecast):
             spread = [[max(0.0, row.forecast - row.forecast_low)], [max(0.0, row.forecast_high - row.forecast)]]
             ax.errorbar([row.deadline], [row.forecast], yerr=spread, fmt="D", color=plotting.HIGHLIGHT,
                         capsize=4, label="截止日预测")
         ax.axhline(row.target, color=plotting.PALETTE[5], linewidth=0.8)
-        ax.set_title(f"{row.name}（{campaign_curves.STATUS_LABELS[row.status]}）", fontsize="medium")
+        ax.set_title(f"{row.name}（{st.label(row.status)}）", fontsize="medium")
         if row.unit_of_measure == "占比":
             ax.yaxis.set_major_formatter(plotting.percent_formatter(0))
         ax.tick_params(axis="x", labelrotation=30, labelsize="small")
@@ -141,7 +185,7 @@ def pace_heatmap(board: pd.DataFrame, level: str = "branch"):
     rows = board[board["level"] == level]
     if rows.empty:
         return None
-    grid = rows.assign(pace=rows["pace"].clip(upper=9.99)).pivot_table(
+    grid = rows.assign(pace=rows["pace"].clip(lower=0.0, upper=9.99)).pivot_table(
         index="name", columns="unit_id", values="pace", aggfunc="first", sort=False)
     width, _ = plotting.FIGURE_SIZE
     fig, ax = plt.subplots(figsize=(width, max(2.5, 0.9 + 0.42 * len(grid))))
@@ -216,88 +260,3 @@ def submission_history(con, camp, scope_tree: pd.DataFrame, month: str) -> pd.Da
               if campaign.campaign_state(camp, m) == "in_force"]
     units = deadlines.submitters(scope_tree, month, due.submitters)
     return deadlines.history(con, months, units, due.weekday, due.hour, due.holidays)
-
-
-# --- notebook 60's sections: one call each, returning what the section shows ---------------------------
-# (a section with a sentence and a table shows the sentence itself and returns the table)
-
-def _show(*items) -> None:
-    from IPython.display import Markdown, display
-
-    for item in items:
-        display(Markdown(item) if isinstance(item, str) else item)
-
-
-def opening(report: dict, camp, month: str) -> str:
-    """The campaign's state sentence ('' while in force), shown above the page header."""
-    return state_sentence(report["state"], camp.name, month)
-
-
-def overview_section(report: dict, scope):
-    """一、进度总览: the board sentence, then the scope's board table (None when empty)."""
-    board = report["board"]
-    _show(board_sentence(board, scope.level))
-    return board_table(board, scope.level) if len(board) else None
-
-
-def burnup_section(con, camp, scope, month: str, report: dict):
-    """二、预警与滞后指标的进度曲线: the burn-up charts of the flagged KPIs (drawn, shown by the inline
-    backend: None is returned), or the sentence saying why there is none."""
-    from IPython.display import Markdown
-
-    history = campaign.history(con, camp, scope.tree, month, scope.level, scope.name)
-    if burnup_chart(history, report["board"], scope.level) is None:
-        return Markdown(nothing_flagged(report["board"], opening(report, camp, month)))
-    return None
-
-
-def units_section(report: dict, scope, camp, month: str):
-    """三、各单位进度: the branches' pace heatmap, then the flagged units' table (or a sentence)."""
-    from IPython.display import Markdown
-
-    board = report["board"]
-    if pace_heatmap(board, "branch") is None:
-        _show("本范围没有由二级分行承担的指标。")
-    flagged = campaign.behind(board[board["level"] != scope.level])
-    return board_table(flagged) if len(flagged) else Markdown(nothing_flagged(board, opening(report, camp, month)))
-
-
-def submissions_section(report: dict, con, camp, scope, month: str):
-    """四、进展月报报送: this month's submissions (sentence and table), then the grid of every report due."""
-    from IPython.display import Markdown
-
-    status = report["submissions"]
-    _show(submissions_sentence(status))
-    if len(status):
-        _show(submissions_table(status))
-    grid = submission_history(con, camp, scope.tree_in_scope, month)
-    return submissions_grid(grid) if len(grid) else Markdown("活动年度内尚无应报的月报。")
-
-
-def staffing_section(con, camp, scope, month: str):
-    """五、人员配备标准: the per-rule summary, then the outlets that miss a standard."""
-    from svc_analysis.campaign import staffing_standards
-
-    stf = camp.staffing
-    checked = staffing_standards.check(con, month, stf.vip_centre, stf.deposits_min_yi, stf.deposits_outlet,
-                                       outlets=scope.outlets)
-    _show(staffing_summary(staffing_standards.summary(checked)))
-    return staffing_view(staffing_standards.misses(checked))
-
-
-def data_checks_section(con, camp, scope, month: str) -> None:
-    """六、数据核对: the count sentence, then the actuals no KPI can use and the unknown submitters."""
-    unmatched = campaign.unmatched_actuals(con, camp, scope.tree, month)
-    strangers = deadlines.unknown_submitters(con, deadlines.submitters(scope.tree, month, camp.report_due.submitters),
-                                             month)
-    _show(f"无法归属的活动数据 {len(unmatched)} 行，名单外的报送记录 {len(strangers)} 行。",
-          *[plotting.display_frame(frame, labels) for frame, labels in
-            ((unmatched, ACTUALS_LABELS), (strangers, STRANGER_LABELS)) if len(frame)])
-
-
-def published_sentence(rows: pd.DataFrame) -> str:
-    """How many KPI rows the page published, with the metrics' catalogue names (campaign.area.METRICS)."""
-    from svc_analysis.campaign import area
-
-    names = "、".join(f"{m.name}（{m.id}{'<指标>' if m.family else ''}）" for m in area.METRICS)
-    return f"已发布活动指标 {len(rows)} 行：{names}。"

@@ -4,8 +4,7 @@ Each area package registers one module under the entry-point group ``svc_analysi
 pyproject.toml (``[project.entry-points."svc_analysis.areas"]``, read with importlib.metadata from
 the installed distribution: after editing that table, reinstall with ``make .venv/.installed-stamp``).
 An area's registered module offers hooks as module attributes, for example the campaign's
-``WORKBOOK_DATA`` (the progress-report workbook's data) and ``WORKBOOK_STATUS_LABELS``. Loading is
-by name at run time, so the import-linter contracts see no arrow from the pack to any area.
+``WORKBOOK_DATA`` (the progress-report workbook's data). Loading is by name at run time, so the import-linter contracts see no arrow from the pack to any area.
 """
 
 from __future__ import annotations

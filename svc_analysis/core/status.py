@@ -11,7 +11,8 @@ is not judged:
   but neither judged nor ranked (meets_target empty);
 - no_target: a figure without a target (meets_target empty); no_data: no value (e.g. 0 / 0).
 
-Pages, the index, highlights and the workbook print ``LABELS[status]``; none of them judges again.
+Pages, the index, highlights and the workbook print ``LABELS[status]``; none of them judges again, and
+they count statuses in the same words (``count_text``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ LABELS = {
     SMALL_SAMPLE: "样本不足", NO_TARGET: "无目标", NO_DATA: "无数据",
 }
 STATUSES = tuple(LABELS)
+FIXED_TARGET = (MET, MISSED)  # judged against a fixed target
+CAMPAIGN = (ON_TRACK, AT_RISK, BEHIND)  # judged against a campaign KPI's expected progress
 # which meets_target each status allows (None = empty)
 MEETS = {MET: True, ON_TRACK: True, MISSED: False, AT_RISK: False, BEHIND: False,
          SMALL_SAMPLE: None, NO_TARGET: None, NO_DATA: None}
@@ -37,3 +40,10 @@ JUDGED = frozenset(s for s, m in MEETS.items() if m is not None)
 def label(status: str | None) -> str:
     """The Chinese word a reader sees for a status code (empty for none)."""
     return LABELS.get(status or "", "")
+
+
+def count_text(statuses, codes=CAMPAIGN, sep: str = "、") -> str:
+    """How many of ``statuses`` carry each code, in the readers' words: '进度正常 9 项、进度预警 1 项、进度滞后 1 项'.
+    Every count of campaign judgments (page, workbook, index) is this one sentence part."""
+    listed = list(statuses)
+    return sep.join(f"{label(code)} {listed.count(code)} 项" for code in codes)

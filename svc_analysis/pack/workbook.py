@@ -6,10 +6,14 @@ Written by the pack run (runner), not by a notebook, with openpyxl. Sheets:
   next month at 12:00: campaign.deadlines.due_for_report_on), units of measure, number formats (shares as
   0.0%, counts with thousands separators), a frozen header repeated on every printed page,
   landscape and fitted to the page width;
+- 网点表核对: the reported actuals of the KPIs with a counterpart in the outlets table beside the figure
+  counted there, the gap and the sentence asking for a check (the area's ``master_data`` rows);
 - 指标表: the campaign's KPI rows (campaign_progress:<kpi_id>, report_on_time) in the KPI table's columns.
+Each level sheet counts its rows' statuses in the words the page and the index use (core.status.count_text)
+and prints each row's status as core.status.label: the rows' one judgment, never judged here.
 A month outside the campaign gets the same sheets with a line saying the campaign is not in force.
-The pack knows no area: the sheets' data (report_data) and status labels come from the area that
-registers them in core.areas (the campaign's progress_report).
+The pack knows no area: the sheets' data (report_data) come from the area that registers them in
+core.areas (the campaign's progress_report).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis.core import areas, periods, safety
+from svc_analysis.core import status as st
 from svc_analysis.engine import org
 from svc_analysis.core.masking import mask_text
 from svc_analysis.core.safety import safe_sheet_title
@@ -27,6 +32,11 @@ from svc_analysis.core.safety import safe_sheet_title
 FILE_NAME = "服务活动进展情况月报表.xlsx"
 LOG_NAME = "workbook.log"
 KPI_SHEET = "指标表"
+MASTER_SHEET = "网点表核对"
+MASTER_COLUMNS = [("序号", None), ("指标", "name"), ("单位", "unit_id"), ("活动报送", "reported"),
+                  ("网点表", "counted"), ("网点表口径", "source"), ("差额（报送 − 网点表）", "gap"),
+                  ("需核对", "flagged"), ("说明", "sentence")]
+FORECAST_WORDS = {True: "能", False: "不能", None: "暂不预测"}  # None: nothing planned yet, no forecast
 PROVINCE_SHEET = "全省"
 STATE_TEXT = {"before": "本月活动尚未开始，无进度数据。", "over": "活动已结束，本月不再统计进度。"}
 COLUMNS = [  # (header, board column, kind): kind picks the number format
@@ -50,9 +60,9 @@ def report_data(con, params, tree: pd.DataFrame, month: str, scope_level: str = 
 def _cell_value(row, column: str, kind: str):
     value = getattr(row, column)
     if column == "status":
-        return areas.hook("WORKBOOK_STATUS_LABELS").get(value, value)
+        return st.label(value)
     if column == "forecast_meets":
-        return "能" if bool(value) else "不能"
+        return FORECAST_WORDS[None if value is None or pd.isna(value) else bool(value)]
     if kind == "amount" and pd.isna(value):
         return None
     return value
@@ -82,8 +92,9 @@ def _level_sheet(book, title: str, unit_label: str, rows: pd.DataFrame, month: s
     sheet["A2"] = (f"填报单位：{unit_label}　　报告月份：{year}年{int(mon)}月　　"
                    f"报送截止：{data['due']:%Y-%m-%d %H:%M}（每月第一个周一12:00前报送上月情况）")
     sheet["A3"] = (f"数据截至 {periods.month_end(month):%Y-%m-%d}。完成进度 = 累计完成 ÷ 目标；应达进度 = "
-                   f"进度曲线在月末应达到的比例；截止日预测按至今的月均进度外推，区间为预测范围。")
-    sheet["A4"] = STATE_TEXT.get(data["state"], "" if len(rows) else "本单位没有承担的活动指标。")
+                   f"计划在月末应达到的比例，达到即进度正常；截止日预测按目前相对计划的节奏推算，与状态一致，区间为预测范围。")
+    sheet["A4"] = STATE_TEXT.get(data["state"], f"共 {len(rows)} 项指标：{st.count_text(rows['status'])}。"
+                                 if len(rows) else "本单位没有承担的活动指标。")
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     for col, (header, _, kind) in enumerate(COLUMNS, start=1):
@@ -113,6 +124,26 @@ def _level_sheet(book, title: str, unit_label: str, rows: pd.DataFrame, month: s
     return sheet
 
 
+def _master_sheet(book, checks: pd.DataFrame | None) -> None:
+    """网点表核对: one row per checked unit and KPI (shares as percents), or a line saying there is none."""
+    sheet = book.create_sheet(MASTER_SHEET)
+    sheet.append([header for header, _ in MASTER_COLUMNS])
+    if checks is None or checks.empty:
+        sheet.append([None, "本月没有可与网点表核对的活动指标。"])
+        return
+    for i, row in enumerate(checks.itertuples(index=False), start=1):
+        share = row.unit_of_measure == SHARE_UNIT
+        values = [i, row.name, "全省" if row.unit_id == org.PROVINCE else row.unit_id, row.reported,
+                  None if pd.isna(row.counted) else row.counted, row.source,
+                  None if pd.isna(row.gap) else row.gap, "是" if row.flagged else "否", row.sentence]
+        sheet.append(values)
+        for col in (4, 5, 7):
+            sheet.cell(i + 1, col).number_format = "0.0%" if share else "#,##0"
+    sheet.freeze_panes = "A2"
+    for col, width in zip("ABCDEFGHI", (6, 24, 12, 11, 11, 34, 14, 8, 60)):
+        sheet.column_dimensions[col].width = width
+
+
 def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
                    scope_level: str = org.PROVINCE, scope_name: str = org.PROVINCE) -> Path:
     """Write the workbook for ``data`` (report_data) to ``path``; returns the path."""
@@ -130,8 +161,9 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
     for branch in branches:
         rows = board[(board["level"] == "branch") & (board["unit_id"] == branch)]
         # a name from the data: masked, then made a title Excel accepts and no other sheet has
-        title = safe_sheet_title(mask_text(str(branch)), [*book.sheetnames, KPI_SHEET])
+        title = safe_sheet_title(mask_text(str(branch)), [*book.sheetnames, KPI_SHEET, MASTER_SHEET])
         _level_sheet(book, title, branch, rows, month, data, campaign_name)
+    _master_sheet(book, data.get("master_data"))
     sheet = book.create_sheet(KPI_SHEET)
     table = data["kpi_rows"].astype(object)
     table["meets_target"] = data["kpi_rows"]["meets_target"].map({True: "true", False: "false"})

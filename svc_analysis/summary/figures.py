@@ -5,13 +5,18 @@ the published figures. The runner calls ``key_figures(kpis_csv)`` after gatherin
 binds the params with functools.partial). Per area of [summary.headline], at the run's own unit (the
 province, or the scope's branch / sub-branch): label, value and a note with ✓ 达标 / ✗ 未达标 and the
 target in words (marks that also read in black and white), and a link to the area's page
-(<NN>_<area>.html in the pack). A headline ending in ':' (campaign_progress:) counts how many of its
-metrics meet their expected progress; an area may list several metrics, each its own line (the
-mystery-shopper month, latest round and quarter to date: a month without a round is 无数据 but its
-round is not). A count with a denominator reads "25 / 48" with the catalogue's Chinese definition in
-the note (issue 14: "25 overtime outlets" of how many, by which rule). Every ✓/✗ and count is the
-rows' own ``meets_target`` (the area judged once, issue 13): nothing here compares a value with a target. First comes the count of all targeted KPIs met; last, a link to
-the management summary (notebook 90) when the pack has it.
+(<NN>_<area>.html in the pack). A headline ending in ':' (campaign_progress:) counts its rows by their
+``status`` (进度正常 x/y, then 进度滞后 n 项 and 进度预警 n 项 by name: core.status.count_text's words, as
+the campaign page and the workbook count them). Every ✓/✗ and count is the rows' own judgment
+(``meets_target`` and ``status``: the area judged once): nothing here compares a value with a target.
+
+First come two separate counts: the KPIs judged against a fixed target (status met / missed: 服务指标达标
+x/y) and the campaign KPIs judged against their expected progress (status on_track / at_risk / behind:
+活动指标进度正常 x/y, shown where the campaign headline is, or right after the first count when the
+headline has none). An area may list several metrics, each its own line (the mystery-shopper
+month, latest round and quarter to date: a month without a round is 无数据 but its round is not). A
+count with a denominator reads "25 / 48" with the catalogue's Chinese definition in the note (issue 14:
+"25 overtime outlets" of how many, by which rule); last, a link to the management summary (notebook 90) when the pack has it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import pandas as pd
 
 from svc_analysis.core import areas as area_registry
 from svc_analysis.core import catalogue
+from svc_analysis.core import status as st
 from svc_analysis.engine import kpis
 from svc_analysis.summary import scorecard
 from svc_analysis.views.plotting import NO_DATA
@@ -37,7 +43,7 @@ def read_kpis(kpis_csv: str | Path) -> pd.DataFrame:
                         encoding="utf-8-sig")
     frame["unit_id"] = frame["unit_id"].map(restore_cell, na_action="ignore")
     frame["meets_target"] = frame["meets_target"].str.lower().map({"true": True, "false": False}).astype("boolean")
-    return frame
+    return kpis.complete(frame)  # a kpis.csv from before the status column: status from meets_target
 
 
 def own_unit(frame: pd.DataFrame) -> pd.DataFrame:
@@ -85,14 +91,32 @@ def _count_of(metric: str, r) -> tuple[str, str] | None:
 
 
 def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, str]):
-    hit = rows[rows["metric"].str.startswith(prefix) & rows["meets_target"].notna()]  # judged by the area
-    label = f"{scorecard.AREA_LABELS.get(area, area)}：达到应达进度的指标"
+    """(label, 'on track/judged', note) of the metrics with ``prefix``, by the rows' own status."""
+    hit = rows[rows["metric"].str.startswith(prefix) & rows["status"].isin(st.CAMPAIGN)]
+    label = f"{scorecard.AREA_LABELS.get(area, area)}：进度正常的活动指标"
     if hit.empty:
         return label, NO_DATA, "本月没有进行中的活动指标"
-    met = hit["meets_target"].eq(True)
-    behind = [scorecard.label(m, names).split("：", 1)[-1] for m in hit.loc[hit["meets_target"].eq(False), "metric"]]
-    note = "✓ 全部达到" if not behind else f"✗ 落后 {len(behind)} 项：{'、'.join(behind)}"
-    return label, f"{int(met.sum())}/{len(hit)}", note
+    on_track = int(hit["status"].eq(st.ON_TRACK).sum())
+    parts = []
+    for code in (st.BEHIND, st.AT_RISK):
+        named = [scorecard.label(m, names).split("：", 1)[-1] for m in hit.loc[hit["status"] == code, "metric"]]
+        if named:
+            parts.append(f"{st.count_text([code] * len(named), (code,))}：{'、'.join(named)}")
+    note = "✓ 全部进度正常" if not parts else "✗ " + "；".join(parts)
+    return label, f"{on_track}/{len(hit)}", note
+
+
+def _fixed_target_figure(rows: pd.DataFrame) -> tuple:
+    """The KPIs judged against a fixed target (status met / missed), campaign progress not among them."""
+    judged = rows[rows["status"].isin(st.FIXED_TARGET)]
+    met = int(judged["status"].eq(st.MET).sum())
+    return ("服务指标达标", f"{met}/{len(judged)}",
+            "达到目标的指标数 / 有固定目标且有数据的指标数（服务活动进度另计）", None)
+
+
+def _headline_metrics(headline: dict[str, str | list[str]]) -> list[str]:
+    """Every metric id the headline names (an area may name one or several)."""
+    return [m for v in headline.values() for m in ([v] if isinstance(v, str) else v)]
 
 
 def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], lower_is_better: list[str] = (),
@@ -108,9 +132,10 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], l
     if rows.empty:
         return []
     higher = {m: False for m in lower_is_better}
-    targeted = rows[rows["meets_target"].notna()]  # the rows' own judgments, counted as published
-    figures = [("达标指标（有目标且有数据）", f"{int(targeted['meets_target'].sum())}/{len(targeted)}",
-                "本月达到目标的指标数 / 有目标且有数据的指标数", None)]
+    figures = [_fixed_target_figure(rows)]
+    if scorecard.CAMPAIGN_PREFIX not in _headline_metrics(headline) and rows["status"].isin(st.CAMPAIGN).any():
+        figures.append((*_prefix_figure(rows, "campaign", scorecard.CAMPAIGN_PREFIX, names or {}),
+                        page_for(path.parent, "campaign")))
     for area, metrics in headline.items():
         for metric in [metrics] if isinstance(metrics, str) else metrics:
             if metric.endswith(":"):

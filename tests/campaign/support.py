@@ -11,12 +11,14 @@ STAFFING = {"vip_centre": {"wealth_manager": 3, "lobby_manager": 2, "marketing_m
 
 def kpi(id, target, combine="sum", units="branch", start="2026-01-01", deadline="2026-12-31", curve="linear",
         **extra):
+    """A KPI entry of params campaign.kpis; a level KPI (kind level) has no curve."""
+    curve = None if extra.get("kind") == "level" else curve
     return {"id": id, "name": id.upper(), "unit_of_measure": extra.pop("unit_of_measure", "个"), "target": target,
             "start": start, "deadline": deadline, "combine": combine, "curve": curve, "units": units, **extra}
 
 
 def make_campaign(kpis, **over) -> P.Campaign:
-    base = {"name": "测试活动", "year": 2026, "status_thresholds": {"on_track": 0.95, "at_risk": 0.80},
+    base = {"name": "测试活动", "year": 2026, "status_thresholds": {"at_risk": 0.80},
             "curve_power": 2.0, "forecast_interval": 0.80, "target_split": "equal",
             "report_due": {"weekday": 0, "hour": 12, "on_time_target": 1.0}, "staffing": STAFFING, "kpis": kpis}
     return P.Campaign(**{**base, **over})

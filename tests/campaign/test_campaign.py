@@ -26,14 +26,15 @@ ACTUALS = [
 ]
 CAMPAIGN = make_campaign([
     kpi("k_sum", 100),
-    kpi("k_latest", 0.5, combine="latest", units="province", adds_up=False, unit_of_measure="占比"),
+    kpi("k_latest", 0.5, combine="latest", units="province", adds_up=False, unit_of_measure="占比",
+        kind="growth", baseline=0.0),
     kpi("k_none", 52, units="province"),
     kpi("k_past", 10, deadline="2026-02-28"),
     kpi("k_future", 10, start="2026-06-01"),
     kpi("k_vip", 1.0, combine="latest", target_of="vip_centre_outlets"),
     kpi("k_den", 100),
     kpi("k_ratio", 0.5, combine="ratio", numerator="k_sum", denominator="k_den", adds_up=False,
-        unit_of_measure="占比"),
+        unit_of_measure="占比", kind="growth", baseline=0.0),
 ])
 MARCH_EXPECTED = 90 / 365  # Jan 1 .. Mar 31 of a 365-day year, linear
 
@@ -66,12 +67,20 @@ def test_status_of_bb_is_from_its_pace(setup):
     assert bb.status == "at_risk"
 
 
-def test_run_rate_forecast(setup):
+def test_forecast_carries_the_pace_against_the_plan_and_agrees_with_the_status(setup):
     _, _, board = setup
     ba, bb = board.loc[("k_sum", "branch", "BA")], board.loc[("k_sum", "branch", "BB")]
-    # BA: 30 + 9 months x 10 = 120, no spread; BB: 10 + 9 x 10/3 = 40 < 50: a forecast miss
-    assert (ba.forecast, ba.forecast_low, ba.forecast_high, ba.forecast_meets) == (120, 120, 120, True)
-    assert bb.forecast == pytest.approx(40) and not bb.forecast_meets
+    # forecast = actual / share of the linear path by Mar 31 (90/365): BA 30 x 365/90 = 121.67 >= 50, its
+    # amounts 10, 10, 10 do not vary: no range; BB 10 x 365/90 = 40.56 < 50: a miss, and BB is at risk
+    assert ba.forecast == pytest.approx(30 * 365 / 90) and ba.forecast_meets and ba.status == "on_track"
+    assert (ba.forecast_low, ba.forecast_high) == (pytest.approx(ba.forecast), pytest.approx(ba.forecast))
+    assert bb.forecast == pytest.approx(10 * 365 / 90) and bb.forecast_meets == False  # noqa: E712
+    assert bb.status == "at_risk"
+    # BB's amounts 5, 0, 5: s = sqrt(25/3), R = 9 months left, n = 3 -> half = z(0.90) s sqrt(9 + 81/3)
+    from scipy import stats
+    half = stats.norm.ppf(0.90) * math.sqrt(25 / 3) * math.sqrt(9 + 27)
+    assert bb.forecast_high == pytest.approx(10 * 365 / 90 + half)
+    assert bb.forecast_low == pytest.approx(10 * 365 / 90 - half)  # 18.4: above the 10 already built
 
 
 def test_latest_takes_the_most_recent_report(setup):
@@ -118,6 +127,7 @@ def test_kpi_rows_follow_the_contract(setup):
     row = rows[(rows["metric"] == "campaign_progress:k_sum") & (rows["unit_id"] == "BB")].iloc[0]
     assert (row["value"], row["numerator"], row["denominator"]) == (pytest.approx(0.2), 10, 50)
     assert row["target"] == pytest.approx(MARCH_EXPECTED) and not row["meets_target"]
+    assert row["status"] == "at_risk"  # the board's status: pace 0.811 >= 0.80
     none = rows[rows["metric"] == "campaign_progress:k_none"].iloc[0]
     assert none["value"] == 0 and none["meets_target"] == False  # noqa: E712
 

@@ -43,7 +43,7 @@ def test_unit_targets_and_unknown_units(tree):
 
 
 def test_shares_are_not_divided_and_have_no_upper_row(tree):
-    spec = kpi("s", 0.5, combine="latest", adds_up=False, unit_of_measure="占比")
+    spec = kpi("s", 0.5, combine="latest", adds_up=False, unit_of_measure="占比", kind="growth", baseline=0.2)
     assert _targets(tree, spec) == {("branch", "BA"): 0.5, ("branch", "BB"): 0.5}
 
 

@@ -29,16 +29,37 @@ def _board():
 
 def test_board_sentence_counts_and_names():
     text = cv.board_sentence(_board(), "province")
-    assert text.startswith("共 2 项指标在考核期内：正常 1 项，预警 0 项，滞后 1 项。")
-    assert "甲（完成 40.0%，应达 80.0%）" in text and "预计完不成：甲。" in text
+    assert text == ("共 2 项指标在考核期内：进度正常 1 项、进度预警 0 项、进度滞后 1 项。"
+                    "进度滞后：甲（完成 40.0%，应达 80.0%，按目前节奏截止日约 60 个，目标 100 个）。")
     assert cv.board_sentence(_board().iloc[0:0], "province") == "本范围没有在考核期内的活动指标。"
+
+
+def test_master_data_sentence_and_table():
+    checks = pd.DataFrame([
+        {"kpi_id": "o", "name": "新建离行式自助银行", "unit_of_measure": "个", "level": "province", "unit_id": "province",
+         "reported": 50.0, "counted": 10.0, "outlets": 10.0, "source": "月末营业的离行式自助银行数", "gap": 40.0,
+         "flagged": True, "sentence": "活动报送 50 个，网点表仅 10 个，差 40 个，请核对。"},
+        {"kpi_id": "s", "name": "智能化网点覆盖率", "unit_of_measure": "占比", "level": "province", "unit_id": "province",
+         "reported": 0.6, "counted": 0.625, "outlets": 48.0, "source": "智能化网点占比", "gap": -0.025,
+         "flagged": True, "sentence": "…"},
+        {"kpi_id": "o", "name": "新建离行式自助银行", "unit_of_measure": "个", "level": "branch", "unit_id": "B1",
+         "reported": 2.0, "counted": 2.0, "outlets": 2.0, "source": "月末营业的离行式自助银行数", "gap": 0.0,
+         "flagged": False, "sentence": "活动报送与网点表一致（2 个）。"},
+    ])
+    assert cv.master_data_sentence(checks, "province") == (
+        "活动报送与网点表不一致 2 处。新建离行式自助银行：活动报送 50 个，网点表仅 10 个，差 40 个，请核对。智能化网点覆盖率：…")
+    table = cv.master_data_table(checks)
+    assert table.loc[1, "活动报送"] == "50" and table.loc[1, "网点表"] == "10" and table.loc[1, "差额（报送 − 网点表）"] == "+40"
+    assert table.loc[2, "网点表"] == "62.5%" and table.loc[2, "差额（报送 − 网点表）"] == "-2.5 个百分点"
+    assert list(table["需核对"]) == ["⚠", "⚠", ""] and table.loc[3, "单位"] == "B1"
+    assert cv.master_data_sentence(checks.iloc[2:], "branch") == "可与网点表核对的 1 项指标，活动报送与网点表一致。"
 
 
 def test_board_table_formats_shares_counts_and_labels():
     table = cv.board_table(_board(), "province")
     assert list(table.columns[:3]) == ["指标", "计量单位", "目标"]
     assert table.loc[2, "目标"] == "50.0%" and table.loc[1, "目标"] == "100"
-    assert table.loc[1, "完成进度"] == "40.0%" and table.loc[1, "状态"] == "滞后"
+    assert table.loc[1, "完成进度"] == "40.0%" and table.loc[1, "状态"] == "进度滞后"
     assert table.loc[1, "预测能完成"] == "不能"
 
 

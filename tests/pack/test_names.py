@@ -58,7 +58,7 @@ def test_workbook_with_branch_names_excel_refuses(tmp_path):
     data["board"]["unit_id"] = data["board"]["unit_id"].replace(renamed)
     path = workbook.write_workbook(tmp_path / workbook.FILE_NAME, data, "2026-02", camp.name)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["全省", "宜昌_城区_一_", "指标表~2", "指标表"]
+    assert book.sheetnames == ["全省", "宜昌_城区_一_", "指标表~2", workbook.MASTER_SHEET, "指标表"]
     assert book["宜昌_城区_一_"]["A2"].value.startswith("填报单位：宜昌/城区[一]")  # the real name inside
 
 
@@ -87,4 +87,4 @@ def test_a_branch_named_with_a_slash_runs_into_one_safe_folder(tmp_path):
     pack = tmp_path / "out" / f"{TINY_MONTH}_宜昌_城区"
     assert "scope=宜昌/城区" in (pack / "00_ok.html").read_text(encoding="utf-8")  # the notebook got the real name
     book = openpyxl.load_workbook(pack / workbook.FILE_NAME)
-    assert book.sheetnames == ["宜昌_城区", "指标表"]
+    assert book.sheetnames == ["宜昌_城区", workbook.MASTER_SHEET, "指标表"]

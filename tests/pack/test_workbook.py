@@ -25,9 +25,9 @@ class _Params:  # load_params' shape, with the test campaign
 def book(tmp_path_factory):
     root = tmp_path_factory.mktemp("wb")
     con = build(root / "w.duckdb", actuals=ACTUALS, submissions=SUBMISSIONS)
-    camp = make_campaign([kpi("k_sum", 100),
+    camp = make_campaign([kpi("k_sum", 100, master_data={"base": "self_service_outlets", "opened_since_start": True}),
                           kpi("k_share", 0.5, combine="latest", units="province", adds_up=False,
-                              unit_of_measure="占比")])
+                              unit_of_measure="占比", kind="growth", baseline=0.0)])
     data = workbook.report_data(con, _Params(camp), org.outlet_tree(con), "2026-02")
     con.close()
     path = workbook.write_workbook(root / workbook.FILE_NAME, data, "2026-02", camp.name)
@@ -36,7 +36,7 @@ def book(tmp_path_factory):
 
 def test_one_sheet_per_level_and_the_kpi_sheet(book):
     wb, _ = book
-    assert wb.sheetnames == ["全省", "BA", "BB", "指标表"]
+    assert wb.sheetnames == ["全省", "BA", "BB", "网点表核对", "指标表"]
 
 
 def test_title_month_due_date_and_frozen_printable_header(book):
@@ -57,7 +57,8 @@ def test_values_and_number_formats(book):
     k_sum = rows["K_SUM"]
     # province: 25 of 100 by Feb 28 (59 of 365 days expected)
     assert (k_sum[3], k_sum[6], k_sum[7]) == (100, 25, 0.25)
-    assert k_sum[8] == pytest.approx(59 / 365) and k_sum[9] == "正常"
+    assert k_sum[8] == pytest.approx(59 / 365) and k_sum[9] == "进度正常"  # core.status.label(on_track)
+    assert wb["全省"]["A4"].value == "共 2 项指标：进度正常 2 项、进度预警 0 项、进度滞后 0 项。"
     cells = {c.value: c for c in wb["全省"]["B"]}
     row = cells["K_SHARE"].row
     assert wb["全省"].cell(row, 7).number_format == "0.0%"     # a share's actual prints as a percent
@@ -70,12 +71,23 @@ def test_values_and_number_formats(book):
 def test_kpi_sheet_holds_the_published_rows(book):
     wb, data = book
     rows = list(wb["指标表"].iter_rows(values_only=True))
-    assert rows[0] == ("month", "area", "metric", "level", "unit_id", "value", "numerator", "denominator",
-                       "target", "meets_target")
-    on_time = [r for r in rows if r[2] == "report_on_time"]
-    assert [(r[4], r[5], r[9]) for r in on_time] == [("province", 0.5, "false"), ("BA", 1, "true"),
-                                                     ("BB", 0, "false")]
+    assert rows[0] == ("month", "period", "area", "metric", "level", "unit_id", "value", "numerator",
+                       "denominator", "target", "meets_target", "status")
+    on_time = [r for r in rows if r[3] == "report_on_time"]
+    assert [(r[5], r[6], r[10], r[11]) for r in on_time] == [("province", 0.5, "false", "missed"),
+                                                             ("BA", 1, "true", "met"), ("BB", 0, "false", "missed")]
     assert len(rows) - 1 == len(data["kpi_rows"])
+
+
+def test_master_data_sheet_shows_both_figures_and_the_gap(book):
+    """k_sum against self-service outlets opened since 2026-01-01: the only one, B2, has no opening date,
+    so the table counts 0 where the units reported 25 (province), 20 (BA) and 5 (BB)."""
+    wb, _ = book
+    rows = list(wb["网点表核对"].iter_rows(values_only=True))
+    assert rows[0] == ("序号", "指标", "单位", "活动报送", "网点表", "网点表口径", "差额（报送 − 网点表）", "需核对", "说明")
+    assert rows[1][:5] == (1, "K_SUM", "全省", 25, 0) and rows[1][6:8] == (25, "是")
+    assert rows[1][8] == "活动报送 25 个，网点表中 2026-01-01 以来开业的仅 0 个（离行式自助银行共 1 个），差 25 个，请核对。"
+    assert [r[2] for r in rows[1:]] == ["全省", "BA", "BB"]
 
 
 def test_month_outside_the_campaign_says_so(tmp_path):
@@ -94,7 +106,7 @@ def test_write_for_run_writes_skips_and_reports_failures(tmp_path, monkeypatch):
     settings = config.RunSettings(month="2026-02", warehouse=tmp_path / "w.duckdb", scope="BB", params_file=None)
     name, error = workbook.write_for_run(tmp_path, settings, P.load_params("2026-02"))
     assert (name, error) == (workbook.FILE_NAME, None)
-    assert openpyxl.load_workbook(tmp_path / name).sheetnames == ["BB", "指标表"]  # scoped: no province sheet
+    assert openpyxl.load_workbook(tmp_path / name).sheetnames == ["BB", "网点表核对", "指标表"]  # scoped: no province sheet
     empty = tmp_path / "empty.duckdb"
     empty.touch()
     skipped = config.RunSettings(month="2026-02", warehouse=empty, scope=None, params_file=None)

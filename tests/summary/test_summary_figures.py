@@ -4,14 +4,17 @@ from svc_analysis.summary import figures as summary_figures
 
 HEADLINE = {"satisfaction": "satisfaction_rate", "queue": "overtime_outlets", "campaign": "campaign_progress:",
             "staff": "star_teller_rate"}
-CSV = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target
-2026-10,quality,outlet_day_coverage:tickets,province,province,0.99,99,100,,
-2026-10,satisfaction,satisfaction_rate,province,province,0.9236,9236,10000,0.9,true
-2026-10,satisfaction,satisfaction_rate,branch,宜昌分行,0.85,85,100,0.9,false
-2026-10,queue,overtime_outlets,province,province,25,,,0,false
-2026-10,campaign,campaign_progress:atms,province,province,0.4,120,300,0.83,false
-2026-10,campaign,campaign_progress:news,province,province,0.98,51,52,0.83,true
+CSV = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target,status
+2026-10,quality,outlet_day_coverage:tickets,province,province,0.99,99,100,,,no_target
+2026-10,satisfaction,satisfaction_rate,province,province,0.9236,9236,10000,0.9,true,met
+2026-10,satisfaction,satisfaction_rate,branch,宜昌分行,0.85,85,100,0.9,false,missed
+2026-10,queue,overtime_outlets,province,province,25,,,0,false,missed
+2026-10,campaign,campaign_progress:atms,province,province,0.4,120,300,0.83,false,behind
+2026-10,campaign,campaign_progress:news,province,province,0.98,51,52,0.83,true,on_track
+2026-10,campaign,campaign_progress:lobby,province,province,0.97,0.97,1,1,false,at_risk
+2026-10,campaign,report_on_time,province,province,0.6,3,5,1,false,missed
 """
+FIXED_NOTE = "达到目标的指标数 / 有固定目标且有数据的指标数（服务活动进度另计）"
 
 
 def test_province_figures_with_marks_and_links(tmp_path):
@@ -20,10 +23,13 @@ def test_province_figures_with_marks_and_links(tmp_path):
     (tmp_path / "90_summary.html").write_text("", encoding="utf-8")
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
                                           lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
-    assert figures[0] == ("达标指标（有目标且有数据）", "2/4", "本月达到目标的指标数 / 有目标且有数据的指标数", None)
+    # fixed targets at the province: satisfaction met; overtime outlets and report_on_time missed -> 1/3;
+    # campaign progress apart: news on track, lobby at risk, atms behind -> 1/3
+    assert figures[0] == ("服务指标达标", "1/3", FIXED_NOTE, None)
     assert figures[1] == ("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html")
     assert figures[2] == ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)
-    assert figures[3] == ("服务活动：达到应达进度的指标", "1/2", "✗ 落后 1 项：新投放ATM", None)
+    assert figures[3] == ("服务活动：进度正常的活动指标", "1/3",
+                          "✗ 进度滞后 1 项：新投放ATM；进度预警 1 项：lobby", None)
     assert figures[4] == ("员工资质：星级柜员率", "无数据", "本月未发布", None)
     assert figures[5][0] == "管理摘要与网点预警" and figures[5][3] == "90_summary.html"
 
@@ -59,12 +65,12 @@ def test_index_links_each_figure_and_marks_read_in_black_and_white(tmp_path):
     assert '<td>排队效率：超时网点（个）</td><td class="value num">25</td><td class="failed">✗ 未达标（目标 ≤ 0）</td>' in html
 
 
-JUDGED = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target
-2026-10,satisfaction,satisfaction_rate,province,province,0.95,95,100,0.9,false
-2026-10,queue,overtime_outlets,province,province,25,,,0,true
-2026-10,campaign,campaign_progress:atms,province,province,0.1,10,100,0.83,true
-2026-10,campaign,campaign_progress:news,province,province,0.99,99,100,,false
-2026-10,campaign,campaign_progress:drills,province,province,0.99,99,100,0.83,
+JUDGED = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target,status
+2026-10,satisfaction,satisfaction_rate,province,province,0.95,95,100,0.9,false,missed
+2026-10,queue,overtime_outlets,province,province,25,,,0,true,met
+2026-10,campaign,campaign_progress:atms,province,province,0.1,10,100,0.83,true,on_track
+2026-10,campaign,campaign_progress:news,province,province,0.99,99,100,,false,at_risk
+2026-10,campaign,campaign_progress:drills,province,province,0.99,99,100,0.83,,no_target
 """
 
 
@@ -79,10 +85,10 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
     (tmp_path / "kpis.csv").write_text(JUDGED, encoding="utf-8-sig")
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
                                           lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
-    assert figures[0][1] == "2/4"  # rows with a judgment: 2 say met
+    assert figures[0][1] == "1/2"  # rows judged against a fixed target: 1 says met
     assert figures[1][2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
     assert figures[2][2].startswith("✓ 达标")  # 25 > 0 but the row says met
-    assert figures[3][1:3] == ("1/2", "✗ 落后 1 项：news")  # the unjudged row is not counted
+    assert figures[3][1:3] == ("1/2", "✗ 进度预警 1 项：news")  # the unjudged row is not counted
     now = datetime(2026, 11, 2, 8, 0)
     result = SimpleNamespace(notebooks=[], exit_code=0, failed=[], kpi_error=None, workbook_error=None,
                              workbook=None, started_at=now, finished_at=now)
@@ -90,7 +96,7 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
     html = write_index(tmp_path, result, settings, key_figures=figures).read_text(encoding="utf-8")
     assert '<td class="failed">✗ 未达标（目标 ≥ 90.0%）</td>' in html
     assert '<td class="ok">✓ 达标（目标 ≤ 0）</td>' in html
-    assert '<td class="failed">✗ 落后 1 项：news</td>' in html
+    assert '<td class="failed">✗ 进度预警 1 项：news</td>' in html
 
 
 NOVEMBER = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target

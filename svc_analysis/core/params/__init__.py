@@ -20,10 +20,10 @@ from svc_analysis.core.params.inspections import StageTarget, RuleRef, RuleWhen,
 from svc_analysis.core.params.queue import QueuePeaks, Queue  # noqa: F401
 from svc_analysis.core.params.report import Report, Quality, Warehouse  # noqa: F401
 from svc_analysis.core.params.ingest import Ingest  # noqa: F401
-from svc_analysis.core.params.campaign import StatusThresholds, ReportDue, Staffing, CampaignKpi, Campaign  # noqa: F401
+from svc_analysis.core.params.campaign import StatusThresholds, MasterData, ReportDue, Staffing, CampaignKpi, Campaign  # noqa: F401
 from svc_analysis.core.params.summary import HighlightRule, SummaryHighlights, SummaryBacktest, WarningComponent, WARNING_COMPONENTS, EarlyWarning, Summary  # noqa: F401
 from svc_analysis.core.params.volumes import Volumes  # noqa: F401
 from svc_analysis.core import config  # noqa: F401  (P.config, as before the split)
 from svc_analysis.core.params.loader import Params, deep_merge, _read_yaml, param_files, load_params  # noqa: F401
 
-__all__ = ['Share', 'ParamsError', 'ClosingDays', 'PenaltyYuan', 'ComplaintClusters', 'ComplaintText', 'Complaints', 'Satisfaction', 'Staff', 'StageTarget', 'RuleRef', 'RuleWhen', 'RuleAmount', 'Rule', 'RuleSet', 'Inspections', 'QueuePeaks', 'Queue', 'Report', 'Quality', 'Warehouse', 'Ingest', 'StatusThresholds', 'ReportDue', 'Staffing', 'CampaignKpi', 'Campaign', 'SummaryHighlights', 'SummaryBacktest', 'WarningComponent', 'WARNING_COMPONENTS', 'EarlyWarning', 'Summary', 'Volumes', 'Params', 'deep_merge', 'param_files', 'load_params']
+__all__ = ['Share', 'ParamsError', 'ClosingDays', 'PenaltyYuan', 'ComplaintClusters', 'ComplaintText', 'Complaints', 'Satisfaction', 'Staff', 'StageTarget', 'RuleRef', 'RuleWhen', 'RuleAmount', 'Rule', 'RuleSet', 'Inspections', 'QueuePeaks', 'Queue', 'Report', 'Quality', 'Warehouse', 'Ingest', 'StatusThresholds', 'MasterData', 'ReportDue', 'Staffing', 'CampaignKpi', 'Campaign', 'SummaryHighlights', 'SummaryBacktest', 'WarningComponent', 'WARNING_COMPONENTS', 'EarlyWarning', 'Summary', 'Volumes', 'Params', 'deep_merge', 'param_files', 'load_params']

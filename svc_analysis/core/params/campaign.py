@@ -11,16 +11,23 @@ from svc_analysis.core.params.base import Share, _Section, _duplicates
 
 
 class StatusThresholds(_Section):
-    """progress / expected-by-now: on track at >= on_track, at risk at >= at_risk, else behind."""
+    """A unit at or past its expected progress is on track; below it, at risk while its pace (the share of
+    the planned gain achieved) is at least ``at_risk``, else behind."""
 
-    on_track: float = Field(gt=0)
-    at_risk: float = Field(gt=0)
+    at_risk: float = Field(gt=0, lt=1)
 
-    @model_validator(mode="after")
-    def _ordered(self):
-        if self.at_risk > self.on_track:
-            raise ValueError("status_thresholds: at_risk must not be above on_track")
-        return self
+
+class MasterData(_Section):
+    """A campaign KPI's counterpart in the outlets table, counted at the month end to check the reported
+    actual: outlets of ``base`` open at the month end (``opened_since_start``: only those opened on or after
+    the KPI's start); with ``flag`` the figure is the share of them with the flag (smart: outlets.smart;
+    transformed: outlets.transformed_on on or before the month end), else their number. A gap (reported
+    minus counted) whose size is at most ``tolerance`` is not flagged."""
+
+    base: Literal["self_service_outlets", "vip_centre_outlets", "staffed_outlets", "all_outlets"]
+    opened_since_start: bool = False
+    flag: Literal["smart", "transformed"] | None = None
+    tolerance: float = Field(default=0.0, ge=0)
 
 
 class ReportDue(_Section):
@@ -47,7 +54,8 @@ class CampaignKpi(_Section):
     unit_of_measure: str
     target: float = Field(gt=0)
     target_of: Literal["staffed_outlets", "vip_centre_outlets", "all_outlets"] | None = None
-    baseline: float = 0.0
+    kind: Literal["cumulative", "level", "growth"] = "cumulative"
+    baseline: float | None = None
     unit_targets: dict[str, float] | None = None
     split: Literal["outlets", "equal", "larger"] | None = None
     start: date
@@ -55,17 +63,25 @@ class CampaignKpi(_Section):
     combine: Literal["sum", "latest", "ratio"]
     numerator: str | None = None
     denominator: str | None = None
-    curve: Literal["linear", "front_loaded", "back_loaded", "monthly", "immediate"]
+    curve: Literal["linear", "front_loaded", "back_loaded", "monthly"] | None = None
     expected: list[float] | None = None
     direction: Literal["up", "down"] = "up"
     units: Literal["province", "branch", "outlet"]
     adds_up: bool = True  # counts add up to the level above; shares (占比) do not
+    master_data: MasterData | None = None
     source: str | None = None
+
+    @property
+    def start_value(self) -> float:
+        """Where the KPI's path starts: the baseline of a growth share, else 0."""
+        return self.baseline or 0.0
 
     @model_validator(mode="after")
     def _consistent(self):
         if self.deadline < self.start:
             raise ValueError(f"KPI {self.id}: deadline is before start")
+        self._kind_consistent()
+        self._master_data_consistent()
         if self.combine == "ratio" and not (self.numerator and self.denominator):
             raise ValueError(f"KPI {self.id}: combine ratio needs numerator and denominator KPI ids")
         if self.curve == "monthly":
@@ -78,9 +94,35 @@ class CampaignKpi(_Section):
                 raise ValueError(f"KPI {self.id}: `expected` must rise from >= 0 to exactly 1 at the deadline")
         elif self.expected is not None:
             raise ValueError(f"KPI {self.id}: `expected` is only for curve monthly")
-        if self.direction == "up" and self.baseline >= self.target:
+        if self.baseline is not None and self.direction == "up" and self.baseline >= self.target:
             raise ValueError(f"KPI {self.id}: baseline must be below the target")
         return self
+
+    def _kind_consistent(self) -> None:
+        """level: no curve, no baseline; growth: a curve and a baseline; a share (adds_up false) is never
+        cumulative (judged against a path rising from zero it reads on track while it cannot make the target)."""
+        if self.kind == "level":
+            if self.curve is not None or self.baseline is not None:
+                raise ValueError(f"KPI {self.id}: kind level holds its target at every month end: "
+                                 f"no curve and no baseline")
+            return
+        if self.curve is None:
+            raise ValueError(f"KPI {self.id}: kind {self.kind} needs a curve")
+        if self.kind == "growth" and self.baseline is None:
+            raise ValueError(f"KPI {self.id}: kind growth needs the baseline (the value at the KPI's start)")
+        if self.kind == "cumulative" and self.baseline:
+            raise ValueError(f"KPI {self.id}: kind cumulative starts from 0; a baseline is for kind growth")
+        if self.kind == "cumulative" and not self.adds_up:
+            raise ValueError(f"KPI {self.id}: a share (adds_up false) is kind level (a standing rule) or "
+                             f"growth (from its baseline to the target), not cumulative")
+        if self.kind == "growth" and self.adds_up:
+            raise ValueError(f"KPI {self.id}: kind growth is for a share (adds_up false): one baseline for every unit")
+
+    def _master_data_consistent(self) -> None:
+        """A share is checked against a share of outlets (a flag), a count against a number of outlets."""
+        if self.master_data and (self.master_data.flag is None) != self.adds_up:
+            raise ValueError(f"KPI {self.id}: master_data of a share needs a flag (smart / transformed); "
+                             f"a count's master_data counts outlets (no flag)")
 
 
 class Campaign(_Section):
