@@ -187,8 +187,10 @@ def _pct(x) -> str:
 
 
 def _points(x) -> str:
-    """A change of share in percentage points: +0.8 个百分点; 无数据 when missing."""
-    return "无数据" if x is None or np.isnan(x) else f"{x * 100:+.1f} 个百分点"
+    """A change of share in percentage points: +0.8 个百分点 (never -0.0); 无数据 when missing."""
+    from svc_analysis.views.plotting import fmt_points
+
+    return fmt_points(x)
 
 
 def headline_sentence(head: dict, ytd: dict, target: float, floor: float, level: float = 0.95) -> str:

@@ -19,7 +19,7 @@ import pandas as pd
 
 from svc_analysis.engine import kpis
 from svc_analysis.core import periods
-from svc_analysis.views.plotting import NO_DATA
+from svc_analysis.views.plotting import NO_DATA, fmt_points, fmt_signed
 
 KEYS = ["metric", "level", "unit_id"]
 CAMPAIGN_PREFIX = "campaign_progress:"
@@ -68,13 +68,12 @@ def fmt_value(metric: str, value) -> str:
 
 
 def fmt_change(metric: str, change) -> str:
-    """A change with its sign: +1.2个百分点 for shares, +0.8 / −3 otherwise."""
+    """A change with its sign: +1.2 个百分点 for shares, +0.8 / −3 otherwise; never -0.0 (views.plotting)."""
     if change is None or pd.isna(change):
         return NO_DATA
     if is_share(metric):
-        return f"{float(change) * 100:+.1f}个百分点"
-    digits = 0 if metric in COUNTS else DECIMALS[metric]
-    return f"{float(change):+,.{digits}f}"
+        return fmt_points(change)
+    return fmt_signed(change, 0 if metric in COUNTS else DECIMALS[metric])
 
 
 def directions(summary, campaign=None) -> dict[str, bool]:
@@ -142,7 +141,7 @@ def mark(meets) -> str:
 
 
 def trend_text(metric: str, change, move, better) -> str:
-    """'▲ +1.2个百分点 向好' / '▼ −3 变差' / '＝ +0.1个百分点 持平' / '无数据'."""
+    """'▲ +1.2 个百分点 向好' / '▼ −3 变差' / '＝ +0.1 个百分点 持平' / '无数据'."""
     if move is None or (isinstance(move, float) and pd.isna(move)):
         return NO_DATA
     word = "持平" if move == "flat" else ("向好" if better else "变差")
