@@ -18,7 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.engine import kpis
-from svc_analysis.core import periods
+from svc_analysis.core import contract, periods
 from svc_analysis.views.plotting import NO_DATA, fmt_points, fmt_signed
 
 KEYS = ["metric", "level", "unit_id"]
@@ -39,8 +39,7 @@ COUNTS = {"complaints_total", "complaints_responsible", "complaints_overdue_open
 DECIMALS = {"mystery_score_avg": 1, "avg_wait_minutes": 1, "p90_wait_minutes": 1, "complaint_rate_per_10k": 2}
 MARKS = {True: "✓ 达标", False: "✗ 未达标"}
 ARROWS = {"up": "▲", "down": "▼", "flat": "＝"}
-AREA_LABELS = {"complaints": "投诉", "satisfaction": "满意度", "staff": "员工资质", "inspections": "检查",
-               "queue": "排队效率", "campaign": "服务活动"}
+AREA_LABELS = contract.KPI_AREA_NAMES  # the areas' Chinese names, one spelling (core.contract)
 
 
 def is_share(metric: str) -> bool:
