@@ -76,7 +76,7 @@ def test_default_month_is_last_complete_month(ctx_factory):
 
 
 def test_unknown_scope_lists_names(ctx_factory):
-    with pytest.raises(org.ScopeError, match="Branches: 武汉分行, 襄阳分行"):
+    with pytest.raises(org.ScopeError, match="可选的二级分行有 武汉分行、襄阳分行"):
         ctx_factory(scope="汉口分行")
 
 
