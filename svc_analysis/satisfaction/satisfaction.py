@@ -216,7 +216,7 @@ def headline_sentence(head: dict, ytd: dict, target: float, floor: float, level:
     if test.rose:
         return text + trend + (f"：虽有提升，但不超出正常波动（单侧检验 p = {test.p_value:.3f}），"
                                "尚不能认定“逐年提升”。")
-    return text + trend + "：未实现同比提升（种子文件要求满意率逐年提升）。"
+    return text + trend + "：未实现同比提升（《文明优质服务管理工作责任书》要求满意率逐年提升）。"
 
 
 def control_sentence(chart: pd.DataFrame) -> str:
@@ -242,14 +242,14 @@ def kpi_display(rows: pd.DataFrame, levels: int = 2) -> pd.DataFrame:
     from svc_analysis.core import areas, catalogue
 
     areas.area_modules()  # loading the registered areas fills the catalogue (no import of our own area.py)
-    from svc_analysis.views.plotting import fmt_pct
+    from svc_analysis.views.plotting import fmt_pct, fmt_signed
 
     top = rows[rows["level"].isin(list(dict.fromkeys(rows["level"]))[:levels])]
 
     def value(row) -> str:
         if pd.isna(row["value"]):
             return "无数据"
-        return f"{row['value'] * 100:+.0f}" if row["metric"] == "nps" else fmt_pct(row["value"])
+        return fmt_signed(row["value"] * 100, 0) if row["metric"] == "nps" else fmt_pct(row["value"])
 
     return pd.DataFrame({
         "指标": top["metric"].map(catalogue.name),

@@ -113,12 +113,12 @@ def comments(con, months: list[str], outlets=None) -> list[str]:
 
 def sentence(summary: dict, scores: pd.DataFrame, month: str, window: tuple[str, str]) -> str:
     """Chinese summary: the month's CSAT and NPS, and the weakest dimension over the window."""
-    from svc_analysis.views.plotting import fmt_pct
+    from svc_analysis.views.plotting import fmt_pct, fmt_signed
 
     if summary["answers"] == 0:
         head = f"{month} 没有问卷答卷（无数据）。"
     else:
-        nps = "无数据" if summary["recommend_answers"] == 0 else f"{summary['nps'] * 100:+.0f}"
+        nps = "无数据" if summary["recommend_answers"] == 0 else fmt_signed(summary["nps"] * 100, 0)
         head = (f"{month} 共收回问卷 {summary['answers']} 份，总体满意（前两档）占比 {fmt_pct(summary['csat'])}，"
                 f"净推荐值 NPS {nps}。")
     dims = scores[scores["measure"].isin(DIMENSIONS) & scores["answers"].gt(0)]

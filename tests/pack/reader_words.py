@@ -22,7 +22,7 @@ DEVELOPER = re.compile(r"(?i:seed)|DOMAIN|docs/|\.md\b|\.ipynb|种子|§|(?i:iss
 SNAKE = re.compile(r"(?<![\w.-])[a-z][a-z0-9]*(?:_[a-z0-9*]+)+(?![\w*])(?!\.(?:csv|xlsx|xls|txt)\b)")
 PARAM_SECTIONS = ("quality", "complaints", "satisfaction", "staff", "inspections", "queue", "campaign",
                   "summary", "report", "ingest", "volumes", "warehouse")
-SECTION_KEY = re.compile(r"\b(?:" + "|".join(PARAM_SECTIONS) + r")\.[a-z_*]+")
+SECTION_KEY = re.compile(r"\b(?:" + "|".join(PARAM_SECTIONS) + r")\.(?!(?:csv|xlsx|xls|txt)\b)[a-z_*]+")
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 ALT_ACRONYMS = {"ATM", "NPS", "CSAT", "VIP"}
 
