@@ -105,5 +105,5 @@ def published_sentence(rows: pd.DataFrame) -> str:
     """How many KPI rows the page published, with the metrics' catalogue names (campaign.area.METRICS)."""
     from svc_analysis.campaign import area
 
-    names = "、".join(m.name for m in area.METRICS)
+    names = "、".join(f"{m.name}（各项活动指标）" if m.family else m.name for m in area.METRICS)  # no ids on a page
     return f"已发布活动指标 {len(rows)} 行：{names}。"

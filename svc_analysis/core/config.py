@@ -59,6 +59,18 @@ def reports_dir(out: str | Path | None = None) -> Path:
     return _env_path(ENV_REPORTS_DIR) or PROJECT_ROOT / "reports"
 
 
+def project_relative(path: str | Path | None) -> str | None:
+    """A path as run.json and the logs record it: relative to the project folder when inside it
+    ('data/warehouse.duckdb'), else as given; None stays None. Never shown on a manager's page."""
+    if path is None:
+        return None
+    path = Path(path)
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def warehouse_path(warehouse: str | Path | None = None) -> Path:
     """The DuckDB warehouse file: argument, else $SVC_WAREHOUSE, else data/warehouse.duckdb."""
     if warehouse:

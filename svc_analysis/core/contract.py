@@ -340,6 +340,18 @@ TABLES: dict[str, Table] = {
 # Load order: a table only references tables earlier in this list.
 LOAD_ORDER = list(TABLES)
 
+# The output side: the KPI table (DATA_CONTRACT.md "Output", engine.kpis.KPI_COLUMNS) as a reader reads
+# it, e.g. the workbook's 指标表 sheet: each column's Chinese name and each area's Chinese name.
+KPI_COLUMN_NAMES = {
+    "month": "月份", "period": "报告期", "area": "领域", "metric": "指标", "level": "层级", "unit_id": "单位",
+    "value": "数值", "numerator": "分子", "denominator": "分母", "target": "目标", "meets_target": "是否达标",
+    "status": "状态",
+}
+KPI_AREA_NAMES = {
+    "quality": "数据质量", "complaints": "投诉", "satisfaction": "满意度", "staff": "员工资质",
+    "inspections": "检查", "queue": "排队效率", "campaign": "服务活动",
+}
+
 TRUE_WORDS = ("1", "true", "t", "yes", "y", "是", "对", "√")
 FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "错", "×")
 

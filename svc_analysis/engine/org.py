@@ -53,10 +53,10 @@ def resolve_scope(tree: pd.DataFrame, scope: str | None) -> tuple[str, str]:
     for level in ("branch", "subbranch"):
         if name in set(tree[level]):
             return level, name
-    raise ScopeError(
-        f"scope '{name}' is neither a branch nor a sub-branch in the outlets table. "
-        f"Branches: {', '.join(_names(tree, 'branch')) or '(none)'}. "
-        f"Sub-branches: {', '.join(_names(tree, 'subbranch')) or '(none)'}."
+    raise ScopeError(  # read by the operator on the command line (issue 18): in Chinese
+        f"未知的范围“{name}”：网点表中没有这个二级分行或支行。"
+        f"可选的二级分行有 {'、'.join(_names(tree, 'branch')) or '（无）'}；"
+        f"支行有 {'、'.join(_names(tree, 'subbranch')) or '（无）'}。"
     )
 
 

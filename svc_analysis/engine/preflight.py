@@ -49,10 +49,9 @@ def check_can_run(settings: RunSettings, monthly_tables: list[str]) -> dict[str,
     path = settings.warehouse
     if not path.exists():
         raise PreflightError(
-            f"warehouse {path} does not exist: load data with `svc ingest FILE...` "
-            f"or sample data with `svc sample-data`")
+            f"数据仓库 {path} 不存在：请先用 svc ingest 文件… 导入数据，或用 svc sample-data 生成样例数据。")
     if warehouse.is_empty(path):
-        raise PreflightError(f"warehouse {path} holds no outlets: load the outlets table first")
+        raise PreflightError(f"数据仓库 {path} 中没有网点：请先导入网点表。")
     con = warehouse.connect(path, read_only=True)
     try:
         if settings.scope:
@@ -65,7 +64,8 @@ def check_can_run(settings: RunSettings, monthly_tables: list[str]) -> dict[str,
         con.close()
     if not any(coverage[name]["rows_in_month"] for name in monthly_tables):
         latest = max((c["last"] for c in coverage.values() if c["last"]), default=None)
-        hint = f" (the latest data is from {latest:%Y-%m-%d})" if latest else ""
-        raise PreflightError(f"the warehouse has no data for {settings.month} in {', '.join(monthly_tables)}{hint}: "
-                             f"choose another month with --month or ingest that month's exports")
+        names = "、".join(contract.TABLES[t].zh[0] if t in contract.TABLES else t for t in monthly_tables)
+        hint = f"（最新数据为 {latest:%Y-%m-%d}）" if latest else ""
+        raise PreflightError(f"数据仓库中没有 {settings.month} 的{names}数据{hint}："
+                             f"请用 --month 选择其他月份，或先导入该月的导出文件。")
     return coverage

@@ -5,7 +5,7 @@ codes, the same for every command:
     0  everything ran;
     1  some part failed (`svc report`: some notebook, the KPI table or the workbook; the pack is
        published with the errors on its pages, beside the month's complete pack if there is one);
-    2  could not start, with one sentence on stderr (Chinese first): bad params or month, no or an
+    2  could not start, with one sentence on stderr (in Chinese): bad params or month, no or an
        empty warehouse, unknown scope, no data for the month, a file that cannot be loaded, the
        warehouse damaged or held by another process after --wait seconds, the pack being built by
        another run after --wait seconds (docs/operations.md "Faults").
@@ -18,15 +18,16 @@ from pathlib import Path
 
 import click
 
-WAREHOUSE_HELP = "DuckDB warehouse file (default: $SVC_WAREHOUSE or data/warehouse.duckdb)"
+# What the operator reads (help, progress, messages) is Chinese (issue 18); English stays in code and logs.
+WAREHOUSE_HELP = "数据仓库文件（DuckDB；默认 $SVC_WAREHOUSE 或 data/warehouse.duckdb）"
 WAIT_DEFAULT = 30  # seconds: outlasts another command opening and closing the warehouse briefly
 wait_option = click.option(
     "--wait", type=click.FloatRange(min=0), default=WAIT_DEFAULT, show_default=True,
-    help="seconds to wait while another process holds the warehouse (or the pack), then exit 2")
+    help="其他程序占用数据仓库（或报告包）时最多等待的秒数，超时则退出（退出码 2）")
 
 
 def _fail(message: str, code: int = 2):
-    click.echo(f"错误 error: {message}", err=True)
+    click.echo(f"错误：{message}", err=True)
     sys.exit(code)
 
 
@@ -50,14 +51,20 @@ def _wait_for_warehouse(path, wait: float, read_only: bool):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main():
-    """svc-analysis: monthly service-quality reports (服务质量月度分析)."""
+    """svc-analysis：服务质量月度分析（导入数据、生成样例数据、生成报告、导出数据湖）。"""
+
+
+def _table_name(table) -> str:
+    """A contract table by its Chinese name for the operator (tickets -> 排队)."""
+    from svc_analysis.core import contract
+
+    return contract.TABLES[table].zh[0] if table in contract.TABLES else str(table)
 
 
 def _print_reports(reports) -> None:
     for r in reports:
-        line = (f"{r.file}：{r.table} 表，读取 {r.rows_read:,} 行，导入 {r.rows_loaded:,} 行，另放 "
-                f"{r.rows_set_aside:,} 行，合并重复 {r.rows_merged:,} 行 ({r.rows_read:,} rows read, "
-                f"{r.rows_loaded:,} loaded, {r.rows_set_aside:,} set aside, {r.rows_merged:,} exact duplicates merged)")
+        line = (f"{r.file}：{_table_name(r.table)}表，读取 {r.rows_read:,} 行，导入 {r.rows_loaded:,} 行，"
+                f"另放 {r.rows_set_aside:,} 行，合并重复 {r.rows_merged:,} 行")
         click.echo(line)
         if r.rows_merged:
             click.echo(f"  文件中与另一行完全相同的 {r.rows_merged:,} 行只存一份 "
@@ -67,26 +74,26 @@ def _print_reports(reports) -> None:
                        f"({r.rows_present:,} loaded rows were already in the warehouse: replaced by key or kept, not added twice)")
         click.echo(f"  {r.table} 表现有 {r.rows_in_table:,} 行 (rows now in the {r.table} table)")
         if r.outlets_added:
-            click.echo(f"  映射配置登记了 {r.outlets_added:,} 个网点 (units registered as outlets by the profile)")
+            click.echo(f"  映射配置登记了 {r.outlets_added:,} 个网点")
         if r.rows_set_aside:
-            click.echo(f"  另放的行及原因 (set-aside rows with their reasons): {r.quarantine_file}")
+            click.echo(f"  另放的行及原因：{r.quarantine_file}")
         for warning in r.warnings:
-            click.echo(f"  警告 warning: {warning}")
+            click.echo(f"  警告：{warning}")
 
 
 @main.command()
 # existence is checked by ingest itself, with a Chinese sentence (a folder, a missing file)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
-@click.option("--table", help="contract table for every file (default: from each file's name)")
-@click.option("--profile", help="mapping profile: a name in params/profiles/ or a YAML path")
-@click.option("--encoding", help="text encoding of every CSV, e.g. gb18030, utf-8, latin-1, utf-16 "
-                                 "(default: detected; refused when not certain)")
-@click.option("--sheet", help="XLSX sheet to read (default: the first)")
-@click.option("--quiet", is_flag=True, help="no progress bar")
+@click.option("--table", help="所有文件都导入这张数据表（默认按各文件的文件名判断）")
+@click.option("--profile", help="映射配置：params/profiles/ 中的名称或 YAML 文件路径")
+@click.option("--encoding", help="所有 CSV 的文字编码，如 gb18030、utf-8、latin-1、utf-16"
+                                 "（默认自动识别；无法确定时拒绝导入）")
+@click.option("--sheet", help="要读取的 XLSX 工作表（默认第一张）")
+@click.option("--quiet", is_flag=True, help="不显示进度条")
 @wait_option
 def ingest(files, warehouse, table, profile, encoding, sheet, quiet, wait):
-    """Load bank export files (CSV or XLSX) into the warehouse through the data contract."""
+    """按数据约定把银行导出文件（CSV 或 XLSX）导入数据仓库。"""
     from svc_analysis.engine.ingest import IngestError, ingest_files
 
     try:
@@ -101,15 +108,16 @@ def ingest(files, warehouse, table, profile, encoding, sheet, quiet, wait):
 
 
 @main.command("sample-data")
-@click.option("--scale", type=click.Choice(["tiny", "small", "province"]), default="small", show_default=True)
-@click.option("--seed", type=int, default=20261, show_default=True)
-@click.option("--end-month", help="last month of the 24 generated (default: the last complete month)")
+@click.option("--scale", type=click.Choice(["tiny", "small", "province"]), default="small", show_default=True,
+              help="规模：tiny 极小、small 一个省的几家分行、province 全省")
+@click.option("--seed", type=int, default=20261, show_default=True, help="随机数种子（同一种子生成同样的数据）")
+@click.option("--end-month", help="生成的 24 个月中的最后一个月 YYYY-MM（默认上一个完整月份）")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
-@click.option("--if-empty", is_flag=True, help="do nothing when the warehouse already holds data")
-@click.option("--quiet", is_flag=True, help="no progress bar")
+@click.option("--if-empty", is_flag=True, help="数据仓库已有数据时什么也不做")
+@click.option("--quiet", is_flag=True, help="不显示进度条")
 @wait_option
 def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
-    """Generate realistic sample exports into data/sample/<scale>/ and ingest them."""
+    """生成逼真的样例导出文件（data/sample/<规模>/）并导入数据仓库。"""
     from svc_analysis.core import config
     from svc_analysis.engine import sample
     from svc_analysis.engine import warehouse as wh
@@ -120,35 +128,35 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
     try:
         last = parse_month(end_month) if end_month else None
         if if_empty and not wh.is_empty(path, wait=wait):  # reading: JupyterLab may hold it meanwhile
-            click.echo(f"warehouse {path} already holds data: no sample generated")
+            click.echo(f"数据仓库 {path} 已有数据，未生成样例数据。")
             return
         probe = _wait_for_warehouse(path, wait, read_only=False)  # writing: nobody else may hold it
         if probe is not None:
             probe.close()
         out_dir = config.sample_dir(scale, path)
-        click.echo(f"generating {scale} sample data (seed {seed}) into {out_dir}")
+        click.echo(f"正在生成 {scale} 规模的样例数据（随机数种子 {seed}），写入 {out_dir}")
         files = sample.generate(scale, seed=seed, out_dir=out_dir, end_month=last, progress=not quiet)
         _print_reports(ingest_files(files, warehouse=path, progress=not quiet))
     except (MonthError, IngestError, *_faults()) as exc:
         _fail(str(exc))
-    click.echo(f"sample data loaded into {path}")
+    click.echo(f"样例数据已导入 {path}")
 
 
 @main.command()
-@click.option("--month", help="report month YYYY-MM (default: the last complete month)")
+@click.option("--month", help="报告月份 YYYY-MM（默认上一个完整月份）")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="reports folder (default reports/)")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹（默认 reports/）")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="YAML merged over params/ (e.g. another year's campaign)")
-@click.option("--scope", help="a branch or sub-branch name (default: the whole province)")
+              help="补充参数文件（YAML），覆盖 params/ 中的同名参数（如另一年度的活动）")
+@click.option("--scope", help="二级分行或支行的名称（默认全省）")
 @click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              help="run the NN_*.ipynb notebooks of this folder instead of notebooks/")
-@click.option("--pdf", is_flag=True, help="also write each page and the whole pack as PDF into <pack>/pdf/ "
-                                            "(needs headless Chromium; without it a warning, the HTML pack as usual)")
-@click.option("--quiet", is_flag=True, help="no progress bar")
+              help="改为运行此文件夹中的 NN_*.ipynb 笔记本（默认 notebooks/）")
+@click.option("--pdf", is_flag=True, help="另把每页和整个报告包写成 PDF，放在 <报告包>/pdf/"
+                                            "（需要无界面 Chromium；没有时给出警告，HTML 报告照常生成）")
+@click.option("--quiet", is_flag=True, help="不显示进度条")
 @wait_option
 def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet, wait):
-    """Run every notebook for a month and publish the HTML pack, kpis.csv and run.json."""
+    """运行一个月的全部笔记本，发布 HTML 报告包、指标表 kpis.csv 和运行记录 run.json。"""
     from svc_analysis.core import config
     from svc_analysis.core.params import ParamsError, load_params
     from svc_analysis.core.periods import MonthError
@@ -164,8 +172,8 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
         coverage = check_can_run(settings, params.report.monthly_tables)
     except (MonthError, ParamsError, PreflightError, *_faults()) as exc:
         _fail(str(exc))
-    click.echo(f"report {settings.month}" + (f", scope {settings.scope}" if settings.scope else "")
-               + f", warehouse {settings.warehouse}")
+    click.echo(f"生成报告 {settings.month}" + (f"（范围：{settings.scope}）" if settings.scope else "")
+               + f"，数据仓库 {settings.warehouse}")
     from functools import partial
 
     from svc_analysis.summary.figures import key_figures
@@ -182,32 +190,32 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
         if held is not None:
             held.close()
     for nb in result.notebooks:
-        status = "ok" if nb.status == "ok" else "FAILED"
-        click.echo(f"  {status:6} {nb.name} ({nb.duration:.1f} s)")
+        status = "成功" if nb.status == "ok" else "失败"
+        click.echo(f"  {status}  {nb.name}（{nb.duration:.1f} 秒）")
     if result.pack_dir.name != settings.pack_name:
         click.echo(f"本次运行失败，完整的报告包 {result.pack_dir.with_name(settings.pack_name)} 未被替换；"
-                   f"本次结果在 {result.pack_dir} (this failed run is published beside the complete pack)")
-    click.echo(f"index: {result.index_html}")
+                   f"本次结果在 {result.pack_dir}")
+    click.echo(f"首页：{result.index_html}")
     if result.pdf is not None:
         if result.pdf.combined:
-            click.echo(f"PDF: {result.pack_dir / result.pdf.combined}")
+            click.echo(f"PDF：{result.pack_dir / result.pdf.combined}")
         if result.pdf.error:  # the HTML pack is published all the same; the exit code is unchanged
-            click.echo(f"警告 warning: {result.pdf.error}", err=True)
+            click.echo(f"警告：{result.pdf.error}", err=True)
     sys.exit(result.exit_code)
 
 
 @main.group()
 def lake():
-    """The Parquet lake for Spark and other engines (数据湖; docs/scale.md)."""
+    """数据湖：供 Spark 等引擎读取的 Parquet 文件。"""
 
 
 @lake.command("export")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
 @click.option("--to", "to", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="lake folder: one Parquet dataset per contract table, event tables by month")
-@click.option("--table", "tables", multiple=True, help="only this contract table (repeatable; default: all)")
+              help="数据湖文件夹：每张数据表一个 Parquet 数据集，事件表按月分区")
+@click.option("--table", "tables", multiple=True, help="只导出这张数据表（可重复；默认全部）")
 def lake_export(warehouse, to, tables):
-    """Write the warehouse's tables as Parquet; only months that changed are rewritten."""
+    """把数据仓库的表写成 Parquet；只重写有变化的月份。"""
     import duckdb
 
     from svc_analysis.core import config

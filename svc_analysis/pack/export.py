@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 
-from svc_analysis.core.config import TEMPLATES_DIR, RunSettings
+from svc_analysis.core import contract
+from svc_analysis.core.config import TEMPLATES_DIR, RunSettings, project_relative
 from svc_analysis.core.masking import mask_text
 from svc_analysis.pack import page_nav, page_safety
 from svc_analysis.views import chart_alt
@@ -178,10 +179,20 @@ def coverage_rows(coverage) -> list[dict]:
         if not isinstance(info, Mapping):
             first, last, in_month = info
             info = {"first": first, "last": last, "rows_in_month": in_month}
-        rows.append({"table": table, "first": _show(info.get("first")), "last": _show(info.get("last")),
+        rows.append({"table": table, "name": table_name(table),
+                     "first": _show(info.get("first")), "last": _show(info.get("last")),
                      "rows_in_month": _show(info.get("rows_in_month")), "rows": _show(info.get("rows")),
                      "merged": _show(info.get("merged"))})
     return rows
+
+
+def table_name(table: str) -> str:
+    """A contract table's Chinese name as a manager reads it (contract: its first Chinese alias), e.g.
+    star_ratings -> 星级评定; a name the contract does not know is shown as given."""
+    try:
+        return contract.table(table).zh[0]
+    except KeyError:
+        return table
 
 
 def _show(value) -> str:
@@ -196,8 +207,10 @@ def _show(value) -> str:
 
 def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=None,
                 key_figures: Sequence[tuple] | None = None) -> Path:
-    """Write index.html: the pack's front page in Chinese (notebook table with status, run time and
-    links; the parameters; data coverage per table; key figures when given as (label, value, note)).
+    """Write index.html: the pack's front page in Chinese (the pages with their status and links; the
+    month and scope; data coverage per table by its Chinese name; key figures when given as (label,
+    value, note)). What only an operator needs (the warehouse path, run seconds, notebook file names)
+    stays in run.json and logs/, never on the manager's page.
     Self-contained: inline CSS with the CJK font stack, no script, nothing fetched; escaped by
     Jinja's autoescape, masked, and under page_safety.CONTENT_SECURITY_POLICY."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -226,12 +239,13 @@ def versions() -> dict[str, str]:
 
 
 def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
-    """Write run.json: parameters, start/end, per-notebook status and timing, versions; masked
+    """Write run.json: parameters (paths relative to the project, config.project_relative), start/end,
+    per-notebook status and timing, versions; masked
     (masking.mask_text: an error message may quote a phone number from the data)."""
     record = {
         "parameters": {"month": settings.month, "scope": settings.scope,
-                       "warehouse": str(settings.warehouse),
-                       "params_file": str(settings.params_file) if settings.params_file else None,
+                       "warehouse": project_relative(settings.warehouse),
+                       "params_file": project_relative(settings.params_file),
                        **result.options},
         "started_at": result.started_at.isoformat(timespec="seconds"),
         "finished_at": result.finished_at.isoformat(timespec="seconds"),

@@ -142,10 +142,10 @@ class Context:
         return kpis.publish(frame, self.kpi_dir, self.notebook or f"notebook-{os.getpid()}")
 
     def header_text(self) -> str:
-        """One Markdown line for the top of a notebook: month, scope, warehouse file, data as of."""
+        """One Markdown line for the top of a notebook: month, scope, data as of. The warehouse file is
+        the operator's (run.json), not a manager's (issue 14: no file names on a page)."""
         as_of = f"{self.data_as_of:%Y-%m-%d %H:%M}" if self.data_as_of else "未知"
-        return (f"**报告月份** {self.month} · **范围** {md(self.scope_label)} · "
-                f"**数据仓库** {md(self.settings.warehouse.name)} · **数据更新于** {as_of}")
+        return f"**报告月份** {self.month} · **范围** {md(self.scope_label)} · **数据更新于** {as_of}"
 
     def header(self):
         """header_text() as an IPython Markdown object (it renders when it is a cell's last line)."""

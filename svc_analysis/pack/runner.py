@@ -81,16 +81,16 @@ def pack_notebooks(notebooks_dir: str | Path) -> list[Path]:
 def _check_can_start(settings: config.RunSettings, notebooks_dir: Path, workers: int,
                      cell_timeout: int) -> list[Path]:
     if not notebooks_dir.is_dir():
-        raise RunStartError(f"notebooks folder {notebooks_dir} does not exist")
+        raise RunStartError(f"笔记本文件夹 {notebooks_dir} 不存在")
     notebooks = pack_notebooks(notebooks_dir)
     if not notebooks:
-        raise RunStartError(f"notebooks folder {notebooks_dir} holds no pack notebook "
-                            f"(a name like 00_data_quality.ipynb)")
+        raise RunStartError(f"笔记本文件夹 {notebooks_dir} 中没有报告笔记本"
+                            f"（文件名形如 00_data_quality.ipynb）")
     if not Path(settings.warehouse).is_file():
-        raise RunStartError(f"warehouse {settings.warehouse} does not exist: load data with "
-                            f"`svc ingest FILE...` or `svc sample-data`")
+        raise RunStartError(f"数据仓库 {settings.warehouse} 不存在：请先用 svc ingest 文件… 导入数据，"
+                            f"或用 svc sample-data 生成样例数据。")
     if workers < 1 or cell_timeout < 1:
-        raise RunStartError(f"workers ({workers}) and cell timeout ({cell_timeout} s) must be >= 1")
+        raise RunStartError(f"并行数（{workers}）和单元格超时（{cell_timeout} 秒）都必须不小于 1")
     return notebooks
 
 
@@ -153,7 +153,7 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
     results = {}
     with papermill_logs_to_notebook_logs() as router, \
             ThreadPoolExecutor(max_workers=workers, thread_name_prefix="svc-report") as pool, \
-            tqdm(total=len(notebooks), desc=f"svc report {settings.pack_name}", unit="nb",
+            tqdm(total=len(notebooks), desc=f"生成报告 {settings.pack_name}", unit="份",
                  file=sys.stderr, disable=not progress) as bar:
         futures = {pool.submit(run_notebook, path, staging, parameters, cell_timeout, router): path
                    for path in notebooks}
@@ -161,7 +161,7 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
             for future in as_completed(futures):
                 nb = future.result()
                 results[nb.name] = nb
-                bar.set_postfix_str(f"{nb.name} {nb.status}")
+                bar.set_postfix_str(f"{nb.name} {'成功' if nb.status == 'ok' else '失败'}")
                 bar.update()
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)

@@ -8,7 +8,10 @@ Written by the pack run (runner), not by a notebook, with openpyxl. Sheets:
   landscape and fitted to the page width;
 - 网点表核对: the reported actuals of the KPIs with a counterpart in the outlets table beside the figure
   counted there, the gap and the sentence asking for a check (the area's ``master_data`` rows);
-- 指标表: the campaign's KPI rows (campaign_progress:<kpi_id>, report_on_time) in the KPI table's columns.
+- 指标表: the campaign's KPI rows (campaign_progress:<kpi_id>, report_on_time) in the KPI table's columns,
+  as a reader reads them: headers by the contract's Chinese names (contract.KPI_COLUMN_NAMES), the metric
+  by its catalogue name (a campaign KPI by its own name), area and level in Chinese, 是否达标 是/否 and the
+  status by its word (core.status.label); the ids stay in kpis.csv.
 Each level sheet counts its rows' statuses in the words the page and the index use (core.status.count_text)
 and prints each row's status as core.status.label: the rows' one judgment, never judged here.
 A month outside the campaign gets the same sheets with a line saying the campaign is not in force.
@@ -23,11 +26,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from svc_analysis.core import areas, periods, safety
+from svc_analysis.core import areas, catalogue, contract, periods, safety, status
 from svc_analysis.core import status as st
 from svc_analysis.engine import org
+from svc_analysis.engine.scope import LEVEL_LABELS
 from svc_analysis.core.masking import mask_text
 from svc_analysis.core.safety import safe_sheet_title
+from svc_analysis.views.plotting import yes_no
 
 FILE_NAME = "服务活动进展情况月报表.xlsx"
 LOG_NAME = "workbook.log"
@@ -144,6 +149,40 @@ def _master_sheet(book, checks: pd.DataFrame | None) -> None:
         sheet.column_dimensions[col].width = width
 
 
+def kpi_table(data: dict) -> pd.DataFrame:
+    """The report's KPI rows for the 指标表 sheet, in Chinese: every header from contract.KPI_COLUMN_NAMES,
+    the metric by its catalogue name (campaign KPIs by their names on the board), area and level in
+    Chinese, 是否达标 是/否 (blank when not judged), the status by its word; empty values stay empty."""
+    rows = data["kpi_rows"]
+    areas.area_modules()  # the registered areas fill the catalogue
+    board = data.get("board")
+    names = dict(zip(board["kpi_id"], board["name"])) if board is not None and len(board) else {}
+
+    def metric_name(metric_id: str) -> str:
+        try:
+            return catalogue.name(metric_id, names)
+        except catalogue.CatalogueError:
+            return metric_id
+
+    shown = rows.astype(object).copy()
+    shown["area"] = rows["area"].map(lambda a: contract.KPI_AREA_NAMES.get(a, a))
+    shown["metric"] = rows["metric"].map(metric_name)
+    shown["level"] = rows["level"].map(lambda lv: LEVEL_LABELS.get(lv, lv))
+    shown["unit_id"] = rows["unit_id"].replace({org.PROVINCE: LEVEL_LABELS[org.PROVINCE]})
+    shown["meets_target"] = rows["meets_target"].map(yes_no)
+    if "status" in rows:
+        shown["status"] = rows["status"].map(status.label)
+    return shown.rename(columns=contract.KPI_COLUMN_NAMES)
+
+
+def _kpi_sheet(sheet, data: dict) -> None:
+    table = kpi_table(data)
+    sheet.append(list(table.columns))
+    for values in table.itertuples(index=False):  # empty cells for no value, as in kpis.csv
+        sheet.append([None if not isinstance(v, str) and pd.isna(v) else (v if v != "" else None) for v in values])
+    sheet.freeze_panes = "A2"
+
+
 def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
                    scope_level: str = org.PROVINCE, scope_name: str = org.PROVINCE) -> Path:
     """Write the workbook for ``data`` (report_data) to ``path``; returns the path."""
@@ -164,13 +203,7 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
         title = safe_sheet_title(mask_text(str(branch)), [*book.sheetnames, KPI_SHEET, MASTER_SHEET])
         _level_sheet(book, title, branch, rows, month, data, campaign_name)
     _master_sheet(book, data.get("master_data"))
-    sheet = book.create_sheet(KPI_SHEET)
-    table = data["kpi_rows"].astype(object)
-    table["meets_target"] = data["kpi_rows"]["meets_target"].map({True: "true", False: "false"})
-    sheet.append(list(table.columns))
-    for values in table.itertuples(index=False):  # as in kpis.csv: empty cells for no value
-        sheet.append([None if not isinstance(v, str) and pd.isna(v) else v for v in values])
-    sheet.freeze_panes = "A2"
+    _kpi_sheet(book.create_sheet(KPI_SHEET), data)
     for sheet in book.worksheets:  # data is hostile: names masked, no text Excel would run as a formula
         for row in sheet.iter_rows():
             for cell in row:

@@ -5,6 +5,8 @@ The figures themselves come from svc_analysis.quality.quality; nothing here comp
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from svc_analysis.core import contract
@@ -14,7 +16,7 @@ from svc_analysis.views import plotting
 def plot_daily_counts(daily: pd.DataFrame, ncols: int = 3):
     """One bar chart of rows per day of the month for each table in ``daily`` (daily_counts)."""
     frame = daily.assign(day_of_month=[d.day for d in daily["day"]])
-    titles = {name: f"{contract.table(name).zh[0]}（{name}）" for name in frame["table"].unique()}
+    titles = {name: table_name(name) for name in frame["table"].unique()}
     return plotting.bar_panels(frame, panel="table", x="day_of_month", y="rows", titles=titles,
                                xlabel="日", ylabel="行数", ncols=ncols)
 
@@ -32,10 +34,58 @@ LABELS = {
 }
 
 
+_ENGLISH_GLOSS = re.compile(r"\s*\((?=[^()]*[A-Za-z])[^()]*\)\s*$")  # a reason's trailing '(no such …)'
+_BETWEEN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def table_name(table: str) -> str:
+    """A contract table by its Chinese name (star_ratings -> 星级评定); an unknown name as given."""
+    try:
+        return contract.table(table).zh[0]
+    except KeyError:
+        return table
+
+
+def column_name(column: str, table: str | None = None) -> str:
+    """A contract column by its Chinese name (the table's own first, else any table's): outlet_id -> 网点编号."""
+    tables = ([contract.TABLES[table]] if table in contract.TABLES else []) + list(contract.TABLES.values())
+    for t in tables:
+        for col in t.columns:
+            if col.name == column:
+                return col.zh[0]
+    return column
+
+
+def in_chinese(text, table: str | None = None) -> str:
+    """A set-aside reason or a column list in the contract's Chinese words for the reader: table and
+    column names as their Chinese names, the English gloss at the end left out ('outlets 中没有此 outlet_id
+    (no such outlet_id in outlets)' -> '网点中没有此网点编号'). The warehouse keeps the original."""
+    if not isinstance(text, str) or not text:
+        return text
+    text = _ENGLISH_GLOSS.sub("", text)
+    text = re.sub(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*", lambda m: _word(m.group(0), table), text)
+    return _BETWEEN_CHINESE.sub("", text)
+
+
+def _word(word: str, table: str | None) -> str:
+    if word in contract.TABLES:
+        return table_name(word)
+    return column_name(word, table)
+
+
 def for_display(frame: pd.DataFrame) -> pd.DataFrame:
     """A quality frame ready to show (plotting.display_frame): Chinese headers, coverage as percent,
-    the low-coverage flag as ⚠, file names without their folders."""
-    return plotting.display_frame(frame, LABELS, percent=("coverage",), flags=("low_coverage",),
+    the low-coverage flag as ⚠, file names without their folders, tables, columns and set-aside reasons
+    in the contract's Chinese words (in_chinese: a manager reads 星级评定, not star_ratings)."""
+    out = frame.copy()
+    if "table" in out:
+        tables = out["table"]
+        for col in ("reason", "columns"):
+            if col in out:
+                out[col] = [in_chinese(text, table) for text, table in zip(out[col], tables)]
+        out["table"] = tables.map(table_name)
+        out = out.drop(columns=["table_zh"], errors="ignore")
+    return plotting.display_frame(out, LABELS, percent=("coverage",), flags=("low_coverage",),
                                   paths=("file", "example_file"))
 
 
@@ -59,7 +109,7 @@ def gaps_sentence(days: pd.DataFrame, tables: list[str]) -> str:
         missing = part[part["missing_days"] > 0]
         parts.append(f"{contract.table(name).zh[0]}：{len(missing)}/{len(part)} 个网点有缺失日，"
                      f"合计 {int(part['missing_days'].sum())} 个网点·日")
-    return "；".join(parts) + "。" if parts else "未设置需逐日检查的表（quality.gap_tables 为空）。"
+    return "；".join(parts) + "。" if parts else "参数中未设置需逐日检查的表。"
 
 
 def merged_sentence(loaded: pd.DataFrame) -> str:

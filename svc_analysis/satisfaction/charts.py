@@ -65,8 +65,9 @@ def control(chart: pd.DataFrame):
         ax.legend(loc="best", fontsize="small")
     else:
         _empty(ax)
-    name = "Laney p′ 控制图" if chart["chart"].iloc[0] == "laney_p_prime" else "p 控制图"
-    ax.set_title(f"满意率{name}")
+    # the title is also the chart's alt text: in Chinese words, the method's name stays in the sentence above
+    laney = chart["chart"].iloc[0] == "laney_p_prime"
+    ax.set_title("满意率控制图" + ("（按实际的月间波动放宽控制限）" if laney else ""))
     ax.set_xlabel("月份")
     fig.tight_layout()
     return fig
@@ -140,7 +141,7 @@ def importance_performance(table: pd.DataFrame):
     span = float(table["performance"].max() - table["performance"].min()) or 0.1
     ax.set_xlim(table["performance"].min() - span * 0.3, table["performance"].max() + span * 0.8)
     ax.yaxis.set_major_formatter(percent_formatter(0))
-    ax.set_title("重要性-表现分析（重要性 = LMG 对 R² 的贡献份额）")
+    ax.set_title("重要性-表现分析（重要性 = 该分项对总体满意度差异的解释份额）")
     ax.set_xlabel("表现：平均得分（1-5）")
     ax.set_ylabel("重要性")
     fig.tight_layout()

@@ -215,7 +215,7 @@ def headline_sentence(head: dict, ytd: dict, target: float, floor: float, level:
     if test.rose:
         return text + trend + (f"：虽有提升，但不超出正常波动（单侧检验 p = {test.p_value:.3f}），"
                                "尚不能认定“逐年提升”。")
-    return text + trend + "：未实现同比提升（种子文件要求满意率逐年提升）。"
+    return text + trend + "：未实现同比提升（《文明优质服务管理工作责任书》要求满意率逐年提升）。"
 
 
 def control_sentence(chart: pd.DataFrame) -> str:

@@ -86,7 +86,7 @@ class Page:
         days = self.sp.rating_lapse_warning_days
         lapsing = star_moves.lapsing_soon(self.roster, self.day, days, self.units)
         return Shown(Markdown(f"**未来 {days} 天内星级评定到期的柜员**：{len(lapsing)} 人"
-                              "（有效期至在月末当天或之后、距月末不足参数 `staff.rating_lapse_warning_days` 天），需及时复评。"),
+                              f"（有效期至在月末当天或之后、距月末不足 {days} 天），需及时复评。"),
                      staff_views.show(lapsing))
 
     def below(self) -> Shown:

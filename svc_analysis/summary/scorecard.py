@@ -24,6 +24,7 @@ import pandas as pd
 from svc_analysis.core import areas as area_registry
 from svc_analysis.core import catalogue, periods
 from svc_analysis.engine import kpis
+from svc_analysis.core import contract
 from svc_analysis.views import formats
 from svc_analysis.views.plotting import NO_DATA
 
@@ -50,8 +51,7 @@ DECIMALS = {"mystery_score_avg": 1, "avg_wait_minutes": 1, "p90_wait_minutes": 1
 BASIS_WORDS = {"month": "上月", "quarter": "上季同月"}
 MARKS = {True: "✓ 达标", False: "✗ 未达标"}
 ARROWS = {"up": "▲", "down": "▼", "flat": "＝"}
-AREA_LABELS = {"complaints": "投诉", "satisfaction": "满意度", "staff": "员工资质", "inspections": "检查",
-               "queue": "排队效率", "campaign": "服务活动"}
+AREA_LABELS = contract.KPI_AREA_NAMES  # the areas' Chinese names, one spelling (core.contract)
 
 
 def is_share(metric: str) -> bool:
@@ -80,7 +80,7 @@ def fmt_value(metric: str, value, target=None, higher_is_better: bool = True) ->
 
 
 def fmt_change(metric: str, change) -> str:
-    """A change with its sign: +1.2个百分点 for shares, +0.8 / −3 otherwise."""
+    """A change with its sign: +1.2 个百分点 for shares, +0.8 / −3 otherwise; never -0.0 (views.plotting)."""
     if change is None or pd.isna(change):
         return NO_DATA
     if is_share(metric):

@@ -43,7 +43,6 @@ def card_sentence(card: pd.DataFrame, level: str, unit_id: str, scope_label: str
 def weights_table(ew) -> pd.DataFrame:
     """The early-warning components with their weights (params), for the reader to check the score."""
     return pd.DataFrame({"预警项": [COMPONENT_LABELS[c] for c in early_warning.COMPONENTS],
-                         "参数名": list(early_warning.COMPONENTS),
                          "分值": [f"{ew.weights[c]:g}" for c in early_warning.COMPONENTS]},
                         index=pd.RangeIndex(1, len(early_warning.COMPONENTS) + 1))
 

@@ -57,7 +57,7 @@ def test_case(case, warehouse, tmp_path):
     reasons = [r for (r,) in _query(warehouse, "SELECT reason FROM _quarantine WHERE file = ?", [file_key])]
     assert case.sentence in output or any(case.sentence in r for r in reasons), (output, reasons)
     if case.rows is None:
-        assert output.startswith("错误 error: ") and (f"{path.name}：" in output or f"{path}：" in output), output
+        assert output.startswith("错误：") and (f"{path.name}：" in output or f"{path}：" in output), output
         assert logged == [] and _query(warehouse, "SELECT count(*) FROM _quarantine WHERE file = ?", [file_key]) == [(0,)]
         return
     loaded = case.rows - case.set_aside - case.merged

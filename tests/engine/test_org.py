@@ -44,9 +44,10 @@ def test_unknown_scope_lists_valid_names(tree):
     with pytest.raises(org.ScopeError) as err:
         org.resolve_scope(tree, "汉口分行")
     message = str(err.value)
-    assert "汉口分行" in message
-    assert "Branches: 武汉分行, 襄阳分行" in message
-    assert "东湖支行, 江汉支行, 襄城支行" in message
+    # in Chinese for the operator (issue 18): the unknown name and every valid one, branches then sub-branches
+    assert message.startswith("未知的范围“汉口分行”：网点表中没有这个二级分行或支行。")
+    assert "可选的二级分行有 武汉分行、襄阳分行；" in message
+    assert "支行有 东湖支行、江汉支行、襄城支行。" in message
 
 
 def test_scope_error_is_a_value_error(tree):

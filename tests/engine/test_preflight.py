@@ -45,18 +45,18 @@ def test_a_month_with_daily_feeds_can_run(small_warehouse):
 
 def test_history_alone_is_not_data_for_the_month(small_warehouse):
     # a 2019 star rating does not make January 2019 a reportable month
-    with pytest.raises(PreflightError, match=r"no data for 2019-01 in tickets.*latest data is from 2026-11-01"):
+    with pytest.raises(PreflightError, match=r"没有 2019-01 的排队数据（最新数据为 2026-11-01）"):
         check_can_run(settings(small_warehouse, month="2019-01"), ["tickets"])
 
 
 def test_missing_or_empty_warehouse_and_unknown_scope(tmp_path, small_warehouse):
-    with pytest.raises(PreflightError, match="does not exist"):
+    with pytest.raises(PreflightError, match="none.duckdb 不存在"):
         check_can_run(settings(tmp_path / "none.duckdb"), ["tickets"])
     empty = tmp_path / "empty.duckdb"
     con = warehouse.connect(empty)
     warehouse.ensure_schema(con)
     con.close()
-    with pytest.raises(PreflightError, match="holds no outlets"):
+    with pytest.raises(PreflightError, match="中没有网点"):
         check_can_run(settings(empty), ["tickets"])
     with pytest.raises(PreflightError, match="宜昌分行"):
         check_can_run(settings(small_warehouse, scope="宜昌分行"), ["tickets"])

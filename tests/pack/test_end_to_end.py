@@ -51,7 +51,7 @@ def test_sample_ingest_accounts_for_every_row():
 def test_scheduled_run_exits_zero_with_a_complete_pack(pack):
     done, folder = pack
     assert done.returncode == 0, done.stderr
-    assert f"index: {folder / 'index.html'}" in done.stdout
+    assert f"首页：{folder / 'index.html'}" in done.stdout
     names = {p.name for p in folder.iterdir()}
     assert {"index.html", "kpis.csv", "run.json", "logs", "notebooks", "00_data_quality.html"} <= names
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temp folder left
@@ -112,7 +112,7 @@ def test_a_failing_notebook_fails_the_run_but_not_the_pack(tmp_path):
     assert (folder / "00_data_quality.html").exists()
     broken = (folder / "50_broken.html").read_text(encoding="utf-8")
     assert "before the error" in broken  # the page keeps what ran and shows the error
-    assert "FAILED" in done.stdout and "50_broken" in done.stdout
+    assert "失败" in done.stdout and "50_broken" in done.stdout
 
 
 def test_scoped_run_names_its_folder_and_stays_in_scope(tmp_path):
@@ -127,10 +127,10 @@ def test_scoped_run_names_its_folder_and_stays_in_scope(tmp_path):
 
 
 @pytest.mark.parametrize("case,args,message", [
-    ("no warehouse", ["--warehouse", "{tmp}/missing.duckdb"], "does not exist"),
+    ("no warehouse", ["--warehouse", "{tmp}/missing.duckdb"], "missing.duckdb 不存在"),
     ("bad params", ["--params", "{tmp}/bad.yaml"], "satisfaction.rate_target"),
-    ("unknown scope", ["--scope", "火星分行"], "火星分行"),
-    ("no data for the month", ["--month", "2019-01"], "no data for 2019-01 in tickets, ratings, complaints"),
+    ("unknown scope", ["--scope", "火星分行"], "未知的范围“火星分行”：网点表中没有这个二级分行或支行。可选的二级分行有 宜昌分行、"),
+    ("no data for the month", ["--month", "2019-01"], "数据仓库中没有 2019-01 的排队、评价、投诉"),
     ("not a month", ["--month", "2026-13"], "month number 13"),
 ])
 def test_runs_that_cannot_start_exit_two(tmp_path, case, args, message):

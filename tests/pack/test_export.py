@@ -184,7 +184,8 @@ def test_index_lists_notebooks_status_times_and_links(tmp_path):
     assert '<a href="00_data_quality.html">数据质量</a>' in html
     assert '<a href="10_complaints.html">投诉 &lt;b&gt;分析&lt;/b&gt;</a>' in html  # autoescaped
     assert html.count(">成功</td>") == 1 and html.count(">失败</td>") == 1
-    assert ">12.3</td>" in html and ">3.0</td>" in html
+    # run seconds and notebook file names are the operator's (run.json), not on the manager's page
+    assert ">12.3</td>" not in html and "用时" not in html and ".ipynb" not in html
     assert "ValueError: boom" in html and "no parameters cell" in html
     assert "有 1 份失败" in html
     assert external_fetches(html) == []
@@ -193,12 +194,16 @@ def test_index_lists_notebooks_status_times_and_links(tmp_path):
 
 def test_index_shows_parameters_and_coverage(tmp_path):
     html = write_index(tmp_path, _result(tmp_path), SETTINGS, COVERAGE).read_text(encoding="utf-8")
-    assert "/data/warehouse.duckdb" in html and "默认（params/）" in html
-    assert ("<tr><td>complaints</td><td>2023-01-01</td><td>2024-10-31</td>\n"
+    # the server's warehouse path and the params folder are the operator's (run.json), not the manager's
+    assert "warehouse.duckdb" not in html and "params/" not in html and "默认参数" in html
+    # tables by the contract's Chinese names (complaints: 投诉, outlets: 网点), never the English ids
+    assert ("<tr><td>投诉</td><td>2023-01-01</td><td>2024-10-31</td>\n"
             '<td class="num">1,234</td><td class="num">123,456</td><td class="num">7</td></tr>') in html
-    assert ('<tr><td>outlets</td><td>—</td><td>—</td>\n<td class="num">—</td><td class="num">40</td>'
+    assert ('<tr><td>网点</td><td>—</td><td>—</td>\n<td class="num">—</td><td class="num">40</td>'
             '<td class="num">—</td></tr>') in html  # no merged count given: a dash, never a guessed 0
     assert "<th>总行数</th><th>导入时合并的重复行</th>" in html
+    assert ">complaints<" not in html and ">outlets<" not in html
+    assert '<a href="kpis.csv">指标表</a>' in html and '<a href="run.json">运行记录</a>' in html
 
 
 def test_index_declares_the_cjk_font_stack(tmp_path):
@@ -220,8 +225,8 @@ def test_index_key_figures_only_when_given(tmp_path):
 def test_coverage_rows_accepts_frames_and_tuples():
     frame = pd.DataFrame({"table": ["tickets"], "first": [date(2024, 1, 2)],
                           "last": [date(2024, 10, 30)], "rows_in_month": [5]})
-    assert coverage_rows(frame) == [{"table": "tickets", "first": "2024-01-02", "last": "2024-10-30",
-                                     "rows_in_month": "5", "rows": "—", "merged": "—"}]
+    assert coverage_rows(frame) == [{"table": "tickets", "name": "排队", "first": "2024-01-02",
+                                     "last": "2024-10-30", "rows_in_month": "5", "rows": "—", "merged": "—"}]
     assert coverage_rows({"staff": (None, None, 0)})[0]["rows_in_month"] == "0"
     assert coverage_rows(None) == []
 
@@ -238,6 +243,16 @@ def test_run_json_records_parameters_timings_and_versions(tmp_path):
         ("00_data_quality.ipynb", "ok", 12.34), ("10_complaints.ipynb", "failed", 3.0)]
     assert set(record["versions"]) == {"python", "platform", "svc-analysis", "pandas", "duckdb",
                                        "papermill", "nbconvert", "ipykernel", "matplotlib"}
+
+
+def test_run_json_records_paths_inside_the_project_relative_to_it(tmp_path):
+    from svc_analysis.core.config import PROJECT_ROOT
+
+    inside = RunSettings(month="2024-10", warehouse=PROJECT_ROOT / "data" / "warehouse.duckdb", scope=None,
+                         params_file=PROJECT_ROOT / "params" / "months" / "2024-10.yaml")
+    record = json.loads(write_run_json(tmp_path, _result(tmp_path), inside).read_text(encoding="utf-8"))
+    assert record["parameters"]["warehouse"] == "data/warehouse.duckdb"
+    assert record["parameters"]["params_file"] == "params/months/2024-10.yaml"
 
 
 def test_versions_are_real_version_strings():

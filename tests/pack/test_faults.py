@@ -22,7 +22,7 @@ from tests.pack.support import bare_svc as svc
 from tests.engine.test_locks import HOLD_PACK, HOLD_WAREHOUSE, Holder, _catalog_in_the_first_half
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
-ERROR = "错误 error: "
+ERROR = "错误："
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_a_failed_run_never_replaces_a_complete_pack(tmp_path, warehouse):
     assert "本次运行失败" in (failed / "index.html").read_text(encoding="utf-8")
     assert f'href="../{failed.name}/index.html"' in (pack / "index.html").read_text(encoding="utf-8")
     assert f"本次运行失败，完整的报告包 {pack} 未被替换；本次结果在 {failed}" in done.stdout
-    assert f"index: {failed / 'index.html'}" in done.stdout
+    assert f"首页：{failed / 'index.html'}" in done.stdout
 
 
 # ------------------------------------------------ a damaged warehouse
@@ -138,7 +138,7 @@ def test_a_truncated_or_garbage_warehouse_stops_with_a_sentence(tmp_path, wareho
         f.truncate(early.stat().st_size // 2)
     done = svc("ingest", "--warehouse", str(early), str(export), home=tmp_path / "home")
     assert done.returncode == 2, done.stdout  # ... and used to print "loaded" with tables unreadable
-    assert done.stderr.startswith(f"{ERROR}数据仓库文件 {early} 不完整（") and "loaded" not in done.stdout
+    assert done.stderr.startswith(f"{ERROR}数据仓库文件 {early} 不完整（") and "导入" not in done.stdout
     garbage = tmp_path / "garbage.duckdb"
     garbage.write_bytes(bytes(range(256)) * 64)
     for args in (["ingest", "--warehouse", str(garbage), str(export)],

@@ -76,7 +76,7 @@ def test_default_month_is_last_complete_month(ctx_factory):
 
 
 def test_unknown_scope_lists_names(ctx_factory):
-    with pytest.raises(org.ScopeError, match="Branches: 武汉分行, 襄阳分行"):
+    with pytest.raises(org.ScopeError, match="可选的二级分行有 武汉分行、襄阳分行"):
         ctx_factory(scope="汉口分行")
 
 
@@ -89,7 +89,7 @@ def test_header_text(ctx_factory):
     ctx = ctx_factory(scope="武汉分行")
     # data as of = newest _ingest_log finish in the fixture
     assert ctx.header_text() == (
-        "**报告月份** 2026-10 · **范围** 武汉分行 · **数据仓库** warehouse\\.duckdb · **数据更新于** 2026-11-02 08:03")
+        "**报告月份** 2026-10 · **范围** 武汉分行 · **数据更新于** 2026-11-02 08:03")  # no file name on a page
     assert ctx.header().data == ctx.header_text()
 
 

@@ -133,7 +133,7 @@ def test_report_pdf_writes_the_pack_pdf(tmp_path, one_notebook):
 def test_report_pdf_without_chromium_warns_and_publishes_the_html_pack(tmp_path, one_notebook):
     done = _report(tmp_path, one_notebook, SVC_CHROMIUM="")
     assert done.returncode == 0, done.stderr
-    assert done.stderr.strip() == f"警告 warning: {pdf.NO_CHROMIUM}"
+    assert done.stderr.strip() == f"警告：{pdf.NO_CHROMIUM}"
     pack = tmp_path / "out" / TINY_MONTH
     assert (pack / "index.html").is_file() and (pack / "00_data_quality.html").is_file()
     assert not (pack / "pdf").exists()

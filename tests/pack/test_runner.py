@@ -198,17 +198,17 @@ def test_bad_kpi_rows_fail_the_run_but_keep_the_pack(tmp_path, monkeypatch):
 
 def test_start_errors(tmp_path):
     settings, notebooks, reports = _setup(tmp_path, {"00_ok": "ok"})
-    with pytest.raises(RunStartError, match="missing.*does not exist"):
+    with pytest.raises(RunStartError, match="missing 不存在"):
         run_report(settings, out=reports, notebooks_dir=tmp_path / "missing")
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "ok.ipynb").write_text("{}", encoding="utf-8")
-    with pytest.raises(RunStartError, match="holds no pack notebook"):
+    with pytest.raises(RunStartError, match="中没有报告笔记本"):
         run_report(settings, out=reports, notebooks_dir=empty)
     gone = RunSettings(month="2024-10", warehouse=tmp_path / "nowhere.duckdb", scope=None, params_file=None)
-    with pytest.raises(RunStartError, match="nowhere.duckdb does not exist"):
+    with pytest.raises(RunStartError, match="nowhere.duckdb 不存在"):
         run_report(gone, out=reports, notebooks_dir=notebooks)
-    with pytest.raises(RunStartError, match="workers"):
+    with pytest.raises(RunStartError, match="并行数（0）"):
         run_report(settings, out=reports, notebooks_dir=notebooks, workers=0)
     assert not reports.exists()
 

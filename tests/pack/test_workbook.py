@@ -5,7 +5,8 @@ from datetime import datetime
 import openpyxl
 import pytest
 
-from svc_analysis.core import config
+from svc_analysis.core import config, contract
+from svc_analysis.engine import kpis
 from svc_analysis.engine import org
 from svc_analysis.pack import workbook
 from svc_analysis.core import params as P
@@ -68,14 +69,24 @@ def test_values_and_number_formats(book):
     assert branch["K_SUM"][6] == 5 and branch["K_SUM"][3] == 50 and "K_SHARE" not in branch
 
 
-def test_kpi_sheet_holds_the_published_rows(book):
+def test_kpi_sheet_holds_the_published_rows_in_chinese(book):
+    """Issue 14: the 指标表 sheet was English (metric ids, province, true/false). Headers are the contract's
+    Chinese names of kpis.csv's columns, in kpis.csv's order."""
     wb, data = book
     rows = list(wb["指标表"].iter_rows(values_only=True))
-    assert rows[0] == ("month", "period", "area", "metric", "level", "unit_id", "value", "numerator",
-                       "denominator", "target", "meets_target", "status")
-    on_time = [r for r in rows if r[3] == "report_on_time"]
-    assert [(r[5], r[6], r[10], r[11]) for r in on_time] == [("province", 0.5, "false", "missed"),
-                                                             ("BA", 1, "true", "met"), ("BB", 0, "false", "missed")]
+    assert rows[0] == ("月份", "报告期", "领域", "指标", "层级", "单位", "数值", "分子", "分母", "目标", "是否达标", "状态")
+    assert list(contract.KPI_COLUMN_NAMES) == kpis.KPI_COLUMNS  # one Chinese name per column, none missing
+    # report_on_time for January (due 2026-02-02 12:00): BA sent at 11:00 (on time), BB never: the province
+    # 1 of 2 = 0.5; target 1.0 (params), so province and BB miss it, BA meets it
+    on_time = [r for r in rows if r[3] == "进展月报按时报送率"]
+    assert [(r[2], r[4], r[5], r[6], r[10], r[11]) for r in on_time] == [
+        ("服务活动", "全省", "全省", 0.5, "否", "未达标"), ("服务活动", "二级分行", "BA", 1, "是", "达标"),
+        ("服务活动", "二级分行", "BB", 0, "否", "未达标")]
+    # a campaign KPI by its own name (the test campaign's K_SUM), never campaign_progress:k_sum
+    assert {r[3] for r in rows[1:]} == {"K_SUM", "K_SHARE", "进展月报按时报送率"}
+    text = " ".join(str(v) for r in rows for v in r if isinstance(v, str))
+    for english in ("campaign_progress", "report_on_time", "province", "branch", "true", "false", "met", "missed"):
+        assert english not in text
     assert len(rows) - 1 == len(data["kpi_rows"])
 
 

@@ -24,8 +24,8 @@ def test_plot_daily_counts_one_panel_per_table(con):
     daily = quality.daily_counts(con, MONTH, tables=["tickets", "ratings", "complaints", "surveys"])
     fig = quality_views.plot_daily_counts(daily)
     visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert [ax.get_title() for ax in visible] == ["排队（tickets）", "评价（ratings）", "投诉（complaints）",
-                                                   "问卷（surveys）"]
+    # Chinese names only: the titles become the chart's alt text, which a manager reads (issue 14)
+    assert [ax.get_title() for ax in visible] == ["排队", "评价", "投诉", "问卷"]
     import matplotlib.pyplot as plt
 
     plt.close(fig)
@@ -34,10 +34,11 @@ def test_plot_daily_counts_one_panel_per_table(con):
 def test_for_display_formats_shares_flags_and_headers(con):
     shown = quality_views.for_display(quality.table_summary(con, MONTH, low_coverage_share=0.9))
     assert shown.index[0] == 1
-    assert shown.loc[shown["表"] == "surveys", "最早日期"].item() == ""
-    tickets = shown[shown["表"] == "tickets"].iloc[0]
+    assert "表名" not in shown.columns  # the table by its Chinese name once, not its id beside it
+    assert shown.loc[shown["表"] == "问卷", "最早日期"].item() == ""
+    tickets = shown[shown["表"] == "排队"].iloc[0]
     assert (tickets["日期覆盖率"], tickets["覆盖偏低"], tickets["本月行数"]) == ("100.0%", "", 102)
-    ratings = shown[shown["表"] == "ratings"].iloc[0]
+    ratings = shown[shown["表"] == "评价"].iloc[0]
     assert (ratings["日期覆盖率"], ratings["覆盖偏低"]) == ("32.3%", "⚠")
 
 
@@ -49,7 +50,7 @@ def test_sentences(con):
     days = quality.outlet_days(con, MONTH, ["tickets", "ratings"])
     assert quality_views.gaps_sentence(days, ["tickets", "ratings"]) == (
         "排队：3/5 个网点有缺失日，合计 34 个网点·日；评价：5/5 个网点有缺失日，合计 123 个网点·日。")
-    assert quality_views.gaps_sentence(days.iloc[0:0], []) == "未设置需逐日检查的表（quality.gap_tables 为空）。"
+    assert quality_views.gaps_sentence(days.iloc[0:0], []) == "参数中未设置需逐日检查的表。"
 
 
 def test_for_display_shortens_paths_and_times():
@@ -69,7 +70,23 @@ def test_merged_sentence_and_table_rows_headers(con):
         "投诉：仓库中 4 行，导入时合并了完全相同的重复行 1 行（同一文件中完全相同的行只存一份，不计入入库行数）。")
     assert quality_views.merged_sentence(loaded.iloc[0:0]) == "导入时没有发现完全相同的重复行。"
     shown = quality_views.for_display(loaded)
-    assert list(shown.columns) == ["表", "表名", "仓库行数", "合并的重复行", "剔除行数", "读入行数", "多个文件重复提供",
+    assert list(shown.columns) == ["表", "仓库行数", "合并的重复行", "剔除行数", "读入行数", "多个文件重复提供",
                                    "文件数"]
-    staff = shown[shown["表"] == "staff"].iloc[0]
+    staff = shown[shown["表"] == "员工"].iloc[0]
     assert (staff["仓库行数"], staff["多个文件重复提供"]) == (3, "")  # no file logged: nothing to compare
+
+
+def test_set_aside_reasons_read_in_the_contracts_chinese_words():
+    """The set-aside summary on page 00 showed 'outlets 中没有此 outlet_id (no such outlet_id in outlets)' and
+    columns 'taken_at, called_at': a manager reads the contract's Chinese names (DATA_CONTRACT.md headers)."""
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "table": ["complaints", "tickets", "ratings"],
+        "reason": ["outlets 中没有此 outlet_id (no such outlet_id in outlets)",
+                   "called_at 早于 taken_at (called_at is before taken_at)", "超出范围 1–5 (outside 1–5)"],
+        "rows": [1, 3, 1], "columns": ["outlet_id", "taken_at, called_at", "score"]})
+    shown = quality_views.for_display(frame)
+    assert shown["表"].tolist() == ["投诉", "排队", "评价"]
+    assert shown["原因"].tolist() == ["网点中没有此网点编号", "叫号时间早于取号时间", "超出范围 1–5"]
+    assert shown["列"].tolist() == ["网点编号", "取号时间, 叫号时间", "评价分值"]

@@ -45,7 +45,9 @@ def test_trend_without_any_data_says_so():
 def test_control_marks_out_of_control_months():
     chart = spc.control_chart(SERIES.rename(columns={"satisfied": "successes", "ratings": "trials"}), chart="p")
     fig = charts.control(chart)
-    assert "p 控制图" in fig.axes[0].get_title()
+    assert fig.axes[0].get_title() == "满意率控制图"  # Chinese words only: the title is the chart's alt text
+    laney = charts.control(chart.assign(chart="laney_p_prime"))
+    assert laney.axes[0].get_title() == "满意率控制图（按实际的月间波动放宽控制限）"
     marked = fig.axes[0].collections[-1].get_offsets()
     assert len(marked) == int(chart["out_of_control"].fillna(False).sum())
 

@@ -99,3 +99,12 @@ def test_for_display_says_no_data(con):
     assert shown["平均分"].eq("无数据").all() and shown["前两档占比"].eq("无数据").all()
     shown = surveys.for_display(surveys.dimension_scores(con, [MONTH], csat_min_score=4))
     assert shown.loc[4, "平均分"] == "3.50" and shown.loc[4, "项目"] == "专业"
+
+
+def test_sentence_nps_that_rounds_to_zero_has_no_sign(con):
+    # 1 promoter and 1 detractor of 3 recommend answers, nudged: NPS -0.2 x 100 rounds to 0, printed '0'
+    # (never '-0', issue 14), while +33 keeps its sign (test_sentence)
+    scores = surveys.dimension_scores(con, [MONTH], csat_min_score=4)
+    summary = {"answers": 3, "csat": 2 / 3, "recommend_answers": 3, "promoters": 1 / 3, "detractors": 1 / 3 + 0.002,
+               "nps": -0.002}
+    assert "净推荐值 NPS 0。" in surveys.sentence(summary, scores, MONTH, (MONTH, MONTH))

@@ -65,10 +65,14 @@ def test_formats_and_marks_read_without_colour():
     assert scorecard.fmt_value("overtime_outlets", 25.0) == "25"
     assert scorecard.fmt_value("complaint_rate_per_10k", 1.6877) == "1.69"
     assert scorecard.fmt_value("satisfaction_rate", None) == "无数据"
-    assert scorecard.fmt_change("satisfaction_rate", -0.2) == "-20.0个百分点"
+    assert scorecard.fmt_change("satisfaction_rate", -0.2) == "-20.0 个百分点"
+    # the November small pack printed '＝ -0.0个百分点 持平' for 92.24% after 92.25%: a change that rounds
+    # to zero has no sign (issue 14); the same holds for a score
+    assert scorecard.fmt_change("satisfaction_rate", 0.9224 - 0.9225) == "0.0 个百分点"
+    assert scorecard.fmt_change("mystery_score_avg", -0.04) == "0.0"
     assert scorecard.mark(True) == "✓ 达标" and scorecard.mark(False) == "✗ 未达标" and scorecard.mark(pd.NA) == "—"
     assert scorecard.trend_text("overtime_outlets", -2, "down", True) == "▼ -2 向好"
-    assert scorecard.trend_text("satisfaction_rate", 0.001, "flat", None) == "＝ +0.1个百分点 持平"
+    assert scorecard.trend_text("satisfaction_rate", 0.001, "flat", None) == "＝ +0.1 个百分点 持平"
     assert scorecard.trend_text("satisfaction_rate", None, None, None) == "无数据"
     assert scorecard.target_text("overtime_outlets", 0, False) == "≤ 0"
 
@@ -78,7 +82,7 @@ def test_unit_card_and_unit_table():
     shown = scorecard.unit_card(c, "province", "province")
     assert shown["指标"].tolist() == ["满意率", "神秘人检查平均分", "超时网点（个）"]
     assert shown.iloc[0].tolist() == ["满意度", "满意率", "92.0%", "≥ 90.0%", "✓ 达标",
-                                      "▲ +3.0个百分点 向好", "▼ -1.0个百分点 变差"]
+                                      "▲ +3.0 个百分点 向好", "▼ -1.0 个百分点 变差"]
     table = scorecard.unit_table(c, "branch")
     assert table.loc["满意率", "A"] == "80.0% ✗" and table.loc["达标项", "A"] == "0/1"
     assert scorecard.top_level(c) == ("province", "province")

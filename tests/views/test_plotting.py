@@ -135,6 +135,37 @@ def test_display_frame():
     assert frame["share"].tolist()[0] == 0.853  # the input is not changed
 
 
+def test_display_frame_shows_true_false_as_shi_fou():
+    """Issue 14: 'True' in the escalation table. Every true/false column reads 是 / 否, blank when empty:
+    a numpy bool column, a nullable boolean column with a gap, and an object column of Python bools
+    (what a frame built from dicts holds). A 0/1 count column stays a number."""
+    frame = pd.DataFrame({"responsible": [True, False], "recheck": pd.array([pd.NA, True], dtype="boolean"),
+                          "mixed": pd.Series([False, None], dtype=object), "n": [0, 1]})
+    shown = plotting.display_frame(frame, {"responsible": "是否责任性投诉"})
+    assert shown["是否责任性投诉"].tolist() == ["是", "否"]
+    assert shown["recheck"].tolist() == ["", "是"]
+    assert shown["mixed"].tolist() == ["否", ""]
+    assert shown["n"].tolist() == [0, 1]
+    assert "True" not in shown.to_html() and "False" not in shown.to_html()
+    assert [plotting.yes_no(v) for v in (True, False, None, pd.NA)] == ["是", "否", "", ""]
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (0.012, "+1.2 个百分点"), (-0.2, "-20.0 个百分点"), (0.001, "+0.1 个百分点"),
+    (-0.0004, "0.0 个百分点"),   # -0.04 points rounds to 0.0: no '-0.0' (issue 14)
+    (-0.00049, "0.0 个百分点"), (0.0004, "0.0 个百分点"), (0.0, "0.0 个百分点"), (-0.0, "0.0 个百分点"),
+    (-0.0005001, "-0.1 个百分点"),  # -0.05001 points rounds to -0.1
+    (None, "无数据"), (float("nan"), "无数据")])
+def test_fmt_points_never_prints_minus_zero(change, expected):
+    assert plotting.fmt_points(change) == expected
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (3, 0, "+3"), (-2, 0, "-2"), (-0.4, 0, "0"), (-0.04, 1, "0.0"), (1234.5, 1, "+1,234.5"), (-1234, 0, "-1,234")])
+def test_fmt_signed_has_no_sign_on_zero(value, digits, expected):
+    assert plotting.fmt_signed(value, digits) == expected
+
+
 def test_bar_panels_marks_empty_panel_as_no_data():
     plotting.setup()
     frame = pd.DataFrame({"g": ["a", "a"], "x": [1, 2], "y": [0, 0]})

@@ -102,4 +102,4 @@ def load_params(month: str | None = None, override: str | Path | None = None,
             key = ".".join(str(part) for part in err["loc"])
             problems.append(f"{key}: {err['msg']}")
         names = ", ".join(p.name for p in files)
-        raise ParamsError(f"invalid params ({names}): " + "; ".join(problems)) from None
+        raise ParamsError(f"参数无效（{names}）：" + "；".join(problems)) from None
