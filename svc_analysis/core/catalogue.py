@@ -13,6 +13,7 @@ from typing import Literal
 
 Unit = Literal["count", "share", "per_10k", "minutes", "score", "yuan"]
 Direction = Literal["higher", "lower"]
+EVERY_PERIOD = ("month", "week", "day")  # Metric.cadences of a figure defined over any run of days
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,11 @@ class Metric:
     definition: the rule in one or two Chinese sentences (numerator / denominator);
     source: the bank's own plan or rule it comes from (never a file name);
     target_param: the dotted params key of its target (``satisfaction.rate_target``), or None;
-    family: True for an id prefix whose members are named by the data (campaign KPIs).
+    family: True for an id prefix whose members are named by the data (campaign KPIs);
+    cadences: the period kinds (core.period.Period.kind) the metric is defined for: every metric is
+    monthly; an additive count or a ratio of additive counts over the period's days is also defined
+    for a week (and a day). Month-end stocks, deadlines falling in the month, year-to-date figures
+    stay monthly: a weekly pack publishes only metrics defined for a week.
     """
 
     id: str
@@ -38,6 +43,7 @@ class Metric:
     source: str = ""
     target_param: str | None = None
     family: bool = False
+    cadences: tuple[str, ...] = ("month",)
 
     def matches(self, metric_id: str) -> bool:
         return metric_id.startswith(self.id) if self.family else metric_id == self.id
@@ -73,9 +79,10 @@ def metric(metric_id: str) -> Metric:
     raise CatalogueError(f"metric {metric_id} is not in the catalogue (svc_analysis.core.catalogue)")
 
 
-def metrics(area: str | None = None) -> list[Metric]:
-    """Every registered metric (of ``area``), in registration order."""
-    return [m for m in _REGISTRY.values() if area is None or m.area == area]
+def metrics(area: str | None = None, cadence: str | None = None) -> list[Metric]:
+    """Every registered metric (of ``area``; defined for the period kind ``cadence``), in registration order."""
+    return [m for m in _REGISTRY.values()
+            if (area is None or m.area == area) and (cadence is None or cadence in m.cadences)]
 
 
 def name(metric_id: str, family_names: dict[str, str] | None = None) -> str:

@@ -1,4 +1,4 @@
-"""Checks before a monthly run starts: is there a warehouse, a known scope, data for the month?
+"""Checks before a run starts: is there a warehouse, a known scope, data for the period (month or week)?
 
 A run that cannot produce a meaningful pack stops here with one sentence (exit code 2) instead of
 publishing a pack of empty pages. What the checks learn (each table's coverage) goes on the index.
@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from svc_analysis.core import contract
 from svc_analysis.core.config import RunSettings
-from svc_analysis.core.periods import month_bounds
+from svc_analysis.core.period import Period
 
 
 class PreflightError(RuntimeError):
     """The run cannot start; the message says why and what to do."""
 
 
-def table_coverage(con, month: str) -> dict[str, dict]:
-    """Per contract table: rows in all, rows in the month, first and last date of its event time."""
-    start, end = month_bounds(month)
+def table_coverage(con, period: Period | str) -> dict[str, dict]:
+    """Per contract table: rows in all, rows in the period (``rows_in_month``: a month, or the week of
+    a weekly run; a month may be given as YYYY-MM), first and last date of its event time."""
+    start, end = Period.parse(period).bounds
     coverage = {}
     for t in contract.TABLES.values():
         if t.event_time:
@@ -55,12 +56,13 @@ def check_can_run(settings: RunSettings, monthly_tables: list[str]) -> dict[str,
                 org.resolve_scope(org.outlet_tree(con), settings.scope)
             except (KeyError, ValueError) as exc:
                 raise PreflightError(str(exc).strip("'\"")) from None
-        coverage = table_coverage(con, settings.month)
+        coverage = table_coverage(con, settings.period)
     finally:
         con.close()
     if not any(coverage[name]["rows_in_month"] for name in monthly_tables):
         latest = max((c["last"] for c in coverage.values() if c["last"]), default=None)
         hint = f" (the latest data is from {latest:%Y-%m-%d})" if latest else ""
-        raise PreflightError(f"the warehouse has no data for {settings.month} in {', '.join(monthly_tables)}{hint}: "
-                             f"choose another month with --month or ingest that month's exports")
+        kind = settings.period.kind
+        raise PreflightError(f"the warehouse has no data for {settings.period.key} in {', '.join(monthly_tables)}{hint}: "
+                             f"choose another {kind} with --{kind} or ingest that {kind}'s exports")
     return coverage

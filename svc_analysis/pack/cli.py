@@ -129,6 +129,9 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
 
 @main.command()
 @click.option("--month", help="report month YYYY-MM (default: the last complete month)")
+@click.option("--week", is_flag=False, flag_value="", default=None, metavar="[YYYY-Www]",
+              help="a weekly pack (周通报、周汇总) for this ISO week instead of a month; "
+                   "--week alone: the last complete week (Monday to Sunday)")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="reports folder (default reports/)")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -140,8 +143,8 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
                                             "(needs headless Chromium; without it a warning, the HTML pack as usual)")
 @click.option("--quiet", is_flag=True, help="no progress bar")
 @wait_option
-def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet, wait):
-    """Run every notebook for a month and publish the HTML pack, kpis.csv and run.json."""
+def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet, wait):
+    """Run every notebook for a month (or a week) and publish the HTML pack, kpis.csv and run.json."""
     from svc_analysis.core import config
     from svc_analysis.core.params import ParamsError, load_params
     from svc_analysis.core.periods import MonthError
@@ -149,7 +152,10 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
     from svc_analysis.pack.runner import RunStartError, run_report
 
     try:
-        settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file)
+        if month and week is not None:
+            raise MonthError("--month 与 --week 只能选一个 (give either --month or --week, not both)")
+        settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file,
+                                       week=week or None, cadence="month" if week is None else "week")
         params = load_params(settings.month, settings.params_file)
         # Held read-only for the whole run: report kernels read alongside it, while an ingest that
         # starts meanwhile waits (and names this run) instead of breaking the notebooks still to run.
@@ -157,14 +163,15 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
         coverage = check_can_run(settings, params.report.monthly_tables)
     except (MonthError, ParamsError, PreflightError, *_faults()) as exc:
         _fail(str(exc))
-    click.echo(f"report {settings.month}" + (f", scope {settings.scope}" if settings.scope else "")
+    click.echo(f"report {settings.period.key}" + (f", scope {settings.scope}" if settings.scope else "")
                + f", warehouse {settings.warehouse}")
     from functools import partial
 
     from svc_analysis.summary.figures import key_figures
 
-    figures = partial(key_figures, headline=params.summary.headline, lower_is_better=params.summary.lower_is_better,
-                      names={k.id: k.name for k in params.campaign.kpis})
+    figures = partial(key_figures, headline=_headline(params.summary.headline, settings.period),
+                      lower_is_better=params.summary.lower_is_better,
+                      names={k.id: k.name for k in params.campaign.kpis}, period_word=_period_word(settings.period))
     try:
         result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
                             cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,
@@ -187,6 +194,24 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
         if result.pdf.error:  # the HTML pack is published all the same; the exit code is unchanged
             click.echo(f"警告 warning: {result.pdf.error}", err=True)
     sys.exit(result.exit_code)
+
+
+def _headline(headline: dict[str, str], period) -> dict[str, str]:
+    """The front page's headline metrics that the period's pack publishes (a week: those the catalogue
+    defines for a week, core.catalogue.Metric.cadences)."""
+    if period.kind == "month":
+        return headline
+    from svc_analysis.core import areas, catalogue
+
+    areas.hooks("METRICS")  # the areas register their catalogue entries on import
+    return {area: metric for area, metric in headline.items()
+            if not metric.endswith(":") and period.kind in catalogue.metric(metric).cadences}
+
+
+def _period_word(period) -> str:
+    from svc_analysis.pack import cadence
+
+    return cadence.of(period).period_word
 
 
 @main.group()

@@ -201,8 +201,10 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
 
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "pack"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
+    from svc_analysis.pack import cadence
+
     page = env.get_template(PACK_TEMPLATE).render(
-        settings=settings, result=result, status_labels=STATUS_LABELS,
+        settings=settings, result=result, status_labels=STATUS_LABELS, cadence=cadence.of(settings.period),
         coverage=coverage_rows(coverage), key_figures=list(key_figures or []),
         page_font_family=PAGE_FONT_FAMILY, content_security_policy=page_safety.CONTENT_SECURITY_POLICY,
         generated=result.finished_at.strftime("%Y-%m-%d %H:%M"))
@@ -226,7 +228,7 @@ def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
     """Write run.json: parameters, start/end, per-notebook status and timing, versions; masked
     (masking.mask_text: an error message may quote a phone number from the data)."""
     record = {
-        "parameters": {"month": settings.month, "scope": settings.scope,
+        "parameters": {"month": settings.month, "period": settings.period.key, "scope": settings.scope,
                        "warehouse": str(settings.warehouse),
                        "params_file": str(settings.params_file) if settings.params_file else None,
                        **result.options},
