@@ -3,7 +3,7 @@
 Seed 003 plan 1 (分行和网点 (1)): "一级分行每周开展一次非现场检查，每月综合检查覆盖率不低于100%".
 
 - Weekly rule: every tier-1 branch runs at least ``per_week`` checks of ``weekly_check_kinds``
-  (default: video, i.e. 非现场检查) in every week. The weeks of a month are the Monday-Sunday weeks
+  (default: video, i.e. 非现场检查) in every week (week_met; one ISO week: week_counts, the weekly pack). The weeks of a month are the Monday-Sunday weeks
   whose Monday falls in the month; a check counts in the week of its date (so the last week may take
   checks from the first days of the next month, when the warehouse holds them).
 - Monthly check coverage: staffed outlets (not self_service) open at month end with at least one check
@@ -65,25 +65,37 @@ def counts_by_branch(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
     return table.rename_axis("branch").reset_index()
 
 
+def week_counts(con, tree: pd.DataFrame, weeks: list[date], kinds) -> pd.DataFrame:
+    """Per branch of ``tree`` and week (its Monday, in ``weeks``): checks of ``kinds`` dated in the week
+    and the outlets they visited; a branch without a check in a week has zeros. Columns: branch,
+    week, checks, outlets_checked."""
+    kinds = _kinds(kinds)
+    t = _between(con, min(weeks), max(weeks) + timedelta(days=6), kinds)
+    t = t.mutate(week=t.inspected_on.truncate("W"))
+    frame = t.group_by(["outlet_id", "week"]).aggregate(checks=t.count()).to_pandas()
+    frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id").assign(
+        week=lambda f: pd.to_datetime(f["week"]).dt.date)
+    grid = pd.MultiIndex.from_product([sorted(tree["branch"].unique()), weeks], names=["branch", "week"])
+    grouped = frame.groupby(["branch", "week"])
+    return pd.DataFrame({"checks": grouped["checks"].sum(), "outlets_checked": grouped["outlet_id"].nunique()}
+                        ).reindex(grid, fill_value=0).astype("int64").reset_index()
+
+
+def week_met(checks, per_week: int):
+    """The weekly rule for one week: at least ``per_week`` checks (a number, or a Series of them)."""
+    return checks >= per_week
+
+
 def weekly_rule(con, tree: pd.DataFrame, month: str, kinds, per_week: int) -> pd.DataFrame:
     """Per branch of ``tree``: weeks (in the month), weeks_met (weeks with >= per_week checks of
     ``kinds``), checks (in those weeks), min_in_a_week, meets (every week met)."""
-    kinds = _kinds(kinds)
-    weeks = week_starts(month)
-    t = _between(con, weeks[0], weeks[-1] + timedelta(days=6), kinds)
-    t = t.mutate(week=t.inspected_on.truncate("W"))
-    frame = t.group_by(["outlet_id", "week"]).aggregate(checks=t.count()).to_pandas()
-    frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
-    branches = sorted(tree["branch"].unique())
-    grid = pd.MultiIndex.from_product([branches, weeks], names=["branch", "week"])
-    per_week_counts = (frame.assign(week=pd.to_datetime(frame["week"]).dt.date)
-                       .groupby(["branch", "week"])["checks"].sum().reindex(grid, fill_value=0))
-    by_branch = per_week_counts.groupby(level="branch")
+    counts = week_counts(con, tree, week_starts(month), kinds)
+    by_branch = counts.assign(met=week_met(counts["checks"], per_week)).groupby("branch")
     out = pd.DataFrame({
         "weeks": by_branch.size(),
-        "weeks_met": by_branch.apply(lambda s: int((s >= per_week).sum())),
-        "checks": by_branch.sum(),
-        "min_in_a_week": by_branch.min(),
+        "weeks_met": by_branch["met"].sum().astype("int64"),
+        "checks": by_branch["checks"].sum(),
+        "min_in_a_week": by_branch["checks"].min(),
     }).reset_index()
     out["meets"] = out["weeks_met"] == out["weeks"]
     return out
