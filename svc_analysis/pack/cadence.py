@@ -60,3 +60,15 @@ def notebook_parameters(settings: config.RunSettings, kpi_dir: Path) -> dict:
     return {of(settings.period).parameter: settings.period.key, "warehouse": str(settings.warehouse),
             "scope": settings.scope, "params_file": str(settings.params_file) if settings.params_file else None,
             "kpi_dir": str(kpi_dir)}
+
+
+def headline(metrics: dict[str, str], period: Period) -> dict[str, str]:
+    """The index's headline metrics (params summary.headline: area -> metric) that the period's pack
+    publishes: all for a month; for a week those the catalogue defines for a week (Metric.cadences)."""
+    if period.kind == "month":
+        return metrics
+    from svc_analysis.core import areas, catalogue
+
+    areas.hooks("METRICS")  # the areas register their catalogue entries on import
+    return {area: metric for area, metric in metrics.items()
+            if not metric.endswith(":") and period.kind in catalogue.metric(metric).cadences}

@@ -167,11 +167,12 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
                + f", warehouse {settings.warehouse}")
     from functools import partial
 
+    from svc_analysis.pack import cadence
     from svc_analysis.summary.figures import key_figures
 
-    figures = partial(key_figures, headline=_headline(params.summary.headline, settings.period),
-                      lower_is_better=params.summary.lower_is_better,
-                      names={k.id: k.name for k in params.campaign.kpis}, period_word=_period_word(settings.period))
+    figures = partial(key_figures, headline=cadence.headline(params.summary.headline, settings.period),
+                      lower_is_better=params.summary.lower_is_better, names={k.id: k.name for k in params.campaign.kpis},
+                      period_word=cadence.of(settings.period).period_word)
     try:
         result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
                             cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,
@@ -194,24 +195,6 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
         if result.pdf.error:  # the HTML pack is published all the same; the exit code is unchanged
             click.echo(f"警告 warning: {result.pdf.error}", err=True)
     sys.exit(result.exit_code)
-
-
-def _headline(headline: dict[str, str], period) -> dict[str, str]:
-    """The front page's headline metrics that the period's pack publishes (a week: those the catalogue
-    defines for a week, core.catalogue.Metric.cadences)."""
-    if period.kind == "month":
-        return headline
-    from svc_analysis.core import areas, catalogue
-
-    areas.hooks("METRICS")  # the areas register their catalogue entries on import
-    return {area: metric for area, metric in headline.items()
-            if not metric.endswith(":") and period.kind in catalogue.metric(metric).cadences}
-
-
-def _period_word(period) -> str:
-    from svc_analysis.pack import cadence
-
-    return cadence.of(period).period_word
 
 
 @main.group()

@@ -138,3 +138,12 @@ def test_cli_week_option(outlets_only, monkeypatch):
     bare = run.invoke(cli.main, ["report", "--week", "--quiet", "--warehouse", str(outlets_only)])
     last = Period.last_complete("week").key
     assert bare.exit_code == 2 and f"no data for {last}" in bare.output and "--week" in bare.output
+
+
+def test_the_weekly_index_headline_keeps_the_metrics_defined_for_a_week():
+    # params/summary.yaml: complaints' headline is the year-to-date reduction (monthly only), the queue's
+    # the overtime outlets (defined for a week); the campaign's progress family is monthly
+    headline = {"complaints": "complaint_rate_reduction", "queue": "overtime_outlets", "campaign": "campaign_progress:",
+                "satisfaction": "satisfaction_rate"}
+    assert cadence.headline(headline, Period.week("2026-W43")) == {"queue": "overtime_outlets"}
+    assert cadence.headline(headline, Period.month("2026-10")) == headline
