@@ -14,6 +14,7 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from svc_analysis.core import areas, catalogue
@@ -109,6 +110,33 @@ def test_a_week_gives_the_metrics_defined_for_a_week(area, tiny):
     assert set(rows["period"]) == {"2026-W44"} and set(rows["month"]) == {"2026-11"}
     assert set(rows["level"]) == set(kpis.LEVELS)
     kpis.validate(rows)
+
+
+# what adds up over days: counts (value) and the numerators and denominators of ratios of counts
+ADDITIVE = {"complaints": {"complaints_total": ("value",), "complaints_responsible": ("value",),
+                           "praises_total": ("value",), "complaint_rate_per_10k": ("numerator", "denominator")},
+            "queue": {m: ("numerator", "denominator")
+                      for m in ("avg_wait_minutes", "overtime_wait_share", "unserved_share")}}
+
+
+@pytest.mark.parametrize("area", sorted(ADDITIVE))
+def test_weeks_add_up_to_the_month_on_the_tiny_sample(area, tiny):
+    # October 2026 (Thursday 1st to Saturday 31st) lies in the ISO weeks W40 (28 Sep - 4 Oct) to W44
+    # (26 Oct - 1 Nov): the weeks' sums less their days outside October are October's, at every unit
+    con, params, scope, month = tiny
+    rows = areas.hooks("kpi_rows")[area]
+    weeks = pd.concat([rows(con, params, scope, Period.week(f"2026-W{n}")) for n in range(40, 45)])
+    outside = pd.concat([rows(con, params, scope, Period.day(d))
+                         for d in ("2026-09-28", "2026-09-29", "2026-09-30", "2026-11-01")])
+    monthly = rows(con, params, scope, month)
+    key = ["level", "unit_id"]
+    for metric, columns in ADDITIVE[area].items():
+        for column in columns:
+            def total(frame):
+                return frame[frame["metric"] == metric].groupby(key)[column].sum()
+            want = total(monthly)
+            got = total(weeks).sub(total(outside), fill_value=0).reindex(want.index).fillna(0)
+            pd.testing.assert_series_equal(got, want.astype("float64"), check_names=False, rtol=1e-12)
 
 
 @pytest.mark.parametrize("area", AREAS)

@@ -45,6 +45,11 @@ def _markdown(text: str):
     return Markdown(text)
 
 
+def _minutes(values: pd.Series) -> list[str]:
+    """Minutes to one decimal for a table; 无数据 where there is no figure (nobody called)."""
+    return [plotting.NO_DATA if pd.isna(v) else f"{v:.1f}" for v in values]
+
+
 def unit_figures(rows: pd.DataFrame, level: str) -> pd.DataFrame:
     """One row per unit of ``level`` from the week's KPI rows: served, overtime, mean_wait, p90_wait,
     overtime_share, unserved_share and the overtime share's status (the area's own judgment)."""
@@ -62,7 +67,8 @@ def headline(rows: pd.DataFrame, scope: Scope, period: Period, params) -> tuple:
     """Section 一: the week in one paragraph and the scope's own unit with the level below it."""
     qp = params.queue
     own = unit_figures(rows, scope.level).set_index("unit_id").loc[scope.unit_id]
-    late = rows[(rows["metric"] == "overtime_outlets") & (rows["level"] == scope.level)].iloc[0]
+    late = rows[(rows["metric"] == "overtime_outlets") & (rows["level"] == scope.level)
+                & (rows["unit_id"] == scope.unit_id)].iloc[0]
     if pd.isna(own["mean_wait"]):
         text = f"{md(scope.label)}{period.label}没有已叫号的排队记录，等候指标均为{plotting.NO_DATA}。"
     else:
@@ -77,8 +83,8 @@ def headline(rows: pd.DataFrame, scope: Scope, period: Period, params) -> tuple:
     table["status"] = table["status"].map(status.label)
     columns = ["level", "unit_id", "served", "mean_wait", "p90_wait", "overtime_share", "unserved_share", "status"]
     labels = dict(_LABELS, level="层级", unit_id="单位")
-    table = table[columns].round({"mean_wait": 1, "p90_wait": 1}).astype({"served": "int64"})
-    return _markdown(text), display_frame(table, labels, percent=_PERCENT)
+    table = table[columns].assign(mean_wait=_minutes(table["mean_wait"]), p90_wait=_minutes(table["p90_wait"]))
+    return _markdown(text), display_frame(table.astype({"served": "int64"}), labels, percent=_PERCENT)
 
 
 def outlet_frame(rows: pd.DataFrame, scope: Scope) -> tuple[pd.DataFrame, float]:
@@ -139,7 +145,8 @@ def outlets_section(rows: pd.DataFrame, scope: Scope, params) -> tuple:
     for part in (ranked.head(params.queue.ranking_top_n), small.sort_values("outlet_id")):
         if part.empty:
             continue
-        part = part.assign(funnel=part["funnel"].map(FUNNEL_LABELS), mean_wait=part["mean_wait"].round(1))
+        part = part.assign(funnel=part["funnel"].map(FUNNEL_LABELS), mean_wait=_minutes(part["mean_wait"]),
+                           rank=part["rank"].astype(object).where(part["rank"].notna(), "不排名"))
         shown.append(display_frame(part[columns].astype({"served": "int64"}), _LABELS, percent=_PERCENT))
     return tuple(shown)
 
@@ -149,8 +156,10 @@ def zero_overtime(rows: pd.DataFrame, scope: Scope) -> tuple:
     frame, _ = outlet_frame(rows, scope)
     zero = frame[(frame["served"] > 0) & (frame["overtime"] == 0)].sort_values(["served", "outlet_id"],
                                                                               ascending=[False, True])
-    zero = zero.assign(status=zero["status"].map(status.label), mean_wait=zero["mean_wait"].round(1))
+    zero = zero.assign(status=zero["status"].map(status.label), mean_wait=_minutes(zero["mean_wait"]))
     text = f"本周零超时的网点 {len(zero)} 个（有已叫号客户、无一人等候超时）；样本不足的网点零超时只作参考。"
+    if zero.empty:
+        return (_markdown(text),)
     return (_markdown(text), display_frame(zero[["outlet_id", "outlet_name", "subbranch", "served", "mean_wait",
                                                  "status"]].astype({"served": "int64"}), _LABELS))
 
@@ -178,7 +187,7 @@ def worst_hours(con, params, scope: Scope, period: Period) -> tuple:
         return (_markdown(f"本周没有等候超过 {qp.overtime_wait_minutes:g} 分钟的客户。"),)
     days = pd.to_datetime(worst["day"])
     shown = worst.assign(day=days.dt.strftime("%m-%d"), weekday=[WEEKDAYS_ZH[d.weekday()] for d in days],
-                         hour=[f"{h}:00–{h + 1}:00" for h in worst["hour"]], mean_wait=worst["mean_wait"].round(1))
+                         hour=[f"{h}:00–{h + 1}:00" for h in worst["hour"]], mean_wait=_minutes(worst["mean_wait"]))
     top = shown.iloc[0]
     text = (f"超时客户最多的时段是 {top['day']}（{top['weekday']}）{top['hour']}：{top['overtime']:.0f} 位客户等候超过 "
             f"{qp.overtime_wait_minutes:g} 分钟（占该时段已叫号客户的 {fmt_pct(top['overtime_share'])}）。")
