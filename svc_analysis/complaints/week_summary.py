@@ -26,7 +26,7 @@ _BREAKDOWN_LABELS = {"label": "分类", "complaints": "投诉（件）", "respon
                      "cum_share": "累计占比"}
 _CASE_LABELS = {"complaint_id": "投诉编号", "received_at": "受理时间", "outlet_name": "网点", "branch": "二级分行",
                 "channel": "渠道", "category": "投诉类别", "responsible": "责任性", "replied_at": "答复时间",
-                "closed_at": "办结时间", "status": "周末状态", "description": "投诉内容（已脱敏）"}
+                "closed_at": "办结时间", "status": "截至周日状态", "description": "投诉内容（已脱敏）"}
 
 
 def _markdown(text: str):
@@ -82,10 +82,13 @@ def overview(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> t
 
 
 def breakdowns(con, scope: Scope, period: Period) -> tuple:
-    """Section 二: the week's complaints by channel, by category and by responsibility (largest first)."""
+    """Section 二: the week's complaints by channel, by category and by responsibility (largest first);
+    a week without complaints says so instead of three empty tables."""
     shown = []
     for by, title in (("channel", "渠道"), ("category", "投诉类别"), ("responsible", "责任性")):
         frame = complaints.breakdown(con, period, by, outlets=scope.outlets).drop(columns="key")
+        if frame.empty:
+            return (_markdown("本周没有受理投诉。"),)
         shown += [_markdown(f"**按{title}**"),
                   display_frame(frame, _BREAKDOWN_LABELS, percent=("share", "cum_share"))]
     return tuple(shown)

@@ -159,6 +159,8 @@ def test_weekly_summary_sections(con, setting):
     table = week_summary.headline(rows, before, scope).set_index("指标")
     assert table.loc["投诉总量", "本周"] == "2" and table.loc["责任性投诉", "状态"] == "未达标"
     assert table.loc["万人投诉率", "本周"] == "无数据"
+    # 2026-W46 (9-15 Nov): no complaint at all
+    assert [x.data for x in week_summary.breakdowns(con, scope, Period.week("2026-W46"))] == ["本周没有受理投诉。"]
     by_channel = complaints.breakdown(con, period, "channel")
     assert dict(zip(by_channel["label"], by_channel["complaints"])) == {"热线": 1, "媒体": 1}
     units = week_summary.units(rows, scope).set_index("二级分行")
@@ -166,6 +168,6 @@ def test_weekly_summary_sections(con, setting):
     text, cases = week_summary.case_list(con, scope, period)
     # C3 closed 20 Oct (after the week: 已答复未办结 at its end), C4 never replied (未答复); C4's phone masked
     assert cases["投诉编号"].tolist() == ["C3", "C4"]
-    assert cases["周末状态"].tolist() == ["已答复未办结", "未答复"]
+    assert cases["截至周日状态"].tolist() == ["已答复未办结", "未答复"]
     assert "13812345678" not in cases.to_string() and "138****5678" in cases.to_string()
     assert "共 2 件" in text.data and "仍未办结 2 件" in text.data
