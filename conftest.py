@@ -13,16 +13,18 @@ collect_ignore_glob = ["tests/fixtures/*", "benchmarks/*", "data/*", "reports/*"
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Pack notebooks under nbval run on the tiny sample warehouse for a fixed month.
+    """Pack notebooks under nbval run on the tiny sample warehouse for a fixed month (the weekly ones,
+    notebooks/weekly/, for a fixed week of that month).
 
     tryfirst: the environment must be set before nbval starts the notebook's kernel.
     """
     if ROOT / "notebooks" in Path(str(item.path)).parents:
         from svc_analysis.core import config
-        from tests.support import TINY_MONTH, tiny_warehouse
+        from tests.support import TINY_MONTH, TINY_WEEK, tiny_warehouse
 
         os.environ[config.ENV_WAREHOUSE] = str(tiny_warehouse())
         os.environ[config.ENV_MONTH] = TINY_MONTH
+        os.environ[config.ENV_WEEK] = TINY_WEEK
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 TINY_MONTH = "2026-10"
+TINY_WEEK = "2026-W43"  # Monday 19 - Sunday 25 October 2026: a whole week inside TINY_MONTH
 TINY_SEED = 20261
 _cache: dict[str, object] = {}
 

@@ -3,8 +3,9 @@
 For each area registered in core.areas: ``kpi_rows`` on the tiny warehouse (2026-10, province) gives
 exactly the area's rows of the golden tiny kpis.csv (published and gathered as a run writes them,
 compared as tests/pack/test_figures_unchanged.py compares whole packs); it publishes the metric ids
-the data contract and docs/kpis.md name for the area; each has a complete catalogue entry; a period
-that is not a month is refused until the weekly cadence exists; the area's notebook stays thin.
+the data contract and docs/kpis.md name for the area; each has a complete catalogue entry; a week
+gives the area's weekly metrics (those its catalogue defines for a week, WEEKLY) or is refused by an
+area with monthly metrics only; the area's notebook stays thin.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import csv
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from svc_analysis.core import areas, catalogue
@@ -44,6 +46,12 @@ PUBLISHED = {
     "campaign": ("60_campaign", {"campaign_progress:", "report_on_time"}),
 }
 AREAS = sorted(PUBLISHED)
+# area -> the metric ids a week publishes: counts by their own time stamp and ratios of such counts
+# (complaints: not the year-to-date reduction, the deadlines falling in the month, the month-end stock)
+WEEKLY = {
+    "complaints": {"complaints_total", "complaints_responsible", "complaint_rate_per_10k", "praises_total"},
+    "queue": PUBLISHED["queue"][1],
+}
 
 
 @pytest.fixture(scope="module")
@@ -87,11 +95,50 @@ def test_catalogue_entries_are_complete(area):
         assert not any(word in entry.source.lower() for word in (".py", ".md", ".csv", "seed", "种子"))
 
 
-@pytest.mark.parametrize("area", AREAS)
-def test_a_period_that_is_not_a_month_is_refused(area, tiny):
+@pytest.mark.parametrize("area", sorted(set(AREAS) - set(WEEKLY)))
+def test_a_week_is_refused_by_an_area_with_monthly_metrics_only(area, tiny):
     con, params, scope, _ = tiny
     with pytest.raises(ValueError, match="month"):
         areas.hooks("kpi_rows")[area](con, params, scope, Period.week("2026-W44"))
+    assert not catalogue.metrics(area, cadence="week")
+
+
+@pytest.mark.parametrize("area", sorted(WEEKLY))
+def test_a_week_gives_the_metrics_defined_for_a_week(area, tiny):
+    con, params, scope, _ = tiny
+    # 2026-W44 runs Monday 26 October to Sunday 1 November: its rows belong to November (its last day)
+    rows = areas.hooks("kpi_rows")[area](con, params, scope, Period.week("2026-W44"))
+    assert set(rows["metric"]) == WEEKLY[area] == {m.id for m in catalogue.metrics(area, cadence="week")}
+    assert set(rows["period"]) == {"2026-W44"} and set(rows["month"]) == {"2026-11"}
+    assert set(rows["level"]) == set(kpis.LEVELS)
+    kpis.validate(rows)
+
+
+# what adds up over days: counts (value) and the numerators and denominators of ratios of counts
+ADDITIVE = {"complaints": {"complaints_total": ("value",), "complaints_responsible": ("value",),
+                           "praises_total": ("value",), "complaint_rate_per_10k": ("numerator", "denominator")},
+            "queue": {m: ("numerator", "denominator")
+                      for m in ("avg_wait_minutes", "overtime_wait_share", "unserved_share")}}
+
+
+@pytest.mark.parametrize("area", sorted(ADDITIVE))
+def test_weeks_add_up_to_the_month_on_the_tiny_sample(area, tiny):
+    # October 2026 (Thursday 1st to Saturday 31st) lies in the ISO weeks W40 (28 Sep - 4 Oct) to W44
+    # (26 Oct - 1 Nov): the weeks' sums less their days outside October are October's, at every unit
+    con, params, scope, month = tiny
+    rows = areas.hooks("kpi_rows")[area]
+    weeks = pd.concat([rows(con, params, scope, Period.week(f"2026-W{n}")) for n in range(40, 45)])
+    outside = pd.concat([rows(con, params, scope, Period.day(d))
+                         for d in ("2026-09-28", "2026-09-29", "2026-09-30", "2026-11-01")])
+    monthly = rows(con, params, scope, month)
+    key = ["level", "unit_id"]
+    for metric, columns in ADDITIVE[area].items():
+        for column in columns:
+            def total(frame):
+                return frame[frame["metric"] == metric].groupby(key)[column].sum()
+            want = total(monthly)
+            got = total(weeks).sub(total(outside), fill_value=0).reindex(want.index).fillna(0)
+            pd.testing.assert_series_equal(got, want.astype("float64"), check_names=False, rtol=1e-12)
 
 
 @pytest.mark.parametrize("area", AREAS)

@@ -3,7 +3,9 @@
 - METRICS: the catalogue entries of every metric id notebook 10 publishes (registered at import);
 - kpi_rows(con, params, scope, period): the area's complete KPI rows, assembled here once
   (complaints.month_kpis + complaints.reduction_kpis + sla.sla_kpis + the ledger's yuan, ledger_rows). Notebook 10 publishes
-  exactly these rows; the summary reads them through core.areas.hooks("kpi_rows");
+  exactly these rows; the summary reads them through core.areas.hooks("kpi_rows"). For a week (or a
+  day) only the metrics defined for it (``cadences``: the period's counts); the weekly notebook 11
+  publishes those;
 - month_clusters(con, params, scope, period): the complaint clusters of the period (notebook 10's
   detector), an alarm of the summary's highlights (core.areas.hook: the summary imports no area).
 
@@ -16,7 +18,7 @@ import pandas as pd
 
 from svc_analysis.complaints import clusters, complaints, ledger, sla
 from svc_analysis.core import catalogue
-from svc_analysis.core.catalogue import Metric
+from svc_analysis.core.catalogue import EVERY_PERIOD, Metric
 from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
 from svc_analysis.engine.scope import Scope
@@ -27,13 +29,13 @@ _CIVIL = "《文明规范服务方案》"      # seed 000: "zero responsible com
 
 METRICS: tuple[Metric, ...] = (
     Metric("complaints_total", "投诉总量", AREA, "count", "lower",
-           "本月受理（受理时间落在本月）的客户投诉件数。", _CIVIL),
+           "本月受理（受理时间落在本月）的客户投诉件数。", _CIVIL, cadences=EVERY_PERIOD),
     Metric("complaints_responsible", "责任性投诉", AREA, "count", "lower",
            "本月受理的投诉中经调查认定为责任性（员工态度、技能、违规造成）的件数；目标为零。",
-           _CIVIL, "complaints.responsible_target"),
+           _CIVIL, "complaints.responsible_target", cadences=EVERY_PERIOD),
     Metric("complaint_rate_per_10k", "万人投诉率", AREA, "per_10k", "lower",
            "本月投诉总量 ÷ 本月服务客户数（取号且已叫号的人次）× 10,000；没有服务客户数据的单位为无数据。",
-           _PLAN + "方案二"),
+           _PLAN + "方案二", cadences=EVERY_PERIOD),
     Metric("complaint_rate_reduction", "投诉率较基年下降", AREA, "share", "higher",
            "1 − 年初至本月万人投诉率 ÷ 基年万人投诉率；分子为年初至本月投诉率，分母为基年投诉率。",
            _PLAN + "方案二", "complaints.reduction_target", basis="year"),  # year to date: vs last year only
@@ -46,7 +48,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("complaints_overdue_open", "超期未办结投诉", AREA, "count", "lower",
            "月末前受理、月末仍未办结且办结期限已过的投诉件数。", _PLAN),
     Metric("praises_total", "表扬", AREA, "count", "higher",
-           "本月收到的客户表扬件数。", _PLAN),
+           "本月收到的客户表扬件数。", _PLAN, cadences=EVERY_PERIOD),
     Metric("complaint_penalty_yuan", "责任性投诉扣罚金额", AREA, "yuan", "lower",
            "本月受理的责任性投诉按复杂程度计的扣罚金额合计（元；一般、复杂、特别复杂各按规定金额），"
            "即投诉奖惩台账的扣罚合计。", _PLAN),
@@ -81,14 +83,22 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     """Every complaint KPI row of ``period`` for ``scope`` (engine.kpis.KPI_COLUMNS).
 
     ``con``: the DuckDB connection or an Ibis backend (queries go through warehouse.engine);
-    ``params``: core.params.Params (section ``complaints``). Raises ValueError for a period that is
-    not a month, until the weekly cadence exists.
+    ``params``: core.params.Params (section ``complaints``). A month: every metric; a week or a day:
+    the metrics whose ``cadences`` hold it (the period's counts and rate: complaints.month_kpis over
+    its days), published under the month holding its last day.
     """
-    month, p = _month(period), params.complaints
+    p = params.complaints
     tree, level, outlets = scope.tree_in_scope, scope.level, scope.outlets
+    # complaint_rate_reduction's denominator is the base-year rate: its volume is judged in
+    # complaints.reduction_kpis from the customers served behind it
+    minimums = {m: v for m, v in params.volumes.min_denominator.items() if m != "complaint_rate_reduction"}
+    counts = complaints.month_kpis(con, period, tree, per_customers=p.per_customers,
+                                   responsible_target=p.responsible_target, scope_level=level, outlets=outlets)
+    if period.kind != "month":
+        return kpis.apply_volumes(counts, minimums)
+    month = _month(period)
     rows = pd.concat([
-        complaints.month_kpis(con, month, tree, per_customers=p.per_customers, responsible_target=p.responsible_target,
-                              scope_level=level, outlets=outlets),
+        counts,
         complaints.reduction_kpis(con, month, tree, base_year=p.base_year, base_rate=p.base_year_rate_per_10k,
                                   target=p.reduction_target, per_customers=p.per_customers,
                                   scope_level=level, outlets=outlets,
@@ -98,9 +108,6 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
                      close_target=p.closed_on_time_target, scope_level=level, outlets=outlets),
         ledger_rows(con, params, scope, month),
     ], ignore_index=True)
-    # complaint_rate_reduction's denominator is the base-year rate: its volume is judged in
-    # complaints.reduction_kpis from the customers served behind it
-    minimums = {m: v for m, v in params.volumes.min_denominator.items() if m != "complaint_rate_reduction"}
     return kpis.apply_volumes(rows, minimums)
 
 

@@ -13,6 +13,10 @@ Definitions (DATA_CONTRACT.md "Output"; DOMAIN.md §1; seeds 000, 002, 003):
   gone). numerator = year-to-date rate, denominator = base-year rate (per 10,000). Target 0.40.
 - praises_total: praises received in the month.
 
+complaints_total, complaints_responsible, complaint_rate_per_10k and praises_total count events by
+their own time stamp, so they are defined for any period (a week, a day: the same counts over its
+days; the sum over a month's days is the month's figure); the reduction stays year-to-date monthly.
+
 All counting runs in the engine, written once in Ibis (warehouse.engine: issue 2's engine rule);
 ``outlets`` (the scope's outlet ids, None = whole province) filters in the engine. Roll-ups add
 numerators and denominators (kpis.rollup).
@@ -27,6 +31,7 @@ import pandas as pd
 from ibis import _
 
 from svc_analysis.core import contract
+from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
 from svc_analysis.core.periods import add_months, month_bounds, months_back, parse_month
 from svc_analysis.engine.warehouse import engine
@@ -82,15 +87,18 @@ def rate_frame(con, start: datetime, end: datetime, outlets=None) -> pd.DataFram
     return frame[["outlet_id", *cols]]
 
 
-def month_kpis(con, month: str, tree: pd.DataFrame, *, per_customers: float, responsible_target: float,
+def month_kpis(con, month: Period | str, tree: pd.DataFrame, *, per_customers: float, responsible_target: float,
                scope_level: str | None = None, outlets=None) -> pd.DataFrame:
     """KPI rows complaints_total, complaints_responsible, complaint_rate_per_10k, praises_total.
 
+    month: a Period (a month, an ISO week, a day: the counts over its days [start, end)) or a month
+    YYYY-MM; kpis.csv's month and period follow it (engine.kpis.rollup).
     tree: the scope's outlet tree (ctx.scope_tree); every level from the scope down.
     """
-    start, end = month_bounds(month)
+    period = Period.parse(month)
+    start, end = period.bounds
     frame = rate_frame(con, start, end, outlets)
-    common = dict(month=month, area=AREA, scope_level=None if scope_level == "province" else scope_level)
+    common = dict(month=period, area=AREA, scope_level=None if scope_level == "province" else scope_level)
     praises = praises_by_outlet(con, start, end, outlets).rename(columns={"praises": "value"})
     return pd.concat([
         kpis.rollup(frame.rename(columns={"complaints": "value"}), tree, metric="complaints_total",
@@ -196,15 +204,16 @@ def compare(trend: pd.DataFrame, month: str) -> pd.DataFrame:
     return frame[["period", "month", "complaints", "responsible", "served", "rate"]]
 
 
-def breakdown(con, month: str, by: str, outlets=None) -> pd.DataFrame:
-    """Complaints of the month by one column (channel, category, product, responsible, complexity).
+def breakdown(con, month: Period | str, by: str, outlets=None) -> pd.DataFrame:
+    """Complaints of the month (or of any Period: a week's 周汇总) by one column (channel, category,
+    product, responsible, complexity).
 
     Columns: key, label, complaints, responsible, share, cum_share (Pareto order: largest first).
     """
     allowed = ("channel", "category", "product", "responsible", "complexity")
     if by not in allowed:
         raise ValueError(f"breakdown by must be one of {', '.join(allowed)}, not {by!r}")
-    start, end = month_bounds(month)
+    start, end = Period.parse(month).bounds
     frame = (scoped(con, "complaints", start, end, outlets).group_by(key=_[by])
              .agg(complaints=_.count(), responsible=_.count(where=_.responsible))
              .order_by(ibis.desc("complaints"), ibis.asc("key", nulls_first=False)).to_pandas())

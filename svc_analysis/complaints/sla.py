@@ -34,6 +34,7 @@ from ibis import _
 from svc_analysis.engine import kpis
 from svc_analysis.complaints.complaints import AREA, label, scoped
 from svc_analysis.core.masking import mask_frame
+from svc_analysis.core.period import Period
 from svc_analysis.core.periods import month_bounds
 
 COMPLEXITIES = ("normal", "complex", "very_complex")
@@ -173,13 +174,14 @@ def hotline_clock(con, month: str, tree: pd.DataFrame, *, reply_days: int, outle
     return _named(frame, tree)
 
 
-def escalations(con, month: str, tree: pd.DataFrame, *, channels: list[str], outlets=None) -> pd.DataFrame:
-    """Media and regulator complaints of the month (channels from params), masked, with their status.
+def escalations(con, month: Period | str, tree: pd.DataFrame, *, channels: list[str], outlets=None) -> pd.DataFrame:
+    """Media and regulator complaints of the month (channels from params), masked, with their status at
+    month end; for any Period (a week) and every channel, the week's case list (周汇总).
 
     Columns: complaint_id, received_at, outlet_id, outlet_name, branch, channel, category, responsible,
     replied_at, closed_at, status (已办结 / 已答复未办结 / 未答复), description (masked).
     """
-    start, end = month_bounds(month)
+    start, end = Period.parse(month).bounds
     t = scoped(con, "complaints", start, end, outlets)
     status = ibis.cases((t.closed_at.notnull() & (t.closed_at < end), "已办结"),
                         (t.replied_at.notnull() & (t.replied_at < end), "已答复未办结"), else_="未答复")

@@ -18,6 +18,7 @@ Direction = Literal["higher", "lower"]
 # that follows the quarterly mystery round: October's round against July's, never against September);
 # year: a year-to-date figure, compared only with the same month last year.
 Basis = Literal["month", "quarter", "year"]
+EVERY_PERIOD = ("month", "week", "day")  # Metric.cadences of a figure defined over any run of days
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,10 @@ class Metric:
     target_param: the dotted params key of its target (``satisfaction.rate_target``), or None;
     family: True for an id prefix whose members are named by the data (campaign KPIs);
     basis: what a month's figure is compared with (Basis above; default last month).
+    cadences: the period kinds (core.period.Period.kind) the metric is defined for: every metric is
+    monthly; an additive count or a ratio of additive counts over the period's days is also defined
+    for a week (and a day). Month-end stocks, deadlines falling in the month, year-to-date figures
+    stay monthly: a weekly pack publishes only metrics defined for a week.
     """
 
     id: str
@@ -45,6 +50,7 @@ class Metric:
     target_param: str | None = None
     family: bool = False
     basis: Basis = "month"
+    cadences: tuple[str, ...] = ("month",)
 
     def matches(self, metric_id: str) -> bool:
         return metric_id.startswith(self.id) if self.family else metric_id == self.id
@@ -80,9 +86,10 @@ def metric(metric_id: str) -> Metric:
     raise CatalogueError(f"metric {metric_id} is not in the catalogue (svc_analysis.core.catalogue)")
 
 
-def metrics(area: str | None = None) -> list[Metric]:
-    """Every registered metric (of ``area``), in registration order."""
-    return [m for m in _REGISTRY.values() if area is None or m.area == area]
+def metrics(area: str | None = None, cadence: str | None = None) -> list[Metric]:
+    """Every registered metric (of ``area``; defined for the period kind ``cadence``), in registration order."""
+    return [m for m in _REGISTRY.values()
+            if (area is None or m.area == area) and (cadence is None or cadence in m.cadences)]
 
 
 def name(metric_id: str, family_names: dict[str, str] | None = None) -> str:

@@ -8,6 +8,7 @@ Environment variables (all optional):
     SVC_PARAMS      a YAML file merged over params/ (e.g. another year's campaign)
     SVC_SCOPE       a branch or sub-branch name; empty means the whole province
     SVC_MONTH       the report month YYYY-MM; empty means the last complete month
+    SVC_WEEK        the report week YYYY-Www of a weekly run; empty means the last complete ISO week
     SVC_DATA_DIR    where sample data and quarantine files go (default data/)
     SVC_REPORTS_DIR where report packs go (default reports/)
     SVC_SPILL_DIR   DuckDB's spill folder (default .duckdb_spill beside the warehouse; when it
@@ -19,6 +20,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from svc_analysis.core.period import Period
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # svc_analysis/ (this module is svc_analysis/core/config.py)
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -34,6 +37,7 @@ ENV_WAREHOUSE = "SVC_WAREHOUSE"
 ENV_PARAMS = "SVC_PARAMS"
 ENV_SCOPE = "SVC_SCOPE"
 ENV_MONTH = "SVC_MONTH"
+ENV_WEEK = "SVC_WEEK"
 ENV_DATA_DIR = "SVC_DATA_DIR"
 ENV_REPORTS_DIR = "SVC_REPORTS_DIR"
 ENV_SPILL_DIR = "SVC_SPILL_DIR"
@@ -115,24 +119,41 @@ def month_setting(month: str | None = None) -> str | None:
     return value or None
 
 
+def week_setting(week: str | None = None) -> str | None:
+    """The report week of a weekly run: the argument, else $SVC_WEEK; None: the last complete week."""
+    value = week if week is not None else os.environ.get(ENV_WEEK, "")
+    value = (str(value) if value is not None else "").strip()
+    return value or None
+
+
 @dataclass(frozen=True)
 class RunSettings:
-    """What one report run (or one interactive notebook session) works on."""
+    """What one report run (or one interactive notebook session) works on.
+
+    ``period``: the report period (a month, or an ISO week for a weekly run); ``month`` is the month
+    holding its last day (the month itself for a monthly run: kpis.csv's ``month``, the params month).
+    Left out, ``period`` is the month."""
 
     month: str
     warehouse: Path
     scope: str | None
     params_file: Path | None
+    period: Period | None = None
+
+    def __post_init__(self):
+        if self.period is None:
+            object.__setattr__(self, "period", Period.month(self.month))
 
     @property
     def pack_name(self) -> str:
-        """Folder name of the pack: the month, with the scope appended when scoped.
+        """Folder name of the pack: the period's key (2026-10, 2026-W43), with the scope appended when scoped.
 
         The scope is a name from the data: made one safe path component ('宜昌/城区' -> '宜昌_城区').
         """
         from svc_analysis.core.safety import safe_filename
 
-        return f"{self.month}_{safe_filename(self.scope)}" if self.scope else self.month
+        key = self.period.key
+        return f"{key}_{safe_filename(self.scope)}" if self.scope else key
 
 
 def run_settings(
@@ -141,15 +162,26 @@ def run_settings(
     scope: str | None = None,
     params_file: str | Path | None = None,
     today=None,
+    *,
+    week: str | None = None,
+    cadence: str = "month",
 ) -> RunSettings:
-    """Resolve every run setting once, in the documented order of precedence."""
+    """Resolve every run setting once, in the documented order of precedence.
+
+    cadence "week" (or a ``week`` given): the period is that ISO week (argument, else $SVC_WEEK,
+    else the last complete week before ``today``) and ``month`` the month holding its last day."""
     from svc_analysis.core.periods import last_complete_month, parse_month
 
-    chosen = month_setting(month)
-    resolved_month = parse_month(chosen) if chosen else last_complete_month(today)
+    if cadence == "week" or week is not None:
+        chosen = week_setting(week)
+        period = Period.week(chosen) if chosen else Period.last_complete("week", today)
+    else:
+        chosen = month_setting(month)
+        period = Period.month(parse_month(chosen) if chosen else last_complete_month(today))
     return RunSettings(
-        month=resolved_month,
+        month=period.month_key,
         warehouse=warehouse_path(warehouse),
         scope=scope_setting(scope),
         params_file=params_override_file(params_file),
+        period=period,
     )

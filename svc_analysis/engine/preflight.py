@@ -1,4 +1,4 @@
-"""Checks before a monthly run starts: is there a warehouse, a known scope, data for the month?
+"""Checks before a run starts: is there a warehouse, a known scope, data for the period (month or week)?
 
 A run that cannot produce a meaningful pack stops here with one sentence (exit code 2) instead of
 publishing a pack of empty pages. What the checks learn (each table's coverage) goes on the index.
@@ -8,20 +8,21 @@ from __future__ import annotations
 
 from svc_analysis.core import contract
 from svc_analysis.core.config import RunSettings
-from svc_analysis.core.periods import month_bounds
+from svc_analysis.core.period import Period
 
 
 class PreflightError(RuntimeError):
     """The run cannot start; the message says why and what to do."""
 
 
-def table_coverage(con, month: str) -> dict[str, dict]:
+def table_coverage(con, period: Period | str) -> dict[str, dict]:
     """Per contract table: rows in all and exact duplicates merged at ingest (the one count,
-    engine.bookkeeping.table_rows, as page 00 shows them), rows in the month, first and last date
-    of its event time."""
+    engine.bookkeeping.table_rows, as page 00 shows them), rows in the period (``rows_in_month``: a
+    month, or the week of a weekly run; a month may be given as YYYY-MM), first and last date of its
+    event time."""
     from svc_analysis.engine import bookkeeping
 
-    start, end = month_bounds(month)
+    start, end = Period.parse(period).bounds
     loaded = bookkeeping.table_rows(con).set_index("table")
     coverage = {}
     for t in contract.TABLES.values():
@@ -59,13 +60,15 @@ def check_can_run(settings: RunSettings, monthly_tables: list[str]) -> dict[str,
                 org.resolve_scope(org.outlet_tree(con), settings.scope)
             except (KeyError, ValueError) as exc:
                 raise PreflightError(str(exc).strip("'\"")) from None
-        coverage = table_coverage(con, settings.month)
+        coverage = table_coverage(con, settings.period)
     finally:
         con.close()
     if not any(coverage[name]["rows_in_month"] for name in monthly_tables):
         latest = max((c["last"] for c in coverage.values() if c["last"]), default=None)
         names = "、".join(contract.TABLES[t].zh[0] if t in contract.TABLES else t for t in monthly_tables)
         hint = f"（最新数据为 {latest:%Y-%m-%d}）" if latest else ""
-        raise PreflightError(f"数据仓库中没有 {settings.month} 的{names}数据{hint}："
-                             f"请用 --month 选择其他月份，或先导入该月的导出文件。")
+        kind = settings.period.kind
+        word = {"month": "月份", "week": "周", "day": "日期"}.get(kind, kind)
+        raise PreflightError(f"数据仓库中没有 {settings.period.key} 的{names}数据{hint}："
+                             f"请用 --{kind} 选择其他{word}，或先导入该{word}的导出文件。")
     return coverage

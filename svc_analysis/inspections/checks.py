@@ -86,26 +86,39 @@ def counts_by_branch(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
     return table.rename_axis("branch").reset_index()
 
 
+def week_counts(con, tree: pd.DataFrame, weeks: list[date], kinds) -> pd.DataFrame:
+    """Per branch of ``tree`` and week (its Monday, in ``weeks``): checks of ``kinds`` dated in the week
+    and the outlets they visited; a branch without a check in a week has zeros. Columns: branch,
+    week, checks, outlets_checked."""
+    kinds = _kinds(kinds)
+    t = _between(con, min(weeks), max(weeks) + timedelta(days=6), kinds)
+    t = t.mutate(week=t.inspected_on.truncate("W"))
+    frame = t.group_by(["outlet_id", "week"]).aggregate(checks=t.count()).to_pandas()
+    frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id").assign(
+        week=lambda f: pd.to_datetime(f["week"]).dt.date)
+    grid = pd.MultiIndex.from_product([sorted(tree["branch"].unique()), weeks], names=["branch", "week"])
+    grouped = frame.groupby(["branch", "week"])
+    return pd.DataFrame({"checks": grouped["checks"].sum(), "outlets_checked": grouped["outlet_id"].nunique()}
+                        ).reindex(grid, fill_value=0).astype("int64").reset_index()
+
+
+def week_met(checks, per_week: int):
+    """The weekly rule for one week: at least ``per_week`` checks (a number, or a Series of them)."""
+    return checks >= per_week
+
+
 def weekly_rule(con, tree: pd.DataFrame, month: str, kinds, per_week: int) -> pd.DataFrame:
     """Per branch of ``tree``: weeks (the month's weeks judged: ended within the data, or already met),
     weeks_met (judged weeks with >= per_week checks of ``kinds``), weeks_open (weeks the data do not
     cover to their Sunday and not met yet: neither met nor missed), checks (in the month's weeks),
     min_in_a_week (over the judged weeks), meets (every judged week met)."""
-    kinds = _kinds(kinds)
     weeks = weeks_of(month)
-    t = _between(con, weeks[0].start, weeks[-1].last_day, kinds)
-    t = t.mutate(week=t.inspected_on.truncate("W"))
-    frame = t.group_by(["outlet_id", "week"]).aggregate(checks=t.count()).to_pandas()
-    frame = frame.merge(tree[["outlet_id", "branch"]], on="outlet_id")
     branches = sorted(tree["branch"].unique())
-    mondays = [w.start for w in weeks]
-    grid = pd.MultiIndex.from_product([branches, mondays], names=["branch", "week"])
-    counts = (frame.assign(week=pd.to_datetime(frame["week"]).dt.date)
-              .groupby(["branch", "week"])["checks"].sum().reindex(grid, fill_value=0).reset_index())
+    counts = week_counts(con, tree, [w.start for w in weeks], kinds)[["branch", "week", "checks"]]
     reach = data_reach(con)
     ended = {w.start: w.last_day <= month_end(month) or (reach is not None and reach >= w.last_day)
              for w in weeks}
-    counts["met"] = counts["checks"] >= per_week
+    counts["met"] = week_met(counts["checks"], per_week)
     counts["judged"] = counts["met"] | counts["week"].map(ended)
     counts["open"] = ~counts["judged"]
     by_branch = counts.groupby("branch")

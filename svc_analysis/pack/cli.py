@@ -144,6 +144,8 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
 
 @main.command()
 @click.option("--month", help="报告月份 YYYY-MM（默认上一个完整月份）")
+@click.option("--week", is_flag=False, flag_value="", default=None, metavar="[YYYY-Www]",
+              help="改为生成该 ISO 周的周报（周通报、周汇总）；只写 --week：上一个完整的周（周一至周日）")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹（默认 reports/）")
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
@@ -155,8 +157,8 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
                                             "（需要无界面 Chromium；没有时给出警告，HTML 报告照常生成）")
 @click.option("--quiet", is_flag=True, help="不显示进度条")
 @wait_option
-def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet, wait):
-    """运行一个月的全部笔记本，发布 HTML 报告包、指标表 kpis.csv 和运行记录 run.json。"""
+def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet, wait):
+    """运行一个月（或一周）的全部笔记本，发布 HTML 报告包、指标表 kpis.csv 和运行记录 run.json。"""
     from svc_analysis.core import config
     from svc_analysis.core.params import ParamsError, load_params
     from svc_analysis.core.periods import MonthError
@@ -164,7 +166,10 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
     from svc_analysis.pack.runner import RunStartError, run_report
 
     try:
-        settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file)
+        if month and week is not None:
+            raise MonthError("--month 与 --week 只能选一个 (give either --month or --week, not both)")
+        settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file,
+                                       week=week or None, cadence="month" if week is None else "week")
         params = load_params(settings.month, settings.params_file)
         # Held read-only for the whole run: report kernels read alongside it, while an ingest that
         # starts meanwhile waits (and names this run) instead of breaking the notebooks still to run.
@@ -172,14 +177,16 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
         coverage = check_can_run(settings, params.report.monthly_tables)
     except (MonthError, ParamsError, PreflightError, *_faults()) as exc:
         _fail(str(exc))
-    click.echo(f"生成报告 {settings.month}" + (f"（范围：{settings.scope}）" if settings.scope else "")
+    click.echo(f"生成报告 {settings.period.key}" + (f"（范围：{settings.scope}）" if settings.scope else "")
                + f"，数据仓库 {settings.warehouse}")
     from functools import partial
 
+    from svc_analysis.pack import cadence
     from svc_analysis.summary.figures import key_figures
 
-    figures = partial(key_figures, headline=params.summary.headline, lower_is_better=params.summary.lower_is_better,
-                      names={k.id: k.name for k in params.campaign.kpis})
+    figures = partial(key_figures, headline=cadence.headline(params.summary.headline, settings.period),
+                      lower_is_better=params.summary.lower_is_better, names={k.id: k.name for k in params.campaign.kpis},
+                      period_word=cadence.of(settings.period).period_word)
     try:
         result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
                             cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,

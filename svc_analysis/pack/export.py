@@ -205,6 +205,13 @@ def _show(value) -> str:
     return str(value)
 
 
+def _period(settings):
+    """The run's period (config.RunSettings.period); a settings-like object with a month only: that month."""
+    from svc_analysis.core.period import Period
+
+    return getattr(settings, "period", None) or Period.month(settings.month)
+
+
 def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=None,
                 key_figures: Sequence[tuple] | None = None) -> Path:
     """Write index.html: the pack's front page in Chinese (the pages with their status and links; the
@@ -217,8 +224,11 @@ def write_index(pack_dir: str | Path, result, settings: RunSettings, coverage=No
 
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "pack"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
+    from svc_analysis.pack import cadence
+
+    period = _period(settings)
     page = env.get_template(PACK_TEMPLATE).render(
-        settings=settings, result=result, status_labels=STATUS_LABELS,
+        settings=settings, result=result, status_labels=STATUS_LABELS, period=period, cadence=cadence.of(period),
         coverage=coverage_rows(coverage), key_figures=list(key_figures or []),
         page_font_family=PAGE_FONT_FAMILY, content_security_policy=page_safety.CONTENT_SECURITY_POLICY,
         generated=result.finished_at.strftime("%Y-%m-%d %H:%M"))
@@ -243,7 +253,7 @@ def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
     per-notebook status and timing, versions; masked
     (masking.mask_text: an error message may quote a phone number from the data)."""
     record = {
-        "parameters": {"month": settings.month, "scope": settings.scope,
+        "parameters": {"month": settings.month, "period": _period(settings).key, "scope": settings.scope,
                        "warehouse": project_relative(settings.warehouse),
                        "params_file": project_relative(settings.params_file),
                        **result.options},

@@ -3,6 +3,8 @@
     ctx = svc_analysis.pack.notebook.setup(month=month, warehouse=warehouse, scope=scope,
                                       params_file=params_file, kpi_dir=kpi_dir)
 
+A weekly pack notebook (notebooks/weekly/) has ``week`` instead of ``month`` and calls
+``setup(week=week, cadence="week", ...)``: its period is that ISO week (None: the last complete one).
 The five arguments are the notebook's parameters (docs/architecture.md); None means the default
 (config.run_settings: argument > environment variable > default). The returned Context carries
 everything a notebook needs, so notebooks only load, call and show.
@@ -23,7 +25,7 @@ from svc_analysis.engine import org
 from svc_analysis.engine.scope import Scope
 from svc_analysis.views import plotting
 from svc_analysis.core.period import Period
-from svc_analysis.core.periods import month_bounds, month_end
+from svc_analysis.core.periods import month_end
 from svc_analysis.core.safety import md
 
 PROVINCE_LABEL = "全省"
@@ -79,13 +81,13 @@ class Context:
 
     @property
     def start(self) -> datetime:
-        """First instant of the month (period [start, end))."""
-        return month_bounds(self.month)[0]
+        """First instant of the period (the month, or the week of a weekly run): [start, end)."""
+        return self.period.bounds[0]
 
     @property
     def end(self) -> datetime:
-        """First instant of the next month: the period's exclusive end."""
-        return month_bounds(self.month)[1]
+        """First instant after the period: its exclusive end."""
+        return self.period.bounds[1]
 
     @property
     def month_end(self) -> date:
@@ -95,7 +97,7 @@ class Context:
     @property
     def period(self) -> Period:
         """The report period as a value (core.period): what area functions take."""
-        return Period.month(self.month)
+        return self.settings.period
 
     @property
     def scope(self) -> Scope:
@@ -145,7 +147,8 @@ class Context:
         """One Markdown line for the top of a notebook: month, scope, data as of. The warehouse file is
         the operator's (run.json), not a manager's (issue 14: no file names on a page)."""
         as_of = f"{self.data_as_of:%Y-%m-%d %H:%M}" if self.data_as_of else "未知"
-        return f"**报告月份** {self.month} · **范围** {md(self.scope_label)} · **数据更新于** {as_of}"
+        period = f"**报告月份** {self.month}" if self.period.kind == "month" else f"**报告期** {self.period.label}"
+        return f"{period} · **范围** {md(self.scope_label)} · **数据更新于** {as_of}"
 
     def header(self):
         """header_text() as an IPython Markdown object (it renders when it is a cell's last line)."""
@@ -170,9 +173,12 @@ def data_as_of(con, warehouse: Path) -> datetime | None:
     return datetime.fromtimestamp(warehouse.stat().st_mtime) if warehouse.is_file() else None
 
 
-def setup(month=None, warehouse=None, scope=None, params_file=None, kpi_dir=None, *,
-          notebook: str | None = None, today=None) -> Context:
+def setup(month=None, warehouse=None, scope=None, params_file=None, kpi_dir=None, *, week=None,
+          cadence: str = "month", notebook: str | None = None, today=None) -> Context:
     """Resolve settings and params, open the warehouse read-only, apply the theme: a Context.
+
+    ``cadence="week"`` (a weekly notebook): the period is ``week`` (YYYY-Www; None: $SVC_WEEK, else
+    the last complete ISO week) and the params are those of the month holding its last day.
 
     Raises org.ScopeError for an unknown scope (the message lists the valid names) and
     FileNotFoundError when there is no warehouse.
@@ -186,7 +192,7 @@ def setup(month=None, warehouse=None, scope=None, params_file=None, kpi_dir=None
     plotting.setup()
 
     settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file,
-                                   today=today)
+                                   today=today, week=week, cadence=cadence)
     params = load_params(month=settings.month, override=settings.params_file)
     limits = {"memory_limit": params.warehouse.memory_limit, "threads": params.warehouse.threads}
     con = wh.connect(settings.warehouse, read_only=True, **limits)

@@ -14,7 +14,9 @@ import re
 from html import escape, unescape
 from pathlib import Path
 
-PACK_LABEL = "服务质量月度报告"
+from svc_analysis.pack import cadence
+
+PACK_LABEL = cadence.MONTH.pack_label  # 服务质量月度报告 (a weekly page: cadence.WEEK's)
 WHOLE_PROVINCE = "全省"
 INDEX_PAGE = "index.html"
 TOC_MARK = "<!--svc-toc-->"
@@ -55,12 +57,13 @@ def page_context(nb, title: str) -> dict:
     parameters = nb.metadata.get("papermill", {}).get("parameters", {}) or {}
     period = period_label(parameters.get("week") or parameters.get("month"))
     scope = str(parameters.get("scope") or WHOLE_PROVINCE)
+    pack_label = cadence.for_parameters(parameters).pack_label  # 服务质量月度报告 / 服务质量周报
     if period:
         nb.metadata["title"] = f"{title} · {period}（{scope}）"
-        heading = f"{PACK_LABEL} · {period} · {scope}"
+        heading = f"{pack_label} · {period} · {scope}"
     else:
         nb.metadata["title"] = title
-        heading = PACK_LABEL
+        heading = pack_label
     return {"heading": heading, "nav": nav_html(), "toc_placeholder": TOC_MARK}
 
 

@@ -1,4 +1,7 @@
-"""`svc report`: run every pack notebook for a month and publish the pack atomically.
+"""`svc report`: run every pack notebook for a period (a month, or a week) and publish the pack atomically.
+
+Which notebooks and what they are told is the period's cadence (cadence.py: notebooks/ for a month,
+notebooks/weekly/ for an ISO week); everything else here is the same for every cadence.
 
 One process drives all runs through papermill's Python API (importing papermill costs ~2 s:
 pay it once, PITFALLS.md). Notebooks run `workers` at a time in threads: each thread owns one
@@ -27,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 
 from svc_analysis.core import config
-from svc_analysis.pack import export
+from svc_analysis.pack import cadence, export
 from svc_analysis.engine import locks
 from svc_analysis.pack import folder as pack_folder
 from svc_analysis.pack.execution import NotebookResult, papermill_logs_to_notebook_logs, run_notebook
@@ -109,7 +112,7 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
     holds it (the CLI maps both to exit code 2). `pdf`: also print every page and the whole pack as
     PDF into <pack>/pdf/ (pdf.py); what came of it is `result.pdf`.
     """
-    notebooks_dir = Path(notebooks_dir or config.NOTEBOOKS_DIR)
+    notebooks_dir = Path(notebooks_dir or cadence.of(settings.period).notebooks_dir)
     notebooks = _check_can_start(settings, notebooks_dir, workers, cell_timeout)
     # Kernels must come from this venv's own python3 spec, never a user-level one (PITFALLS.md).
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
@@ -145,10 +148,7 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
     for sub in ("notebooks", "logs"):
         (staging / sub).mkdir()
     kpi_dir = staging / ".kpis"
-    parameters = {"month": settings.month, "warehouse": str(settings.warehouse),
-                  "scope": settings.scope,
-                  "params_file": str(settings.params_file) if settings.params_file else None,
-                  "kpi_dir": str(kpi_dir)}
+    parameters = cadence.notebook_parameters(settings, kpi_dir)  # month=YYYY-MM or week=YYYY-Www, ...
     started = datetime.now().astimezone()
     results = {}
     with papermill_logs_to_notebook_logs() as router, \
@@ -169,7 +169,8 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
     kpi_error = _gather_kpis(kpi_dir, staging / "kpis.csv")
     from svc_analysis.pack import workbook  # 服务活动进展情况月报表.xlsx; a failure: logs/workbook.log, index, exit 1
 
-    workbook_name, workbook_error = workbook.write_for_run(staging, settings)
+    workbook_name, workbook_error = (workbook.write_for_run(staging, settings)
+                                     if cadence.of(settings.period).workbook else (None, None))
     result = RunResult(pack_dir=staging, notebooks=[results[p.name] for p in notebooks],
                        started_at=started, finished_at=datetime.now().astimezone(),
                        options={"workers": workers, "cell_timeout": cell_timeout,

@@ -2,7 +2,8 @@
 
 METRICS: the catalogue entries of every metric id the area publishes (registered at import).
 kpi_rows: the area's complete KPI rows, assembled in this one place; notebook 50 publishes them and
-the summary reads them through core.areas, neither judges again.
+the summary reads them through core.areas, neither judges again. Every queue metric is defined over
+any period's tickets (``cadences``): the weekly bulletin (notebooks/weekly/51) publishes a week's rows.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.core import catalogue
-from svc_analysis.core.catalogue import Metric
+from svc_analysis.core.catalogue import EVERY_PERIOD, Metric
 from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
 from svc_analysis.engine.scope import Scope
@@ -21,19 +22,20 @@ _SOURCE = "服务效率提升要求（超时网点零发生）"
 
 METRICS: tuple[Metric, ...] = (
     Metric("avg_wait_minutes", "客户平均等候时长", AREA, "minutes", "lower",
-           "本月取号并已叫号的客户等候分钟（叫号时间 − 取号时间）之和 / 已叫号客户数。", _SOURCE, None),
+           "本月取号并已叫号的客户等候分钟（叫号时间 − 取号时间）之和 / 已叫号客户数。", _SOURCE, None,
+           cadences=EVERY_PERIOD),
     Metric("overtime_wait_share", "超时等候客户占比", AREA, "share", "lower",
            "本月等候超过超时标准（参数，默认20分钟）的客户数 / 已叫号客户数；目标为超时网点判定线。",
-           _SOURCE, "queue.overtime_outlet_share"),
+           _SOURCE, "queue.overtime_outlet_share", cadences=EVERY_PERIOD),
     Metric("p90_wait_minutes", "90%客户等候时长", AREA, "minutes", "lower",
            "本月已叫号客户等候分钟的第90百分位数（线性插值），在每一层级按本单位的全部号票计算，不逐级相加。",
-           _SOURCE, None),
+           _SOURCE, None, cadences=EVERY_PERIOD),
     Metric("unserved_share", "取号未办理离开占比", AREA, "share", "lower",
-           "本月取号后未被叫号的号票数 / 本月全部号票数。", _SOURCE, None),
+           "本月取号后未被叫号的号票数 / 本月全部号票数。", _SOURCE, None, cadences=EVERY_PERIOD),
     Metric("overtime_outlets", "超时网点数", AREA, "count", "lower",
            "本月有客户办理业务的网点中，超时等候客户占比高于超时网点判定线的网点数；分子为超时网点数，"
            "分母为本月有客户办理业务的网点数。目标为零（超时网点零发生）。",
-           _SOURCE, "queue.overtime_outlets_target"),
+           _SOURCE, "queue.overtime_outlets_target", cadences=EVERY_PERIOD),
 )
 catalogue.register(METRICS)
 
@@ -42,13 +44,12 @@ def kpi_rows(con, params, scope: Scope, period: Period, levels: pd.DataFrame | N
     """Every KPI row of the queue area (METRICS) for ``scope`` and ``period`` (queue.wait_kpis over
     the outlets that count, queue.counting_outlets).
 
-    params: core.params.Params. Monthly only: a week or a day raises ValueError until the weekly
-    cadence exists. levels: queue.level_stats of the same month, outlets and scope when the caller
-    already has them (saves one pass over the month's tickets).
+    params: core.params.Params. Any period: a month, an ISO week (the weekly bulletin), a day; the
+    tickets taken in its days (Period.bounds). levels: queue.level_stats of the same period, outlets
+    and scope when the caller already has them (saves one pass over the period's tickets).
     """
-    period.month_only("排队指标")
-    month, qp = period.month_key, params.queue
-    tree = queue.counting_outlets(con, scope.tree_in_scope, month)
-    rows = queue.wait_kpis(con, month, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,
+    qp = params.queue
+    tree = queue.counting_outlets(con, scope.tree_in_scope, period)
+    rows = queue.wait_kpis(con, period, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,
                            outlets_target=qp.overtime_outlets_target, scope_level=scope.level, levels=levels)
     return kpis.apply_volumes(rows, params.volumes.min_denominator)

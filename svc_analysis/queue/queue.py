@@ -20,6 +20,10 @@ unit's own tickets at every level.
 
 The outlets that count (counting_outlets): staffed outlets open on at least one day of the month,
 plus any outlet with tickets in the month, so no ticket is left out of a roll-up.
+
+Every figure here is defined over any run of days: the functions that take ``month`` also take a
+core.period.Period (an ISO week for the weekly bulletin 周通报, a day), the same definitions over the
+period's days [start, end); the sums over a month's days add up to the month's.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from svc_analysis.engine import kpis
 from svc_analysis.engine import org
 from svc_analysis.views import plotting
 from svc_analysis.engine import warehouse
-from svc_analysis.core.periods import month_bounds, month_end, month_start
+from svc_analysis.core.period import Period
 from svc_analysis.core.safety import md, md_list
 
 AREA = "queue"
@@ -54,13 +58,14 @@ def tickets_between(con, start, end, outlets: list[str] | None, threshold: float
     return t.mutate(day=t.taken_at.date(), wait=wait, overtime=wait > float(threshold))
 
 
-def month_tickets(con, month: str, outlets: list[str] | None, threshold: float):
-    """tickets_between over the report month (a ticket belongs to the month it was taken in)."""
-    start, end = month_bounds(month)
+def month_tickets(con, month: Period | str, outlets: list[str] | None, threshold: float):
+    """tickets_between over the report month (a ticket belongs to the month it was taken in), or over
+    any Period's days (a week, a day)."""
+    start, end = Period.parse(month).bounds
     return tickets_between(con, start, end, outlets, threshold)
 
 
-def check_waits(con, month: str, outlets: list[str] | None = None) -> None:
+def check_waits(con, month: Period | str, outlets: list[str] | None = None) -> None:
     """Raise QueueDataError when a ticket of the month was called before it was taken.
 
     Ingest sets such rows aside (contract rule ``called_after_taken``); one in the warehouse means it
@@ -75,14 +80,15 @@ def check_waits(con, month: str, outlets: list[str] | None = None) -> None:
     if len(found):
         bad = found.iloc[0]
         raise QueueDataError(
-            f"table tickets: {int(bad['n'])} row(s) of {month} have column called_at before taken_at, e.g. "
+            f"table tickets: {int(bad['n'])} row(s) of {Period.parse(month).key} have column called_at before taken_at, e.g. "
             f"ticket {bad['ticket_id']} at outlet {bad['outlet_id']} taken {bad['taken_at']}; re-load them "
             f"with `svc ingest`, which sets such rows aside (rule called_after_taken)")
 
 
-def counting_outlets(con, tree: pd.DataFrame, month: str) -> pd.DataFrame:
-    """The rows of ``tree`` (the scope's outlet tree) that count for the month (module docstring)."""
-    first, last = month_start(month), month_end(month)
+def counting_outlets(con, tree: pd.DataFrame, month: Period | str) -> pd.DataFrame:
+    """The rows of ``tree`` (the scope's outlet tree) that count for the month, or any Period (module docstring)."""
+    period = Period.parse(month)
+    first, last = period.start, period.last_day
     opened = tree["opened_on"].map(lambda d: d is None or pd.isna(d) or d <= last)
     not_closed = tree["closed_on"].map(lambda d: d is None or pd.isna(d) or d > first)
     t = month_tickets(con, month, tree["outlet_id"].tolist(), 0.0)
@@ -99,7 +105,7 @@ def _aggregates(t) -> dict:
             "p90_wait": t.wait.quantile(PERCENTILE), "negative_waits": t.count(where=t.wait < 0)}
 
 
-def outlet_stats(con, month: str, threshold: float, outlets: list[str] | None = None) -> pd.DataFrame:
+def outlet_stats(con, month: Period | str, threshold: float, outlets: list[str] | None = None) -> pd.DataFrame:
     """Per outlet with tickets in the month: tickets, served, unserved, wait_minutes (sum), overtime,
     p90_wait, and the ratios mean_wait, overtime_share (of served) and unserved_share (of tickets)."""
     t = month_tickets(con, month, outlets, threshold)
@@ -117,7 +123,7 @@ def add_ratios(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def level_stats(con, month: str, threshold: float, tree: pd.DataFrame,
+def level_stats(con, month: Period | str, threshold: float, tree: pd.DataFrame,
                 scope_level: str = org.PROVINCE) -> pd.DataFrame:
     """STATS_COLUMNS and ratios for every unit of every published level, the percentile in the engine.
 
@@ -144,7 +150,7 @@ def level_stats(con, month: str, threshold: float, tree: pd.DataFrame,
     return add_ratios(frame)
 
 
-def wait_kpis(con, month: str, tree: pd.DataFrame, *, threshold: float, tolerance: float,
+def wait_kpis(con, month: Period | str, tree: pd.DataFrame, *, threshold: float, tolerance: float,
               outlets_target: int, scope_level: str = org.PROVINCE, levels: pd.DataFrame | None = None
               ) -> pd.DataFrame:
     """The queue KPI rows at every level (module docstring), from the outlets that count in ``tree``.
@@ -160,14 +166,15 @@ def wait_kpis(con, month: str, tree: pd.DataFrame, *, threshold: float, toleranc
         check_waits(con, month, tree["outlet_id"].tolist())
     per = levels[levels["level"] == "outlet"].rename(columns={"unit_id": "outlet_id"})
     scoped = None if scope_level == org.PROVINCE else scope_level
-    common = {"month": month, "area": AREA, "scope_level": scoped}
+    period = Period.parse(month)  # a week publishes its key as period, the month of its last day as month
+    common = {"month": period, "area": AREA, "scope_level": scoped}
 
     def ratio(metric, num, den, target=None):
         part = per.rename(columns={num: "numerator", den: "denominator"})
         return kpis.rollup(part, tree, metric=metric, target=target, higher_is_better=False, **common)
 
-    p90 = pd.DataFrame({"month": month, "area": AREA, "metric": "p90_wait_minutes", "level": levels["level"],
-                        "unit_id": levels["unit_id"], "value": levels["p90_wait"], "numerator": float("nan"),
+    p90 = pd.DataFrame({"month": period.month_key, "period": period.key, "area": AREA, "metric": "p90_wait_minutes",
+                        "level": levels["level"], "unit_id": levels["unit_id"], "value": levels["p90_wait"], "numerator": float("nan"),
                         "denominator": float("nan"), "target": float("nan"),
                         "meets_target": pd.array([pd.NA] * len(levels), dtype="boolean")})
     return pd.concat([

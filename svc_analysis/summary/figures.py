@@ -61,11 +61,11 @@ def page_for(pack_dir: Path, area: str) -> str | None:
     return found[0].name if found else None
 
 
-def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str, bool]):
+def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str, bool], period_word: str = "本月"):
     hit = rows[rows["metric"] == metric]
     label = f"{scorecard.AREA_LABELS.get(area, area)}：{scorecard.label(metric)}"
     if hit.empty:
-        return label, NO_DATA, "本月未发布"
+        return label, NO_DATA, f"{period_word}未发布"
     r = hit.iloc[0]
     judged = pd.notna(r["meets_target"])  # the row's own judgment (the area made it); never re-judged here
     note = scorecard.mark(r["meets_target"]) if judged or pd.notna(r["target"]) else "无目标"
@@ -120,10 +120,11 @@ def _headline_metrics(headline: dict[str, str | list[str]]) -> list[str]:
 
 
 def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], lower_is_better: list[str] = (),
-                names: dict[str, str] | None = None) -> list[tuple]:
+                names: dict[str, str] | None = None, period_word: str = "本月") -> list[tuple]:
     """(label, value, note, link) rows for index.html (module docstring); link may be None.
 
-    headline: area -> metric or list of metrics ([summary.headline]); names: campaign kpi_id -> name (params campaign).
+    headline: area -> metric or list of metrics ([summary.headline]); names: campaign kpi_id -> name (params campaign);
+    period_word: the run's "this period" in the notes (本月, 本周 for a weekly pack).
     """
     path = Path(kpis_csv)
     if not path.is_file():
@@ -141,7 +142,7 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], l
             if metric.endswith(":"):
                 figure = _prefix_figure(rows, area, metric, names or {})
             else:
-                figure = _metric_figure(rows, area, metric, higher)
+                figure = _metric_figure(rows, area, metric, higher, period_word)
             figures.append((*figure, page_for(path.parent, area)))
     summary = sorted(path.parent.glob(SUMMARY_PAGE_GLOB))
     if summary:
