@@ -104,6 +104,23 @@ def month_kpis(con, month: str, tree: pd.DataFrame, *, per_customers: float, res
     ], ignore_index=True)
 
 
+def reduction_counts(con, month: str, tree: pd.DataFrame, *, base_year: int, scope_level: str | None = None,
+                     outlets=None) -> pd.DataFrame:
+    """The counts behind complaint_rate_reduction, indexed by (level, unit_id): ytd_c, ytd_s (complaints
+    and customers served from January to ``month``), base_c, base_s (the same over the base year)."""
+    month = parse_month(month)
+    ytd = rate_frame(con, month_bounds(f"{month[:4]}-01")[0], month_bounds(month)[1], outlets)
+    base = rate_frame(con, month_bounds(f"{base_year}-01")[0], month_bounds(f"{base_year}-12")[1], outlets)
+    level = None if scope_level == "province" else scope_level
+    parts = {}
+    for name, frame, column in (("ytd_c", ytd, "complaints"), ("ytd_s", ytd, "served"),
+                                ("base_c", base, "complaints"), ("base_s", base, "served")):
+        rows = kpis.rollup(frame[["outlet_id", column]].rename(columns={column: "value"}), tree, month=month,
+                           area=AREA, metric=name, kind="count", scope_level=level)
+        parts[name] = rows.set_index(["level", "unit_id"])["value"]
+    return pd.DataFrame(parts)
+
+
 def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_rate: float | None,
                    target: float, per_customers: float, scope_level: str | None = None,
                    outlets=None, min_volume: float | None = None) -> pd.DataFrame:
@@ -117,16 +134,7 @@ def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_
     """
     month = parse_month(month)
     year = int(month[:4])
-    ytd = rate_frame(con, month_bounds(f"{year}-01")[0], month_bounds(month)[1], outlets)
-    base = rate_frame(con, month_bounds(f"{base_year}-01")[0], month_bounds(f"{base_year}-12")[1], outlets)
-    level = None if scope_level == "province" else scope_level
-    parts = {}
-    for name, frame, column in (("ytd_c", ytd, "complaints"), ("ytd_s", ytd, "served"),
-                                ("base_c", base, "complaints"), ("base_s", base, "served")):
-        rows = kpis.rollup(frame[["outlet_id", column]].rename(columns={column: "value"}), tree, month=month,
-                           area=AREA, metric=name, kind="count", scope_level=level)
-        parts[name] = rows.set_index(["level", "unit_id"])["value"]
-    out = pd.DataFrame(parts)
+    out = reduction_counts(con, month, tree, base_year=base_year, scope_level=scope_level, outlets=outlets)
     ytd_rate = out["ytd_c"] / out["ytd_s"].where(out["ytd_s"] > 0) * per_customers
     if base_rate is not None:
         base_value = pd.Series(float(base_rate), index=out.index)

@@ -3,12 +3,14 @@
 Read from the run's own kpis.csv (what the area notebooks published), so the front page shows exactly
 the published figures. The runner calls ``key_figures(kpis_csv)`` after gathering the KPIs (cli.py
 binds the params with functools.partial). Per area of [summary.headline], at the run's own unit (the
-province, or the scope's branch / sub-branch): label, value and a note with ✓ 达标 / ✗ 未达标 and the
-target in words (marks that also read in black and white), and a link to the area's page
-(<NN>_<area>.html in the pack). A headline ending in ':' (campaign_progress:) counts how many of its
-metrics meet their expected progress. Every ✓/✗ and count is the rows' own ``meets_target`` (the
-area judged once, issue 13): nothing here compares a value with a target. First comes the count of all targeted KPIs met; last, a link to
-the management summary (notebook 90) when the pack has it.
+province, or the scope's branch / sub-branch): label, value and a note with the row's own status word
+(core.status.label: ✓ 达标 / ✗ 未达标 / — 样本不足 ...) and the target in words (marks that also read in
+black and white), and a link to the area's page (<NN>_<area>.html in the pack). Value and status word
+come from views.kpi_display, the helper every page uses, marked with the row's key (data-kpi) so a test
+can compare them with kpis.csv. A headline ending in ':' (campaign_progress:) counts how many of its
+metrics meet their expected progress. Every ✓/✗ and count is the rows' own judgment (the area judged
+once, issue 13): nothing here compares a value with a target. First comes the count of all targeted KPIs
+met; last, a link to the management summary (notebook 90) when the pack has it.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup, escape
 
+from svc_analysis.core import status
 from svc_analysis.engine import kpis
 from svc_analysis.summary import scorecard
+from svc_analysis.views import kpi_display
 from svc_analysis.views.plotting import NO_DATA
 from svc_analysis.core.safety import restore_cell
 
@@ -28,8 +33,8 @@ SUMMARY_PAGE_GLOB = "*_summary.html"
 def read_kpis(kpis_csv: str | Path) -> pd.DataFrame:
     """kpis.csv as written by kpis.gather (UTF-8 with BOM); meets_target as nullable booleans; unit_id
     as published (the quote that kpis.gather puts before a formula-like name for Excel taken off)."""
-    frame = pd.read_csv(kpis_csv, dtype={"month": str, "unit_id": str, "metric": str, "meets_target": str},
-                        encoding="utf-8-sig")
+    frame = pd.read_csv(kpis_csv, dtype={"month": str, "unit_id": str, "metric": str, "meets_target": str,
+                                         "status": str}, encoding="utf-8-sig")
     frame["unit_id"] = frame["unit_id"].map(restore_cell, na_action="ignore")
     frame["meets_target"] = frame["meets_target"].str.lower().map({"true": True, "false": False}).astype("boolean")
     return frame
@@ -56,11 +61,13 @@ def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str,
     if hit.empty:
         return label, NO_DATA, "本月未发布"
     r = hit.iloc[0]
-    judged = pd.notna(r["meets_target"])  # the row's own judgment (the area made it); never re-judged here
-    note = scorecard.mark(r["meets_target"]) if judged or pd.notna(r["target"]) else "无目标"
+    # the row's own value and status (the area judged once), shown by the pages' one display helper
+    code = r.get("status")
+    sign = "✓" if code in (status.MET, status.ON_TRACK) else ("✗" if code in status.FAILING else "—")
+    note = f"{sign} {kpi_display.status_html(r)}"
     if pd.notna(r["target"]):
-        note += f"（目标 {scorecard.target_text(metric, r['target'], higher.get(metric, True))}）"
-    return label, scorecard.fmt_value(metric, r["value"]), note
+        note += f"（目标 {escape(scorecard.target_text(metric, r['target'], higher.get(metric, True)))}）"
+    return label, Markup(kpi_display.figure_html(r)), Markup(note)
 
 
 def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, str]):

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from svc_analysis.core import periods, status
 from svc_analysis.engine import kpis
-from svc_analysis.core import periods
 from svc_analysis.views.plotting import NO_DATA
 
 KEYS = ["metric", "level", "unit_id"]
@@ -103,7 +103,8 @@ def compare(now: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame, 
     last_year, change_previous, change_last_year, higher_is_better, move_previous, move_last_year,
     better_previous, better_last_year (True / False / None when flat or without data).
     """
-    card = now[now["target"].notna()][["area", *KEYS, "value", "target", "meets_target"]].copy()
+    columns = ["area", *KEYS, "value", "target", "meets_target"] + (["status"] if "status" in now.columns else [])
+    card = now[now["target"].notna()][columns].copy()
     for name, frame in (("previous", previous), ("last_year", last_year)):
         earlier = frame[KEYS + ["value", "meets_target"]].rename(
             columns={"value": name, "meets_target": f"{name}_meets"})
@@ -136,9 +137,16 @@ def scorecard(source, month: str, summary, campaign=None, levels: list[str] | No
     return compare(*frames, directions(summary, campaign), summary.flat_share_points, summary.flat_relative)
 
 
-def mark(meets) -> str:
-    """✓ 达标 / ✗ 未达标 / — (no target or no value)."""
+def mark(meets, code=None) -> str:
+    """✓ 达标 / ✗ 未达标 / — (no target or no value); '— 样本不足' for a row whose status is small_sample
+    (below the minimum volume: shown, not judged)."""
+    if code == status.SMALL_SAMPLE:
+        return f"— {status.label(code)}"
     return "—" if meets is None or pd.isna(meets) else MARKS[bool(meets)]
+
+
+def _codes(rows: pd.DataFrame) -> list:
+    return list(rows["status"]) if "status" in rows.columns else [None] * len(rows)
 
 
 def trend_text(metric: str, change, move, better) -> str:
@@ -161,7 +169,7 @@ def unit_card(card: pd.DataFrame, level: str, unit_id: str, names: dict[str, str
         "指标": [label(m, names) for m in rows["metric"]],
         "本月": [fmt_value(m, v) for m, v in zip(rows["metric"], rows["value"])],
         "目标": [target_text(m, t, h) for m, t, h in zip(rows["metric"], rows["target"], rows["higher_is_better"])],
-        "达标": [mark(x) for x in rows["meets_target"]],
+        "达标": [mark(x, c) for x, c in zip(rows["meets_target"], _codes(rows))],
         "较上月": [trend_text(m, c, mv, b) for m, c, mv, b in zip(
             rows["metric"], rows["change_previous"], rows["move_previous"], rows["better_previous"])],
         "较上年同月": [trend_text(m, c, mv, b) for m, c, mv, b in zip(
@@ -176,8 +184,8 @@ def unit_table(card: pd.DataFrame, level: str, metrics: list[str] | None = None,
     rows = card[card["level"] == level]
     if metrics is not None:
         rows = rows[rows["metric"].isin(metrics)]
-    cells = rows.assign(cell=[f"{fmt_value(m, v)} {mark(x)[0]}" for m, v, x in
-                              zip(rows["metric"], rows["value"], rows["meets_target"])])
+    cells = rows.assign(cell=[f"{fmt_value(m, v)} {mark(x, c)[0] if c != status.SMALL_SAMPLE else mark(x, c)[2:]}"
+                              for m, v, x, c in zip(rows["metric"], rows["value"], rows["meets_target"], _codes(rows))])
     order = list(dict.fromkeys(rows["metric"]))
     wide = cells.pivot(index="unit_id", columns="metric", values="cell").reindex(columns=order).fillna(NO_DATA)
     met = rows.groupby("unit_id")["meets_target"].apply(lambda s: f"{int(s.eq(True).sum())}/{int(s.notna().sum())}")
