@@ -114,8 +114,10 @@ def curve(max_size: float, target: float, kind: str = "proportion", levels=DEFAU
     low = min_size if min_size else (1.0 if kind == "proportion" else max_size / points / 10)
     high = max(max_size, low * 2)
     grid = np.geomspace(low, high, points)
+    # a binomial's size is a whole number of trials: a fractional grid would draw a saw-tooth
+    grid = np.ceil(grid) if kind == "proportion" else grid.round(6)
     own = np.asarray([s for s in sizes if low <= s <= high], dtype="float64")
-    return limits(np.unique(np.concatenate([grid.round(6), own])), target, kind, levels)
+    return limits(np.unique(np.concatenate([grid, own])), target, kind, levels)
 
 
 @dataclass(frozen=True)

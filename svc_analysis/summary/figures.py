@@ -37,6 +37,8 @@ def read_kpis(kpis_csv: str | Path) -> pd.DataFrame:
                                          "status": str}, encoding="utf-8-sig")
     frame["unit_id"] = frame["unit_id"].map(restore_cell, na_action="ignore")
     frame["meets_target"] = frame["meets_target"].str.lower().map({"true": True, "false": False}).astype("boolean")
+    if "status" not in frame.columns:  # a kpis.csv from before the status column: the status its row implies
+        frame["status"] = [kpis.status_of(v, m) for v, m in zip(frame["value"], frame["meets_target"])]
     return frame
 
 

@@ -70,12 +70,13 @@ def plot(comparison, *, worse: str, names: str, title: str, xlabel: str, ylabel:
     if small.any():
         ax.scatter(shown.loc[small, "size"], shown.loc[small, "observed"] * scale, facecolors="none",
                    edgecolors=LIMIT_COLOUR, s=18, label=SMALL_SAMPLE_LABEL, zorder=3)
-    for row in comparison.named(worse).itertuples():
-        ax.annotate(str(getattr(row, names)), (row.size, row.observed * scale), xytext=(4, 3),
+    named = comparison.named(worse).sort_values("size", kind="stable")
+    for k, row in enumerate(named.itertuples()):  # neighbours' names alternate above and below the point
+        ax.annotate(str(getattr(row, names)), (row.size, row.observed * scale), xytext=(4, 3 if k % 2 == 0 else -10),
                     textcoords="offset points", fontsize="x-small", color=plotting.HIGHLIGHT
                     if row.funnel.startswith(worse) else plotting.PALETTE[3])
     _limits(ax, comparison, shown, scale, percent)
-    ax.legend(fontsize="small", loc="lower right" if worse == "below" else "upper right")
+    ax.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the plot: covers no point
     fig.tight_layout()
     return fig
 

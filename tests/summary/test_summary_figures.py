@@ -1,6 +1,13 @@
 """summary_figures: the front page's key figures from a hand-written kpis.csv (province and a scope)."""
 
+import re
+
 from svc_analysis.summary import figures as summary_figures
+
+
+def text(figure) -> tuple:
+    """A figure as the reader sees it: the data-kpi marks (views.kpi_display spans) taken off."""
+    return tuple(re.sub(r"<[^>]+>", "", v) if isinstance(v, str) else v for v in figure)
 
 HEADLINE = {"satisfaction": "satisfaction_rate", "queue": "overtime_outlets", "campaign": "campaign_progress:",
             "staff": "star_teller_rate"}
@@ -21,18 +28,33 @@ def test_province_figures_with_marks_and_links(tmp_path):
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
                                           lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
     assert figures[0] == ("达标指标（有目标且有数据）", "2/4", "本月达到目标的指标数 / 有目标且有数据的指标数", None)
-    assert figures[1] == ("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html")
-    assert figures[2] == ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)
+    assert text(figures[1]) == ("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html")
+    assert text(figures[2]) == ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)
     assert figures[3] == ("服务活动：达到应达进度的指标", "1/2", "✗ 落后 1 项：新投放ATM", None)
     assert figures[4] == ("员工资质：星级柜员率", "无数据", "本月未发布", None)
     assert figures[5][0] == "管理摘要与网点预警" and figures[5][3] == "90_summary.html"
+    # value and status word carry the row's key, for tests/pack/test_consistency.py
+    assert figures[1][1] == ('<span class="kpi" data-kpi="satisfaction_rate|province|province" '
+                             'data-kpi-status="met">92.4%</span>')
+    assert 'data-kpi-label="satisfaction_rate|province|province">达标</span>' in figures[1][2]
+
+
+def test_a_small_sample_row_says_so_on_the_index(tmp_path):
+    small = CSV.replace("branch,宜昌分行,0.85,85,100,0.9,false", "branch,宜昌分行,0.85,85,100,0.9,")
+    rows = small.splitlines()
+    rows[0] += ",status"
+    rows[1:] = [line + (",small_sample" if "宜昌分行" in line else ",") for line in rows[1:]]
+    scoped = "\n".join(line for line in rows if ",province," not in line) + "\n"
+    (tmp_path / "kpis.csv").write_text(scoped, encoding="utf-8-sig")
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline={"satisfaction": "satisfaction_rate"})
+    assert text(figures[1])[1:3] == ("85.0%", "— 样本不足（目标 ≥ 90.0%）")  # shown, not judged
 
 
 def test_scoped_run_uses_the_scope_rows(tmp_path):
     scoped = "\n".join(line for line in CSV.splitlines() if ",province," not in line) + "\n"
     (tmp_path / "kpis.csv").write_text(scoped, encoding="utf-8-sig")
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline={"satisfaction": "satisfaction_rate"})
-    assert figures[1][:3] == ("满意度：满意率", "85.0%", "✗ 未达标（目标 ≥ 90.0%）")
+    assert text(figures[1])[:3] == ("满意度：满意率", "85.0%", "✗ 未达标（目标 ≥ 90.0%）")
 
 
 def test_missing_or_header_only_kpis(tmp_path):
@@ -80,14 +102,16 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
                                           lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
     assert figures[0][1] == "2/4"  # rows with a judgment: 2 say met
-    assert figures[1][2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
-    assert figures[2][2].startswith("✓ 达标")  # 25 > 0 but the row says met
+    assert text(figures[1])[2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
+    assert text(figures[2])[2].startswith("✓ 达标")  # 25 > 0 but the row says met
     assert figures[3][1:3] == ("1/2", "✗ 落后 1 项：news")  # the unjudged row is not counted
     now = datetime(2026, 11, 2, 8, 0)
     result = SimpleNamespace(notebooks=[], exit_code=0, failed=[], kpi_error=None, workbook_error=None,
                              workbook=None, started_at=now, finished_at=now)
     settings = SimpleNamespace(month="2026-10", scope=None, warehouse="w.duckdb", params_file=None)
     html = write_index(tmp_path, result, settings, key_figures=figures).read_text(encoding="utf-8")
-    assert '<td class="failed">✗ 未达标（目标 ≥ 90.0%）</td>' in html
-    assert '<td class="ok">✓ 达标（目标 ≤ 0）</td>' in html
+    assert ('<td class="failed">✗ <span class="kpi-status" data-kpi-label="satisfaction_rate|province|province">'
+            '未达标</span>（目标 ≥ 90.0%）</td>') in html
+    assert ('<td class="ok">✓ <span class="kpi-status" data-kpi-label="overtime_outlets|province|province">'
+            '达标</span>（目标 ≤ 0）</td>') in html
     assert '<td class="failed">✗ 落后 1 项：news</td>' in html
