@@ -5,6 +5,8 @@ when its rate is unlikely to differ from the scope's by chance. The comparison i
 feeds both the sentence and the chart (views.funnel_chart, the pack's one funnel chart): the units
 named are exactly the units drawn beyond the limits. A unit below the minimum volume (its KPI row says
 small_sample, params/volumes.yaml) is drawn hollow and neither judged nor named.
+
+Beside the unit rates of the page's tables: their 95% intervals (with_intervals, stats.intervals).
 """
 
 from __future__ import annotations
