@@ -149,11 +149,10 @@ class Comparison:
         return part.sort_values("observed", ascending=side == "below", kind="stable")
 
     def named(self, worse: str) -> pd.DataFrame:
-        """The units a page names, in its sentence and on its chart alike: beyond the outer limits on
-        either side, and beyond the inner limit on the ``worse`` side ('above' for complaints, 'below'
-        for satisfaction); the worse side first, the furthest first."""
-        better = "below" if worse == "above" else "above"
-        return pd.concat([self.beyond(worse, self.inner), self.beyond(better)])
+        """The units a page names, in its sentence and on its chart alike: beyond the inner (95%) limit
+        on the ``worse`` side ('above' for complaints, 'below' for satisfaction), the furthest first.
+        Units beyond the outer limit on the better side are counted and coloured, not named."""
+        return self.beyond(worse, self.inner)
 
 
 def drawn(units: pd.DataFrame, *, centre: float, kind: str, levels=DEFAULT_LEVELS,

@@ -4,10 +4,11 @@ draws a funnel with this function, so the line styles, colours and legend words 
 It draws a funnel comparison computed once by stats.funnel.compare (units with their class, the
 limits over the judged range): the limits the units were judged by are exactly the lines drawn, and
 the units named on the chart are exactly ``comparison.named(worse)``, the units the page's sentence
-names. Styles: the 95% limits dashed, the 99.8% limits solid (same grey), the centre line dark blue;
-units within the limits light blue; beyond the 95% limit on the worse side orange; beyond the 99.8%
-limits red (worse side) or green (better side), each of those named; units below the minimum volume
-(样本不足) hollow grey, never judged (the limits start at the minimum volume).
+names (beyond a limit on the worse side). Styles: the 95% limits dashed, the 99.8% limits solid (same
+grey), the centre line dark blue; units within the limits light blue; beyond the 95% limit on the worse
+side orange and beyond the 99.8% limit red, each named; beyond the 99.8% limit on the better side green
+(counted in the sentence, not named); units below the minimum volume (样本不足) hollow grey, never
+judged (the limits start at the minimum volume).
 """
 
 from __future__ import annotations
@@ -100,22 +101,26 @@ def _limits(ax, comparison, shown, scale: float, percent: bool) -> None:
 def sentence(comparison, *, worse: str, names: str, value, unit_word: str = "单位", size_word: str = "") -> str:
     """The Chinese sentence naming exactly the units the chart labels (``comparison.named(worse)``),
     beyond which limit each lies, with its value (``value``: a function of a unit's row giving the
-    text, e.g. '36.8'); and how many units are too small to judge. ``size_word``: what the minimum
-    volume counts ('服务客户数', '评价条数')."""
+    text, e.g. '36.8'); how many lie beyond the outer limit on the better side (the green points);
+    and how many units are too small to judge. ``size_word``: what the minimum volume counts
+    ('服务客户数', '评价条数')."""
     from svc_analysis.core.safety import md
 
     better = "below" if worse == "above" else "above"
     inner, outer = comparison.inner, comparison.outer
     parts = []
     groups = [(comparison.beyond(worse), _beyond_label(worse, outer)),
-              (comparison.units[comparison.units["funnel"] == f"{worse}_{inner}"], _beyond_label(worse, inner)),
-              (comparison.beyond(better), _beyond_label(better, outer))]
+              (comparison.units[comparison.units["funnel"] == f"{worse}_{inner}"], _beyond_label(worse, inner))]
     for part, words in groups:
         if len(part):
             listed = "、".join(f"{md(getattr(r, names))}（{value(r)}）" for r in part.itertuples())
             parts.append(f"{words}的{unit_word} {len(part)} 个：{listed}")
-    text = "；".join(parts) + "。" if parts else (
-        f"没有{unit_word}超出 {inner}% 或 {outer}% 控制限，各{unit_word}与中心线的差异都在随机波动范围内。")
+    text = "；".join(parts) + "。" if parts else f"没有{unit_word}{_beyond_label(worse, inner)}。"
+    good = len(comparison.beyond(better))
+    if good:
+        text += f"{_beyond_label(better, outer)}的{unit_word} {good} 个（图中绿点）。"
+    if not parts and not good:
+        text = (f"没有{unit_word}超出 {inner}% 或 {outer}% 控制限，各{unit_word}与中心线的差异都在随机波动范围内。")
     small = int((comparison.units["funnel"] == "small_sample").sum())
     if small:
         floor = f"（{size_word}不足 {comparison.min_size:,.0f}）" if comparison.min_size else ""

@@ -58,10 +58,11 @@ def test_shrunken_ranking_does_not_crown_the_small_perfect_outlet(table):
 
 def test_comparison_names_the_outlets_below_the_limits(table):
     comparison = league.comparison(table.reset_index(), 0.9)
-    # named: below a lower limit (A3), and above the upper 99.8% limit (the better side): at n = 1000 and
-    # 0.9, P(X >= 940) = 4.4e-6 (A2) and P(X >= 930) = 0.00057 (B2) are below 0.001; A1's P(X >= 920) =
-    # 0.018 is only beyond the 95% limit, on the better side: not named (scipy.stats.binom.sf)
-    assert comparison.named("below")["outlet_id"].tolist() == ["A3", "A2", "B2"]
+    # named: below a lower limit (A3). Above the upper 99.8% limit (the better side, counted, not named):
+    # at n = 1000 and 0.9, P(X >= 940) = 4.4e-6 (A2) and P(X >= 930) = 0.00057 (B2) are below 0.001; A1's
+    # P(X >= 920) = 0.018 is only beyond the 95% limit (scipy.stats.binom.sf)
+    assert comparison.named("below")["outlet_id"].tolist() == ["A3"]
+    assert comparison.beyond("above")["outlet_id"].tolist() == ["A2", "B2"]
     assert table.loc["A1", "funnel"] == "above_95"
     # the limits drawn start just below the smallest outlet (5 ratings x 0.8 = 4) and pass through 100
     assert comparison.curve["size"].min() == 4 and 100 in set(comparison.curve["size"])

@@ -22,8 +22,10 @@ from svc_analysis.views import funnel_chart, plotting  # noqa: E402
 # 乙 has 3 (54.5, P(X >= 3) = 0.0028): above the 95% limit only (r = 2, F(1) = 0.968454 < 0.975 <= F(2) =
 # 0.997176, alpha = 0.022176 / 0.028722 = 0.7721, limit (2 + 1 - 0.7721) / 550 = 40.5), named as such; 丙, 丁 served 20,000 with 10
 # complaints each (expected 10): within. 戊 served 300, below the minimum volume of 500: not judged.
-UNITS = pd.DataFrame({"unit": ["甲", "乙", "丙", "丁", "戊"], "served": [550, 550, 20000, 20000, 300],
-                      "complaints": [4, 3, 10, 10, 2]})
+# 己 served 200,000 with 60 complaints where 100 are expected: P(X <= 60) = 1.1e-5, below the 99.8% lower
+# limit, the better side: coloured and counted, not named.
+UNITS = pd.DataFrame({"unit": ["甲", "乙", "丙", "丁", "戊", "己"], "served": [550, 550, 20000, 20000, 300, 200000],
+                      "complaints": [4, 3, 10, 10, 2, 60]})
 PER = 10000
 
 
@@ -37,7 +39,7 @@ def _setup():
 @pytest.fixture
 def comparison():
     out = funnel.compare(UNITS, size="served", count="complaints", centre=5 / PER, kind="rate",
-                         judged=[True, True, True, True, False], min_size=500)
+                         judged=[True, True, True, True, False, True], min_size=500)
     out.units["rate"] = out.units["observed"] * PER
     return out
 
@@ -49,7 +51,8 @@ def _limit_lines(fig) -> dict:
 
 
 def test_the_unit_drawn_above_the_line_is_marked_and_named(comparison):
-    assert comparison.units["funnel"].tolist() == ["above_99.8", "above_95", "within", "within", "small_sample"]
+    assert comparison.units["funnel"].tolist() == ["above_99.8", "above_95", "within", "within", "small_sample",
+                                                   "below_99.8"]
     upper = funnel.limits([550], 5 / PER, "rate")["upper_99.8"][0] * PER
     assert upper == pytest.approx((4 - (0.999809 - 0.999) / 0.002633) / 550 * PER, abs=0.05)  # 67.1
     fig = complaints_comparison.plot_funnel(comparison, PER)
@@ -59,17 +62,26 @@ def test_the_unit_drawn_above_the_line_is_marked_and_named(comparison):
     assert "高于 99.8% 上限的单位 1 个：甲（万人投诉率72.7，服务550人次）" in text
     assert "高于 95% 上限的单位 1 个：乙（万人投诉率54.5，服务550人次）" in text
     assert "丙" not in text and "丁" not in text and "另有 1 个单位样本不足（服务客户数不足 500）" in text
+    assert "低于 99.8% 下限的单位 1 个（图中绿点）" in text and "己" not in text
     # geometry: read the drawn upper lines back from the figure; a unit is above a drawn line exactly
     # when the page marks it beyond that limit (the units' own sizes are points of the drawn lines)
     lines = [line for line in ax.get_lines() if line.get_linestyle() in ("-", "--") and len(line.get_xdata()) > 2]
-    solid_upper = max((line for line in lines if line.get_linestyle() == "-"), key=lambda l: np.nanmax(l.get_ydata()))
-    dashed_upper = max((line for line in lines if line.get_linestyle() == "--"), key=lambda l: np.nanmax(l.get_ydata()))
+
+    def pair(style):  # (lower, upper) lines of one style
+        found = sorted((line for line in lines if line.get_linestyle() == style), key=lambda l: np.nanmean(l.get_ydata()))
+        assert len(found) == 2
+        return found
+
+    def at(line, x):
+        return np.interp(x, line.get_xdata(), line.get_ydata())
+
+    (solid_lower, solid_upper), (dashed_lower, dashed_upper) = pair("-"), pair("--")
     judged = comparison.units[comparison.units["funnel"] != "small_sample"]
     for row in judged.itertuples():
-        above_outer = row.rate > np.interp(row.size, solid_upper.get_xdata(), solid_upper.get_ydata())
-        above_inner = row.rate > np.interp(row.size, dashed_upper.get_xdata(), dashed_upper.get_ydata())
-        assert above_outer == (row.funnel == "above_99.8"), row.unit
-        assert above_inner == row.funnel.startswith("above"), row.unit
+        assert (row.rate > at(solid_upper, row.size)) == (row.funnel == "above_99.8"), row.unit
+        assert (row.rate > at(dashed_upper, row.size)) == row.funnel.startswith("above"), row.unit
+        assert (row.rate < at(solid_lower, row.size)) == (row.funnel == "below_99.8"), row.unit
+        assert (row.rate < at(dashed_lower, row.size)) == row.funnel.startswith("below"), row.unit
     # the small unit is drawn hollow, with no limit under it (the lines start at the minimum volume)
     assert min(np.min(line.get_xdata()) for line in lines) == 500
 
