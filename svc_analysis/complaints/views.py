@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 
 from svc_analysis.complaints import area, clusters, comparison, complaints, ledger, sla
-from svc_analysis.complaints.complaints import rate_frame
 from svc_analysis.core import contract
 from svc_analysis.core.period import Period
 from svc_analysis.core.periods import add_months, month_bounds

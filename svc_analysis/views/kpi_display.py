@@ -19,7 +19,6 @@ A row whose status is small_sample shows its value with 样本不足 and no inte
 
 from __future__ import annotations
 
-import math
 from html import escape
 
 import pandas as pd
