@@ -144,6 +144,16 @@ def reduction_parts(con, month: str, tree: pd.DataFrame, *, base_year: int, base
     return out
 
 
+def reduction_counts(con, month: str, tree: pd.DataFrame, *, base_year: int, scope_level: str | None = None,
+                     outlets=None) -> pd.DataFrame:
+    """The counts behind complaint_rate_reduction (reduction_parts), indexed by (level, unit_id): ytd_c,
+    ytd_s (complaints and customers served from January to ``month``), base_c, base_s (the base year)."""
+    parts = reduction_parts(con, month, tree, base_year=base_year, base_rate=None, per_customers=10_000,
+                            scope_level=scope_level, outlets=outlets)
+    return parts[["ytd_complaints", "ytd_served", "base_complaints", "base_served"]].set_axis(
+        ["ytd_c", "ytd_s", "base_c", "base_s"], axis=1)
+
+
 def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_rate: float | None,
                    target: float, per_customers: float, scope_level: str | None = None,
                    outlets=None, min_volume: float | None = None) -> pd.DataFrame:

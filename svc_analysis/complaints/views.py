@@ -1,9 +1,8 @@
-"""What notebook 10 shows about complaints: headline table, sentences, funnel, charts, roll-up view.
+"""What notebook 10 shows about complaints: headline table, sentences, charts, roll-up view, and the
+notebook's sections (one call each).
 
-Only presentation of figures computed elsewhere (complaints, complaint_sla, clusters) plus the funnel
-comparison: units' complaint rates against customers served with Spiegelhalter limits
-(svc_analysis.stats.funnel, kind "rate"), target = the scope's own overall rate, so a unit is named only
-when its rate is unlikely to differ from the scope's by chance (issue 3: instead of a league table).
+Only presentation of figures computed elsewhere (complaints, complaint_sla, clusters); the funnel
+comparison of units (section 七) is complaints.comparison.
 """
 
 from __future__ import annotations
@@ -11,15 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from svc_analysis.complaints import area, clusters, complaints, keywords, ledger, overdue, reduction, sla, weekly as weeks
-from svc_analysis.complaints.complaints import rate_frame
+from svc_analysis.complaints import area, clusters, comparison, complaints, keywords, ledger, overdue, reduction, sla, weekly as weeks
 from svc_analysis.core import contract
 from svc_analysis.core.period import Period
 from svc_analysis.core.periods import month_bounds
 from svc_analysis.core.safety import md
-from svc_analysis.engine.scope import Scope
-from svc_analysis.stats import funnel
-from svc_analysis.views import formats, plotting
+from svc_analysis.engine.scope import LEVEL_LABELS, Scope
+from svc_analysis.views import formats, kpi_display, plotting
 from svc_analysis.views.plotting import display_frame
 
 _UNIT_SUFFIX = {"count": "（件）", "per_10k": "（件/万人次）"}
@@ -27,9 +24,6 @@ _UNIT_SUFFIX = {"count": "（件）", "per_10k": "（件/万人次）"}
 METRIC_LABELS = {m.id: m.name + _UNIT_SUFFIX.get(m.unit, "") for m in area.METRICS}
 SHARES = ("complaint_rate_reduction", "comment_book_on_time_rate", "complaints_closed_on_time_rate")
 HIGHER_IS_BETTER = {m.id: m.direction == "higher" for m in area.METRICS}
-FUNNEL_LABELS = {"above_99.8": "显著偏高（99.8%）", "above_95": "偏高（95%）", "within": "正常范围",
-                 "below_95": "偏低（95%）", "below_99.8": "显著偏低（99.8%）", "no_data": "无数据"}
-
 
 def _fmt(metric: str, value, target=None) -> str:
     """A figure for the page; a share against its ``target`` with the digits that decide (views.formats)."""
@@ -40,20 +34,13 @@ def _fmt(metric: str, value, target=None) -> str:
     return f"{value:.2f}" if metric == "complaint_rate_per_10k" else f"{value:.0f}"
 
 
-def headline(rows: pd.DataFrame, level: str, unit: str) -> pd.DataFrame:
-    """One line per KPI for the scope's own unit: 指标, 本月, 目标, 是否达标 (无数据 when empty)."""
-    mine = rows[(rows["level"] == level) & (rows["unit_id"] == unit)].set_index("metric")
-    out = []
-    for metric, name in METRIC_LABELS.items():
-        if metric not in mine.index:
-            continue
-        r = mine.loc[metric]
-        verdict = "" if pd.isna(r["meets_target"]) else ("达标" if r["meets_target"] else "未达标")
-        target = "" if pd.isna(r["target"]) else _fmt(metric, r["target"])
-        if metric == "complaints_responsible" and target:
-            target = f"≤ {target}"
-        out.append({"指标": name, "本月": _fmt(metric, r["value"], r["target"]), "目标": target, "是否达标": verdict})
-    return pd.DataFrame(out)
+def headline(rows: pd.DataFrame, level: str, unit: str) -> kpi_display.KpiTable:
+    """One line per KPI for the scope's own unit (views.kpi_display): 指标, 本月, 区间 (when the rows
+    carry intervals: comparison.with_intervals), 目标, 状态 (the row's own status word)."""
+    mine = rows[(rows["level"] == level) & (rows["unit_id"] == unit)]
+    order = {metric: i for i, metric in enumerate(METRIC_LABELS)}
+    mine = mine[mine["metric"].isin(order)].sort_values("metric", key=lambda m: m.map(order), kind="stable")
+    return kpi_display.table(mine, labels=METRIC_LABELS, units=False)
 
 
 def change_sentence(table: pd.DataFrame) -> str:
@@ -70,79 +57,6 @@ def change_sentence(table: pd.DataFrame) -> str:
         parts.append(f"较{row.period}（{row.complaints:.0f}件，万人投诉率"
                      f"{_fmt('complaint_rate_per_10k', row.rate)}）{word}")
     return "，".join(parts) + "。"
-
-
-def funnel_frame(con, month: str, tree: pd.DataFrame, *, level: str = "outlet", per_customers: float = 10000,
-                 levels=funnel.DEFAULT_LEVELS, outlets=None) -> tuple[pd.DataFrame, float]:
-    """Units of ``level`` (outlet or subbranch) with complaints, served, rate and funnel position.
-
-    Returns (frame, target rate per customer = the scope's complaints / served; NaN when nobody
-    was served, then every unit is 'no_data').
-    """
-    start, end = month_bounds(month)
-    frame = tree[["outlet_id", "outlet_name", "subbranch", "branch"]].merge(
-        rate_frame(con, start, end, outlets), on="outlet_id", how="left").fillna(
-        {"complaints": 0, "responsible": 0, "served": 0})
-    if level == "subbranch":
-        frame = frame.groupby(["subbranch", "branch"], as_index=False)[["complaints", "served"]].sum()
-        frame["unit"] = frame["subbranch"]
-    else:
-        frame["unit"] = frame["outlet_name"].fillna(frame["outlet_id"])
-    served = frame["served"].sum()
-    target = frame["complaints"].sum() / served if served > 0 else float("nan")
-    per_customer = frame["complaints"] / frame["served"].where(frame["served"] > 0)
-    frame["rate"] = per_customer * per_customers
-    frame["funnel"] = (funnel.classify(per_customer, frame["served"], target, "rate", levels).to_numpy()
-                       if served > 0 else "no_data")
-    frame["position"] = frame["funnel"].map(FUNNEL_LABELS)
-    return frame.reset_index(drop=True), target
-
-
-def funnel_sentence(frame: pd.DataFrame, target: float, per_customers: float = 10000) -> str:
-    """Which units lie beyond the outer limit (named), or that none does."""
-    if pd.isna(target):
-        return "本月没有客户服务量（叫号）数据，无法计算投诉率，漏斗图从略（投诉率：无数据）。"
-    high = frame[frame["funnel"] == "above_99.8"]
-    text = f"本范围总体万人投诉率{target * per_customers:.2f}。"
-    if high.empty:
-        return text + "没有单位超出99.8%控制限，各单位投诉率的差异在随机波动范围内。"
-    names = "、".join(f"{md(r.unit)}（{r.rate:.1f}）" for r in high.itertuples())
-    return text + f"超出99.8%控制限、投诉率显著偏高的单位：{names}，需重点关注。"
-
-
-def plot_funnel(frame: pd.DataFrame, target: float, per_customers: float = 10000, levels=funnel.DEFAULT_LEVELS):
-    """Funnel plot: each unit's rate (per 10,000) against customers served, limits around the target."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    shown = frame[frame["served"] > 0]
-    if shown.empty or pd.isna(target):
-        ax.text(0.5, 0.5, plotting.NO_DATA, transform=ax.transAxes, ha="center", va="center")
-        ax.set_axis_off()
-        return fig
-    # limits only over the units' own range: below it the exact limits of rare counts jump about
-    sizes = np.unique(np.geomspace(shown["served"].min() * 0.8, shown["served"].max() * 1.1, 200).round(1))
-    curve = funnel.limits(sizes, target, "rate", levels)
-    for lv, style in zip(sorted(levels), ("--", ":")):
-        name = f"{lv * 100:g}"
-        for side in ("lower", "upper"):
-            ax.plot(curve["size"], curve[f"{side}_{name}"] * per_customers, color=plotting.PALETTE[5],
-                    linestyle=style, label=f"{name}%控制限" if side == "upper" else None)
-    ax.axhline(target * per_customers, color=plotting.PALETTE[0], linewidth=1, label="总体投诉率")
-    out = shown["funnel"] == "above_99.8"
-    ax.scatter(shown["served"], shown["rate"], color=plotting.PALETTE[2], s=18, label="单位")
-    ax.scatter(shown.loc[out, "served"], shown.loc[out, "rate"], color=plotting.HIGHLIGHT, s=30, label="显著偏高")
-    for r in shown[out].itertuples():
-        ax.annotate(r.unit, (r.served, r.rate), fontsize="small", xytext=(3, 3), textcoords="offset points")
-    top = max(shown["rate"].max(), target * per_customers * 3) * 1.1
-    # a month without complaints has every rate and limit at 0: let matplotlib pick a non-empty range
-    ax.set_ylim(bottom=0, top=top if top > 0 else None)
-    ax.set_xlabel("服务客户数（叫号人次）")
-    ax.set_ylabel("万人投诉率")
-    if shown["served"].max() >= 20_000:
-        ax.xaxis.set_major_formatter(plotting.wan_formatter())
-    ax.legend(fontsize="small", loc="upper right")
-    return fig
 
 
 def plot_trend(trend: pd.DataFrame, alarms: pd.DataFrame):
@@ -197,16 +111,12 @@ def plot_pareto(frame: pd.DataFrame, title: str):
     return fig
 
 
-def rollup_view(rows: pd.DataFrame, level: str) -> pd.DataFrame:
-    """The KPI rows of one level as a table: one row per unit, one column per metric (formatted)."""
+def rollup_view(rows: pd.DataFrame, level: str) -> kpi_display.KpiTable:
+    """The KPI rows of one level as a table (views.kpi_display.wide): one row per unit, one column per
+    metric, each cell the value, its interval and its status word (样本不足 for a small unit)."""
     part = rows[rows["level"] == level]
-    table = part.pivot(index="unit_id", columns="metric", values="value")
-    table = table[[m for m in METRIC_LABELS if m in table.columns]]
-    targets = part.pivot(index="unit_id", columns="metric", values="target").reindex_like(table)
-    out = pd.DataFrame({METRIC_LABELS[m]: [_fmt(m, v, t) for v, t in zip(table[m], targets[m])]
-                        for m in table.columns}, index=table.index)
-    out.index.name = {"branch": "二级分行", "subbranch": "支行", "outlet": "网点"}.get(level, level)
-    return out
+    metrics = [m for m in METRIC_LABELS if m in set(part["metric"])]
+    return kpi_display.wide(part, metrics, labels=METRIC_LABELS, index_name=LEVEL_LABELS.get(level, level))
 
 
 # --- notebook 10's sections: one call each, returning what the page displays -------------------
@@ -265,7 +175,7 @@ def overview(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> t
     the reduction against the base year in full."""
     trend = _trend(con, params, scope, period)
     return (_markdown(change_sentence(complaints.compare(trend, _month(period)))),
-            display_frame(headline(rows, scope.level, scope.unit_id)),
+            headline(rows, scope.level, scope.unit_id),
             _markdown(reduction_sentence(con, params, scope, period, rows)))
 
 
@@ -348,14 +258,17 @@ def cluster_section(alarms: pd.DataFrame, period: Period) -> tuple:
             display_frame(alarms, labels).drop(columns=["kind", "key"]).round(1))
 
 
-def funnel_section(con, params, scope: Scope, period: Period) -> tuple:
-    """Section 七: the funnel sentence and plot (params complaints.funnel_level, funnel_levels)."""
+def funnel_section(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> tuple:
+    """Section 七: the funnel sentence and plot (params complaints.funnel_level, funnel_levels; the
+    minimum volume of params volumes; ``rows``: the area's KPI rows, whose small_sample units are
+    drawn but not judged)."""
     p = params.complaints
-    levels = tuple(p.funnel_levels)
-    units, target = funnel_frame(con, _month(period), scope.tree_in_scope, level=p.funnel_level,
-                                 per_customers=p.per_customers, levels=levels, outlets=scope.outlets)
-    return (_markdown(funnel_sentence(units, target, p.per_customers)),
-            _shown(plot_funnel(units, target, p.per_customers, levels)))
+    units = comparison.funnel_frame(con, _month(period), scope.tree_in_scope, level=p.funnel_level,
+                                    per_customers=p.per_customers, levels=tuple(p.funnel_levels),
+                                    outlets=scope.outlets, rows=rows,
+                                    min_size=params.volumes.minimum("complaint_rate_per_10k"))
+    return (_markdown(comparison.funnel_sentence(units, p.per_customers)),
+            _shown(comparison.plot_funnel(units, p.per_customers)))
 
 
 def terms_section(con, params, scope: Scope, period: Period) -> tuple:
@@ -377,3 +290,9 @@ def ledger_section(con, params, scope: Scope, period: Period) -> tuple:
     return (_markdown(f"本月责任性投诉 {s['responsible']:.0f} 件，扣罚合计 {s['penalty_yuan']:.0f} 元；"
                       f"表扬 {s['praises']:.0f} 件，其中奖励 {s['rewarded']:.0f} 件，合计 {s['reward_yuan']:.0f} 元。"),
             display_frame(book, labels))
+
+
+def with_intervals(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> pd.DataFrame:
+    """The KPI rows with the 95% interval of each unit's rate beside them (comparison.with_intervals),
+    for the tables of sections 一, 四 and 七; the published rows stay as they are."""
+    return comparison.with_intervals(con, params, scope, period, rows)

@@ -38,8 +38,11 @@ ALLOWED_TAGS = frozenset({
     "code", "pre", "kbd", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "a", "span", "div", "abbr",
     "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
 })
+# span: a KPI figure marked with its kpis.csv row (views.kpi_display: data-kpi="metric|level|unit_id",
+# data-kpi-status, data-kpi-label on its status word), so a page can be checked against kpis.csv
 ALLOWED_ATTRIBUTES = {"*": ["class", "id", "title"], "a": ["href"], "th": ["colspan", "rowspan", "style"],
-                      "td": ["colspan", "rowspan", "style"], "tr": ["style"], "table": ["border"]}
+                      "td": ["colspan", "rowspan", "style"], "tr": ["style"], "table": ["border"],
+                      "span": ["class", "id", "title", "data-kpi", "data-kpi-status", "data-kpi-label"]}
 ALLOWED_STYLES = ["text-align", "vertical-align", "white-space"]
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")

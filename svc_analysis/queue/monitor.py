@@ -90,11 +90,15 @@ def week_label(start, end) -> str:
     return f"{start:%m-%d}~{end:%m-%d}"
 
 
-def ranking(weekly: pd.DataFrame, tree: pd.DataFrame, level: str = "outlet") -> pd.DataFrame:
+def ranking(weekly: pd.DataFrame, tree: pd.DataFrame, level: str = "outlet",
+            min_served: float | None = None) -> pd.DataFrame:
     """Ranks by overtime share per period (each week, and ``month``) for outlets or sub-branches.
 
-    Columns: unit_id, period (a week label or "month"), served, overtime, overtime_share, rank. Every
-    unit of ``tree`` appears in every period (no served customer: no share, no rank).
+    Columns: unit_id, period (a week label or "month"), served, overtime, overtime_share, small, rank.
+    Every unit of ``tree`` appears in every period (no served customer: no share, no rank). A unit that
+    served fewer than ``min_served`` customers in a period (params volumes.min_denominator of
+    overtime_wait_share: the rule that makes its monthly KPI row small_sample) keeps its share but is
+    not ranked in that period (small True, 样本不足; issue 14).
     """
     if level not in LEVEL_COLUMN:
         raise ValueError(f"ranking level must be one of {', '.join(LEVEL_COLUMN)}, not {level!r}")
@@ -110,8 +114,9 @@ def ranking(weekly: pd.DataFrame, tree: pd.DataFrame, level: str = "outlet") -> 
     out = full.merge(sums, on=["unit_id", "period"], how="left")
     out[["served", "overtime"]] = out[["served", "overtime"]].fillna(0).astype("int64")
     out["overtime_share"] = out["overtime"] / out["served"].where(out["served"] > 0)
-    out["rank"] = (out.groupby("period")["overtime_share"].rank(method="min", ascending=False)
-                   .astype("Int64"))
+    out["small"] = (out["served"] < min_served) & (out["served"] > 0) if min_served else False
+    out["rank"] = (out["overtime_share"].where(~out["small"]).groupby(out["period"])
+                   .rank(method="min", ascending=False).astype("Int64"))
     return out
 
 
@@ -119,11 +124,12 @@ def ranking_table(ranks: pd.DataFrame, tree: pd.DataFrame, level: str, top_n: in
     """The bulletin: one row per unit ordered by the month's rank, with month served, overtime share and
     rank, then the rank and share of every week ('MM-DD~MM-DD 排名' / '... 超时占比')."""
     month = ranks[ranks["period"] == MONTH_PERIOD].set_index("unit_id")
-    table = month[["served", "overtime", "overtime_share", "rank"]].copy()
+    table = month[["served", "overtime", "overtime_share", "small", "rank"]].copy()
     for period in [p for p in dict.fromkeys(ranks["period"]) if p != MONTH_PERIOD]:
         week = ranks[ranks["period"] == period].set_index("unit_id")
         table[f"{period} 排名"] = week["rank"]
         table[f"{period} 超时占比"] = week["overtime_share"]
+        table[f"{period} 样本不足"] = week["small"]
     if level == "outlet":
         names = tree.set_index("outlet_id")[["outlet_name", "subbranch", "branch"]]
     else:
@@ -144,6 +150,8 @@ def ranking_sentence(table: pd.DataFrame, tolerance: float, unit_word: str = "�
     week_cols = [c for c in table.columns if c.endswith(" 排名")]
     first_weeks = sum(int(top[c] == 1) for c in week_cols if pd.notna(top[c]))
     above = int((ranked["overtime_share"] > tolerance).sum())
+    small = int(table["small"].fillna(False).astype(bool).sum()) if "small" in table.columns else 0
     return (f"本月超时客户占比最高的{unit_word}是 **{md(name)}**（{top['overtime_share'] * 100:.1f}%），"
             f"在 {len(week_cols)} 个周中有 {first_weeks} 周排名第一；"
-            f"本月超时占比高于 {tolerance * 100:.1f}% 的{unit_word}共 {above} 个。")
+            f"本月超时占比高于 {tolerance * 100:.1f}% 的{unit_word}共 {above} 个（均为参加排名的{unit_word}）。"
+            + (f"另有 {small} 个{unit_word}本月服务客户数不足最低样本量，样本不足，不参加排名。" if small else ""))

@@ -11,11 +11,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from svc_analysis.core import status
 from svc_analysis.core.period import Period
 from svc_analysis.engine.scope import Scope
 from svc_analysis.queue import business as business_mod
 from svc_analysis.queue import monitor, peaks, queue, windows
-from svc_analysis.views import plotting
+from svc_analysis.stats import intervals, proportions
+from svc_analysis.views import kpi_display, plotting
 from svc_analysis.engine.scope import LEVEL_LABELS
 
 LABELS = {
@@ -23,6 +25,7 @@ LABELS = {
     "branch": "二级分行", "tickets": "取号数", "served": "已叫号客户", "unserved": "未办理离开",
     "overtime": "超时客户", "mean_wait": "平均等候(分钟)", "p90_wait": "90%分位等候(分钟)",
     "overtime_share": "超时占比", "unserved_share": "未办理离开占比", "rank": "本月排名", "share": "取号占比",
+    "interval": "超时占比 95% 区间",
     "business_type": "业务类型", "mean_service": "平均办理(分钟)", "p90_service": "90%分位办理(分钟)",
     "label": "时段", "arrivals": "每网点每小时到达", "efficiency_complaints": "效率类投诉",
     "complaints_per_10k": "每万名客户效率投诉", "survey_efficiency": "问卷效率评分", "survey_answers": "问卷份数",
@@ -32,6 +35,10 @@ LABELS = {
 }
 LEVEL_ZH = LEVEL_LABELS  # the level names of engine.scope, one spelling for every page
 PERCENT = ("overtime_share", "unserved_share", "share")
+SMALL_SAMPLE = status.label(status.SMALL_SAMPLE)
+# the interval each published share takes (stats.intervals): shares of counted customers and tickets
+INTERVALS = {"overtime_wait_share": "wilson", "unserved_share": "wilson"}
+HEADLINE_METRICS = ["avg_wait_minutes", "p90_wait_minutes", "overtime_wait_share", "unserved_share"]
 
 
 def _rounded(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
@@ -57,15 +64,29 @@ def table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame
     return plotting.display_frame(out, LABELS, percent=PERCENT)
 
 
+def _ranked(share, rank, small) -> str:
+    if pd.isna(share):
+        return plotting.NO_DATA
+    return f"{plotting.fmt_pct(share)}（{SMALL_SAMPLE if small is True else rank}）"
+
+
 def ranking_display(rank_table: pd.DataFrame, level: str) -> pd.DataFrame:
-    """The 周通报 table: unit, names, month served / share / rank, then each week as '70.9%（1）'."""
+    """The 周通报 table: unit, names, month served / share with its 95% Wilson interval / rank, then
+    each week as '70.9%（1）'; a unit or week below the minimum volume shows 样本不足 instead of a rank."""
     names = ["unit_id", "outlet_name", "subbranch", "branch"] if level == "outlet" else ["unit_id", "branch"]
-    out = rank_table[names + ["served", "overtime_share", "rank"]].copy()
+    out = rank_table[names + ["served", "overtime_share"]].copy()
+    small = rank_table["small"].fillna(False).astype(bool) if "small" in rank_table else pd.Series(False, out.index)
+    served = rank_table["served"].to_numpy()
+    lower, upper = proportions.wilson(np.rint(rank_table["overtime"].to_numpy()), served)
+    out["interval"] = [("" if s or pd.isna(lo) else f"{plotting.fmt_pct(lo)}–{plotting.fmt_pct(hi)}")
+                       for s, lo, hi in zip(small, lower, upper)]
+    out["rank"] = rank_table["rank"]
     for col in [c for c in rank_table.columns if c.endswith(" 排名")]:
         week = col[: -len(" 排名")]
         share, rank = rank_table[f"{week} 超时占比"], rank_table[col]
-        out[week] = [plotting.NO_DATA if pd.isna(s) else f"{plotting.fmt_pct(s)}（{r}）" for s, r in zip(share, rank)]
-    out["rank"] = out["rank"].astype("object").where(out["rank"].notna(), plotting.NO_DATA)
+        week_small = rank_table.get(f"{week} 样本不足", pd.Series(False, rank_table.index))
+        out[week] = [_ranked(s, r, bool(w) if pd.notna(w) else False) for s, r, w in zip(share, rank, week_small)]
+    out["rank"] = [SMALL_SAMPLE if s else (plotting.NO_DATA if pd.isna(r) else r) for s, r in zip(small, out["rank"])]
     labels = dict(LABELS, unit_id="网点编号" if level == "outlet" else "支行")
     return plotting.display_frame(out, labels, percent=PERCENT)
 
@@ -198,8 +219,6 @@ def plot_staffing(plan: pd.DataFrame, outlet_id: str, title: str = ""):
 
 # --- notebook 50's sections: one call each, returning what the page shows --------------------------
 
-HEADLINE_COLUMNS = ["level", "unit_id", "tickets", "served", "mean_wait", "p90_wait", "overtime_share",
-                    "unserved_share"]
 OVERTIME_COLUMNS = ["outlet_id", "outlet_name", "subbranch", "branch", "served", "mean_wait", "p90_wait",
                     "overtime_share", "unserved_share"]
 
@@ -223,6 +242,7 @@ class Page:
     late: pd.DataFrame
     worst: list[str]
     focus: list[str]
+    min_served: float | None = None  # params volumes: below it a unit's overtime share is not ranked
 
     @property
     def names(self) -> pd.Series:
@@ -240,16 +260,24 @@ def page(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> Page:
     worst = monitor.worst_outlets(levels, qp.heatmap_outlets)
     return Page(con, scope, month, qp, params.complaints.per_customers, rows, tree, levels,
                 queue.overtime_outlets(levels, tree, qp.overtime_outlet_share), worst,
-                peaks.focus_outlets(qp.peak_outlets, worst, tree["outlet_id"].tolist()))
+                peaks.focus_outlets(qp.peak_outlets, worst, tree["outlet_id"].tolist()),
+                params.volumes.minimum("overtime_wait_share"))
 
 
-def headline(p: Page) -> tuple[str, pd.DataFrame]:
-    """The month in one paragraph and the scope's own unit and the level below it."""
+def headline(p: Page) -> tuple[str, kpi_display.KpiTable]:
+    """The month in one paragraph, and the KPI rows of the scope's own unit and the level below it
+    (views.kpi_display.wide: each share with its 95% Wilson interval and its status word)."""
     qp, s = p.qp, p.scope
     text = queue.headline_sentence(p.rows, s.level, s.unit_id, s.label, threshold=qp.overtime_wait_minutes,
                                    tolerance=qp.overtime_outlet_share, outlets_target=qp.overtime_outlets_target,
                                    overtime_outlets=p.late["outlet_name"].tolist())
-    return text, table(queue.summary_levels(p.levels, s.level), HEADLINE_COLUMNS)
+    order = list(LEVEL_ZH)
+    below = order[min(order.index(s.level) + 1, len(order) - 1)]
+    rows = p.rows[p.rows["level"].isin([s.level, below]) & p.rows["metric"].isin(HEADLINE_METRICS)]
+    shown = intervals.kpi_intervals(rows, INTERVALS)
+    names = dict(zip(p.tree["outlet_id"], p.tree["outlet_name"])) if below == "outlet" else {}
+    return text, kpi_display.wide(shown, HEADLINE_METRICS, names=names, index_name="单位",
+                                  volumes={"overtime_wait_share": "已叫号客户"})
 
 
 def overtime_table(p: Page) -> pd.DataFrame:
@@ -269,7 +297,7 @@ def weekly_ranking(p: Page) -> list:
     weekly = monitor.weekly_counts(p.con, p.month, p.tree, p.qp.overtime_wait_minutes)
     out = []
     for level, word in (("outlet", "网点"), ("subbranch", "支行")):
-        rank = monitor.ranking_table(monitor.ranking(weekly, p.tree, level), p.tree, level)
+        rank = monitor.ranking_table(monitor.ranking(weekly, p.tree, level, p.min_served), p.tree, level)
         out += [monitor.ranking_sentence(rank, p.qp.overtime_outlet_share, word),
                 ranking_display(rank.head(p.qp.ranking_top_n), level)]
     return out

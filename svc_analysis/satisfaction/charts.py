@@ -11,9 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from svc_analysis.core.safety import md
+from svc_analysis.views import funnel_chart
 from svc_analysis.views.plotting import HIGHLIGHT, NO_DATA, PALETTE, percent_formatter
 
-LIMIT_STYLE = {"95": ":", "99.8": "--"}
 QUADRANT_ZH = {"improve": "优先改进", "keep": "继续保持", "secondary": "次要改进", "maintain": "维持现状"}
 
 
@@ -73,34 +74,24 @@ def control(chart: pd.DataFrame):
     return fig
 
 
-def funnel(table: pd.DataFrame, curve: pd.DataFrame, centre: float, centre_label: str):
-    """Outlet rate against number of ratings with the funnel limits; outlets below them labelled."""
-    fig, ax = plt.subplots()
-    has = table[table["ratings"] > 0]
+def funnel(comparison, centre_label: str):
+    """Outlet rate against number of ratings with the funnel limits (views.funnel_chart.plot, the same
+    chart as the complaints page's); the outlets funnel_sentence names are labelled."""
+    return funnel_chart.plot(comparison, worse="below", names="outlet_name", title="网点满意率漏斗图",
+                             xlabel="本月评价条数", ylabel="满意率", centre_label=centre_label, unit_word="网点",
+                             percent=True)
+
+
+def funnel_sentence(comparison, centre_label: str) -> str:
+    """Chinese summary: outlets with ratings, the centre, then exactly the outlets the chart labels."""
+    units = comparison.units
+    has = units[units["ratings"] > 0]
     if has.empty:
-        _empty(ax)
-    else:
-        for column in [c for c in curve.columns if c != "size"]:
-            side, level = column.split("_", 1)
-            ax.plot(curve["size"], curve[column], color=PALETTE[1], linestyle=LIMIT_STYLE.get(level, "-"),
-                    linewidth=1, label=f"{level}% 控制限" if side == "lower" else None)
-        ax.axhline(centre, color=PALETTE[5], linewidth=1, linestyle="-", label=centre_label)
-        low = has["funnel"].str.startswith("below")
-        ax.scatter(has.loc[~low, "ratings"], has.loc[~low, "rate"], color=PALETTE[0], s=18, label="网点")
-        ax.scatter(has.loc[low, "ratings"], has.loc[low, "rate"], color=HIGHLIGHT, s=30, label="低于下限")
-        for row in has[low].itertuples():
-            ax.annotate(row.outlet_name, (row.ratings, row.rate), xytext=(4, -4), textcoords="offset points",
-                        fontsize="x-small", color=HIGHLIGHT)
-        bottom = min(float(has["rate"].min()), float(curve.filter(like="lower").min().min())) - 0.01
-        ax.set_ylim(max(0.0, bottom), 1.005)
-        ax.set_xlim(0, float(curve["size"].max()))
-        ax.yaxis.set_major_formatter(percent_formatter(0))
-        ax.legend(loc="lower right", fontsize="small")
-    ax.set_title("网点满意率漏斗图")
-    ax.set_xlabel("本月评价条数")
-    ax.set_ylabel("满意率")
-    fig.tight_layout()
-    return fig
+        return "本月各网点均无评价数据（无数据），无法比较。"
+    text = f"本月有评价的网点 {len(has)} 个；以{centre_label}（{comparison.centre * 100:.1f}%）为中心线，"
+    return text + funnel_chart.sentence(comparison, worse="below", names="outlet_name", unit_word="网点",
+                                        size_word="评价条数",
+                                        value=lambda r: f"{md(r.outlet_id)}，{r.rate * 100:.1f}%，{r.ratings} 条")
 
 
 def participation(series: pd.DataFrame, outlets: pd.DataFrame | None = None, names: dict | None = None,

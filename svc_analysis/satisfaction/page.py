@@ -13,12 +13,15 @@ from functools import cached_property
 import pandas as pd
 from IPython.display import Markdown, display
 
-from svc_analysis.core import periods
+from svc_analysis.core import periods, status
 from svc_analysis.core.period import Period
-from svc_analysis.engine.scope import Scope
+from svc_analysis.engine.scope import LEVEL_LABELS, Scope
 from svc_analysis.satisfaction import area, charts, drivers, participation, satisfaction, surveys
-from svc_analysis.stats import league, spc, text
-from svc_analysis.views import plotting
+from svc_analysis.stats import intervals, league, spc, text
+from svc_analysis.views import kpi_display, plotting
+
+# the interval each published share takes (stats.intervals): shares of counted ratings, customers, answers
+INTERVALS = {"satisfaction_rate": "wilson", "evaluator_participation_rate": "wilson", "survey_csat": "wilson"}
 
 
 class Shown:
@@ -39,8 +42,11 @@ def _md(sentence: str) -> Markdown:
 class Page:
     """Notebook 20's figures for one scope and period (a month: area.month_of)."""
 
-    def __init__(self, con, params, scope: Scope, period: Period):
+    def __init__(self, con, params, scope: Scope, period: Period, rows: pd.DataFrame | None = None):
         self.con, self.params, self.scope = con, params, scope
+        # the area's KPI rows (area.kpi_rows, what the notebook publishes): their statuses decide which
+        # outlets are too small to judge or rank (small_sample)
+        self.rows = area.kpi_rows(con, params, scope, period) if rows is None else rows
         self.month = area.month_of(period)
         self.p = p = params.satisfaction
         n = params.report.trend_months
@@ -82,13 +88,22 @@ class Page:
         label = "目标" if p.funnel_centre == "target" else "平均满意率"
         centre = league.centre_value(p.funnel_centre, p.rate_target, head["rate"] * head["ratings"], head["ratings"])
         table, _ = league.outlet_table(self.counts, self.units, self.month, centre, levels=tuple(p.funnel_levels),
-                                       interval_level=p.interval_level)
-        return table, centre, label
+                                       interval_level=p.interval_level, small=self.small_outlets)
+        comparison = league.comparison(table, centre, tuple(p.funnel_levels),
+                                       self.params.volumes.minimum("satisfaction_rate"))
+        return comparison, label
+
+    @property
+    def small_outlets(self) -> set:
+        """Outlets whose satisfaction_rate row is small_sample: shown, never judged or ranked."""
+        r = self.rows
+        return set(r.loc[(r["metric"] == "satisfaction_rate") & (r["level"] == "outlet")
+                         & (r["status"] == status.SMALL_SAMPLE), "unit_id"])
 
     def funnel(self) -> Shown:
-        table, centre, label = self._funnel
-        shown = Shown(_md(league.sentence(table, label, centre)))
-        charts.funnel(table, league.curve(table, centre, levels=tuple(self.p.funnel_levels)), centre, label)
+        comparison, label = self._funnel
+        shown = Shown(_md(charts.funnel_sentence(comparison, label)))
+        charts.funnel(comparison, label)
         return shown
 
     @cached_property
@@ -101,12 +116,15 @@ class Page:
             perfect_min_ratings=p.perfect_min_ratings)
 
     def league(self) -> Shown:
-        table = self._funnel[0]
+        table = self._funnel[0].units
         weakest = league.league(table, self.p.league_rows).merge(self.flags[["outlet_id", "flagged"]],
                                                                  on="outlet_id", how="left")
+        small = int((table["funnel"] == "small_sample").sum())
+        note = (_md(f"另有 {small} 个网点本月评价不足 {self.params.volumes.minimum('satisfaction_rate'):,.0f} 条，"
+                    "样本不足，不参加排名。") if small else None)
         if weakest.empty:
-            return Shown(_md("本月没有可排名的网点（无数据）。"))
-        return Shown(plotting.display_frame(
+            return Shown(_md("本月没有可排名的网点（无数据）。"), note)
+        return Shown(note, plotting.display_frame(
             weakest[["rank", "outlet_id", "outlet_name", "branch", "ratings", "rate", "shrunken", "lower", "upper",
                      "weight", "flagged"]],
             labels={"rank": "排名", "outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行",
@@ -167,6 +185,10 @@ class Page:
         return Shown(plotting.display_frame(terms, labels={"term": "关键词", "count": "出现次数", "texts": "答卷数",
                                                            "share": "占有意见答卷比例"}, percent=("share",)))
 
-    def kpi_table(self, rows: pd.DataFrame) -> pd.DataFrame:
-        """The published KPI rows (area.kpi_rows) for reading."""
-        return satisfaction.kpi_display(rows)
+    def kpi_table(self, rows: pd.DataFrame | None = None, levels: int = 2) -> kpi_display.KpiTable:
+        """The published KPI rows (area.kpi_rows) of the top ``levels`` levels for reading
+        (views.kpi_display): value, Wilson interval of the shares of counts, target and status word."""
+        rows = self.rows if rows is None else rows
+        top = rows[rows["level"].isin(list(dict.fromkeys(rows["level"]))[:levels])]
+        shown = intervals.kpi_intervals(top, INTERVALS, self.p.interval_level)
+        return kpi_display.table(shown, level_labels=LEVEL_LABELS)

@@ -27,7 +27,6 @@ from svc_analysis.stats import proportions
 from svc_analysis.stats import spc
 from svc_analysis.views import formats
 from svc_analysis.engine.warehouse import engine
-from svc_analysis.engine.scope import LEVEL_LABELS
 
 AREA = "satisfaction"
 COUNT_COLUMNS = ["ratings", "satisfied", "top_score", "served"]
@@ -230,33 +229,3 @@ def control_sentence(chart: pd.DataFrame) -> str:
         return f"{why}；所有月份均在控制限内，满意率处于受控状态。"
     months = "、".join(f"{r.month}（{_pct(r.rate)}）" for r in out.itertuples())
     return f"{why}；超出控制限、需查找特殊原因的月份：{months}。"
-
-
-LEVEL_ZH = LEVEL_LABELS  # the level names of engine.scope, one spelling for every page
-
-
-def kpi_display(rows: pd.DataFrame, levels: int = 2) -> pd.DataFrame:
-    """The KPI rows of the top ``levels`` levels, in Chinese, for reading: shares as percents, NPS
-    x 100, 达标 是/否, and 无数据 where there is no value."""
-    from svc_analysis.core import areas, catalogue
-
-    areas.area_modules()  # loading the registered areas fills the catalogue (no import of our own area.py)
-    from svc_analysis.views.plotting import fmt_pct
-
-    top = rows[rows["level"].isin(list(dict.fromkeys(rows["level"]))[:levels])]
-
-    def value(row) -> str:
-        if pd.isna(row["value"]):
-            return "无数据"
-        return formats.signed(row["value"] * 100, 0) if row["metric"] == "nps" else fmt_pct(row["value"])
-
-    return pd.DataFrame({
-        "指标": top["metric"].map(catalogue.name),
-        "层级": top["level"].map(LEVEL_ZH),
-        "单位": top["unit_id"].replace({"province": "全省"}),
-        "值": top.apply(value, axis=1),
-        "分子": top["numerator"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
-        "分母": top["denominator"].map(lambda v: "" if pd.isna(v) else f"{v:.0f}"),
-        "目标": top["target"].map(lambda v: "" if pd.isna(v) else fmt_pct(v)),
-        "达标": top["meets_target"].map(lambda v: "" if pd.isna(v) else ("是" if v else "否")),
-    }).reset_index(drop=True).rename(index=lambda i: i + 1)

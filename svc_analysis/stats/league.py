@@ -11,6 +11,10 @@ the top and bottom by chance. Two fair views:
   interval, never by the raw rate.
 
 Outlets with no ratings in the month are kept with no data (never 0% or 100%) and are not ranked.
+Outlets below the minimum volume (their satisfaction_rate KPI row says small_sample, params
+volumes.yaml: 样本不足) are kept with their rate and interval, but neither judged in the funnel
+('small_sample') nor ranked (issue 14). The funnel limits drawn are ``comparison(...)``: the chart and
+the sentence both read it.
 """
 
 from __future__ import annotations
@@ -21,10 +25,8 @@ import pandas as pd
 from svc_analysis.stats import funnel
 from svc_analysis.stats import proportions
 from svc_analysis.stats import shrinkage
-from svc_analysis.core.safety import md
 
 CENTRES = ("target", "average")
-ORDERED_CLASSES = ("below_99.8", "below_95", "within", "above_95", "above_99.8", "no_data")
 
 
 def centre_value(centre: str, target: float, satisfied: float, ratings: float) -> float:
@@ -37,9 +39,11 @@ def centre_value(centre: str, target: float, satisfied: float, ratings: float) -
 
 
 def outlet_table(counts: pd.DataFrame, tree: pd.DataFrame, month: str, centre: float,
-                 levels=funnel.DEFAULT_LEVELS, interval_level: float = 0.95) -> tuple[pd.DataFrame, object]:
+                 levels=funnel.DEFAULT_LEVELS, interval_level: float = 0.95,
+                 small=()) -> tuple[pd.DataFrame, object]:
     """One row per outlet of ``tree`` for ``month``: counts, raw rate, Wilson interval, funnel class,
-    shrunken rate with its interval and weight, and rank (1 = best shrunken rate; NaN without data).
+    shrunken rate with its interval and weight, and rank (1 = best shrunken rate; NaN without data
+    and for the outlets of ``small``: their KPI rows are small_sample, class 'small_sample').
 
     Returns (table, prior); prior is None when the outlets cannot be shrunk (fewer than two with
     ratings, or every rating satisfied): the shrunken columns are then NaN and nothing is ranked.
@@ -50,8 +54,10 @@ def outlet_table(counts: pd.DataFrame, tree: pd.DataFrame, month: str, centre: f
         out[column] = out[column].fillna(0).astype("int64")
     out["rate"] = proportions.share(out["satisfied"], out["ratings"])
     out["lower_wilson"], out["upper_wilson"] = proportions.wilson(out["satisfied"], out["ratings"], interval_level)
+    judged = ~out["outlet_id"].isin(set(small)).to_numpy()
     if np.isfinite(centre):
-        out["funnel"] = funnel.classify(out["rate"], out["ratings"], centre, kind="proportion", levels=levels).to_numpy()
+        out["funnel"] = funnel.classify(out["rate"], out["ratings"], centre, kind="proportion", levels=levels,
+                                        judged=judged).to_numpy()
     else:  # an 'average' centre of a scope with no ratings: nothing to compare with
         out["funnel"] = "no_data"
     units = out.rename(columns={"satisfied": "successes", "ratings": "trials"})
@@ -61,46 +67,20 @@ def outlet_table(counts: pd.DataFrame, tree: pd.DataFrame, month: str, centre: f
         shrunk, prior = units.assign(shrunken=np.nan, lower=np.nan, upper=np.nan, weight=np.nan), None
     out["shrunken"], out["lower"], out["upper"] = shrunk["shrunken"], shrunk["lower"], shrunk["upper"]
     out["weight"] = shrunk["weight"]
-    out["rank"] = out["shrunken"].rank(ascending=False, method="min").astype("Int64")
+    out["rank"] = out["shrunken"].where(judged).rank(ascending=False, method="min").astype("Int64")
     return out, prior
 
 
-def below_limits(table: pd.DataFrame) -> pd.DataFrame:
-    """Outlets below the funnel's lower limits, the 99.8% ones first, then by rate."""
-    low = table[table["funnel"].isin(ORDERED_CLASSES[:2])]
-    order = low["funnel"].map(ORDERED_CLASSES.index)
-    return low.assign(_o=order).sort_values(["_o", "rate", "outlet_id"], kind="stable").drop(columns="_o")
+def comparison(table: pd.DataFrame, centre: float, levels=funnel.DEFAULT_LEVELS,
+               min_size: float | None = None) -> funnel.Comparison:
+    """The funnel of an outlet_table, as classified there, with the limits drawn over its outlets'
+    rating counts from ``min_size`` (the minimum volume; else from just below the smallest outlet)."""
+    units = table.assign(size=table["ratings"].astype("float64"), observed=table["rate"])
+    return funnel.drawn(units, centre=centre, kind="proportion", levels=levels, min_size=min_size)
 
 
 def league(table: pd.DataFrame, rows: int | None = None) -> pd.DataFrame:
     """The ranked outlets (shrunken rate, best first); ``rows``: the last ``rows`` only (the weakest),
-    None: every ranked outlet. Outlets without data are left out (they have no rank)."""
+    None: every ranked outlet. Outlets without data or with too few ratings are left out (no rank)."""
     ranked = table[table["rank"].notna()].sort_values(["rank", "outlet_id"], kind="stable")
     return ranked.tail(rows) if rows else ranked
-
-
-def curve(table: pd.DataFrame, centre: float, levels=funnel.DEFAULT_LEVELS, points: int = 200) -> pd.DataFrame:
-    """The funnel limits over the table's range of rating counts (from half the smallest outlet to
-    a tenth above the largest), for drawing: the limits of 1-10 ratings say nothing about any outlet
-    and would squash the chart."""
-    sizes = table.loc[table["ratings"] > 0, "ratings"]
-    if not np.isfinite(centre):
-        centre = 0.5  # no ratings anywhere: the chart says 无数据 and draws no limits
-    low, high = (max(1.0, float(sizes.min()) / 2), float(sizes.max()) * 1.1) if len(sizes) else (1.0, 2.0)
-    grid = np.unique(np.geomspace(low, max(high, low * 2), points).round())
-    return funnel.limits(grid, centre, kind="proportion", levels=levels)
-
-
-def sentence(table: pd.DataFrame, centre_label: str, centre: float) -> str:
-    """Chinese summary: outlets with data, and those below the lower limits, named."""
-    has = table[table["ratings"] > 0]
-    if has.empty:
-        return "本月各网点均无评价数据（无数据），无法比较。"
-    low = below_limits(table)
-    text = (f"本月有评价的网点 {len(has)} 个；以{centre_label}（{centre * 100:.1f}%）为中心线，")
-    if low.empty:
-        return text + "没有网点低于漏斗图的 95% 下限，各网点与中心线的差异都在随机波动范围内。"
-    names = "、".join(f"{md(r.outlet_name)}（{md(r.outlet_id)}，{r.rate * 100:.1f}%，{r.ratings} 条）"
-                     for r in low.itertuples())
-    strong = int((low["funnel"] == "below_99.8").sum())
-    return text + f"{len(low)} 个网点低于 95% 下限（其中 {strong} 个低于 99.8% 下限）：{names}。"

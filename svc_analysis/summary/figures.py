@@ -3,20 +3,17 @@
 Read from the run's own kpis.csv (what the area notebooks published), so the front page shows exactly
 the published figures. The runner calls ``key_figures(kpis_csv)`` after gathering the KPIs (cli.py
 binds the params with functools.partial). Per area of [summary.headline], at the run's own unit (the
-province, or the scope's branch / sub-branch): label, value and a note with ✓ 达标 / ✗ 未达标 and the
-target in words (marks that also read in black and white), and a link to the area's page
-(<NN>_<area>.html in the pack). A headline ending in ':' (campaign_progress:) counts its rows by their
-``status`` (进度正常 x/y, then 进度滞后 n 项 and 进度预警 n 项 by name: core.status.count_text's words, as
-the campaign page and the workbook count them). Every ✓/✗ and count is the rows' own judgment
-(``meets_target`` and ``status``: the area judged once): nothing here compares a value with a target.
-
-First come two separate counts: the KPIs judged against a fixed target (status met / missed: 服务指标达标
-x/y) and the campaign KPIs judged against their expected progress (status on_track / at_risk / behind:
-活动指标进度正常 x/y, shown where the campaign headline is, or right after the first count when the
-headline has none). An area may list several metrics, each its own line (the mystery-shopper
-month, latest round and quarter to date: a month without a round is 无数据 but its round is not). A
-count with a denominator reads "25 / 48" with the catalogue's Chinese definition in the note (issue 14:
-"25 overtime outlets" of how many, by which rule); last, a link to the management summary (notebook 90) when the pack has it.
+province, or the scope's branch / sub-branch): label, value and a note with the row's own status word
+(core.status.label: ✓ 达标 / ✗ 未达标 / — 样本不足 ...) and the target in words (marks that also read in
+black and white), and a link to the area's page (<NN>_<area>.html in the pack). Value and status word
+come from views.kpi_display, the helper every page uses, marked with the row's key (data-kpi) so a test
+can compare them with kpis.csv. A headline ending in ':' (campaign_progress:) counts how many of its
+metrics meet their expected progress. Every ✓/✗ and count is the rows' own judgment (the area judged
+once, issue 13): nothing here compares a value with a target. First comes the count of all targeted KPIs
+met. An area may list several metrics, each its own line (the mystery-shopper month, latest
+round and quarter to date). A count with a denominator reads "25 / 48" with the catalogue's Chinese
+definition in the note. Campaign rows are counted by their ``status`` (进度正常 x/y, 进度滞后 / 进度预警 by
+name) apart from the fixed-target KPIs (服务指标达标 x/y); last, a link to the management summary (notebook 90) when the pack has it.
 """
 
 from __future__ import annotations
@@ -24,12 +21,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup, escape
 
 from svc_analysis.core import areas as area_registry
 from svc_analysis.core import catalogue
 from svc_analysis.core import status as st
+from svc_analysis.core import status
 from svc_analysis.engine import kpis
 from svc_analysis.summary import scorecard
+from svc_analysis.views import kpi_display
 from svc_analysis.views.plotting import NO_DATA
 from svc_analysis.core.safety import restore_cell
 
@@ -39,8 +39,8 @@ SUMMARY_PAGE_GLOB = "*_summary.html"
 def read_kpis(kpis_csv: str | Path) -> pd.DataFrame:
     """kpis.csv as written by kpis.gather (UTF-8 with BOM); meets_target as nullable booleans; unit_id
     as published (the quote that kpis.gather puts before a formula-like name for Excel taken off)."""
-    frame = pd.read_csv(kpis_csv, dtype={"month": str, "unit_id": str, "metric": str, "meets_target": str},
-                        encoding="utf-8-sig")
+    frame = pd.read_csv(kpis_csv, dtype={"month": str, "unit_id": str, "metric": str, "meets_target": str,
+                                         "status": str}, encoding="utf-8-sig")
     frame["unit_id"] = frame["unit_id"].map(restore_cell, na_action="ignore")
     frame["meets_target"] = frame["meets_target"].str.lower().map({"true": True, "false": False}).astype("boolean")
     return kpis.complete(frame)  # a kpis.csv from before the status column: status from meets_target
@@ -67,19 +67,21 @@ def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str,
     if hit.empty:
         return label, NO_DATA, f"{period_word}未发布"
     r = hit.iloc[0]
-    judged = pd.notna(r["meets_target"])  # the row's own judgment (the area made it); never re-judged here
-    note = scorecard.mark(r["meets_target"]) if judged or pd.notna(r["target"]) else "无目标"
+    # the row's own value and status (the area judged once), shown by the pages' one display helper
+    code = r.get("status")
+    sign = "✓" if code in (status.MET, status.ON_TRACK) else ("✗" if code in status.FAILING else "—")
+    note = f"{sign} {kpi_display.status_html(r)}"
     if pd.notna(r["target"]):
-        note += f"（目标 {scorecard.target_text(metric, r['target'], higher.get(metric, True))}）"
-    value = scorecard.fmt_value(metric, r["value"], r["target"], higher.get(metric, True))
+        note += f"（目标 {escape(scorecard.target_text(metric, r['target'], higher.get(metric, True)))}）"
+    value = kpi_display.figure_html(r)
     counted = _count_of(metric, r)
     if counted:
-        value, note = counted[0], f"{note}。{counted[1]}"
-    return label, value, note
+        value, note = f"{value} / {escape(counted[0])}", f"{note}。{escape(counted[1])}"
+    return label, Markup(value), Markup(note)
 
 
 def _count_of(metric: str, r) -> tuple[str, str] | None:
-    """A count with a denominator (overtime outlets of the outlets judged): ("25 / 48", its definition)."""
+    """A count with a denominator (overtime outlets of the outlets judged): (the denominator, its definition)."""
     area_registry.area_modules()  # the areas' catalogue entries
     try:
         entry = catalogue.metric(metric)
@@ -87,7 +89,7 @@ def _count_of(metric: str, r) -> tuple[str, str] | None:
         return None
     if entry.unit != "count" or pd.isna(r["value"]) or pd.isna(r.get("denominator")):
         return None
-    return f"{scorecard.fmt_value(metric, r['value'])} / {scorecard.fmt_value(metric, r['denominator'])}", entry.definition
+    return scorecard.fmt_value(metric, r["denominator"]), entry.definition
 
 
 def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, str]):

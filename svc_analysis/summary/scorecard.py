@@ -22,9 +22,8 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.core import areas as area_registry
-from svc_analysis.core import catalogue, periods
+from svc_analysis.core import catalogue, contract, periods, status
 from svc_analysis.engine import kpis
-from svc_analysis.core import contract
 from svc_analysis.views import formats
 from svc_analysis.views.plotting import NO_DATA
 
@@ -125,7 +124,8 @@ def compare(now: pd.DataFrame, previous: pd.DataFrame, last_year: pd.DataFrame, 
     higher_is_better, move_previous, move_last_year, better_previous, better_last_year (True / False /
     None when flat or without data).
     """
-    card = now[now["target"].notna()][["area", *KEYS, "value", "target", "meets_target"]].copy()
+    columns = ["area", *KEYS, "value", "target", "meets_target"] + (["status"] if "status" in now.columns else [])
+    card = now[now["target"].notna()][columns].copy()
     empty = previous.iloc[0:0]
     for name, frame in (("previous", previous), ("quarter", empty if quarter_before is None else quarter_before),
                         ("last_year", last_year)):
@@ -172,9 +172,16 @@ def scorecard(source, month: str, summary, campaign=None, levels: list[str] | No
                    quarter_before=quarter)
 
 
-def mark(meets) -> str:
-    """✓ 达标 / ✗ 未达标 / — (no target or no value)."""
+def mark(meets, code=None) -> str:
+    """✓ 达标 / ✗ 未达标 / — (no target or no value); '— 样本不足' for a row whose status is small_sample
+    (below the minimum volume: shown, not judged)."""
+    if code == status.SMALL_SAMPLE:
+        return f"— {status.label(code)}"
     return "—" if meets is None or pd.isna(meets) else MARKS[bool(meets)]
+
+
+def _codes(rows: pd.DataFrame) -> list:
+    return list(rows["status"]) if "status" in rows.columns else [None] * len(rows)
 
 
 def trend_text(metric: str, change, move, better, basis: str = "month") -> str:
@@ -201,7 +208,7 @@ def unit_card(card: pd.DataFrame, level: str, unit_id: str, names: dict[str, str
         "本月": [fmt_value(m, v, t, h) for m, v, t, h in zip(rows["metric"], rows["value"], rows["target"],
                                                            rows["higher_is_better"])],
         "目标": [target_text(m, t, h) for m, t, h in zip(rows["metric"], rows["target"], rows["higher_is_better"])],
-        "达标": [mark(x) for x in rows["meets_target"]],
+        "达标": [mark(x, c) for x, c in zip(rows["meets_target"], _codes(rows))],
         "较上月": [trend_text(m, c, mv, b, basis) for m, c, mv, b, basis in zip(
             rows["metric"], rows["change_previous"], rows["move_previous"], rows["better_previous"],
             rows["basis"] if "basis" in rows else ["month"] * len(rows))],
@@ -217,9 +224,9 @@ def unit_table(card: pd.DataFrame, level: str, metrics: list[str] | None = None,
     rows = card[card["level"] == level]
     if metrics is not None:
         rows = rows[rows["metric"].isin(metrics)]
-    cells = rows.assign(cell=[f"{fmt_value(m, v, t, h)} {mark(x)[0]}" for m, v, t, h, x in
-                              zip(rows["metric"], rows["value"], rows["target"], rows["higher_is_better"],
-                                  rows["meets_target"])])
+    cells = rows.assign(cell=[f"{fmt_value(m, v, t, h)} {mark(x, c)[0] if c != status.SMALL_SAMPLE else mark(x, c)[2:]}"
+                              for m, v, t, h, x, c in zip(rows["metric"], rows["value"], rows["target"],
+                                                          rows["higher_is_better"], rows["meets_target"], _codes(rows))])
     order = list(dict.fromkeys(rows["metric"]))
     wide = cells.pivot(index="unit_id", columns="metric", values="cell").reindex(columns=order).fillna(NO_DATA)
     met = rows.groupby("unit_id")["meets_target"].apply(lambda s: f"{int(s.eq(True).sum())}/{int(s.notna().sum())}")

@@ -33,6 +33,16 @@ def test_clean_html_keeps_tables_and_drops_what_runs():
         '<tbody><tr><td><a>k</a><a href="#top">t</a>&lt;script&gt;alert(1)&lt;/script&gt;</td></tr></tbody></table>')
 
 
+def test_clean_html_keeps_the_kpi_marks_on_spans_only():
+    # views.kpi_display marks a KPI figure with its kpis.csv row; the sanitiser keeps exactly those attributes
+    html = ('<p><span class="kpi" data-kpi="satisfaction_rate|outlet|O2" data-kpi-status="small_sample" '
+            'onmouseover="x()" data-evil="1">50.0%</span> <span class="kpi-status" '
+            'data-kpi-label="satisfaction_rate|outlet|O2">样本不足</span></p><div data-kpi="a|b|c">d</div>')
+    assert page_safety.clean_html(html) == (
+        '<p><span class="kpi" data-kpi="satisfaction_rate|outlet|O2" data-kpi-status="small_sample">50.0%</span> '
+        '<span class="kpi-status" data-kpi-label="satisfaction_rate|outlet|O2">样本不足</span></p><div>d</div>')
+
+
 def test_script_policy_allows_exactly_the_page_scripts_by_hash():
     assert page_safety.script_policy("<p>x</p>").endswith("script-src 'none'")
     # sha256 of 'alert(1)', base64 (openssl dgst -sha256 -binary | base64)

@@ -3,6 +3,7 @@
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from svc_analysis.engine import org
@@ -90,6 +91,20 @@ def test_ties_share_the_better_rank(tree):
                            "served": [10, 20, 10], "overtime": [1, 2, 0]})
     month = qm.ranking(weekly, tree, "outlet").query("period == 'month'").set_index("unit_id")
     assert (month.loc["42000101", "rank"], month.loc["42000102", "rank"], month.loc["42000201", "rank"]) == (1, 1, 3)
+
+
+def test_units_below_the_minimum_volume_are_not_ranked(weekly, tree):
+    # month: 丙 1 served, 甲 4, 乙 2; with a minimum of 2 customers 丙 (100% overtime) is small: its share
+    # stays, it has no rank, and 甲 (2/4) comes first, 乙 (0/2) second
+    ranks = qm.ranking(weekly, tree, "outlet", min_served=2)
+    month = ranks[ranks["period"] == qm.MONTH_PERIOD].set_index("unit_id")
+    assert month.loc["42000201", "small"] and month.loc["42000201", "overtime_share"] == 1.0
+    assert pd.isna(month.loc["42000201", "rank"])
+    assert (month.loc["42000101", "rank"], month.loc["42000102", "rank"]) == (1, 2)
+    assert not month.loc["42000301", "small"]  # nobody served: no data, not a small sample
+    table = qm.ranking_table(ranks, tree, "outlet")
+    assert table["unit_id"].tolist()[:2] == ["42000101", "42000102"]
+    assert "1 个网点本月服务客户数不足最低样本量，样本不足，不参加排名" in qm.ranking_sentence(table, TOL)
 
 
 def test_subbranch_ranking_adds_counts(weekly, tree):

@@ -31,14 +31,19 @@ def test_table_formats_shares_minutes_and_missing():
 
 
 def test_ranking_display_combines_share_and_rank():
-    table = pd.DataFrame({"unit_id": ["A", "B"], "outlet_name": ["甲", "乙"], "subbranch": ["s", "s"],
-                          "branch": ["b", "b"], "served": [10, 0], "overtime_share": [0.5, np.nan],
-                          "rank": pd.array([1, pd.NA], dtype="Int64"),
-                          "10-05~10-11 排名": pd.array([1, pd.NA], dtype="Int64"),
-                          "10-05~10-11 超时占比": [0.5, np.nan]})
+    # A: 100 of 200 customers overtime; B: nobody served; C: 5 of 10, below the minimum volume (small)
+    table = pd.DataFrame({"unit_id": ["A", "B", "C"], "outlet_name": ["甲", "乙", "丙"], "subbranch": ["s"] * 3,
+                          "branch": ["b"] * 3, "served": [200, 0, 10], "overtime": [100, 0, 5],
+                          "overtime_share": [0.5, np.nan, 0.5], "small": [False, False, True],
+                          "rank": pd.array([1, pd.NA, pd.NA], dtype="Int64"),
+                          "10-05~10-11 排名": pd.array([1, pd.NA, pd.NA], dtype="Int64"),
+                          "10-05~10-11 超时占比": [0.5, np.nan, 0.5], "10-05~10-11 样本不足": [False, False, True]})
     out = qr.ranking_display(table, "outlet")
     assert out.loc[1, "10-05~10-11"] == "50.0%（1）" and out.loc[2, "10-05~10-11"] == plotting.NO_DATA
     assert out.loc[2, "本月排名"] == plotting.NO_DATA
+    assert out.loc[3, "本月排名"] == "样本不足" and out.loc[3, "10-05~10-11"] == "50.0%（样本不足）"
+    # Wilson 100 of 200: 0.5 ± 1.96·sqrt(0.25/200 + 1.96²/160000) / (1 + 1.96²/200) = 43.1%-56.9%
+    assert out.loc[1, "超时占比 95% 区间"] == "43.1%–56.9%" and out.loc[3, "超时占比 95% 区间"] == ""
 
 
 def test_charts_draw_without_warnings():

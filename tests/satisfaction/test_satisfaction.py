@@ -149,19 +149,6 @@ def test_control_sentence():
     assert "所有月份均在控制限内" in satisfaction.control_sentence(calm)
 
 
-def test_kpi_display(counts, con):
-    from svc_analysis.engine import kpis
-
-    rows = satisfaction.kpi_rows(counts, org.outlet_tree(con), MONTH, target=0.9)
-    nps = kpis.kpi_row(MONTH, "satisfaction", "nps", "province", "province", 1 / 3, 1, 3)
-    shown = satisfaction.kpi_display(pd.concat([rows, pd.DataFrame([nps])], ignore_index=True))
-    assert set(shown["层级"]) == {"全省", "二级分行"}
-    first = shown.iloc[0]
-    assert (first["指标"], first["单位"], first["值"], first["目标"], first["达标"]) == ("满意率", "全省", "66.7%", "90.0%", "否")
-    assert shown.loc[(shown["单位"] == "二分行") & (shown["指标"] == "满意率"), "值"].item() == "无数据"
-    assert shown.loc[shown["指标"] == "净推荐值 NPS", "值"].item() == "+33"
-
-
 def test_control_sentence_without_data():
     chart = pd.DataFrame({"month": [MONTH], "rate": [float("nan")], "out_of_control": [pd.NA], "chart": ["p"],
                           "sigma_z": [float("nan")]})

@@ -52,14 +52,22 @@ def test_control_marks_out_of_control_months():
     assert len(marked) == int(chart["out_of_control"].fillna(False).sum())
 
 
-def test_funnel_labels_outlets_below_the_limits():
-    tree = pd.DataFrame({"outlet_id": ["A", "B", "C"], "outlet_name": ["甲", "乙", "丙"], "subbranch": ["s"] * 3,
-                         "branch": ["b"] * 3})
-    counts = pd.DataFrame({"outlet_id": ["A", "B", "C"], "month": ["2026-10"] * 3, "ratings": [500, 400, 300],
-                           "satisfied": [460, 300, 275], "top_score": [400, 250, 230], "served": [600] * 3})
-    table, _ = league.outlet_table(counts, tree, "2026-10", 0.9)
-    fig = charts.funnel(table, league.curve(table, 0.9), 0.9, "目标")
+def test_funnel_labels_exactly_the_outlets_the_sentence_names():
+    # centre 0.9: 乙 300/400 = 75% is far below (the 99.8% lower limit at n = 400 is about 0.85); 丙 275/300
+    # = 91.7% and 甲 460/500 = 92% are within; 丁 40/50 is below the 100-rating minimum: hollow, not judged
+    tree = pd.DataFrame({"outlet_id": ["A", "B", "C", "D"], "outlet_name": ["甲", "乙", "丙", "丁"],
+                         "subbranch": ["s"] * 4, "branch": ["b"] * 4})
+    counts = pd.DataFrame({"outlet_id": ["A", "B", "C", "D"], "month": ["2026-10"] * 4,
+                           "ratings": [500, 400, 300, 50], "satisfied": [460, 300, 275, 40],
+                           "top_score": [400, 250, 230, 30], "served": [600] * 4})
+    table, _ = league.outlet_table(counts, tree, "2026-10", 0.9, small={"D"})
+    comparison = league.comparison(table, 0.9, min_size=100)
+    fig = charts.funnel(comparison, "目标")
     assert [t.get_text() for t in fig.axes[0].texts] == ["乙"]
+    text = charts.funnel_sentence(comparison, "目标")
+    assert "低于 99.8% 下限的网点 1 个：乙（B，75.0%，400 条）" in text
+    assert "另有 1 个网点样本不足（评价条数不足 100）" in text
+    assert "丙" not in text and "丁（" not in text
 
 
 def test_participation_and_importance_performance():

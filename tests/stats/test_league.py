@@ -56,11 +56,27 @@ def test_shrunken_ranking_does_not_crown_the_small_perfect_outlet(table):
     assert league.league(table.reset_index(), rows=2)["outlet_id"].tolist()[-1] == "A3"
 
 
-def test_below_limits_and_sentence(table):
-    low = league.below_limits(table.reset_index())
-    assert low["outlet_id"].tolist() == ["A3"]
-    text = league.sentence(table.reset_index(), "目标", 0.9)
-    assert "甲三（A3，70.0%，100 条）" in text and "有评价的网点 6 个" in text
+def test_comparison_names_the_outlets_below_the_limits(table):
+    comparison = league.comparison(table.reset_index(), 0.9)
+    # named: below a lower limit (A3). Above the upper 99.8% limit (the better side, counted, not named):
+    # at n = 1000 and 0.9, P(X >= 940) = 4.4e-6 (A2) and P(X >= 930) = 0.00057 (B2) are below 0.001; A1's
+    # P(X >= 920) = 0.018 is only beyond the 95% limit (scipy.stats.binom.sf)
+    assert comparison.named("below")["outlet_id"].tolist() == ["A3"]
+    assert comparison.beyond("above")["outlet_id"].tolist() == ["A2", "B2"]
+    assert table.loc["A1", "funnel"] == "above_95"
+    # the limits drawn start just below the smallest outlet (5 ratings x 0.8 = 4) and pass through 100
+    assert comparison.curve["size"].min() == 4 and 100 in set(comparison.curve["size"])
+
+
+def test_small_outlets_are_shown_but_neither_judged_nor_ranked():
+    # A3 (70 of 100) is the worst; as a small_sample outlet it keeps its rate and interval, is not in the
+    # funnel's judgment and has no rank: the five others rank 1-5 (B3 5/5 among them)
+    out, _ = league.outlet_table(COUNTS, TREE, MONTH, centre=0.9, small={"A3"})
+    got = out.set_index("outlet_id")
+    assert got.loc["A3", "funnel"] == "small_sample" and pd.isna(got.loc["A3", "rank"])
+    assert got.loc["A3", "rate"] == 0.7 and got.loc["A3", "lower_wilson"] < 0.7
+    assert sorted(got["rank"].dropna().astype(int)) == [1, 2, 3, 4, 5]
+    assert "A3" not in league.league(out)["outlet_id"].tolist()
 
 
 def test_centre_value():
@@ -75,11 +91,10 @@ def test_one_outlet_cannot_be_shrunk():
     out, prior = league.outlet_table(COUNTS, TREE[TREE["outlet_id"] == "A1"], MONTH, centre=0.9)
     assert prior is None and out["shrunken"].isna().all() and out["rank"].isna().all()
     assert out["rate"].iloc[0] == 0.92
-    assert league.sentence(out.iloc[0:0], "目标", 0.9).startswith("本月各网点均无评价数据")
 
 
 def test_average_centre_without_ratings_is_no_data():
     empty = COUNTS.assign(month="2026-01")
     out, prior = league.outlet_table(empty, TREE, MONTH, centre=float("nan"))
     assert (out["funnel"] == "no_data").all() and prior is None
-    assert len(league.curve(out, float("nan"))) > 0  # drawable; the chart itself says 无数据
+    assert league.comparison(out, float("nan")).units["funnel"].eq("no_data").all()  # the chart says 无数据

@@ -1,6 +1,13 @@
 """summary_figures: the front page's key figures from a hand-written kpis.csv (province and a scope)."""
 
+import re
+
 from svc_analysis.summary import figures as summary_figures
+
+
+def text(figure) -> tuple:
+    """A figure as the reader sees it: the data-kpi marks (views.kpi_display spans) taken off."""
+    return tuple(re.sub(r"<[^>]+>", "", v) if isinstance(v, str) else v for v in figure)
 
 HEADLINE = {"satisfaction": "satisfaction_rate", "queue": "overtime_outlets", "campaign": "campaign_progress:",
             "staff": "star_teller_rate"}
@@ -26,19 +33,34 @@ def test_province_figures_with_marks_and_links(tmp_path):
     # fixed targets at the province: satisfaction met; overtime outlets and report_on_time missed -> 1/3;
     # campaign progress apart: news on track, lobby at risk, atms behind -> 1/3
     assert figures[0] == ("服务指标达标", "1/3", FIXED_NOTE, None)
-    assert figures[1] == ("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html")
-    assert figures[2] == ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)
+    assert text(figures[1]) == ("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html")
+    assert text(figures[2]) == ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)
     assert figures[3] == ("服务活动：进度正常的活动指标", "1/3",
                           "✗ 进度滞后 1 项：新投放ATM；进度预警 1 项：lobby", None)
     assert figures[4] == ("员工资质：星级柜员率", "无数据", "本月未发布", None)
     assert figures[5][0] == "管理摘要与网点预警" and figures[5][3] == "90_summary.html"
+    # value and status word carry the row's key, for tests/pack/test_consistency.py
+    assert figures[1][1] == ('<span class="kpi" data-kpi="satisfaction_rate|province|province" '
+                             'data-kpi-status="met">92.4%</span>')
+    assert 'data-kpi-label="satisfaction_rate|province|province">达标</span>' in figures[1][2]
+
+
+def test_a_small_sample_row_says_so_on_the_index(tmp_path):
+    small = CSV.replace("branch,宜昌分行,0.85,85,100,0.9,false", "branch,宜昌分行,0.85,85,100,0.9,")
+    rows = small.splitlines()
+    rows[0] += ",status"
+    rows[1:] = [line + (",small_sample" if "宜昌分行" in line else ",") for line in rows[1:]]
+    scoped = "\n".join(line for line in rows if ",province," not in line) + "\n"
+    (tmp_path / "kpis.csv").write_text(scoped, encoding="utf-8-sig")
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline={"satisfaction": "satisfaction_rate"})
+    assert text(figures[1])[1:3] == ("85.0%", "— 样本不足（目标 ≥ 90.0%）")  # shown, not judged
 
 
 def test_scoped_run_uses_the_scope_rows(tmp_path):
     scoped = "\n".join(line for line in CSV.splitlines() if ",province," not in line) + "\n"
     (tmp_path / "kpis.csv").write_text(scoped, encoding="utf-8-sig")
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline={"satisfaction": "satisfaction_rate"})
-    assert figures[1][:3] == ("满意度：满意率", "85.0%", "✗ 未达标（目标 ≥ 90.0%）")
+    assert text(figures[1])[:3] == ("满意度：满意率", "85.0%", "✗ 未达标（目标 ≥ 90.0%）")
 
 
 def test_missing_or_header_only_kpis(tmp_path):
@@ -86,16 +108,18 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
                                           lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
     assert figures[0][1] == "1/2"  # rows judged against a fixed target: 1 says met
-    assert figures[1][2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
-    assert figures[2][2].startswith("✓ 达标")  # 25 > 0 but the row says met
+    assert text(figures[1])[2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
+    assert text(figures[2])[2].startswith("✓ 达标")  # 25 > 0 but the row says met
     assert figures[3][1:3] == ("1/2", "✗ 进度预警 1 项：news")  # the unjudged row is not counted
     now = datetime(2026, 11, 2, 8, 0)
     result = SimpleNamespace(notebooks=[], exit_code=0, failed=[], kpi_error=None, workbook_error=None,
                              workbook=None, started_at=now, finished_at=now)
     settings = SimpleNamespace(month="2026-10", scope=None, warehouse="w.duckdb", params_file=None)
     html = write_index(tmp_path, result, settings, key_figures=figures).read_text(encoding="utf-8")
-    assert '<td class="failed">✗ 未达标（目标 ≥ 90.0%）</td>' in html
-    assert '<td class="ok">✓ 达标（目标 ≤ 0）</td>' in html
+    assert ('<td class="failed">✗ <span class="kpi-status" data-kpi-label="satisfaction_rate|province|province">'
+            '未达标</span>（目标 ≥ 90.0%）</td>') in html
+    assert ('<td class="ok">✓ <span class="kpi-status" data-kpi-label="overtime_outlets|province|province">'
+            '达标</span>（目标 ≤ 0）</td>') in html
     assert '<td class="failed">✗ 进度预警 1 项：news</td>' in html
 
 
@@ -117,10 +141,10 @@ def test_a_month_without_a_round_shows_the_round_and_overtime_outlets_their_deno
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=headline,
                                           lower_is_better=["overtime_outlets"])
     assert figures[0][1] == "0/3"   # none met of three judged rows (the empty month is not judged)
-    assert figures[1][:3] == ("检查：神秘人检查平均分", "无数据", "—（目标 ≥ 98.0）")
-    assert figures[2][:3] == ("检查：神秘人检查最近一轮平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
-    assert figures[3][:3] == ("检查：神秘人检查本季度平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
-    label, value, note, _ = figures[4]
+    assert text(figures[1])[:3] == ("检查：神秘人检查平均分", "无数据", "—（目标 ≥ 98.0）")
+    assert text(figures[2])[:3] == ("检查：神秘人检查最近一轮平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
+    assert text(figures[3])[:3] == ("检查：神秘人检查本季度平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
+    label, value, note, _ = text(figures[4])
     assert (label, value) == ("排队效率：超时网点（个）", "25 / 48")
     assert note.startswith("✗ 未达标（目标 ≤ 0）。本月有客户办理业务的网点中，超时等候客户占比高于超时网点判定线的网点数")
     assert "分母为本月有客户办理业务的网点数" in note
