@@ -25,6 +25,7 @@ METRIC_LABELS = {m.id: m.name + _UNIT_SUFFIX.get(m.unit, "") for m in area.METRI
 SHARES = ("complaint_rate_reduction", "comment_book_on_time_rate", "complaints_closed_on_time_rate")
 HIGHER_IS_BETTER = {m.id: m.direction == "higher" for m in area.METRICS}
 
+
 def _fmt(metric: str, value, target=None) -> str:
     """A figure for the page; a share against its ``target`` with the digits that decide (views.formats)."""
     if metric in SHARES:
