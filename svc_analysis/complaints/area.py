@@ -72,3 +72,12 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
                      closing_days=p.closing_days.model_dump(), reply_target=p.comment_book_on_time_target,
                      close_target=p.closed_on_time_target, scope_level=level, outlets=outlets),
     ], ignore_index=True)
+
+
+def watch_alerts(con, params, scope: Scope, day: Period) -> pd.DataFrame:
+    """The daily watch's complaint alerts for ``day`` (core.areas.WATCH_ALERT_COLUMNS; rules in
+    complaints.watch_alerts): clusters, media and regulator complaints, reply and closing deadlines.
+    ``con``: the warehouse as known at the day's end (engine.as_of)."""
+    from svc_analysis.complaints import watch_alerts as watch
+
+    return watch.alerts(con, params, scope, day)

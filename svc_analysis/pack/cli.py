@@ -1,10 +1,11 @@
-"""The `svc` command: ingest, sample-data, report, lake export.
+"""The `svc` command: ingest, sample-data, report, watch, lake export.
 
 A thin layer: it parses options, calls the package, prints what happened and maps outcomes to exit
 codes, the same for every command:
     0  everything ran;
     1  some part failed (`svc report`: some notebook, the KPI table or the workbook; the pack is
-       published with the errors on its pages, beside the month's complete pack if there is one);
+       published with the errors on its pages, beside the month's complete pack if there is one;
+       `svc watch`: some area's watch, the other areas' alerts are published);
     2  could not start, with one sentence on stderr (Chinese first): bad params or month, no or an
        empty warehouse, unknown scope, no data for the month, a file that cannot be loaded, the
        warehouse damaged or held by another process after --wait seconds, the pack being built by
@@ -186,6 +187,42 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
             click.echo(f"PDF: {result.pack_dir / result.pdf.combined}")
         if result.pdf.error:  # the HTML pack is published all the same; the exit code is unchanged
             click.echo(f"警告 warning: {result.pdf.error}", err=True)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.option("--day", help="the day to watch, YYYY-MM-DD (default: yesterday)")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="reports folder (default reports/); the list goes to <out>/watch/<day>/")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="YAML merged over params/")
+@click.option("--scope", help="a branch or sub-branch name (default: the whole province)")
+@click.option("--quiet", is_flag=True, help="only the line naming the published list")
+@wait_option
+def watch(day, warehouse, out, params_file, scope, quiet, wait):
+    """The daily watch (日监测): the day's alerts as alerts.csv and one offline page, no look-ahead."""
+    from svc_analysis.core import config
+    from svc_analysis.core.params import ParamsError, load_params
+    from svc_analysis.core.period import Period
+    from svc_analysis.core.periods import MonthError
+    from svc_analysis.pack.watch import WatchStartError, run_watch
+
+    try:
+        period = Period.day(day) if day else Period.last_complete("day")
+        params = load_params(period.month_key, config.params_override_file(params_file))
+        result = run_watch(period, warehouse=warehouse, scope=config.scope_setting(scope), params=params,
+                           params_file=config.params_override_file(params_file), out=out, wait=wait)
+    except (MonthError, ParamsError, WatchStartError, *_faults()) as exc:
+        _fail(str(exc))
+    if not quiet:
+        by_area = result.alerts.groupby("area_label", sort=False).size()
+        click.echo(f"watch {period.key}" + (f", scope {result.scope.setting}" if result.scope.setting else "")
+                   + f": {len(result.alerts)} 条提示 alerts"
+                   + "".join(f"，{label} {n}" for label, n in by_area.items()))
+    for area, message in result.failures.items():
+        click.echo(f"错误 error: {area} 的日监测失败（其余领域的提示已发布）: {message}", err=True)
+    click.echo(f"list: {result.folder / 'index.html'}")
     sys.exit(result.exit_code)
 
 

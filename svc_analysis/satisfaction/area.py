@@ -61,3 +61,12 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
         satisfaction.kpi_rows(counts, units, month, p.rate_target, scope_level=scope.level),
         surveys.kpi_rows(survey_counts, units, month, scope_level=scope.level),
     ], ignore_index=True)
+
+
+def watch_alerts(con, params, scope: Scope, day: Period) -> pd.DataFrame:
+    """The daily watch's evaluator alerts for ``day`` (core.areas.WATCH_ALERT_COLUMNS; rules in
+    satisfaction.watch_alerts): participation collapse against the outlet's own baseline, all-top
+    scores. ``con``: the warehouse as known at the day's end (engine.as_of)."""
+    from svc_analysis.satisfaction import watch_alerts as watch
+
+    return watch.alerts(con, params, scope, day)
