@@ -80,8 +80,8 @@ def _tickets(con, rows) -> None:
 
 def _ratings(con, rows) -> None:
     for outlet, at, n, score in rows:
-        con.execute("INSERT INTO ratings (outlet_id, rated_at, score) SELECT ?, ?::TIMESTAMP + i * INTERVAL 1 SECOND, ? "
-                    "FROM range(?) t(i)", [outlet, at, score, n])
+        con.execute("INSERT INTO ratings (outlet_id, rated_at, score) "
+                    "SELECT ?, ?::TIMESTAMP + i * INTERVAL 1 SECOND, ? FROM range(?) t(i)", [outlet, at, score, n])
 
 
 def _complaints(con, rows) -> None:
@@ -105,8 +105,10 @@ def after_the_day(con) -> None:
     """Rows and changes dated after DAY: new complaints (8 more system ones, a media one), tickets
     at O3, a perfect-score day at O1, replies and closings of DAY's open complaints."""
     _complaints(con, [(f"L{k}", f"2026-10-15 {9 + k}:00", "online", "O2", "system", "手机银行", None, None, None)
-                      for k in range(8)] + [("LM", "2026-10-15 09:00", "media", "O3", "attitude", None, None, None, None)])
+                      for k in range(8)])
+    _complaints(con, [("LM", "2026-10-15 09:00", "media", "O3", "attitude", None, None, None, None)])
     con.execute("UPDATE complaints SET replied_at = TIMESTAMP '2026-10-15 08:00' WHERE complaint_id = 'CB1'")
-    con.execute("UPDATE complaints SET closed_at = TIMESTAMP '2026-10-15 10:00' WHERE complaint_id IN ('D1', 'D2', 'M1')")
+    con.execute("UPDATE complaints SET closed_at = TIMESTAMP '2026-10-15 10:00' "
+                "WHERE complaint_id IN ('D1', 'D2', 'M1')")
     _tickets(con, [("O3", "2026-10-15 09:00", 50, 50), ("O1", "2026-10-15 09:00", 50, 0)])
     _ratings(con, [("O1", "2026-10-15 10:00", 40, 5)])

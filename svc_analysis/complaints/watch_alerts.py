@@ -90,7 +90,8 @@ def case_alerts(con, params, scope: Scope, day: Period) -> list[dict]:
     start, end = day.bounds
     frame = open_complaints(con, scope, day, reply_hours=p.comment_book_reply_hours,
                             closing_days=p.closing_days.model_dump())
-    reply_soon, close_soon = end + timedelta(hours=p.watch.reply_due_hours), end + timedelta(days=p.watch.closing_due_days)
+    reply_soon = end + timedelta(hours=p.watch.reply_due_hours)
+    close_soon = end + timedelta(days=p.watch.closing_due_days)
     out: dict[str, list[dict]] = {k: [] for k in ("escalation", "reply_overdue", "reply_due", "closing_overdue",
                                                   "closing_due")}
     for r in frame.itertuples():

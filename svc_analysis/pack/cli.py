@@ -193,36 +193,21 @@ def report(month, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet,
 @main.command()
 @click.option("--day", help="the day to watch, YYYY-MM-DD (default: yesterday)")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="reports folder (default reports/); the list goes to <out>/watch/<day>/")
-@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="YAML merged over params/")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="reports folder (default reports/)")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML over params/")
 @click.option("--scope", help="a branch or sub-branch name (default: the whole province)")
 @click.option("--quiet", is_flag=True, help="only the line naming the published list")
 @wait_option
 def watch(day, warehouse, out, params_file, scope, quiet, wait):
-    """The daily watch (日监测): the day's alerts as alerts.csv and one offline page, no look-ahead."""
-    from svc_analysis.core import config
-    from svc_analysis.core.params import ParamsError, load_params
-    from svc_analysis.core.period import Period
-    from svc_analysis.core.periods import MonthError
-    from svc_analysis.pack.watch import WatchStartError, run_watch
+    """The daily watch (日监测): the day's alerts into <out>/watch/<day>/, no look-ahead."""
+    from svc_analysis.pack import watch as daily
 
     try:
-        period = Period.day(day) if day else Period.last_complete("day")
-        params = load_params(period.month_key, config.params_override_file(params_file))
-        result = run_watch(period, warehouse=warehouse, scope=config.scope_setting(scope), params=params,
-                           params_file=config.params_override_file(params_file), out=out, wait=wait)
-    except (MonthError, ParamsError, WatchStartError, *_faults()) as exc:
+        result = daily.run_from_options(day, warehouse, scope, params_file, out, wait)
+    except (*daily.START_ERRORS, *_faults()) as exc:
         _fail(str(exc))
-    if not quiet:
-        by_area = result.alerts.groupby("area_label", sort=False).size()
-        click.echo(f"watch {period.key}" + (f", scope {result.scope.setting}" if result.scope.setting else "")
-                   + f": {len(result.alerts)} 条提示 alerts"
-                   + "".join(f"，{label} {n}" for label, n in by_area.items()))
-    for area, message in result.failures.items():
-        click.echo(f"错误 error: {area} 的日监测失败（其余领域的提示已发布）: {message}", err=True)
-    click.echo(f"list: {result.folder / 'index.html'}")
+    for line, to_stderr in daily.messages(result, quiet):
+        click.echo(line, err=to_stderr)
     sys.exit(result.exit_code)
 
 

@@ -33,7 +33,8 @@ import pandas as pd
 
 from svc_analysis.core import config
 from svc_analysis.core.masking import mask_text
-from svc_analysis.core.period import Period
+from svc_analysis.core.params import ParamsError
+from svc_analysis.core.period import Period, PeriodError
 from svc_analysis.core.safety import neutralise_frame, safe_filename
 from svc_analysis.engine import locks, org
 from svc_analysis.engine import warehouse as wh
@@ -49,6 +50,9 @@ PAGE_TEMPLATE = "watch.html.j2"  # templates/pack/
 
 class WatchStartError(RuntimeError):
     """The watch could not start (the CLI exits with code 2); the message says why, Chinese first."""
+
+
+START_ERRORS = (PeriodError, ParamsError, WatchStartError)  # with locks.Busy, WarehouseError: exit 2
 
 
 @dataclass
@@ -163,3 +167,27 @@ def run_watch(day: Period, warehouse=None, scope: str | None = None, params=None
             shutil.rmtree(staging, ignore_errors=True)
             raise
     return result
+
+
+def run_from_options(day: str | None, warehouse, scope: str | None, params_file, out, wait: float) -> WatchResult:
+    """`svc watch`'s options resolved once (the day: yesterday by default; params for its month) and run."""
+    from svc_analysis.core.params import load_params
+
+    period = Period.day(day) if day else Period.last_complete("day")
+    override = config.params_override_file(params_file)
+    return run_watch(period, warehouse, config.scope_setting(scope), load_params(period.month_key, override),
+                     override, out, wait)
+
+
+def messages(result: WatchResult, quiet: bool) -> list[tuple[str, bool]]:
+    """What `svc watch` prints: (line, to stderr): the counts unless quiet, each failed area, the page."""
+    lines = []
+    if not quiet:
+        by_area = result.alerts.groupby("area_label", sort=False).size()
+        scoped = f", scope {result.scope.setting}" if result.scope.setting else ""
+        lines.append((f"watch {result.day.key}{scoped}: {len(result.alerts)} 条提示 alerts"
+                      + "".join(f"，{label} {n}" for label, n in by_area.items()), False))
+    for area, message in result.failures.items():
+        lines.append((f"错误 error: {area} 的日监测失败（其余领域的提示已发布）: {message}", True))
+    lines.append((f"list: {result.folder / PAGE_NAME}", False))
+    return lines
