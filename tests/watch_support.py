@@ -1,4 +1,5 @@
-"""A hand-built warehouse for the daily watch's tests (tests/*/test_watch_alerts.py, tests/pack/test_watch.py).
+"""A hand-built warehouse for the daily watch's tests (tests/<area>/test_<area>_watch_alerts.py,
+tests/summary/test_summary_watch*.py, tests/pack/test_watch.py).
 
 The watched day DAY is Wednesday 2026-10-14; its end (the first instant of 10-15) is "E". Every
 expected alert is counted by hand from the rows below; each comment gives the row's role.

@@ -1,6 +1,7 @@
 """`svc watch` (pack.watch and its CLI wiring) on the hand-built warehouse of tests/watch_support.py:
 the files it publishes (alerts.csv, the page, run.json), what they do with hostile data, exit codes.
-The list's rows themselves are checked in tests/<area>/test_watch_alerts.py and tests/summary/test_watch.py."""
+The list's rows themselves are checked in tests/<area>/test_<area>_watch_alerts.py and
+tests/summary/test_summary_watch.py."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ def test_the_day_is_published_as_csv_page_and_run_record(warehouse, tmp_path):
     assert done.exit_code == 0, done.output
     folder = tmp_path / "out" / "watch" / "2026-10-14"
     assert sorted(p.name for p in folder.iterdir()) == ["alerts.csv", "index.html", "run.json"]
-    # 12 alerts: 8 complaints, 2 queue, 2 satisfaction (tests/summary/test_watch.py)
+    # 12 alerts: 8 complaints, 2 queue, 2 satisfaction (tests/summary/test_summary_watch.py)
     assert "12 条提示 alerts，投诉 8，排队效率 2，满意度 2" in done.output
     assert f"list: {folder / 'index.html'}" in done.output
     record = json.loads((folder / "run.json").read_text(encoding="utf-8"))

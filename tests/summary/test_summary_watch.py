@@ -1,5 +1,5 @@
 """summary.watch: the day's list from every area's hook, as known at the day's end, on the
-hand-built warehouse of tests/watch_support.py (the rows of each area: tests/<area>/test_watch_alerts.py)."""
+hand-built warehouse of tests/watch_support.py (the rows of each area: tests/<area>/test_<area>_watch_alerts.py)."""
 
 from __future__ import annotations
 

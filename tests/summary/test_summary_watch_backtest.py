@@ -53,7 +53,8 @@ def test_run_on_the_hand_built_warehouse():
     con = ws.build()
     scope = Scope.of(org.outlet_tree(con), None)
     alerts, series_days = bt.run(con, scope, date(2026, 10, 13), date(2026, 10, 14))
-    # 10-13: nothing clusters; 10-14: the planted burst in its two series (tests/complaints/test_watch_alerts.py)
+    # 10-13: nothing clusters; 10-14: the planted burst in its two series
+    # (tests/complaints/test_complaints_watch_alerts.py)
     clusters = alerts[alerts["rule_id"] == "complaint_cluster"]
     assert list(zip(clusters["day"], clusters["subject"])) == [("2026-10-14", "category:system"),
                                                                ("2026-10-14", "product:手机银行")]
