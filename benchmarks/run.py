@@ -124,7 +124,7 @@ def watch_steps(work: Path) -> list[tuple[str, dict]]:
         measure([SVC, "sample-data", "--quiet", "--scale", "small", "--end-month", END_MONTH,
                  "--warehouse", str(small_wh)])
     day = month_end(END_MONTH).isoformat()
-    return [(f"one day of the daily watch, {label} data (svc watch --day {day})",
+    return [(f"watch one day, {label} data (svc watch --day {day})",
              measure([SVC, "watch", "--quiet", "--day", day, "--warehouse", str(wh), "--out",
                       str(work / f"reports_{label}")]))
             for label, wh in (("province", work / "province.duckdb"), ("small", small_wh))]
