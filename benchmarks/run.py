@@ -6,9 +6,11 @@ Side by side in one run, each step in its own process so its peak memory is its 
   2. the whole pack (`svc report`) on province data, against the same pack on tiny data (the floor:
      kernel starts, imports, exports);
   3. the three heaviest aggregations through the engine (DuckDB via Ibis, as the package runs them)
-     against a plain pandas version reading the same CSV (what an analyst would write by hand).
+     against a plain pandas version reading the same CSV (what an analyst would write by hand);
+  4. one day of the daily watch (`svc watch --day <end month's last day>`) on province data, against
+     the same day on small data (issue 15: "runs in seconds at province scale").
 Writes benchmarks/results/<date>_<host>.md. Usage: `make benchmark` or
-`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,pack,aggregations]`.
+`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,pack,aggregations,watch]`.
 """
 
 from __future__ import annotations
@@ -113,6 +115,21 @@ def aggregation_steps(files: dict[str, Path], work: Path) -> list[tuple[str, dic
     return rows
 
 
+def watch_steps(work: Path) -> list[tuple[str, dict]]:
+    """`svc watch` for the end month's last day, province then small data (each a fresh process)."""
+    from svc_analysis.core.periods import month_end
+
+    small_wh = work / "small.duckdb"
+    if not small_wh.exists():
+        measure([SVC, "sample-data", "--quiet", "--scale", "small", "--end-month", END_MONTH,
+                 "--warehouse", str(small_wh)])
+    day = month_end(END_MONTH).isoformat()
+    return [(f"watch one day, {label} data (svc watch --day {day})",
+             measure([SVC, "watch", "--quiet", "--day", day, "--warehouse", str(wh), "--out",
+                      str(work / f"reports_{label}")]))
+            for label, wh in (("province", work / "province.duckdb"), ("small", small_wh))]
+
+
 def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
     lines = [f"# Benchmark {meta['date']} on {meta['machine']}", "",
              f"Province-scale sample data, end month {END_MONTH}. Each step in its own process; peak = the",
@@ -139,7 +156,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
     parser.add_argument("--skip-generate", action="store_true", help="reuse <work>/province files")
-    parser.add_argument("--only", default="ingest,pack,aggregations")
+    parser.add_argument("--only", default="ingest,pack,aggregations,watch")
     args = parser.parse_args()
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
     args.work.mkdir(parents=True, exist_ok=True)
@@ -150,16 +167,19 @@ def main() -> None:
     if not args.skip_generate:
         gen = generate("province", args.work)
         meta["province sample generation"] = f"{gen['wall_s']:.0f} s, peak {gen['peak_mb']:.0f} MB"
-    files = files_by_table(args.work / "province")
-    sizes = {t: f"{files[t].stat().st_size / 2**30:.2f} GiB" for t in ("tickets", "ratings")}
-    meta["CSV sizes"] = ", ".join(f"{t} {s}" for t, s in sizes.items())
     steps = set(args.only.split(","))
+    files = files_by_table(args.work / "province") if steps & {"ingest", "aggregations"} else {}
+    if files:
+        sizes = {t: f"{files[t].stat().st_size / 2**30:.2f} GiB" for t in ("tickets", "ratings")}
+        meta["CSV sizes"] = ", ".join(f"{t} {s}" for t, s in sizes.items())
     if "ingest" in steps:
         rows += ingest_steps(files, args.work)
     if "pack" in steps:
         rows += pack_steps(args.work)
     if "aggregations" in steps:
         rows += aggregation_steps(files, args.work)
+    if "watch" in steps:
+        rows += watch_steps(args.work)
     print(write_table(rows, meta).read_text(encoding="utf-8"))
 
 

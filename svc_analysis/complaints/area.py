@@ -119,3 +119,12 @@ def month_clusters(con, params, scope: Scope, period: Period) -> pd.DataFrame:
                            min_baseline_days=c.min_baseline_days, alpha=c.alpha, min_excess=c.min_excess,
                            baseline_floor_per_day=c.baseline_floor_per_day, product_series=c.product_series,
                            outlets=scope.outlets)
+
+
+def watch_alerts(con, params, scope: Scope, day: Period) -> pd.DataFrame:
+    """The daily watch's complaint alerts for ``day`` (core.areas.WATCH_ALERT_COLUMNS; rules in
+    complaints.watch_alerts): clusters, media and regulator complaints, reply and closing deadlines.
+    ``con``: the warehouse as known at the day's end (engine.as_of)."""
+    from svc_analysis.complaints import watch_alerts as watch
+
+    return watch.alerts(con, params, scope, day)

@@ -5,6 +5,11 @@ pyproject.toml (``[project.entry-points."svc_analysis.areas"]``, read with impor
 the installed distribution: after editing that table, reinstall with ``make .venv/.installed-stamp``).
 An area's registered module offers hooks as module attributes, for example the campaign's
 ``WORKBOOK_DATA`` (the progress-report workbook's data). Loading is by name at run time, so the import-linter contracts see no arrow from the pack to any area.
+
+The daily watch (svc watch, issue 15) asks every area offering ``watch_alerts(con, params, scope,
+day)`` for the day's alerts: ``con`` is the warehouse as known at the day's end (engine.as_of),
+``day`` a one-day core.period.Period; it returns a frame with WATCH_ALERT_COLUMNS, one row per
+alert, in the order the area wants them read.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from importlib import metadata
 from types import ModuleType
 
 GROUP = "svc_analysis.areas"
+# A watch alert: rule_id (the rule, for programs: the back-test) and subject (what it is about, as
+# data: an outlet id, a complaint id, a series) are not shown; rule, unit, figure, threshold and
+# action are the reader's Chinese text (规则, 单位, 数值, 阈值, 处理建议), escaped where they are shown.
+WATCH_ALERT_COLUMNS = ("rule_id", "subject", "rule", "unit", "figure", "threshold", "action")
 _loaded: dict[str, ModuleType] = {}
 
 

@@ -84,3 +84,10 @@ class Scope:
         """KPI levels a run of this scope publishes: its own level and those below it."""
         order = ("province", "branch", "subbranch", "outlet")
         return list(order[order.index(self.level):])
+
+    def outlet_label(self, outlet_id) -> str:
+        """How a list names an outlet: 'name（id）' from the outlet tree, the id alone when the tree
+        does not know it. Text from the data: escape it where it is shown."""
+        names = self.tree.loc[self.tree["outlet_id"] == outlet_id, "outlet_name"]
+        name = names.iloc[0] if len(names) and isinstance(names.iloc[0], str) and names.iloc[0] else None
+        return f"{name}（{outlet_id}）" if name else str(outlet_id)

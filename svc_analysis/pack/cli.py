@@ -1,11 +1,12 @@
-"""The `svc` command: ingest, sample-data, report, lake export.
+"""The `svc` command: ingest, sample-data, report, watch, lake export.
 
 A thin layer: it parses options, calls the package, prints what happened and maps outcomes to exit
 codes, the same for every command:
     0  everything ran;
     1  some part failed (`svc report`: some notebook, the KPI table or the workbook; the pack is
-       published with the errors on its pages, beside the month's complete pack if there is one);
-    2  could not start, with one sentence on stderr (in Chinese): bad params or month, no or an
+       published with the errors on its pages, beside the month's complete pack if there is one;
+       `svc watch`: some area's watch, the other areas' alerts are published);
+    2  could not start, with one sentence on stderr (Chinese first): bad params or month, no or an
        empty warehouse, unknown scope, no data for the month, a file that cannot be loaded, the
        warehouse damaged or held by another process after --wait seconds, the pack being built by
        another run after --wait seconds (docs/operations.md "Faults").
@@ -208,6 +209,27 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
             click.echo(f"PDF：{result.pack_dir / result.pdf.combined}")
         if result.pdf.error:  # the HTML pack is published all the same; the exit code is unchanged
             click.echo(f"警告：{result.pdf.error}", err=True)
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.option("--day", help="the day to watch, YYYY-MM-DD (default: yesterday)")
+@click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="reports folder (default reports/)")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML over params/")
+@click.option("--scope", help="a branch or sub-branch name (default: the whole province)")
+@click.option("--quiet", is_flag=True, help="only the line naming the published list")
+@wait_option
+def watch(day, warehouse, out, params_file, scope, quiet, wait):
+    """The daily watch (日监测): the day's alerts into <out>/watch/<day>/, no look-ahead."""
+    from svc_analysis.pack import watch as daily
+
+    try:
+        result = daily.run_from_options(day, warehouse, scope, params_file, out, wait)
+    except (*daily.START_ERRORS, *_faults()) as exc:
+        _fail(str(exc))
+    for line, to_stderr in daily.messages(result, quiet):
+        click.echo(line, err=to_stderr)
     sys.exit(result.exit_code)
 
 

@@ -16,8 +16,6 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import nbformat
-
 from svc_analysis.core import contract
 from svc_analysis.core.config import TEMPLATES_DIR, RunSettings, project_relative
 from svc_analysis.core.masking import mask_text
@@ -144,6 +142,7 @@ def export_html(notebook_path: str | Path, html_path: str | Path) -> list[str]:
     Returns the external fetches still in the page (empty when fully offline); a non-empty list
     means a notebook's own Markdown or HTML output points at a server.
     """
+    import nbformat  # here, not at the top: `svc watch` reads the page fonts without paying for it
     from nbconvert import HTMLExporter
 
     notebook_path, html_path = Path(notebook_path), Path(html_path)

@@ -53,3 +53,12 @@ def kpi_rows(con, params, scope: Scope, period: Period, levels: pd.DataFrame | N
     rows = queue.wait_kpis(con, period, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,
                            outlets_target=qp.overtime_outlets_target, scope_level=scope.level, levels=levels)
     return kpis.apply_volumes(rows, params.volumes.min_denominator)
+
+
+def watch_alerts(con, params, scope: Scope, day: Period) -> pd.DataFrame:
+    """The daily watch's queue alerts for ``day`` (core.areas.WATCH_ALERT_COLUMNS; rules in
+    queue.watch_alerts): outlets above the day's overtime share, open outlets without queue data.
+    ``con``: the warehouse as known at the day's end (engine.as_of)."""
+    from svc_analysis.queue import watch_alerts as watch
+
+    return watch.alerts(con, params, scope, day)

@@ -105,3 +105,12 @@ def outlet_signals(counts: pd.DataFrame, tree: pd.DataFrame, month: str, params)
         columns={"baseline": "participation_baseline", "dropped": "participation_dropped",
                  "perfect": "participation_perfect"})
     return out.merge(flags, on="outlet_id", how="outer")
+
+
+def watch_alerts(con, params, scope: Scope, day: Period) -> pd.DataFrame:
+    """The daily watch's evaluator alerts for ``day`` (core.areas.WATCH_ALERT_COLUMNS; rules in
+    satisfaction.watch_alerts): participation collapse against the outlet's own baseline, all-top
+    scores. ``con``: the warehouse as known at the day's end (engine.as_of)."""
+    from svc_analysis.satisfaction import watch_alerts as watch
+
+    return watch.alerts(con, params, scope, day)

@@ -47,11 +47,20 @@ def outlet_flags(counts: pd.DataFrame, tree: pd.DataFrame, month: str, *, drop_r
     participation, ratio (participation / baseline), top-score share, and flags ``dropped``,
     ``perfect``, ``flagged`` (either). Shares without a denominator are NaN (no data), never 0.
     """
+    base = counts[counts["month"].isin(baseline_months(month, baseline, gap))]
+    return judge(counts[counts["month"] == month], base, tree, drop_ratio=drop_ratio, min_served=min_served,
+                 perfect_min_share=perfect_min_share, perfect_min_ratings=perfect_min_ratings)
+
+
+def judge(now: pd.DataFrame, base: pd.DataFrame, tree: pd.DataFrame, *, drop_ratio: float, min_served: int,
+          perfect_min_share: float, perfect_min_ratings: int) -> pd.DataFrame:
+    """The flags of the module docstring for any period: ``now`` holds the judged period's counts
+    (outlet_id, ratings, top_score, served), ``base`` the baseline's (outlet_id, ratings, served;
+    several rows per outlet are pooled). The month's report and the daily watch both judge here."""
     if not 0 < drop_ratio < 1:
         raise ValueError(f"satisfaction.participation_drop_ratio must be between 0 and 1, not {drop_ratio}")
-    base = counts[counts["month"].isin(baseline_months(month, baseline, gap))]
     base = base.groupby("outlet_id")[["ratings", "served"]].sum().add_suffix("_baseline").reset_index()
-    now = counts[counts["month"] == month][["outlet_id", "ratings", "top_score", "served"]]
+    now = now.groupby("outlet_id")[["ratings", "top_score", "served"]].sum().reset_index()
     out = (tree[["outlet_id", "outlet_name", "subbranch", "branch"]]
            .merge(now, on="outlet_id", how="left").merge(base, on="outlet_id", how="left"))
     for column in ("ratings", "top_score", "served", "ratings_baseline", "served_baseline"):

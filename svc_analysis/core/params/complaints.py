@@ -45,6 +45,13 @@ class ComplaintText(_Section):
     user_words: list[str]
 
 
+class ComplaintWatch(_Section):
+    """The daily watch's complaint deadlines (svc watch, issue 15)."""
+
+    reply_due_hours: float = Field(gt=0)
+    closing_due_days: int = Field(ge=1)
+
+
 class Complaints(_Section):
     per_customers: int = Field(gt=0)
     base_year: int = Field(ge=2000, le=2100)
@@ -67,6 +74,7 @@ class Complaints(_Section):
     funnel_level: Literal["outlet", "subbranch"]
     funnel_levels: list[float] = Field(min_length=2, max_length=2)
     clusters: ComplaintClusters
+    watch: ComplaintWatch
     text: ComplaintText
 
     @field_validator("ageing_bands_days")

@@ -24,6 +24,14 @@ class QueuePeaks(_Section):
         return self
 
 
+class QueueWatch(_Section):
+    """The daily watch's queue rules (svc watch, issue 15)."""
+
+    overtime_share: float = Share
+    min_served: int = Field(ge=1)
+    trading_weeks: int = Field(ge=1)
+
+
 class Queue(_Section):
     overtime_wait_minutes: float = Field(gt=0)
     overtime_outlet_share: float = Share
@@ -35,3 +43,4 @@ class Queue(_Section):
     staffing_service_level: float = Field(gt=0, lt=1)
     staffing_max_windows: int = Field(ge=1)
     complaint_link_months: int = Field(ge=1)
+    watch: QueueWatch

@@ -9,6 +9,16 @@ from pydantic import Field, model_validator
 from svc_analysis.core.params.base import Share, _Section
 
 
+class SatisfactionWatch(_Section):
+    """The daily watch's evaluator flags (svc watch, issue 15): participation_drop_ratio and
+    perfect_min_share of the month, with a day's volumes and a baseline in days."""
+
+    baseline_days: int = Field(ge=1)
+    gap_days: int = Field(ge=0)
+    min_served: int = Field(ge=0)
+    perfect_min_ratings: int = Field(ge=1)
+
+
 class Satisfaction(_Section):
     satisfied_min_score: int = Field(ge=1, le=5)
     rate_target: float = Share
@@ -31,6 +41,7 @@ class Satisfaction(_Section):
     nps_detractor_max: int = Field(ge=0, le=10)
     survey_window_months: int = Field(ge=1)
     comment_terms: int = Field(ge=1)
+    watch: SatisfactionWatch
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -108,7 +108,7 @@ def make_plan(outlets: pd.DataFrame, window: org.Window) -> Plan:
     return Plan(
         end_month=end,
         outage_month=outage_month,
-        outage_start=periods.first_monday(outage_month) + timedelta(days=7),
+        outage_start=outage_start(end),
         outage_product=texts.OUTAGE_PRODUCT,
         star_branch=branch_list[1 % len(branch_list)],
         expert_branch=branch_list[2] if len(branch_list) > 2 else branch_list[0],
@@ -123,6 +123,12 @@ def make_plan(outlets: pd.DataFrame, window: org.Window) -> Plan:
         bad_rows_outlet=ids[0],
         bad_rows_day=first_weekday,
     )
+
+
+def outage_start(end_month: str) -> date:
+    """Scenario 1's Monday: the second Monday of the month OUTAGE_MONTHS_BEFORE_END before end_month
+    (the burst runs OUTAGE_DAYS days from it; the back-test of the daily watch asks for it too)."""
+    return periods.first_monday(periods.add_months(end_month, -OUTAGE_MONTHS_BEFORE_END)) + timedelta(days=7)
 
 
 def describe(plan: Plan) -> list[tuple[str, str]]:
