@@ -8,6 +8,7 @@ level/name/outlet lists. Everything a query or a page needs about the scope is a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 
@@ -88,6 +89,9 @@ class Scope:
     def outlet_label(self, outlet_id) -> str:
         """How a list names an outlet: 'name（id）' from the outlet tree, the id alone when the tree
         does not know it. Text from the data: escape it where it is shown."""
-        names = self.tree.loc[self.tree["outlet_id"] == outlet_id, "outlet_name"]
-        name = names.iloc[0] if len(names) and isinstance(names.iloc[0], str) and names.iloc[0] else None
-        return f"{name}（{outlet_id}）" if name else str(outlet_id)
+        name = self._outlet_names.get(outlet_id)
+        return f"{name}（{outlet_id}）" if isinstance(name, str) and name else str(outlet_id)
+
+    @cached_property
+    def _outlet_names(self) -> dict:
+        return dict(zip(self.tree["outlet_id"], self.tree["outlet_name"]))
