@@ -14,6 +14,8 @@ Every judgment (meets_target) is made inside engine.kpis.rollup from the targets
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 
 from svc_analysis.complaints import clusters, complaints, ledger, sla
@@ -128,3 +130,16 @@ def watch_alerts(con, params, scope: Scope, day: Period) -> pd.DataFrame:
     from svc_analysis.complaints import watch_alerts as watch
 
     return watch.alerts(con, params, scope, day)
+
+
+def watch_series(con, params, scope: Scope, day: Period) -> int:
+    """How many complaint series (total, category, product) the cluster detector judges on ``day``
+    (the denominator of the watch back-test's false alarms per 100 series-days). ``con``: the
+    warehouse as known at the day's end (engine.as_of)."""
+    c = params.complaints.clusters
+    begin = clusters.data_start(con)
+    if begin is None:
+        return 0
+    begin = max(begin, day.start - timedelta(days=c.baseline_days + c.window_days))
+    daily = clusters.daily_counts(con, begin, day.end, product_series=c.product_series, outlets=scope.outlets)
+    return int(daily[["kind", "key"]].drop_duplicates().shape[0])

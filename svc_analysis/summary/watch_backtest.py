@@ -23,7 +23,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from svc_analysis.complaints import clusters
+from svc_analysis.core.areas import hook
 from svc_analysis.core.params import load_params
 from svc_analysis.core.period import Period
 from svc_analysis.engine.as_of import as_of
@@ -54,15 +54,9 @@ def sample_bursts(end_month: str) -> list[Burst]:
 
 
 def series_watched(con, params, scope: Scope, day: Period) -> int:
-    """How many series the detector judged on ``day`` (module docstring), as of the day."""
-    c = params.complaints.clusters
-    seen = as_of(con, day.end)
-    begin = clusters.data_start(seen)
-    if begin is None:
-        return 0
-    begin = max(begin, day.start - timedelta(days=c.baseline_days + c.window_days))
-    daily = clusters.daily_counts(seen, begin, day.end, product_series=c.product_series, outlets=scope.outlets)
-    return int(daily[["kind", "key"]].drop_duplicates().shape[0])
+    """How many series the cluster detector judged on ``day``, as of the day (the complaints area's
+    ``watch_series`` hook: the summary imports no area)."""
+    return int(hook("watch_series")(as_of(con, day.end), params, scope, day))
 
 
 def run(con, scope: Scope, first: date, last: date, *, only=("complaints",), params_file=None
