@@ -83,7 +83,7 @@ def fmt_change(metric: str, change) -> str:
     if change is None or pd.isna(change):
         return NO_DATA
     if is_share(metric):
-        return formats.points_change(change, unit="个百分点")  # never -0.0个百分点
+        return formats.points_change(change)  # never -0.0 个百分点
     digits = 0 if metric in COUNTS else DECIMALS[metric]
     return formats.signed(change, digits, grouping=True)
 

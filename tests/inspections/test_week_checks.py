@@ -26,11 +26,12 @@ def test_week_counts_and_the_weekly_rule(con):
 
 
 def test_the_monthly_rule_is_the_weekly_rule_over_the_months_weeks(con, tree):
-    # October's weeks start 5, 12, 19, 26 Oct; B2 has a video check in each (6, 13, 20, 27 Oct; 4 Oct is
-    # the week of 28 Sep), B1 only in the weeks of 5, 12 and 26 Oct
+    # October's weeks are those whose Thursday is in October (checks.weeks_of): they start 28 Sep (Thursday
+    # 1 Oct), 5, 12, 19, 26 Oct. B2 has a video check in each (4 Oct in the week of 28 Sep, 6, 13, 20, 27 Oct),
+    # B1 only in the weeks of 5, 12 and 26 Oct
     rule = checks.weekly_rule(con, tree, "2026-10", ["video"], 1).set_index("branch")
-    assert rule.loc["B2", "weeks_met"] == 4 and bool(rule.loc["B2", "meets"])
+    assert rule.loc["B2", "weeks_met"] == 5 and bool(rule.loc["B2", "meets"])
     assert rule.loc["B1", "weeks_met"] == 3 and not bool(rule.loc["B1", "meets"])
     weekly = [checks.week_counts(con, tree, [Period.week(f"2026-W{n}").start], ["video"]).set_index("branch")
-              for n in (41, 42, 43, 44)]
+              for n in (40, 41, 42, 43, 44)]
     assert sum(int(w.loc["B1", "checks"]) for w in weekly) == rule.loc["B1", "checks"] == 3

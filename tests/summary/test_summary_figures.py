@@ -46,11 +46,8 @@ def test_province_figures_with_marks_and_links(tmp_path):
 
 
 def test_a_small_sample_row_says_so_on_the_index(tmp_path):
-    small = CSV.replace("branch,宜昌分行,0.85,85,100,0.9,false", "branch,宜昌分行,0.85,85,100,0.9,")
-    rows = small.splitlines()
-    rows[0] += ",status"
-    rows[1:] = [line + (",small_sample" if "宜昌分行" in line else ",") for line in rows[1:]]
-    scoped = "\n".join(line for line in rows if ",province," not in line) + "\n"
+    small = CSV.replace("branch,宜昌分行,0.85,85,100,0.9,false,missed", "branch,宜昌分行,0.85,85,100,0.9,,small_sample")
+    scoped = "\n".join(line for line in small.splitlines() if ",province," not in line) + "\n"
     (tmp_path / "kpis.csv").write_text(scoped, encoding="utf-8-sig")
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline={"satisfaction": "satisfaction_rate"})
     assert text(figures[1])[1:3] == ("85.0%", "— 样本不足（目标 ≥ 90.0%）")  # shown, not judged
@@ -141,7 +138,7 @@ def test_a_month_without_a_round_shows_the_round_and_overtime_outlets_their_deno
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=headline,
                                           lower_is_better=["overtime_outlets"])
     assert figures[0][1] == "0/3"   # none met of three judged rows (the empty month is not judged)
-    assert text(figures[1])[:3] == ("检查：神秘人检查平均分", "无数据", "—（目标 ≥ 98.0）")
+    assert text(figures[1])[:3] == ("检查：神秘人检查平均分", "无数据", "— 无数据（目标 ≥ 98.0）")
     assert text(figures[2])[:3] == ("检查：神秘人检查最近一轮平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
     assert text(figures[3])[:3] == ("检查：神秘人检查本季度平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
     label, value, note, _ = text(figures[4])
