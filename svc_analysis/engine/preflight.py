@@ -68,7 +68,7 @@ def check_can_run(settings: RunSettings, monthly_tables: list[str]) -> dict[str,
         names = "、".join(contract.TABLES[t].zh[0] if t in contract.TABLES else t for t in monthly_tables)
         hint = f"（最新数据为 {latest:%Y-%m-%d}）" if latest else ""
         kind = settings.period.kind
-        word = {"month": "月份", "week": "周", "day": "日期"}.get(kind, kind)
+        word, noun = {"month": ("月份", "月"), "week": ("周", "周"), "day": ("日期", "日")}.get(kind, (kind, kind))
         raise PreflightError(f"数据仓库中没有 {settings.period.key} 的{names}数据{hint}："
-                             f"请用 --{kind} 选择其他{word}，或先导入该{word}的导出文件。")
+                             f"请用 --{kind} 选择其他{word}，或先导入该{noun}的导出文件。")
     return coverage

@@ -68,12 +68,10 @@ def _print_reports(reports) -> None:
                 f"另放 {r.rows_set_aside:,} 行，合并重复 {r.rows_merged:,} 行")
         click.echo(line)
         if r.rows_merged:
-            click.echo(f"  文件中与另一行完全相同的 {r.rows_merged:,} 行只存一份 "
-                       f"(rows identical to another row of the file are stored once)")
+            click.echo(f"  文件中与另一行完全相同的 {r.rows_merged:,} 行只存一份")
         if r.rows_present:
-            click.echo(f"  导入的行中 {r.rows_present:,} 行此前已在仓库中，按编号更新或原样保留，不重复写入 "
-                       f"({r.rows_present:,} loaded rows were already in the warehouse: replaced by key or kept, not added twice)")
-        click.echo(f"  {r.table} 表现有 {r.rows_in_table:,} 行 (rows now in the {r.table} table)")
+            click.echo(f"  导入的行中 {r.rows_present:,} 行此前已在仓库中，按编号更新或原样保留，不重复写入")
+        click.echo(f"  {_table_name(r.table)}表现有 {r.rows_in_table:,} 行")
         if r.outlets_added:
             click.echo(f"  映射配置登记了 {r.outlets_added:,} 个网点")
         if r.rows_set_aside:
@@ -213,15 +211,15 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
 
 
 @main.command()
-@click.option("--day", help="the day to watch, YYYY-MM-DD (default: yesterday)")
+@click.option("--day", help="监测的日期 YYYY-MM-DD（默认昨天）")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="reports folder (default reports/)")
-@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="YAML over params/")
-@click.option("--scope", help="a branch or sub-branch name (default: the whole province)")
-@click.option("--quiet", is_flag=True, help="only the line naming the published list")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="报告文件夹（默认 reports/）")
+@click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="覆盖 params/ 的 YAML 参数文件")
+@click.option("--scope", help="二级分行或支行的名称（默认全省）")
+@click.option("--quiet", is_flag=True, help="只显示发布的清单所在位置")
 @wait_option
 def watch(day, warehouse, out, params_file, scope, quiet, wait):
-    """The daily watch (日监测): the day's alerts into <out>/watch/<day>/, no look-ahead."""
+    """日监测：当天需要处理的事项清单，写入 <out>/watch/<日期>/，只用当天结束前的数据。"""
     from svc_analysis.pack import watch as daily
 
     try:

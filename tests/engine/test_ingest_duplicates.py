@@ -80,15 +80,13 @@ def test_svc_ingest_prints_merged_rows_and_the_table_count(w, tmp_path):
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0, first.output
     assert first.output.splitlines() == [
-        f"{path}：ratings 表，读取 5 行，导入 3 行，另放 0 行，合并重复 2 行 (5 rows read, 3 loaded, 0 set aside, "
-        "2 exact duplicates merged)",
-        "  文件中与另一行完全相同的 2 行只存一份 (rows identical to another row of the file are stored once)",
-        "  ratings 表现有 3 行 (rows now in the ratings table)"]
+        f"{path}：评价表，读取 5 行，导入 3 行，另放 0 行，合并重复 2 行",
+        "  文件中与另一行完全相同的 2 行只存一份",
+        "  评价表现有 3 行"]
     again = CliRunner().invoke(main, args)
     assert again.output.splitlines()[2:] == [
-        "  导入的行中 3 行此前已在仓库中，按编号更新或原样保留，不重复写入 (3 loaded rows were already in the "
-        "warehouse: replaced by key or kept, not added twice)",
-        "  ratings 表现有 3 行 (rows now in the ratings table)"]
+        "  导入的行中 3 行此前已在仓库中，按编号更新或原样保留，不重复写入",
+        "  评价表现有 3 行"]
 
 
 def test_rating_id_keys_a_rating_as_complaint_id_keys_a_complaint(w, tmp_path):

@@ -32,5 +32,5 @@ def test_branch_and_subbranch_know_their_outlets_and_units():
 
 
 def test_unknown_scope_names_the_valid_ones():
-    with pytest.raises(org.ScopeError, match="乙分行, 甲分行"):
+    with pytest.raises(org.ScopeError, match="乙分行、甲分行"):
         Scope.of(TREE, "丙分行")

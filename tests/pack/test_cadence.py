@@ -137,7 +137,7 @@ def test_cli_week_option(outlets_only, monkeypatch):
     # --week alone, before another option: the last complete week, which has no data here (exit 2 naming it)
     bare = run.invoke(cli.main, ["report", "--week", "--quiet", "--warehouse", str(outlets_only)])
     last = Period.last_complete("week").key
-    assert bare.exit_code == 2 and f"no data for {last}" in bare.output and "--week" in bare.output
+    assert bare.exit_code == 2 and f"数据仓库中没有 {last}" in bare.output and "--week" in bare.output
 
 
 def test_the_weekly_index_headline_keeps_the_metrics_defined_for_a_week():

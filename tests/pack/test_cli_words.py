@@ -39,7 +39,7 @@ def test_command_summaries_and_option_help_are_chinese():
     top = _run("--help")
     assert top.exit_code == 0
     commands = top.output.split("Commands:")[1].strip().splitlines()
-    assert {line.split()[0] for line in commands} == {"ingest", "lake", "report", "sample-data"}
+    assert {line.split()[0] for line in commands} == {"ingest", "lake", "report", "sample-data", "watch"}
     for line in commands:  # each summary: Chinese, no English sentence
         summary = line.split(None, 1)[1]
         assert CJK.search(summary) and not ENGLISH_PHRASE.search(summary), line

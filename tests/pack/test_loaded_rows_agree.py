@@ -55,5 +55,5 @@ def test_page_00_the_index_and_the_ingest_report_count_the_same_rows(loaded, tmp
     now = datetime(2026, 11, 2, 8, 0)
     result = RunResult(pack_dir=tmp_path, notebooks=[], started_at=now, finished_at=now)
     html = write_index(tmp_path, result, settings, coverage).read_text(encoding="utf-8")
-    assert '<tr><td>ratings</td><td>2026-10-08</td><td>2026-10-10</td>\n<td class="num">3</td>' \
+    assert '<tr><td>评价</td><td>2026-10-08</td><td>2026-10-10</td>\n<td class="num">3</td>' \
            '<td class="num">3</td><td class="num">2</td></tr>' in html

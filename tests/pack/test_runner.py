@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from markupsafe import escape
 
+from svc_analysis.engine import kpis
 from svc_analysis.pack import runner
 from svc_analysis.core.config import RunSettings
 from svc_analysis.pack.execution import NO_PARAMETERS_WARNING, NotebookResult
@@ -24,8 +25,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
 PACK = {"00_ok": "ok", "10_broken": "broken", "20_no_parameters": "no_parameters",
         "30_publishes_kpis": "publishes_kpis", "40_chart": "chart", "50_slow": "slow"}
 PACK_NAME = "2024-10_城东支行"
-KPI_HEADER = ["month", "area", "metric", "level", "unit_id", "value", "numerator",
-              "denominator", "target", "meets_target"]
+KPI_HEADER = kpis.KPI_COLUMNS  # the contract's columns with period and status
 BOM = b"\xef\xbb\xbf"
 
 
@@ -111,10 +111,11 @@ def test_kpis_csv_gathers_published_rows_with_bom(run):
     rows = list(csv.reader(raw[len(BOM):].decode("utf-8").splitlines()))
     assert rows[0] == KPI_HEADER
     assert [r[:5] for r in rows[1:]] == [
-        ["2024-10", "complaints", "complaints_total", "province", "province"],
-        ["2024-10", "queue", "wait_within_target_rate", "outlet", "O-001"]]
-    assert [float(x) for x in rows[2][5:9]] == [0.75, 3, 4, 0.8] and rows[2][9] == "false"
-    assert float(rows[1][5]) == 12 and rows[1][6:] == ["", "", "", ""]
+        ["2024-10", "2024-10", "complaints", "complaints_total", "province"],
+        ["2024-10", "2024-10", "queue", "wait_within_target_rate", "outlet"]]
+    assert rows[2][5] == "O-001"
+    assert [float(x) for x in rows[2][6:10]] == [0.75, 3, 4, 0.8] and rows[2][10:] == ["false", "missed"]
+    assert float(rows[1][6]) == 12 and rows[1][7:] == ["", "", "", "", "no_target"]
 
 
 def test_run_json_and_index(run):

@@ -24,7 +24,7 @@ from svc_analysis.pack.export import external_fetches
 from tests import watch_support as ws
 from tests.engine.test_locks import HOLD_PACK, HOLD_WAREHOUSE, Holder
 
-ERROR = "错误 error: "
+ERROR = "错误："
 
 
 @pytest.fixture
