@@ -62,13 +62,24 @@ def notebook_parameters(settings: config.RunSettings, kpi_dir: Path) -> dict:
             "kpi_dir": str(kpi_dir)}
 
 
-def headline(metrics: dict[str, str], period: Period) -> dict[str, str]:
-    """The index's headline metrics (params summary.headline: area -> metric) that the period's pack
-    publishes: all for a month; for a week those the catalogue defines for a week (Metric.cadences)."""
+def headline(metrics: dict[str, str | list[str]], period: Period) -> dict[str, str | list[str]]:
+    """The index's headline metrics (params summary.headline: area -> metric or metrics) that the
+    period's pack publishes: all for a month; for a week those the catalogue defines for a week
+    (Metric.cadences)."""
     if period.kind == "month":
         return metrics
     from svc_analysis.core import areas, catalogue
 
     areas.hooks("METRICS")  # the areas register their catalogue entries on import
-    return {area: metric for area, metric in metrics.items()
-            if not metric.endswith(":") and period.kind in catalogue.metric(metric).cadences}
+
+    def defined(metric: str) -> bool:
+        return not metric.endswith(":") and period.kind in catalogue.metric(metric).cadences
+
+    out: dict[str, str | list[str]] = {}
+    for area, named in metrics.items():
+        if isinstance(named, str):
+            if defined(named):
+                out[area] = named
+        elif kept := [m for m in named if defined(m)]:
+            out[area] = kept
+    return out

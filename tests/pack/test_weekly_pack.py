@@ -35,7 +35,7 @@ def weekly_pack(tmp_path_factory):
 def test_the_weekly_run_exits_zero_with_a_complete_pack(weekly_pack):
     done, folder = weekly_pack
     assert done.returncode == 0, done.stderr
-    assert f"report {WEEK}" in done.stdout and f"index: {folder / 'index.html'}" in done.stdout
+    assert f"生成报告 {WEEK}" in done.stdout and f"首页：{folder / 'index.html'}" in done.stdout
     names = {p.name for p in folder.iterdir()}
     assert names == {"index.html", "kpis.csv", "run.json", "logs", "notebooks", "11_complaints_week.html",
                      "41_checks_week.html", "51_queue_week.html"}  # no monthly page, no monthly workbook
