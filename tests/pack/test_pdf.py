@@ -126,7 +126,7 @@ def test_report_pdf_writes_the_pack_pdf(tmp_path, one_notebook):
     assert done.returncode == 0, done.stderr
     pack = tmp_path / "out" / TINY_MONTH
     combined = pack / "pdf" / f"服务质量月度报告_{TINY_MONTH}.pdf"
-    assert f"PDF: {combined}" in done.stdout
+    assert f"PDF：{combined}" in done.stdout
     assert [item.title for item in PdfReader(combined).outline] == ["报告目录", "00 数据质量"]
 
 
