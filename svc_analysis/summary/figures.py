@@ -108,12 +108,12 @@ def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, 
     return label, f"{on_track}/{len(hit)}", note
 
 
-def _fixed_target_figure(rows: pd.DataFrame) -> tuple:
+def _fixed_target_figure(rows: pd.DataFrame, period_word: str = "本月") -> tuple:
     """The KPIs judged against a fixed target (status met / missed), campaign progress not among them."""
     judged = rows[rows["status"].isin(st.FIXED_TARGET)]
     met = int(judged["status"].eq(st.MET).sum())
     return ("服务指标达标", f"{met}/{len(judged)}",
-            "达到目标的指标数 / 有固定目标且有数据的指标数（服务活动进度另计）", None)
+            f"{period_word}达到目标的指标数 / 有固定目标且有数据的指标数（服务活动进度另计）", None)
 
 
 def _headline_metrics(headline: dict[str, str | list[str]]) -> list[str]:
@@ -135,7 +135,7 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], l
     if rows.empty:
         return []
     higher = {m: False for m in lower_is_better}
-    figures = [_fixed_target_figure(rows)]
+    figures = [_fixed_target_figure(rows, period_word)]
     if scorecard.CAMPAIGN_PREFIX not in _headline_metrics(headline) and rows["status"].isin(st.CAMPAIGN).any():
         figures.append((*_prefix_figure(rows, "campaign", scorecard.CAMPAIGN_PREFIX, names or {}),
                         page_for(path.parent, "campaign")))

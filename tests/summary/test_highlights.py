@@ -89,7 +89,7 @@ def test_a_by_round_figure_is_never_compared_month_on_month():
     found = highlights.highlights(c.reset_index(), "province", "province", RULES, "全省")
     assert found["metric"].tolist() == ["satisfaction_rate"]   # 4 / 2 points: the one movement
     shown = scorecard.unit_card(c.reset_index(), "province", "province").set_index("指标")["较上月"]
-    assert shown["季度检查覆盖率"] == "▼ -1.2个百分点 变差（较上季同月）"
+    assert shown["季度检查覆盖率"] == "▼ -1.2 个百分点 变差（较上季同月）"
     assert shown["年度检查覆盖率"] == "年初至今累计，只与上年同月比"
 
 

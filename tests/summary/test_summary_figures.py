@@ -21,7 +21,7 @@ CSV = """month,area,metric,level,unit_id,value,numerator,denominator,target,meet
 2026-10,campaign,campaign_progress:lobby,province,province,0.97,0.97,1,1,false,at_risk
 2026-10,campaign,report_on_time,province,province,0.6,3,5,1,false,missed
 """
-FIXED_NOTE = "达到目标的指标数 / 有固定目标且有数据的指标数（服务活动进度另计）"
+FIXED_NOTE = "本月达到目标的指标数 / 有固定目标且有数据的指标数（服务活动进度另计）"
 
 
 def test_province_figures_with_marks_and_links(tmp_path):
