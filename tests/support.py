@@ -56,3 +56,10 @@ def cfpb_sample() -> Path:
             pytest.fail(f"the CFPB sample is missing at {path}")
         pytest.skip(f"the CFPB sample is not at {path} (shared/ beside the repository)")
     return path
+
+
+def kpi_value(rows, metric, level="province", unit="province", column="value"):
+    """One cell of the single KPI row (metric, level, unit) of ``rows``; fails unless exactly one."""
+    hit = rows[(rows["metric"] == metric) & (rows["level"] == level) & (rows["unit_id"] == unit)]
+    assert len(hit) == 1, hit
+    return hit.iloc[0][column]

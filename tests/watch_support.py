@@ -18,8 +18,13 @@ from __future__ import annotations
 from datetime import date
 
 import duckdb
+import pytest
 
-from svc_analysis.engine import warehouse
+from svc_analysis.core.params import load_params
+from svc_analysis.core.period import Period
+from svc_analysis.engine import org, warehouse
+from svc_analysis.engine.as_of import as_of
+from svc_analysis.engine.scope import Scope
 
 DAY = date(2026, 10, 14)
 PHONE = "13812345678"
@@ -113,3 +118,20 @@ def after_the_day(con) -> None:
                 "WHERE complaint_id IN ('D1', 'D2', 'M1')")
     _tickets(con, [("O3", "2026-10-15 09:00", 50, 50), ("O1", "2026-10-15 09:00", 50, 0)])
     _ratings(con, [("O1", "2026-10-15 10:00", 40, 5)])
+
+
+PARAMS = load_params("2026-10")
+
+
+@pytest.fixture
+def con():
+    """The hand-built warehouse (build()), closed after the test; import it into a test module."""
+    con = build()
+    yield con
+    con.close()
+
+
+def alerts_of(area_rules, con, day=DAY, params=PARAMS, scope=None):
+    """An area's watch alerts (``area_rules``: its watch_alerts module) for ``day``, as of the day's end."""
+    period = Period.day(day)
+    return area_rules.alerts(as_of(con, period.end), params, Scope.of(org.outlet_tree(con), scope), period)

@@ -21,6 +21,7 @@ from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis, org
 from svc_analysis.engine.scope import Scope
 from tests.complaints.support import build
+from tests.support import kpi_value
 
 ADDITIVE = ("complaints_total", "complaints_responsible", "praises_total")
 # complaints at the year edges: (id, received_at, outlet)
@@ -43,6 +44,9 @@ def con():
     con.close()
 
 
+value = kpi_value  # one cell of a KPI row (tests.support)
+
+
 @pytest.fixture(scope="module")
 def setting(con):
     return load_params(month="2026-10"), Scope.of(org.outlet_tree(con), None)
@@ -51,12 +55,6 @@ def setting(con):
 def rows_of(con, setting, period: Period) -> pd.DataFrame:
     params, scope = setting
     return area.kpi_rows(con, params, scope, period)
-
-
-def value(rows, metric, level="province", unit="province", column="value"):
-    hit = rows[(rows["metric"] == metric) & (rows["level"] == level) & (rows["unit_id"] == unit)]
-    assert len(hit) == 1, hit
-    return hit.iloc[0][column]
 
 
 def test_a_week_counts_its_own_days(con, setting):

@@ -5,29 +5,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
-
-from svc_analysis.core.params import load_params
 from svc_analysis.core.period import Period
 from svc_analysis.engine import org
-from svc_analysis.engine.as_of import as_of
 from svc_analysis.engine.scope import Scope
 from svc_analysis.queue import watch_alerts
 from tests import watch_support as ws
-
-PARAMS = load_params("2026-10")
-
-
-@pytest.fixture
-def con():
-    con = ws.build()
-    yield con
-    con.close()
+from tests.watch_support import PARAMS, con  # noqa: F401  (con: the shared fixture)
 
 
 def _alerts(con, day=ws.DAY, params=PARAMS, scope=None):
-    period = Period.day(day)
-    return watch_alerts.alerts(as_of(con, period.end), params, Scope.of(org.outlet_tree(con), scope), period)
+    return ws.alerts_of(watch_alerts, con, day, params, scope)
 
 
 def test_overtime_share_of_the_day_is_volume_aware(con):

@@ -23,6 +23,7 @@ from svc_analysis.engine import org
 from svc_analysis.engine.scope import Scope
 from svc_analysis.queue import area, bulletin
 from tests.queue.support import build
+from tests.support import kpi_value
 
 SUMS = {"avg_wait_minutes": ("numerator", "denominator"), "overtime_wait_share": ("numerator", "denominator"),
         "unserved_share": ("numerator", "denominator")}
@@ -35,6 +36,9 @@ def con(tmp_path_factory):
     con.close()
 
 
+value = kpi_value  # one cell of a KPI row (tests.support)
+
+
 @pytest.fixture(scope="module")
 def setting(con):
     return load_params(month="2026-10"), Scope.of(org.outlet_tree(con), None)
@@ -43,12 +47,6 @@ def setting(con):
 def rows_of(con, setting, period):
     params, scope = setting
     return area.kpi_rows(con, params, scope, period)
-
-
-def value(rows, metric, level="province", unit="province", column="value"):
-    hit = rows[(rows["metric"] == metric) & (rows["level"] == level) & (rows["unit_id"] == unit)]
-    assert len(hit) == 1, hit
-    return hit.iloc[0][column]
 
 
 def test_week_41_by_hand(con, setting):

@@ -3,29 +3,13 @@ tests/watch_support.py; expected rows counted by hand from its TICKETS and RATIN
 
 from __future__ import annotations
 
-import pytest
-
-from svc_analysis.core.params import load_params
-from svc_analysis.core.period import Period
-from svc_analysis.engine import org
-from svc_analysis.engine.as_of import as_of
-from svc_analysis.engine.scope import Scope
 from svc_analysis.satisfaction import watch_alerts
 from tests import watch_support as ws
-
-PARAMS = load_params("2026-10")
-
-
-@pytest.fixture
-def con():
-    con = ws.build()
-    yield con
-    con.close()
+from tests.watch_support import PARAMS, con  # noqa: F401  (con: the shared fixture)
 
 
 def _alerts(con, params=PARAMS):
-    day = Period.day(ws.DAY)
-    return watch_alerts.alerts(as_of(con, day.end), params, Scope.of(org.outlet_tree(con), None), day)
+    return ws.alerts_of(watch_alerts, con, params=params)
 
 
 def test_participation_collapse_against_the_outlets_own_baseline(con):
