@@ -9,7 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from openpyxl import Workbook
+
+from svc_analysis.core import contract
+from svc_analysis.engine import warehouse as wh
 
 RATINGS = ["outlet_id", "rated_at", "score", "staff_id"]
 GOOD = ["O001", "2026-10-08 09:00", "5", ""]
@@ -96,3 +101,19 @@ def a_folder(folder: Path) -> Path:
     """A folder named like an export (svc ingest must say it is not a file)."""
     (folder / "ratings_folder.csv").mkdir(exist_ok=True)
     return folder / "ratings_folder.csv"
+
+
+@pytest.fixture
+def con(tmp_path):
+    """An empty warehouse with the contract's schema (import the fixture into a test module)."""
+    connection = wh.connect(tmp_path / "w.duckdb")
+    wh.ensure_schema(connection)
+    yield connection
+    connection.close()
+
+
+def stage(con, name, rows):
+    """Stage typed rows (lists in contract column order), indexed by row number from 2 as a file's rows."""
+    frame = pd.DataFrame(rows, columns=contract.table(name).column_names, index=range(2, 2 + len(rows)))
+    wh.create_staging(con, name)
+    wh.stage_frame(con, name, frame.rename_axis("_row"))

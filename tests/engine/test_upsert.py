@@ -6,29 +6,15 @@ the distinct rows, those whose key (or whole row) the table held before.
 """
 
 import pandas as pd
-import pytest
 
-from svc_analysis.core import contract
 from svc_analysis.engine import upsert
-from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.upsert import Moved
+from tests.engine.ingest_support import con, stage  # noqa: F401  (con: the shared fixture)
 
 AT = pd.Timestamp("2024-10-08 09:00")
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = wh.connect(tmp_path / "w.duckdb")
-    wh.ensure_schema(connection)
-    yield connection
-    connection.close()
-
-
-def _stage(con, name, rows):
-    """Stage typed rows (lists in contract column order), indexed by row number from 2."""
-    frame = pd.DataFrame(rows, columns=contract.table(name).column_names, index=range(2, 2 + len(rows)))
-    wh.create_staging(con, name)
-    wh.stage_frame(con, name, frame.rename_axis("_row"))
+_stage = stage
 
 
 def test_upsert_with_key_replaces_the_old_version_and_collapses_identical_copies(con):

@@ -6,21 +6,10 @@ import pytest
 from svc_analysis.core import config
 from svc_analysis.core import contract
 from svc_analysis.engine import warehouse as wh
+from tests.engine.ingest_support import con, stage  # noqa: F401  (con: the shared fixture)
 
 
-@pytest.fixture
-def con(tmp_path):
-    connection = wh.connect(tmp_path / "w.duckdb")
-    wh.ensure_schema(connection)
-    yield connection
-    connection.close()
-
-
-def _stage(con, name, rows):
-    """Stage typed rows (dicts of contract values), indexed by row number from 2."""
-    frame = pd.DataFrame(rows, columns=contract.table(name).column_names, index=range(2, 2 + len(rows)))
-    wh.create_staging(con, name)
-    wh.stage_frame(con, name, frame.rename_axis("_row"))
+_stage = stage
 
 
 def test_connect_applies_memory_threads_and_spill_dir(tmp_path):
