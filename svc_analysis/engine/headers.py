@@ -13,16 +13,16 @@ Repeated extras and blank headers get internal names so that a DataFrame can hol
 
 from __future__ import annotations
 
-from svc_analysis.core import contract
+from svc_analysis.core import schema
 from svc_analysis.engine.encodings import IngestError
 
 
-def header_lookup(table: contract.Table) -> dict[str, str]:
+def header_lookup(table: schema.Table) -> dict[str, str]:
     """Accepted header text (English lower-cased) -> canonical column name."""
     return {h.strip().lower(): col.name for col in table.columns for h in col.headers}
 
 
-def map_headers(headers: list[str], table: contract.Table, file: str) -> tuple[dict[str, str], list[str]]:
+def map_headers(headers: list[str], table: schema.Table, file: str) -> tuple[dict[str, str], list[str]]:
     """Source header -> contract column for the headers the contract knows, and the extra headers.
 
     ``headers`` are unique (see unique_headers). Raises IngestError naming the file and the column when a

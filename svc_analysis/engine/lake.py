@@ -38,7 +38,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine import warehouse
 from svc_analysis.core.periods import month_bounds
 
@@ -47,14 +47,14 @@ FILE = "data.parquet"
 PARTITION_KEY = "event_month"
 ALL = "all"  # the one part of a table without an event time
 ARROW_TYPES = {
-    contract.TEXT: pa.string(),
-    contract.DATE: pa.date32(),
-    contract.TIMESTAMP: pa.timestamp("us"),
-    contract.INT: pa.int32(),
-    contract.FLOAT: pa.float64(),
-    contract.BOOL: pa.bool_(),
+    schema.TEXT: pa.string(),
+    schema.DATE: pa.date32(),
+    schema.TIMESTAMP: pa.timestamp("us"),
+    schema.INT: pa.int32(),
+    schema.FLOAT: pa.float64(),
+    schema.BOOL: pa.bool_(),
 }
-# The column whose month places a row in a partition, per event table (contract.Table.event_time).
+# The column whose month places a row in a partition, per event table (schema.Table.event_time).
 PARTITIONS = {name: t.event_time for name, t in contract.TABLES.items() if t.event_time}
 
 

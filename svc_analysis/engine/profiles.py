@@ -31,7 +31,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
 
-from svc_analysis.core import config
+from svc_analysis.core import config, contract, schema
 from svc_analysis.core import contract
 from svc_analysis.engine.readers import ROW, IngestError
 from svc_analysis.engine.source_formats import (DEFAULT_DATE_FORMATS, AmbiguousHeader, HeaderIndex, check_format,
@@ -220,7 +220,7 @@ class Profile(BaseModel):
         return frame[frame["outlet_id"].ne("")].drop_duplicates("outlet_id")
 
 
-def _check_columns(key: str, columns: dict[str, ColumnSpec], table: contract.Table, implied: tuple[str, ...]) -> None:
+def _check_columns(key: str, columns: dict[str, ColumnSpec], table: schema.Table, implied: tuple[str, ...]) -> None:
     for name, spec in columns.items():
         if name not in table.column_names or name in implied:
             raise ValueError(f"{key}.{name}: not a column of {table.name} that can be set here")

@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine import lake
 
 APP_NAME = "svc-analysis"
@@ -42,8 +42,8 @@ def spark_types() -> dict[str, object]:
     """Contract type -> Spark SQL type (timestamps naive: TimestampNTZType)."""
     from pyspark.sql import types as T
 
-    return {contract.TEXT: T.StringType(), contract.DATE: T.DateType(), contract.TIMESTAMP: T.TimestampNTZType(),
-            contract.INT: T.IntegerType(), contract.FLOAT: T.DoubleType(), contract.BOOL: T.BooleanType()}
+    return {schema.TEXT: T.StringType(), schema.DATE: T.DateType(), schema.TIMESTAMP: T.TimestampNTZType(),
+            schema.INT: T.IntegerType(), schema.FLOAT: T.DoubleType(), schema.BOOL: T.BooleanType()}
 
 
 def spark_schema(name: str):
