@@ -5,6 +5,7 @@ import pandas as pd
 from svc_analysis.core.period import Period
 from svc_analysis.engine.scope import Scope
 
+from svc_analysis.inspections import ledger_views
 from svc_analysis.inspections import views as report
 from svc_analysis.inspections import inspections
 from svc_analysis.core.params import load_params
@@ -32,15 +33,15 @@ def test_recheck_display_marks_and_names(con, tree):  # noqa: F811
 
 def test_ledger_display_formula_and_truncation(con, tree):  # noqa: F811
     ledger = inspections.month_ledger(con, tree, MONTH, P)
-    table, note = report.ledger_display(ledger, tree, "plan2")
+    table, note = ledger_views.ledger_display(ledger, tree, "plan2")
     assert note == "" and len(table) == 7
     # the outlet with the largest penalty first: O4 8900 (its two lines)
     assert table.iloc[0]["网点编号"] == "O4" and table.iloc[1]["网点编号"] == "O4"
     assert "1000 + (98 − 79.5) × 200 = 4700" in set(table["计算式"])
-    short, note = report.ledger_display(ledger, tree, "plan2", max_rows=3)
+    short, note = ledger_views.ledger_display(ledger, tree, "plan2", max_rows=3)
     assert len(short) == 3 and "共 7 行" in note
-    assert "考核 5 家网点共 25,200 元" in report.ledger_sentence(ledger, P)
-    totals = report.ledger_totals(ledger, "plan2").set_index("二级分行")
+    assert "考核 5 家网点共 25,200 元" in ledger_views.ledger_sentence(ledger, P)
+    totals = ledger_views.ledger_totals(ledger, "plan2").set_index("二级分行")
     assert totals.loc["B1", "考核(元)"] == "21400"
 
 
