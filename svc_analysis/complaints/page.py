@@ -9,24 +9,15 @@ import pandas as pd
 
 from svc_analysis.complaints import area, clusters, comparison, complaints, keywords, ledger, overdue, reduction, sla, weekly as weeks
 from svc_analysis.complaints.views import change_sentence, headline, plot_pareto, plot_trend, rollup_view
-from svc_analysis.core import contract
 from svc_analysis.core.period import Period
 from svc_analysis.core.periods import month_bounds
 from svc_analysis.engine.scope import Scope
+from svc_analysis.views.labels import column_labels
 from svc_analysis.views.plotting import display_frame
 
 
 _BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
 _FIGURES = {"complaints": "投诉（件）", "share": "占比", "cum_share": "累计占比"}
-
-
-def _labels(*tables: str, **own: str) -> dict:
-    """Column headers: the contract's Chinese names of ``tables``' columns, then ``own`` names."""
-    out = {}
-    for name in tables:
-        for column in contract.table(name).columns:
-            out.setdefault(column.name, column.zh[0])
-    return {**out, **own}
 
 
 def _markdown(text_: str):
@@ -128,7 +119,7 @@ def escalation_section(con, params, scope: Scope, period: Period) -> tuple:
     """Section 五: media and regulator complaints of the month (masked), with their status."""
     frame = sla.escalations(con, _month(period), scope.tree_in_scope, channels=params.complaints.escalate_channels,
                             outlets=scope.outlets)
-    labels = _labels("complaints", "outlets", status="状态")
+    labels = column_labels("complaints", "outlets", status="状态")
     return (_markdown(f"本月媒体、监管转办投诉 {len(frame)} 件。"),
             display_frame(frame.drop(columns=["outlet_id"]), labels))
 
@@ -137,7 +128,7 @@ def repeat_section(con, params, scope: Scope, period: Period) -> tuple:
     """Section 五: repeat complainants of the month (masked)."""
     days = params.complaints.repeat_window_days
     frame = sla.repeat_complainants(con, _month(period), scope.tree_in_scope, window_days=days, outlets=scope.outlets)
-    labels = _labels("complaints", complaints="投诉次数", first_at="首次", last_at="最近", outlets="网点",
+    labels = column_labels("complaints", complaints="投诉次数", first_at="首次", last_at="最近", outlets="网点",
                      categories="类别")
     return (_markdown(f"本月重复投诉客户 {len(frame)} 位（{days} 天内两次及以上）。"), display_frame(frame, labels))
 
@@ -180,7 +171,7 @@ def ledger_section(con, params, scope: Scope, period: Period) -> tuple:
                          praise_reward_yuan=p.praise_reward_yuan, reward_channels=p.praise_reward_channels,
                          outlets=scope.outlets)
     s = ledger.totals(book)
-    labels = _labels("outlets", "complaints", responsible="责任性投诉", penalty_yuan="扣罚（元）", praises="表扬",
+    labels = column_labels("outlets", "complaints", responsible="责任性投诉", penalty_yuan="扣罚（元）", praises="表扬",
                      rewarded="获奖表扬", reward_yuan="奖励（元）", net_yuan="合计（元）")
     return (_markdown(f"本月责任性投诉 {s['responsible']:.0f} 件，扣罚合计 {s['penalty_yuan']:.0f} 元；"
                       f"表扬 {s['praises']:.0f} 件，其中奖励 {s['rewarded']:.0f} 件，合计 {s['reward_yuan']:.0f} 元。"),
