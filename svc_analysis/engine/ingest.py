@@ -121,7 +121,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
     quarantine = QuarantineFile(quarantine_path(warehouse, name, file_key), source.headers)
     stage = _Stage(name, wh.create_staging(con, name), wh.create_quarantine_staging(con, name),
                    wh.create_staging(con, "outlets", f"_stage_{name}_outlets") if prof and prof.outlets else None)
-    bar = tqdm(desc=source.path.name, unit=" rows", file=sys.stderr, delay=1.0,
+    bar = tqdm(desc=source.path.name, unit=" 行", file=sys.stderr, delay=1.0,
                disable=not progress or not sys.stderr.isatty())
     in_transaction = False
     try:
