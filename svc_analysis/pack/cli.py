@@ -183,10 +183,11 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
     from functools import partial
 
     from svc_analysis.pack import cadence
+    from svc_analysis.summary import scorecard
     from svc_analysis.summary.figures import key_figures
 
     figures = partial(key_figures, headline=cadence.headline(params.summary.headline, settings.period),
-                      lower_is_better=params.summary.lower_is_better, names={k.id: k.name for k in params.campaign.kpis},
+                      lower_is_better=params.summary.lower_is_better, names=scorecard.metric_names(params),
                       period_word=cadence.of(settings.period).period_word)
     try:
         result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
