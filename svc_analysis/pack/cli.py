@@ -6,7 +6,7 @@ codes, the same for every command:
     1  some part failed (`svc report`: some notebook, the KPI table or the workbook; the pack is
        published with the errors on its pages, beside the month's complete pack if there is one;
        `svc watch`: some area's watch, the other areas' alerts are published);
-    2  could not start, with one sentence on stderr (Chinese first): bad params or month, no or an
+    2  could not start, with one sentence on stderr in Chinese: bad params or month, no or an
        empty warehouse, unknown scope, no data for the month, a file that cannot be loaded, the
        warehouse damaged or held by another process after --wait seconds, the pack being built by
        another run after --wait seconds (docs/operations.md "Faults").
@@ -22,6 +22,7 @@ import click
 from svc_analysis.pack.cli_chinese import Group, Integer, Seconds
 
 # What the operator reads (help, progress, messages) is Chinese (issue 18); English stays in code and logs.
+# click's own words (用法, 选项, usage errors) come from the catalog of cli_chinese (the group's cls).
 WAREHOUSE_HELP = "数据仓库文件（DuckDB；默认 $SVC_WAREHOUSE 或 data/warehouse.duckdb）"
 WAIT_DEFAULT = 30  # seconds: outlasts another command opening and closing the warehouse briefly
 wait_option = click.option(
