@@ -113,6 +113,12 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     return kpis.apply_volumes(rows, minimums)
 
 
+def metric_names(params) -> dict[str, str]:
+    """Display names that depend on params (summary.scorecard.metric_names gathers them): the
+    reduction names its base year (params complaints.base_year), 投诉率较2025年下降."""
+    return {"complaint_rate_reduction": f"投诉率较{params.complaints.base_year}年下降"}
+
+
 def month_clusters(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     """Complaint clusters whose alarm days fall in ``period`` (clusters.detect with params
     complaints.clusters, as notebook 10 calls it; clusters.ALARM_COLUMNS), in the scope."""

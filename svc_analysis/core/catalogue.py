@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Unit = Literal["count", "share", "per_10k", "minutes", "score", "yuan"]
+Unit = Literal["count", "share", "balance", "per_10k", "minutes", "score", "yuan"]
 Direction = Literal["higher", "lower"]
 # What a month's figure may be compared with (the summary's 较上月 and highlights, issue 14):
 # month: last month; quarter: the same month of the previous quarter (a quarter-to-date figure, or one
@@ -27,7 +27,8 @@ class Metric:
 
     id: the metric column's value (a family such as ``campaign_progress:`` ends with ':');
     name: the Chinese name a manager reads (星级柜员率); area: kpis.csv's area;
-    unit: how the value is shown (a share 0-1 as a percent, per_10k as 每万人次 ...);
+    unit: how the value is shown (a share 0-1 as a percent, a balance -1..1 of two shares ×100 with
+          its sign as the net promoter score is read (+65), per_10k as 每万人次 ...);
     direction: which way is better (None: no direction, e.g. a count shown for information);
     definition: the rule in one or two Chinese sentences (numerator / denominator);
     source: the bank's own plan or rule it comes from (never a file name);

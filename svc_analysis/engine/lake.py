@@ -113,8 +113,8 @@ def fingerprints(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, dict]:
                               f"FROM {_quoted(name)} GROUP BY part")
     parts = {p: {"rows": n, "fingerprint": fp} for p, n, fp in rows}
     if None in parts:  # ingest refuses such rows: one here was written around it
-        raise LakeError(f"table {name}: {parts[None]['rows']} row(s) have no {time}, so no month to go in; "
-                        f"re-load them with `svc ingest`")
+        raise LakeError(f"数据仓库的 {contract.table(name).zh[0]}表中有 {parts[None]['rows']} 行没有"
+                        f"{contract.table(name).column(time).zh[0]}，无法分月：请用 svc ingest 重新导入这些行。")
     return parts
 
 

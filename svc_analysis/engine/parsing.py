@@ -36,15 +36,15 @@ _EXCEL_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # days since 1899-12-30: 10000 =
 _PARTS = ["year", "month", "day", "hour", "minute", "second"]
 _BOOLS = {**{w: True for w in schema.TRUE_WORDS}, **{w: False for w in schema.FALSE_WORDS}}
 
-NOT_FINITE = "不是有限的数（inf、nan 或超出范围如 1e309）(not a finite number)"
-NOT_A_MONTH = "不是 YYYY-MM 格式的月份，月份须为 01–12 (not a month YYYY-MM)"
+NOT_FINITE = "不是有限的数（inf、nan 或超出范围如 1e309）"
+NOT_A_MONTH = "不是 YYYY-MM 格式的月份，月份须为 01–12"
 
 DateWindow = tuple[dt.date, dt.date]  # (earliest, latest), both included
 
 
 def outside_window_reason(window: DateWindow) -> str:
     """The set-aside reason for a date outside the plausible window."""
-    return f"日期不在合理范围 {window[0]} 至 {window[1]} 内 (impossible date)"
+    return f"日期不在合理范围 {window[0]} 至 {window[1]} 内"
 
 
 def _value_lookup(col: schema.Column) -> dict[str, str]:
@@ -76,25 +76,24 @@ def parse_column(col: schema.Column, text: pd.Series) -> tuple[pd.Series, str]:
     """The typed column (missing where empty or unparseable) and the reason for unparseable text."""
     present = text.where(text.ne(""))
     if col.values is not None:
-        labels = ", ".join(col.values)
-        return present.str.lower().map(_value_lookup(col)).astype("str"), f"不是允许的值之一 (not one of {labels})"
+        return present.str.lower().map(_value_lookup(col)).astype("str"), "不是允许的值之一"
     if col.type == schema.TEXT:
         return present.astype("str"), ""
     if col.type == schema.MONTH:
         return present.where(present.str.fullmatch(_MONTH).fillna(False)).astype("str"), NOT_A_MONTH
     if col.type == schema.BOOL:
-        return present.str.lower().map(_BOOLS).astype("boolean"), "不是是/否值 (not a yes/no value: 1/0, true/false, 是/否, Y/N)"
+        return present.str.lower().map(_BOOLS).astype("boolean"), "不是是/否值（可写 1/0、是/否、Y/N）"
     if col.type in (schema.INT, schema.FLOAT):
         numbers = pd.to_numeric(present, errors="coerce").astype("Float64")
         if col.type == schema.FLOAT:
-            return numbers, "不是数字 (not a number)"
+            return numbers, "不是数字"
         whole = numbers.where(numbers.mod(1).eq(0))
-        return whole.astype("Int64"), "不是整数 (not a whole number)"
+        return whole.astype("Int64"), "不是整数"
     if col.type == schema.DATE:
-        return _parse_datetime(present, _DATE, _DATE_ISO).astype("datetime64[s]"), "不是日期 (not a date YYYY-MM-DD)"
+        return _parse_datetime(present, _DATE, _DATE_ISO).astype("datetime64[s]"), "不是日期（格式 YYYY-MM-DD）"
     if col.type == schema.TIMESTAMP:
         return _parse_datetime(present, _TIMESTAMP, _TIMESTAMP_ISO).astype("datetime64[s]"), \
-            "不是时间 (not a timestamp YYYY-MM-DD HH:MM[:SS])"
+            "不是时间（格式 YYYY-MM-DD HH:MM[:SS]）"
     raise ValueError(f"column {col.name}: unknown contract type {col.type}")
 
 
@@ -102,7 +101,7 @@ def unparsed_reason(col: schema.Column, text: str, reason: str) -> str:
     """The reason for one unparseable value: a date typed as an Excel serial number (46303.375, what a
     date cell formatted as General or text exports) says so, anything else gets the column's reason."""
     if col.type in (schema.DATE, schema.TIMESTAMP) and _EXCEL_SERIAL.fullmatch(text):
-        return f"{text} 像是 Excel 日期序号，不是日期；请把单元格设为日期格式 (an Excel date serial, not a {col.type})"
+        return f"{text} 像是 Excel 日期序号，不是日期；请把单元格设为日期格式"
     return reason
 
 

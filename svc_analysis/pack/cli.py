@@ -6,7 +6,7 @@ codes, the same for every command:
     1  some part failed (`svc report`: some notebook, the KPI table or the workbook; the pack is
        published with the errors on its pages, beside the month's complete pack if there is one;
        `svc watch`: some area's watch, the other areas' alerts are published);
-    2  could not start, with one sentence on stderr (Chinese first): bad params or month, no or an
+    2  could not start, with one sentence on stderr in Chinese: bad params or month, no or an
        empty warehouse, unknown scope, no data for the month, a file that cannot be loaded, the
        warehouse damaged or held by another process after --wait seconds, the pack being built by
        another run after --wait seconds (docs/operations.md "Faults").
@@ -19,11 +19,14 @@ from pathlib import Path
 
 import click
 
+from svc_analysis.pack.cli_chinese import Group, Integer, Seconds
+
 # What the operator reads (help, progress, messages) is Chinese (issue 18); English stays in code and logs.
+# click's own words (用法, 选项, usage errors) come from the catalog of cli_chinese (the group's cls).
 WAREHOUSE_HELP = "数据仓库文件（DuckDB；默认 $SVC_WAREHOUSE 或 data/warehouse.duckdb）"
 WAIT_DEFAULT = 30  # seconds: outlasts another command opening and closing the warehouse briefly
 wait_option = click.option(
-    "--wait", type=click.FloatRange(min=0), default=WAIT_DEFAULT, show_default=True,
+    "--wait", type=Seconds(min=0), default=WAIT_DEFAULT, show_default=True,
     help="其他程序占用数据仓库（或报告包）时最多等待的秒数，超时则退出（退出码 2）")
 
 
@@ -50,7 +53,7 @@ def _wait_for_warehouse(path, wait: float, read_only: bool):
     return wh.connect(path, read_only=read_only, wait=wait) if path.is_file() else None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """svc-analysis：服务质量月度分析（导入数据、生成样例数据、生成报告、导出数据湖）。"""
 
@@ -82,7 +85,7 @@ def _print_reports(reports) -> None:
 
 @main.command()
 # existence is checked by ingest itself, with a Chinese sentence (a folder, a missing file)
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件...")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
 @click.option("--table", help="所有文件都导入这张数据表（默认按各文件的文件名判断）")
 @click.option("--profile", help="映射配置：params/profiles/ 中的名称或 YAML 文件路径")
@@ -109,7 +112,7 @@ def ingest(files, warehouse, table, profile, encoding, sheet, quiet, wait):
 @main.command("sample-data")
 @click.option("--scale", type=click.Choice(["tiny", "small", "province"]), default="small", show_default=True,
               help="规模：tiny 极小、small 一个省的几家分行、province 全省")
-@click.option("--seed", type=int, default=20261, show_default=True, help="随机数种子（同一种子生成同样的数据）")
+@click.option("--seed", type=Integer(), default=20261, show_default=True, help="随机数种子（同一种子生成同样的数据）")
 @click.option("--end-month", help="生成的 24 个月中的最后一个月 YYYY-MM（默认上一个完整月份）")
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), help=WAREHOUSE_HELP)
 @click.option("--if-empty", is_flag=True, help="数据仓库已有数据时什么也不做")
@@ -166,7 +169,7 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
 
     try:
         if month and week is not None:
-            raise MonthError("--month 与 --week 只能选一个 (give either --month or --week, not both)")
+            raise MonthError("--month 与 --week 只能选一个")
         settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file,
                                        week=week or None, cadence="month" if week is None else "week")
         params = load_params(settings.month, settings.params_file)
@@ -181,10 +184,11 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
     from functools import partial
 
     from svc_analysis.pack import cadence
+    from svc_analysis.summary import scorecard
     from svc_analysis.summary.figures import key_figures
 
     figures = partial(key_figures, headline=cadence.headline(params.summary.headline, settings.period),
-                      lower_is_better=params.summary.lower_is_better, names={k.id: k.name for k in params.campaign.kpis},
+                      lower_is_better=params.summary.lower_is_better, names=scorecard.metric_names(params),
                       period_word=cadence.of(settings.period).period_word)
     try:
         result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
@@ -251,26 +255,27 @@ def lake_export(warehouse, to, tables):
     from svc_analysis.engine import warehouse as wh
 
     path = config.warehouse_path(warehouse)
+    unknown = [t for t in tables if t not in contract.TABLES]
+    if unknown:
+        _fail(f"没有数据表“{'、'.join(unknown)}”。可选的数据表有 "
+              + "、".join(f"{t}（{_table_name(t)}）" for t in contract.TABLES))
     try:
         names = [contract.table(t).name for t in tables]
         con = wh.connect(path, read_only=True)
-    except KeyError as exc:
-        _fail(f"没有这张表。 {exc.args[0]}")
     except FileNotFoundError:
-        _fail(f"数据仓库 {path} 不存在，请先导入数据。 no warehouse at {path}: load data first (svc ingest).")
+        _fail(f"数据仓库 {path} 不存在，请先用 svc ingest 导入数据。")
     except duckdb.Error as exc:  # e.g. an ingest holds the write lock
-        _fail(f"无法打开数据仓库 {path}，可能正在导入，请稍后再试。 cannot open the warehouse {path}: {exc}")
+        _fail(f"无法打开数据仓库 {path}，可能正在导入，请稍后再试（{type(exc).__name__}）。")
     try:
         results = lake.export(con, to, names or None)
     except lake.LakeError as exc:
-        _fail(f"数据仓库中有无法分月的行。 {exc}")
+        _fail(str(exc))
     finally:
         con.close()
     for r in results:
-        click.echo(f"{r.table}：{r.rows:,} 行，重写 {len(r.written)} 个分区，未变 {len(r.unchanged)} 个，"
-                   f"删除 {len(r.deleted)} 个。 {r.table}: {r.rows:,} rows, {len(r.written)} parts written, "
-                   f"{len(r.unchanged)} unchanged, {len(r.deleted)} deleted")
-    click.echo(f"数据湖已更新：{to} · lake up to date: {to}")
+        click.echo(f"{_table_name(r.table)}表：{r.rows:,} 行，重写 {len(r.written)} 个分区，"
+                   f"未变 {len(r.unchanged)} 个，删除 {len(r.deleted)} 个")
+    click.echo(f"数据湖已更新：{to}")
 
 
 if __name__ == "__main__":

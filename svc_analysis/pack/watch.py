@@ -32,6 +32,7 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis.core import config
+from svc_analysis.core.contract import KPI_AREA_NAMES
 from svc_analysis.core.masking import mask_text
 from svc_analysis.core.params import ParamsError
 from svc_analysis.core.period import Period, PeriodError
@@ -49,7 +50,7 @@ PAGE_TEMPLATE = "watch.html.j2"  # templates/pack/
 
 
 class WatchStartError(RuntimeError):
-    """The watch could not start (the CLI exits with code 2); the message says why, Chinese first."""
+    """The watch could not start (the CLI exits with code 2); the message says why, in Chinese."""
 
 
 START_ERRORS = (PeriodError, ParamsError, WatchStartError)  # with locks.Busy, WarehouseError: exit 2
@@ -80,13 +81,12 @@ def collect(day: Period, warehouse=None, scope: str | None = None, params=None, 
     """The day's list from the warehouse (read-only, held while the areas query it)."""
     path = config.warehouse_path(warehouse)
     if not path.is_file():
-        raise WatchStartError(f"数据仓库 {path} 不存在，请先导入数据（svc ingest 或 svc sample-data） "
-                              f"(warehouse {path} does not exist)")
+        raise WatchStartError(f"数据仓库 {path} 不存在，请先导入数据（svc ingest 或 svc sample-data）。")
     con = wh.connect(path, read_only=True, wait=wait)
     try:
         tree = org.outlet_tree(con)
         if tree.empty:
-            raise WatchStartError(f"数据仓库 {path} 中没有网点，请先导入网点表 (the warehouse holds no outlets)")
+            raise WatchStartError(f"数据仓库 {path} 中没有网点，请先导入网点表。")
         try:
             resolved = Scope.of(tree, scope)
         except org.ScopeError as exc:
@@ -184,10 +184,11 @@ def messages(result: WatchResult, quiet: bool) -> list[tuple[str, bool]]:
     lines = []
     if not quiet:
         by_area = result.alerts.groupby("area_label", sort=False).size()
-        scoped = f", scope {result.scope.setting}" if result.scope.setting else ""
-        lines.append((f"watch {result.day.key}{scoped}: {len(result.alerts)} 条提示 alerts"
+        scoped = f"（范围：{result.scope.setting}）" if result.scope.setting else ""
+        lines.append((f"日监测 {result.day.key}{scoped}：{len(result.alerts)} 条提示"
                       + "".join(f"，{label} {n}" for label, n in by_area.items()), False))
-    for area, message in result.failures.items():
-        lines.append((f"错误 error: {area} 的日监测失败（其余领域的提示已发布）: {message}", True))
-    lines.append((f"list: {result.folder / PAGE_NAME}", False))
+    for area in result.failures:  # the developer's reason stays in run.json (failed_areas)
+        lines.append((f"错误：{KPI_AREA_NAMES.get(area, area)}的日监测失败（其余领域的提示已发布），"
+                      f"原因记在 {result.folder / 'run.json'}", True))
+    lines.append((f"清单：{result.folder / PAGE_NAME}", False))
     return lines

@@ -58,12 +58,22 @@ def is_share(metric: str) -> bool:
     return metric not in COUNTS and metric not in DECIMALS
 
 
+def metric_names(params) -> dict[str, str]:
+    """The display names ``label`` takes from params: campaign KPI names by kpi_id (params campaign)
+    and each area's ``metric_names(params)`` hook by metric id (投诉率较2025年下降)."""
+    names = {k.id: k.name for k in params.campaign.kpis}
+    for hook in area_registry.hooks("metric_names").values():
+        names.update(hook(params))
+    return names
+
+
 def label(metric: str, names: dict[str, str] | None = None) -> str:
-    """Chinese name of a metric; campaign KPIs by their params name (``names``: kpi_id -> name)."""
+    """Chinese name of a metric; campaign KPIs by their params name and metrics named from params
+    by ``names`` (metric_names: kpi_id or metric id -> name)."""
     if metric.startswith(CAMPAIGN_PREFIX):
         kpi_id = metric[len(CAMPAIGN_PREFIX):]
         return f"活动进度：{(names or {}).get(kpi_id, kpi_id)}"
-    return METRIC_LABELS.get(metric, metric)
+    return (names or {}).get(metric) or METRIC_LABELS.get(metric, metric)
 
 
 def fmt_value(metric: str, value, target=None, higher_is_better: bool = True) -> str:

@@ -16,6 +16,10 @@ def test_values_in_the_catalogue_unit():
     assert kpi_display.value_text("complaints_total", 1234) == "1,234"  # count
     assert kpi_display.value_text("avg_wait_minutes", 7.25) == "7.2"  # minutes: one decimal (7.25 -> 7.2)
     assert kpi_display.value_text("satisfaction_rate", float("nan")) == "无数据"
+    # the net promoter score as the satisfaction page's sentence reads it (净推荐值 NPS +65), never a percent:
+    # 65.4% promoters' minus detractors' share x 100 = +65.4 -> +65; 12% more detractors -> -12
+    assert kpi_display.value_text("nps", 0.654) == "+65"
+    assert kpi_display.value_text("nps", -0.12) == "-12"
 
 
 def test_rounding_never_contradicts_the_judgment():
