@@ -126,9 +126,10 @@ class NotebookPool:
         finally:
             self._logs.__exit__(*exc)
 
-    def submit(self, path: Path, pack_dir: Path, parameters: dict, cell_timeout: int) -> Future:
-        """Queue one notebook of the pack in ``pack_dir``; the future's result is its NotebookResult."""
-        return self._pool.submit(run_notebook, path, pack_dir, parameters, cell_timeout, self.router)
+    def submit(self, path: Path, pack_dir: Path, parameters: dict, cell_timeout: int, run=None) -> Future:
+        """Queue one notebook of the pack in ``pack_dir``; the future's result is its NotebookResult.
+        ``run``: the function that runs it (run_notebook; the runner passes its own name for it)."""
+        return self._pool.submit(run or run_notebook, path, pack_dir, parameters, cell_timeout, self.router)
 
 
 def _kernel_manager_class(kernel_stderr, session_name: str):

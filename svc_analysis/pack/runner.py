@@ -34,7 +34,7 @@ from svc_analysis.core import config
 from svc_analysis.pack import cadence, export
 from svc_analysis.engine import locks
 from svc_analysis.pack import folder as pack_folder
-from svc_analysis.pack.execution import NotebookPool, NotebookResult
+from svc_analysis.pack.execution import NotebookPool, NotebookResult, run_notebook
 from svc_analysis.pack.folder import STAGING_MARK, STALE_STAGING_SECONDS, remove_stale_staging  # noqa: F401
 
 PACK_NOTEBOOK = re.compile(r"^\d{2}_.+\.ipynb$")  # 00_data_quality.ipynb, 10_complaints.ipynb ...
@@ -162,7 +162,7 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
     with (nullcontext(pool) if pool else NotebookPool(workers)) as runs, \
             tqdm(total=len(notebooks), desc=f"生成报告 {settings.pack_name}", unit="份",
                  file=sys.stderr, disable=not progress) as bar:
-        futures = {runs.submit(path, staging, parameters, cell_timeout): path for path in notebooks}
+        futures = {runs.submit(path, staging, parameters, cell_timeout, run_notebook): path for path in notebooks}
         try:
             for future in as_completed(futures):
                 nb = future.result()
