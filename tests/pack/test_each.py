@@ -110,3 +110,56 @@ def test_a_failing_unit_pack_loses_no_other(tmp_path, monkeypatch):
 def test_every_pack_whole_exits_0(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "run_report", lambda settings, **kw: _result(tmp_path / settings.pack_name))
     assert each.run_each(SETTINGS, "subbranch", TREE, workers=1).exit_code == 0
+
+
+def test_the_weekly_combined_pdf_is_named_with_the_week(tmp_path, monkeypatch):
+    """Printing stubbed (a blank A4 sheet per page): the combined file's name is the weekly pack's
+    name and its week, 服务质量周报_2026-W43.pdf, not the monthly name."""
+    from pypdf import PdfWriter
+
+    from svc_analysis.pack import pdf
+
+    def blank(chromium, html, target, workdir):
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.write(str(target))
+
+    monkeypatch.setattr(pdf, "print_page", blank)
+    for page in ("index.html", "51_queue_week.html"):
+        (tmp_path / page).write_text("<html></html>", encoding="utf-8")
+    done = pdf.write_pack_pdfs(tmp_path, [("51_queue_week.html", "排队周通报")], "2026-W43",
+                               chromium="/usr/bin/true", label="服务质量周报")
+    assert done.combined == "pdf/服务质量周报_2026-W43.pdf" and (tmp_path / done.combined).is_file()
+    assert done.pages == ["pdf/index.pdf", "pdf/51_queue_week.pdf"]
+
+
+def test_a_weekly_run_with_pdf_links_its_printed_pdfs(tmp_path, monkeypatch):
+    """runner.run_report with the notebooks and the printing stubbed: the index, rendered again after
+    printing, links the page's PDF and the combined 服务质量周报_2026-W43.pdf."""
+    from pypdf import PdfWriter
+
+    from svc_analysis.pack import pdf
+
+    def fake_run(path, pack_dir, parameters, cell_timeout, router):
+        (pack_dir / f"{path.stem}.html").write_text("<html></html>", encoding="utf-8")
+        return NotebookResult(path=path, title="排队周通报", status="ok")
+
+    def blank(chromium, html, target, workdir):
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.write(str(target))
+
+    monkeypatch.setattr(runner, "run_notebook", fake_run)
+    monkeypatch.setattr(pdf, "print_page", blank)
+    monkeypatch.setenv("SVC_CHROMIUM", "/usr/bin/true")
+    (tmp_path / "nb").mkdir()
+    (tmp_path / "nb" / "51_queue_week.ipynb").write_text("{}", encoding="utf-8")
+    (tmp_path / "w.duckdb").touch()
+    week = RunSettings(month="2026-10", warehouse=tmp_path / "w.duckdb", scope=None, params_file=None,
+                       period=Period.week("2026-W43"))
+    result = runner.run_report(week, out=tmp_path / "out", notebooks_dir=tmp_path / "nb", progress=False, pdf=True)
+    index = (tmp_path / "out" / "2026-W43" / "index.html").read_text(encoding="utf-8")
+    assert result.pdf.combined == "pdf/服务质量周报_2026-W43.pdf"
+    assert '<a href="pdf/51_queue_week.pdf">PDF</a>' in index
+    assert '<a href="pdf/服务质量周报_2026-W43.pdf">整个报告包（PDF）</a>' in index
+    assert (tmp_path / "out" / "2026-W43" / "pdf" / "服务质量周报_2026-W43.pdf").is_file()
