@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -68,7 +69,7 @@ def _published_text(pack: Path) -> str:
     return "\n".join(parts)
 
 
-def test_the_run_builds_the_province_and_every_branch(each_run):
+def test_the_run_builds_the_province_and_every_branch(each_run, tmp_path):
     done, out = each_run
     assert done.returncode == 0, done.stderr[-3000:]
     assert "各分行报告包（2 个）：" in done.stdout
@@ -77,7 +78,10 @@ def test_the_run_builds_the_province_and_every_branch(each_run):
     for unit in (None, *UNITS):  # each its own index, kpis.csv and workbook, and the gate finds nothing
         pack = _pack(out, unit)
         assert {"index.html", "kpis.csv", workbook.FILE_NAME, "run.json"} <= {p.name for p in pack.iterdir()}
-        report = check_pack(pack)
+        # the gate's scan again, over what it scanned in the run: the PDFs are printed after the gate
+        # from the gated pages (pdf.py), and a binary file is never passed by it
+        gated = shutil.copytree(pack, tmp_path / pack.name, ignore=shutil.ignore_patterns("pdf"))
+        report = check_pack(gated)
         assert (report.masked, report.refused) == ({}, [])
 
 
