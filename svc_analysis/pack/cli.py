@@ -5,6 +5,7 @@ codes, the same for every command:
     0  everything ran;
     1  some part failed (`svc report`: some notebook, the KPI table or the workbook; the pack is
        published with the errors on its pages, beside the month's complete pack if there is one;
+       with --each: any part of the province pack or of any unit's pack, the others published;
        `svc watch`: some area's watch, the other areas' alerts are published);
     2  could not start, with one sentence on stderr (Chinese first): bad params or month, no or an
        empty warehouse, unknown scope, no data for the month, a file that cannot be loaded, the

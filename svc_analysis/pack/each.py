@@ -111,6 +111,9 @@ class EachResult:
             state = "成功" if unit.ok else "失败"
             out.append(f"  {state}  {unit.name}" + (f"：{where}" if where else "")
                        + (f"（{unit.note}）" if unit.note else ""))
+            pdf = getattr(unit.result, "pdf", None)
+            if pdf is not None and pdf.error:  # as for the province pack: a warning, the exit code unchanged
+                out.append(f"  警告：{unit.name}：{pdf.error}")
         return out
 
 

@@ -108,8 +108,15 @@ def test_a_failing_unit_pack_loses_no_other(tmp_path, monkeypatch):
 
 
 def test_every_pack_whole_exits_0(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "run_report", lambda settings, **kw: _result(tmp_path / settings.pack_name))
-    assert each.run_each(SETTINGS, "subbranch", TREE, workers=1).exit_code == 0
+    def built(settings, **kw):
+        result = _result(tmp_path / settings.pack_name)
+        result.pdf = PdfResult(error="未找到 Chromium") if settings.scope == "西陵支行" else None
+        return result
+
+    monkeypatch.setattr(runner, "run_report", built)
+    done = each.run_each(SETTINGS, "subbranch", TREE, workers=1)
+    assert done.exit_code == 0  # a PDF warning changes no exit code, as for one pack
+    assert done.lines()[-1] == "  警告：西陵支行：未找到 Chromium"
 
 
 def test_the_weekly_combined_pdf_is_named_with_the_week(tmp_path, monkeypatch):
