@@ -154,6 +154,7 @@ def run_each(settings: config.RunSettings, level: str, tree: pd.DataFrame, *, wo
 
 
 def _sentence(exc: Exception) -> str:
-    """A unit pack's error in one line: the exception's own (Chinese) message, its type for the log."""
+    """A unit pack's error in one line for the index and the command line: the exception's own
+    (Chinese) message, or its type when it has none."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return f"未生成：{text}"
