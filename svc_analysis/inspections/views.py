@@ -77,15 +77,34 @@ def round_rows(con, scope: Scope, period: Period) -> pd.DataFrame:
     return inspections.with_tree(rows, scope.tree)
 
 
-def branch_ranking(rows: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """(branch means with interval and rank, pairwise comparisons, sentence naming the bottom branches)."""
+def branch_ranking(rows: pd.DataFrame, params, scope: Scope | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(branch means with interval and rank, pairwise comparisons, sentence naming the bottom branches).
+
+    Ranked over the whole province (``rows``: round_rows). A scoped run (a branch's own pack, `svc report
+    --scope` / `--each`, issue 18) shows only its own branch, with its province rank and place among
+    the bottom branches, and only the comparisons it takes part in: no other branch is named."""
     means = ranking.unit_means(rows, "branch", params.interval_level)
     pairs = ranking.pairwise(rows, "branch", params.pairwise_alpha)
     bottom = ranking.bottom_units(means, params.bottom_branches_named)
+    if scope is not None and not scope.is_province:
+        return _own_ranking(means, pairs, bottom, set(scope.tree_in_scope["branch"]))
     if bottom.empty:
         return means, pairs, "本季度尚无神秘人检查，无法排名。"
     named = "、".join(f"{md(r.branch)}（{r.mean:.1f} 分，{r.n} 次）" for r in bottom.itertuples())
     return means, pairs, f"本季度得分排名最后的 {len(bottom)} 家二级分行（简报会主会场）：{named}。"
+
+
+def _own_ranking(means, pairs, bottom, own: set) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The scope's branches of a province ranking, their comparisons, and their place in a sentence."""
+    shown = means[means["branch"].isin(own)].reset_index(drop=True)
+    involved = pairs[pairs["unit_a"].isin(own) | pairs["unit_b"].isin(own)].reset_index(drop=True)
+    if shown.empty:
+        return shown, involved, "本季度本范围尚无神秘人检查，无法排名。"
+    placed = "；".join(
+        f"{md(r.branch)}本季度平均分 {r.mean:.1f} 分（{r.n} 次），在全省 {len(means)} 家二级分行中排第 {r.rank} 名"
+        + (f"，属排名最后的 {len(bottom)} 家（简报会主会场）" if r.branch in set(bottom["branch"]) else "")
+        for r in shown.itertuples())
+    return shown, involved, f"{placed}。"
 
 
 def ranking_display(means: pd.DataFrame, target: float) -> pd.DataFrame:
@@ -177,10 +196,24 @@ def checks_section(con, scope: Scope, period: Period, params) -> pd.DataFrame:
     return checks_display(inspection_checks.branch_table(con, scope.tree_in_scope, period.month_key, params), params)
 
 
-def spread_sentences(rows: pd.DataFrame, means: pd.DataFrame, pairs: pd.DataFrame, params) -> list[str]:
-    """How noisy one inspection is, and which branches differ beyond the noise."""
-    return [noise_sentence(rows, params.pairwise_alpha),
-            ranking.distinguishable_sentence(means, pairs, "branch", params.pairwise_alpha)]
+def spread_sentences(rows: pd.DataFrame, means: pd.DataFrame, pairs: pd.DataFrame, params,
+                     scope: Scope | None = None) -> list[str]:
+    """How noisy one inspection is, and which branches differ beyond the noise. A scoped run
+    (branch_ranking's pairs of its own branches) counts its comparisons without naming the others."""
+    if scope is None or scope.is_province:
+        return [noise_sentence(rows, params.pairwise_alpha),
+                ranking.distinguishable_sentence(means, pairs, "branch", params.pairwise_alpha)]
+    own = set(scope.tree_in_scope["branch"])
+    tested = pairs[pairs["p"].notna()]
+    real = tested[tested["distinguishable"]]
+    if tested.empty:
+        compared = "本范围的二级分行检查次数太少（每家至少需要2次），与其他分行的差别无法检验。"
+    else:
+        higher, lower = int(real["unit_a"].isin(own).sum()), int(real["unit_b"].isin(own).sum())
+        compared = (f"本范围的二级分行与全省其他二级分行的 {len(tested)} 组两两比较中（Holm 校正，总体显著性水平 "
+                    f"{params.pairwise_alpha:g}），{len(real)} 组差异显著（显著高于 {higher} 组、显著低于 {lower} 组）；"
+                    "其余名次先后在统计上无法区分。")
+    return [noise_sentence(rows, params.pairwise_alpha), compared]
 
 
 def kpi_rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, params, ledger: pd.DataFrame,

@@ -5,6 +5,7 @@ codes, the same for every command:
     0  everything ran;
     1  some part failed (`svc report`: some notebook, the KPI table or the workbook; the pack is
        published with the errors on its pages, beside the month's complete pack if there is one;
+       with --each: any part of the province pack or of any unit's pack, the others published;
        `svc watch`: some area's watch, the other areas' alerts are published);
     2  could not start, with one sentence on stderr in Chinese: bad params or month, no or an
        empty warehouse, unknown scope, no data for the month, a file that cannot be loaded, the
@@ -157,9 +158,12 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
               help="改为运行此文件夹中的 NN_*.ipynb 笔记本（默认 notebooks/）")
 @click.option("--pdf", is_flag=True, help="另把每页和整个报告包写成 PDF，放在 <报告包>/pdf/"
                                             "（需要无界面 Chromium；没有时给出警告，HTML 报告照常生成）")
+@click.option("--each", type=click.Choice(["branch", "subbranch"]),
+              help="另为每个二级分行（branch）或支行（subbranch）各生成一个只含本单位的报告包，"
+                   "放在报告文件夹中的 <月份或周>_<名称>/，首页列出并链接")
 @click.option("--quiet", is_flag=True, help="不显示进度条")
 @wait_option
-def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, quiet, wait):
+def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, each, quiet, wait):
     """运行一个月（或一周）的全部笔记本，发布 HTML 报告包、指标表 kpis.csv 和运行记录 run.json。"""
     from svc_analysis.core import config
     from svc_analysis.core.params import ParamsError, load_params
@@ -170,6 +174,8 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
     try:
         if month and week is not None:
             raise MonthError("--month 与 --week 只能选一个")
+        if each and scope:
+            raise MonthError("--each 与 --scope 只能选一个：--each 生成全省报告包和每个单位的报告包")
         settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file,
                                        week=week or None, cadence="month" if week is None else "week")
         params = load_params(settings.month, settings.params_file)
@@ -190,10 +196,18 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
     figures = partial(key_figures, headline=cadence.headline(params.summary.headline, settings.period),
                       lower_is_better=params.summary.lower_is_better, names=scorecard.metric_names(params),
                       period_word=cadence.of(settings.period).period_word)
+    options = dict(out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
+                   cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,
+                   coverage=coverage, key_figures=figures, wait=wait, pdf=pdf)
     try:
-        result = run_report(settings, out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
-                            cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,
-                            coverage=coverage, key_figures=figures, wait=wait, pdf=pdf)
+        if each:  # the province pack and one pack per unit, sharing the kernels (pack/each.py)
+            from svc_analysis.engine.org import outlet_tree
+            from svc_analysis.pack.each import run_each
+
+            done = run_each(settings, each, outlet_tree(held), **options)
+            result = done.province
+        else:
+            result = run_report(settings, **options)
     except (RunStartError, *_faults()) as exc:
         _fail(str(exc))
     finally:
@@ -211,7 +225,10 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
             click.echo(f"PDF：{result.pack_dir / result.pdf.combined}")
         if result.pdf.error:  # the HTML pack is published all the same; the exit code is unchanged
             click.echo(f"警告：{result.pdf.error}", err=True)
-    sys.exit(result.exit_code)
+    if each:
+        for line in done.lines():
+            click.echo(line)
+    sys.exit(done.exit_code if each else result.exit_code)
 
 
 @main.command()
