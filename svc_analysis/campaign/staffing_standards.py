@@ -19,7 +19,7 @@ import pandas as pd
 
 from svc_analysis.engine import org, warehouse
 from svc_analysis.core import periods
-from svc_analysis.core.vocabularies import ROLES
+from svc_analysis.core.contract import ROLES
 
 VIP_RULE = "贵宾理财中心人员配备"
 DEPOSITS_RULE = "存款1亿元以上网点配备大堂经理"
@@ -50,7 +50,7 @@ def role_counts(con, month: str, roles: list[str], outlets: list[str] | None = N
 
 
 def role_label(role: str) -> str:
-    """The Chinese name of a staff role (vocabularies.ROLES' first alias)."""
+    """The Chinese name of a staff role (contract.ROLES' first alias)."""
     return ROLES.get(role, (role,))[0]
 
 

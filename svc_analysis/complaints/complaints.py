@@ -30,14 +30,14 @@ import ibis
 import pandas as pd
 from ibis import _
 
-from svc_analysis.core import vocabularies
+from svc_analysis.core import contract
 from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
 from svc_analysis.core.periods import add_months, month_bounds, months_back, parse_month
 from svc_analysis.engine.warehouse import engine
 
 AREA = "complaints"
-LABELS = {"channel": vocabularies.CHANNELS, "category": vocabularies.CATEGORIES, "complexity": vocabularies.COMPLEXITY}
+LABELS = {"channel": contract.CHANNELS, "category": contract.CATEGORIES, "complexity": contract.COMPLEXITY}
 
 
 def scoped(con, table: str, start, end, outlets=None, time: str = "received_at") -> ibis.Table:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.complaints import area, complaints, sla
-from svc_analysis.core import status, vocabularies
+from svc_analysis.core import contract, status
 from svc_analysis.core.period import Period
 from svc_analysis.core.safety import md
 from svc_analysis.engine.scope import LEVEL_LABELS, Scope
@@ -119,7 +119,7 @@ def units(rows: pd.DataFrame, scope: Scope) -> pd.DataFrame | None:
 def case_list(con, scope: Scope, period: Period) -> tuple:
     """Section 四: every complaint received in the week, oldest first, with its state at the week's end
     (已办结 / 已答复未办结 / 未答复); the text masked."""
-    frame = sla.escalations(con, period, scope.tree_in_scope, channels=list(vocabularies.CHANNELS),
+    frame = sla.escalations(con, period, scope.tree_in_scope, channels=list(contract.CHANNELS),
                             outlets=scope.outlets)
     frame = frame.assign(responsible=frame["responsible"].map({True: "是", False: "否"}).fillna("未填"))
     frame = frame[[c for c in _CASE_LABELS if c in frame.columns]]

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 import ibis
 import pandas as pd
 
-from svc_analysis.core import contract, schema
+from svc_analysis.core import contract
 from svc_analysis.engine import bookkeeping, org
 from svc_analysis.engine import warehouse
 from svc_analysis.core.masking import mask_value
@@ -35,7 +35,7 @@ from svc_analysis.core.periods import days_in_month, month_bounds
 EVENT_TABLES = [t.name for t in contract.TABLES.values() if t.event_time]
 
 
-def _scoped(ib, table: schema.Table, outlets: list[str] | None, units: list[str] | None):
+def _scoped(ib, table: contract.Table, outlets: list[str] | None, units: list[str] | None):
     """An Ibis expression over a contract table limited to the scope."""
     expr = ib.table(table.name)
     if outlets is None:
@@ -56,7 +56,7 @@ def _as_date(value):
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _event_table(name: str) -> schema.Table:
+def _event_table(name: str) -> contract.Table:
     table = contract.table(name)
     if not table.event_time:
         raise ValueError(f"table {name} has no event time column: it cannot be counted by day")
