@@ -39,11 +39,12 @@ LOG_LEVEL = "ERROR"
 
 
 def spark_types() -> dict[str, object]:
-    """Contract type -> Spark SQL type (timestamps naive: TimestampNTZType)."""
+    """Contract type -> Spark SQL type (timestamps naive: TimestampNTZType; a month is YYYY-MM text)."""
     from pyspark.sql import types as T
 
     return {contract.TEXT: T.StringType(), contract.DATE: T.DateType(), contract.TIMESTAMP: T.TimestampNTZType(),
-            contract.INT: T.IntegerType(), contract.FLOAT: T.DoubleType(), contract.BOOL: T.BooleanType()}
+            contract.INT: T.IntegerType(), contract.FLOAT: T.DoubleType(), contract.BOOL: T.BooleanType(),
+            contract.MONTH: T.StringType()}
 
 
 def spark_schema(name: str):
