@@ -33,6 +33,7 @@ from ibis import _
 from svc_analysis.core import contract
 from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
+from svc_analysis.engine import measures
 from svc_analysis.core.periods import add_months, month_bounds, months_back, parse_month
 from svc_analysis.engine.warehouse import engine
 
@@ -51,8 +52,8 @@ def scoped(con, table: str, start, end, outlets=None, time: str = "received_at")
 
 
 def _served(con, start, end, outlets) -> ibis.Table:
-    """Customers served: tickets taken in [start, end) that were called."""
-    return scoped(con, "tickets", start, end, outlets, time="taken_at").filter(_.called_at.notnull())
+    """Customers served (engine.measures) as rows: tickets taken in [start, end) that were called."""
+    return measures.served(scoped(con, "tickets", start, end, outlets, time="taken_at"))
 
 
 def label(kind: str, value) -> str:
