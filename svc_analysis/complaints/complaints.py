@@ -4,7 +4,8 @@ Definitions (DATA_CONTRACT.md "Output"; DOMAIN.md §1; seeds 000, 002, 003):
 
 - complaints_total: complaints received (received_at) in the month; complaints_responsible: of them,
   responsible (target [complaints.responsible_target] = 0, "zero responsible complaints", seed 000).
-- customers served: tickets taken (taken_at) in the period that were called (called_at not empty).
+- customers served: tickets taken (taken_at) in the period that were called (called_at not empty;
+  engine.measures, the one definition).
 - complaint_rate_per_10k = complaints_total / customers served x [complaints.per_customers]. A unit
   with no customers served has no rate (empty, 无数据), never 0 or infinity.
 - complaint_rate_reduction = 1 - (year-to-date rate / base-year rate), both per 10,000 served,

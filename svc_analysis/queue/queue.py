@@ -3,8 +3,9 @@
 Definitions (DATA_CONTRACT.md; params in brackets):
 - a ticket belongs to the month in which it was taken (taken_at in [month start, next month start));
 - wait = called_at − taken_at in minutes, from the two timestamps (a wait across midnight is just
-  longer, never negative); a ticket with no called_at is a customer who left unserved and has no wait;
-- customers served = tickets of the month that were called;
+  longer, never negative; engine.measures.wait_minutes); a ticket with no called_at is a customer who
+  left unserved and has no wait;
+- customers served = tickets of the month that were called (engine.measures, the one definition);
 - overtime 超时等候: a wait longer than [queue.overtime_wait_minutes] (default 20: the bank's own
   choice, no public standard sets it);
 - overtime outlet 超时网点: an outlet whose overtime share in the month is above
