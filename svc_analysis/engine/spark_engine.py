@@ -39,11 +39,12 @@ LOG_LEVEL = "ERROR"
 
 
 def spark_types() -> dict[str, object]:
-    """Contract type -> Spark SQL type (timestamps naive: TimestampNTZType)."""
+    """Contract type -> Spark SQL type (timestamps naive: TimestampNTZType; a month is YYYY-MM text)."""
     from pyspark.sql import types as T
 
     return {schema.TEXT: T.StringType(), schema.DATE: T.DateType(), schema.TIMESTAMP: T.TimestampNTZType(),
-            schema.INT: T.IntegerType(), schema.FLOAT: T.DoubleType(), schema.BOOL: T.BooleanType()}
+            schema.INT: T.IntegerType(), schema.FLOAT: T.DoubleType(), schema.BOOL: T.BooleanType(),
+            schema.MONTH: T.StringType()}
 
 
 def spark_schema(name: str):
