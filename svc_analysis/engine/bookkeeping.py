@@ -3,7 +3,9 @@ table_rows, the one count of rows loaded per table.
 
 The two tables are the engine's own (engine.warehouse writes them at ingest); their queries live
 here, next to the writer, so no area spells SQL. Both return empty frames with the same columns on
-a warehouse that has not ingested anything yet (the tables do not exist). Lines logged before
+a warehouse that has not ingested anything yet (the tables do not exist), and on a Parquet lake
+read by Spark (engine.connection: a lake holds the contract's tables only, no bookkeeping; its
+table_rows are the tables' counts). Lines logged before
 _ingest_log had rows_merged and rows_present read those as 0 (their rows_loaded included them).
 """
 
@@ -22,8 +24,16 @@ TABLE_ROWS_COLUMNS = ["table", "rows_in_warehouse", "rows_merged", "rows_set_asi
 _LOG_COUNTS = ("rows_read", "rows_set_aside", "rows_merged")
 
 
+def _on_duckdb(con) -> bool:
+    import duckdb
+
+    return isinstance(con, duckdb.DuckDBPyConnection)
+
+
 def has_table(con, name: str) -> bool:
-    """Whether the warehouse holds a table called ``name``."""
+    """Whether the warehouse holds a table called ``name`` (a lake: the contract's tables only)."""
+    if not _on_duckdb(con):
+        return name in contract.TABLES
     return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0] > 0
 
 
@@ -80,8 +90,18 @@ def table_rows(con, tables: list[str] | None = None) -> pd.DataFrame:
     """
     names = [t for t in contract.LOAD_ORDER if tables is None or t in tables]
     present = [t for t in names if has_table(con, t)]
-    counts = dict(con.execute(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in present)).fetchall()
-                  ) if present else {}
+    if not _on_duckdb(con):  # a lake on Spark: one Ibis count per table, in one query
+        import ibis
+
+        from svc_analysis.engine.warehouse import engine
+
+        ib = engine(con)
+        counted = ibis.union(*[ib.table(t).aggregate(table=ibis.literal(t), rows=ib.table(t).count())
+                               for t in present]).to_pandas()
+        counts = dict(zip(counted["table"], counted["rows"]))
+    else:
+        counts = dict(con.execute(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in present)
+                                  ).fetchall()) if present else {}
     logged = pd.DataFrame(columns=["table", "files", *_LOG_COUNTS])
     if has_table(con, "_ingest_log"):
         logged = con.execute(

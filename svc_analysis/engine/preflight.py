@@ -21,31 +21,29 @@ def table_coverage(con, period: Period | str) -> dict[str, dict]:
     month, or the week of a weekly run; a month may be given as YYYY-MM), first and last date of its
     event time.
 
-    One Ibis aggregate per table, so a lake on Spark (engine.connection) is checked as a DuckDB
-    warehouse is; a lake has no ingest log, so there ``rows`` is the table's count and ``merged``
-    is None (not known)."""
+    One Ibis aggregate per event table, so a lake on Spark (engine.connection) is checked as a
+    DuckDB warehouse is; a lake has no ingest log, so there ``merged`` is None (not known)."""
     import ibis
 
     from svc_analysis.engine import bookkeeping, connection
     from svc_analysis.engine.warehouse import engine
 
     start, end = Period.parse(period).bounds
-    loaded = None if connection.is_spark(con) else bookkeeping.table_rows(con).set_index("table")
+    loaded = bookkeeping.table_rows(con).set_index("table")
+    on_spark = connection.is_spark(con)
     ib = engine(con)
     coverage = {}
     for t in contract.TABLES.values():
-        table = ib.table(t.name)
         in_month, first, last = None, None, None
         if t.event_time:
+            table = ib.table(t.name)
             time = table[t.event_time].cast("timestamp")
             inside = (time >= ibis.literal(start, type="timestamp")) & (time < ibis.literal(end, type="timestamp"))
-            found = table.aggregate(rows=table.count(), in_month=table.count(where=inside),
-                                    first=time.min().date(), last=time.max().date()).to_pyarrow().to_pylist()[0]
-            rows, in_month, first, last = found["rows"], found["in_month"], found["first"], found["last"]
-        else:
-            rows = ib.execute(table.count()) if loaded is None else None
-        coverage[t.name] = {"rows": int(rows if loaded is None else loaded.at[t.name, "rows_in_warehouse"]),
-                            "merged": None if loaded is None else int(loaded.at[t.name, "rows_merged"]),
+            found = table.aggregate(in_month=table.count(where=inside), first=time.min().date(),
+                                    last=time.max().date()).to_pyarrow().to_pylist()[0]
+            in_month, first, last = found["in_month"], found["first"], found["last"]
+        coverage[t.name] = {"rows": int(loaded.at[t.name, "rows_in_warehouse"]),
+                            "merged": None if on_spark else int(loaded.at[t.name, "rows_merged"]),
                             "rows_in_month": in_month, "first": first, "last": last}
     return coverage
 

@@ -1,0 +1,124 @@
+"""The pack and the daily watch on Spark (issue 16): the same code, the same figures as on DuckDB.
+
+- The tiny sample month, as cron runs it: `svc lake export` of the tiny warehouse, then `svc report
+  --engine spark --lake` (local mode) gives a kpis.csv equal, row for row, to the DuckDB pack's
+  (tests/pack/conftest.py tiny_pack; numbers to 1e-9: the engines sum floats in other orders), and
+  pages that passed the publishing gate.
+- `svc watch --engine spark` on the hand-built watch warehouse (tests/watch_support.py) gives the
+  12 alerts counted there by hand, the same alerts.csv as on DuckDB, and none of the rows dated
+  after the day changes it (engine.as_of cuts the Ibis tables on Spark too).
+
+Marker spark: runs in .venv-spark (`make test-spark`, `make test`); skipped in .venv.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from svc_analysis.pack.cli import main
+from tests import watch_support as ws
+from tests.engine.spark_support import MARKS
+from tests.pack.support import bare_svc
+from tests.support import TINY_MONTH, tiny_warehouse
+
+pytestmark = [*MARKS, pytest.mark.slow]
+REL = 1e-9
+NUMBERS = ("value", "numerator", "denominator", "target")
+KEY = ("month", "area", "metric", "level", "unit_id")
+
+
+@pytest.fixture(scope="module")
+def spark_pack(tmp_path_factory):
+    """(completed `svc lake export`, completed `svc report --engine spark`, pack folder): run once."""
+    home = tmp_path_factory.mktemp("home")
+    lake = tmp_path_factory.mktemp("lake")
+    out = tmp_path_factory.mktemp("spark-reports")
+    exported = CliRunner().invoke(main, ["lake", "export", "--warehouse", str(tiny_warehouse()), "--to", str(lake)])
+    report = bare_svc("report", "--month", TINY_MONTH, "--engine", "spark", "--lake", str(lake),
+                      "--out", str(out), home=home)
+    return exported, report, out / TINY_MONTH
+
+
+def _rows(path):
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    return reader.fieldnames, {tuple(r[c] for c in KEY): r for r in rows}
+
+
+def _same(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        x, y = float(a), float(b)
+    except ValueError:
+        return False
+    return abs(x - y) <= REL * max(abs(x), abs(y), 1.0)
+
+
+def test_spark_pack_kpis_equal_the_duckdb_packs_row_for_row(spark_pack, tiny_pack):
+    exported, report, folder = spark_pack
+    assert exported.exit_code == 0, exported.output
+    assert report.returncode == 0, report.stdout + report.stderr
+    duck_done, duck_folder = tiny_pack
+    assert duck_done.returncode == 0, duck_done.stderr
+    header, spark_rows = _rows(folder / "kpis.csv")
+    duck_header, duck_rows = _rows(duck_folder / "kpis.csv")
+    assert header == duck_header
+    assert len(duck_rows) > 500 and sorted(spark_rows) == sorted(duck_rows)
+    differ = [(key, col, duck_rows[key][col], spark_rows[key][col]) for key in duck_rows for col in header
+              if not (_same if col in NUMBERS else str.__eq__)(duck_rows[key][col], spark_rows[key][col])]
+    assert not differ, f"{len(differ)} cells differ, e.g. {differ[:3]}"
+
+
+def test_spark_pack_pages_exist_and_passed_the_gate(spark_pack):
+    _, report, folder = spark_pack
+    assert "Spark 数据湖" in report.stdout  # the operator is told which data the pack was made from
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    assert run["parameters"]["engine"] == "spark" and run["parameters"]["spark_master"] is None
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    assert "index.html" in pages and len(pages) == 1 + len(run["notebooks"])
+    from svc_analysis.pack.gate import check_pack
+
+    assert not check_pack(folder).refused and not check_pack(folder).masked  # nothing left to mask
+
+
+@pytest.fixture(scope="module")
+def watch_lake(tmp_path_factory):
+    """(warehouse, lake) of the hand-built watch warehouse, and of the same with the rows after the day."""
+    from svc_analysis.engine import lake
+
+    root = tmp_path_factory.mktemp("watch")
+    paths = {}
+    for name, later in (("day", False), ("later", True)):
+        warehouse = root / f"{name}.duckdb"
+        con = ws.build(warehouse)
+        if later:
+            ws.after_the_day(con)
+        lake.export(con, root / f"{name}-lake")
+        con.close()
+        paths[name] = (warehouse, root / f"{name}-lake")
+    return paths
+
+
+def _watch(out, *args):
+    done = CliRunner().invoke(main, ["watch", "--day", ws.DAY.isoformat(), "--out", str(out), *map(str, args)],
+                              catch_exceptions=False)
+    assert done.exit_code == 0, done.output
+    return (out / "watch" / ws.DAY.isoformat() / "alerts.csv").read_text(encoding="utf-8-sig")
+
+
+def test_watch_on_spark_gives_the_hand_counted_alerts_with_no_look_ahead(watch_lake, tmp_path):
+    warehouse, lake = watch_lake["day"]
+    duck = _watch(tmp_path / "duck", "--warehouse", warehouse)
+    spark = _watch(tmp_path / "spark", "--engine", "spark", "--lake", lake)
+    # 12 alerts: 8 complaints, 2 queue, 2 satisfaction (counted in tests/watch_support.py); one header line
+    assert len(spark.splitlines()) == 13
+    assert sorted(spark.splitlines()) == sorted(duck.splitlines())
+    _, later_lake = watch_lake["later"]  # rows received, replied, closed after the day: the same list
+    assert sorted(_watch(tmp_path / "later", "--engine", "spark", "--lake", later_lake).splitlines()) \
+        == sorted(spark.splitlines())
