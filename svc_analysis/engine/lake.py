@@ -53,6 +53,7 @@ ARROW_TYPES = {
     contract.INT: pa.int32(),
     contract.FLOAT: pa.float64(),
     contract.BOOL: pa.bool_(),
+    contract.MONTH: pa.string(),  # YYYY-MM text, as the warehouse stores it
 }
 # The column whose month places a row in a partition, per event table (contract.Table.event_time).
 PARTITIONS = {name: t.event_time for name, t in contract.TABLES.items() if t.event_time}

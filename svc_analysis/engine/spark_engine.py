@@ -43,7 +43,8 @@ def spark_types() -> dict[str, object]:
     from pyspark.sql import types as T
 
     return {contract.TEXT: T.StringType(), contract.DATE: T.DateType(), contract.TIMESTAMP: T.TimestampNTZType(),
-            contract.INT: T.IntegerType(), contract.FLOAT: T.DoubleType(), contract.BOOL: T.BooleanType()}
+            contract.INT: T.IntegerType(), contract.FLOAT: T.DoubleType(), contract.BOOL: T.BooleanType(),
+            contract.MONTH: T.StringType()}  # YYYY-MM text, as DuckDB stores it (contract.DUCKDB_TYPES)
 
 
 def spark_schema(name: str):
