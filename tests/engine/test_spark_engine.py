@@ -137,6 +137,9 @@ def _params():
 
 # name -> (function of a connection or backend, sort keys, anchor: a check of the DuckDB result)
 CASES = {
+    # the page's repeat complainants: lists collected unordered, sorted in pandas (no ordered collect on Spark)
+    "complaint_sla.repeat_complainants": (lambda c, tree: complaint_sla.repeat_complainants(
+        c, COMPLAINT_MONTH, tree, window_days=30), ["first_at", "outlets", "categories"], lambda f: len(f) > 0),
     "queue.outlet_stats": (lambda c, tree: queue.outlet_stats(c, TINY_MONTH, 20.0), ["outlet_id"],
                            lambda f: len(f) == 8 and f["served"].sum() > 0 and f["p90_wait"].notna().all()),
     "queue.level_stats": (lambda c, tree: queue.level_stats(c, TINY_MONTH, 20.0, tree), ["level", "unit_id"],
@@ -188,8 +191,6 @@ def test_check_waits_runs_on_both_engines(duck, sp):
 NOT_PORTABLE = {
     "quality.outlet_days: collect(where=..., order_by=day)": lambda c, tree: quality.outlet_days(
         c, TINY_MONTH, ["tickets"]),
-    "complaint_sla.repeat_complainants: collect(distinct, order_by, include_null)": lambda c, tree:
-        complaint_sla.repeat_complainants(c, COMPLAINT_MONTH, tree, window_days=30),
 }
 
 
