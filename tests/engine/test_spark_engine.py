@@ -200,3 +200,13 @@ NOT_PORTABLE = {
 def test_known_non_portable_expressions_run_on_duckdb_and_not_yet_on_spark(case, duck, sp, tree):
     NOT_PORTABLE[case](duck, tree)  # fine on DuckDB (any error here fails the test)
     NOT_PORTABLE[case](sp, tree)
+
+
+def test_float_literals_are_doubles_as_on_duckdb(duck, sp):
+    """`seconds / 60.0`: Spark SQL reads the literal 60.0 as DECIMAL(3,1), so the stock compiler made
+    it decimal division rounded to 6 digits (the queue's mean waits moved by ~1e-8); spark_engine
+    casts float literals to DOUBLE. 1 / 3.0 as a double is 0.3333333333333333 (decimal: 0.333333)."""
+    import ibis
+
+    expr = ibis.literal(1, type="int64") / ibis.literal(3.0)
+    assert sp.execute(expr) == wh.engine(duck).execute(expr) == 1 / 3
