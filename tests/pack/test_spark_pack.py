@@ -1,9 +1,9 @@
 """The pack and the daily watch on Spark (issue 16): the same code, the same figures as on DuckDB.
 
 - The tiny sample month, as cron runs it: `svc lake export` of the tiny warehouse, then `svc report
-  --engine spark --lake` (local mode) gives a kpis.csv equal, row for row, to the DuckDB pack's
-  (tests/pack/conftest.py tiny_pack; numbers to 1e-9: the engines sum floats in other orders), and
-  pages that passed the publishing gate.
+  --engine spark --lake` (local mode) gives a kpis.csv equal, row for row, to `svc report`'s on the
+  DuckDB warehouse (numbers to 1e-9: the engines sum floats in other orders), and pages that passed
+  the publishing gate. Both runs take the notebooks that publish KPI rows (00-60, _kpi_notebooks).
 - `svc watch --engine spark` on the hand-built watch warehouse (tests/watch_support.py) gives the
   12 alerts counted there by hand, the same alerts.csv as on DuckDB, and none of the rows dated
   after the day changes it (engine.as_of cuts the Ibis tables on Spark too).
