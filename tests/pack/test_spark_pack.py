@@ -65,7 +65,7 @@ def packs(tmp_path_factory):
     for engine, source in (("duckdb", ["--warehouse", str(tiny_warehouse())]), ("spark", ["--lake", str(lake)])):
         out = tmp_path_factory.mktemp(f"{engine}-reports")
         done[engine] = (bare_svc("report", "--month", TINY_MONTH, "--engine", engine, *source, "--out", str(out),
-                                 "--notebooks", str(notebooks), home=home), out / TINY_MONTH)
+                                 "--notebooks", str(notebooks), home=home, timeout=1800), out / TINY_MONTH)
     return exported, done
 
 
