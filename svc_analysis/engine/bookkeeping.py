@@ -3,10 +3,10 @@ table_rows, the one count of rows loaded per table.
 
 The two tables are the engine's own (engine.warehouse writes them at ingest); their queries live
 here, next to the writer, so no area spells SQL. Both return empty frames with the same columns on
-a warehouse that has not ingested anything yet (the tables do not exist). Lines logged before
-_ingest_log had rows_merged and rows_present read those as 0 (their rows_loaded included them).
-``con`` may also be an Ibis backend (engine.spark_engine's lake: the contract tables only, no
-bookkeeping): then set_aside and ingested_files are empty and table_rows has the tables' counts.
+a warehouse that has not ingested anything yet (the tables do not exist), and on a Parquet lake
+read by Spark (``con`` an Ibis backend, engine.connection: a lake holds the contract's tables
+only, no bookkeeping; its table_rows are the tables' counts). Lines logged before _ingest_log
+had rows_merged and rows_present read those as 0 (their rows_loaded included them).
 """
 
 from __future__ import annotations

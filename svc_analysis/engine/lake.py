@@ -53,6 +53,7 @@ ARROW_TYPES = {
     schema.INT: pa.int32(),
     schema.FLOAT: pa.float64(),
     schema.BOOL: pa.bool_(),
+    schema.MONTH: pa.string(),  # YYYY-MM text, as the warehouse stores it
 }
 # The column whose month places a row in a partition, per event table (schema.Table.event_time).
 PARTITIONS = {name: t.event_time for name, t in contract.TABLES.items() if t.event_time}

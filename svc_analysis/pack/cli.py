@@ -26,6 +26,21 @@ from svc_analysis.pack.cli_chinese import Group, Integer, Seconds
 # click's own words (用法, 选项, usage errors) come from the catalog of cli_chinese (the group's cls).
 WAREHOUSE_HELP = "数据仓库文件（DuckDB；默认 $SVC_WAREHOUSE 或 data/warehouse.duckdb）"
 WAIT_DEFAULT = 30  # seconds: outlasts another command opening and closing the warehouse briefly
+ENGINE_HELP = "计算引擎：duckdb 读数据仓库（默认 $SVC_ENGINE 或 duckdb），spark 读 --lake 数据湖（需 make spark-env）"
+engine_options = [
+    click.option("--engine", type=click.Choice(["duckdb", "spark"]), help=ENGINE_HELP),
+    click.option("--lake", type=click.Path(file_okay=False, path_type=Path),
+                 help="Spark 引擎读取的数据湖文件夹（svc lake export 导出；默认 $SVC_LAKE）"),
+    click.option("--spark-master", help="Spark 主节点地址，如 spark://主机:7077 或 yarn（默认本机 local[2]）"),
+]
+
+
+def with_engine_options(command):
+    for option in reversed(engine_options):
+        command = option(command)
+    return command
+
+
 wait_option = click.option(
     "--wait", type=Seconds(min=0), default=WAIT_DEFAULT, show_default=True,
     help="其他程序占用数据仓库（或报告包）时最多等待的秒数，超时则退出（退出码 2）")
@@ -38,10 +53,10 @@ def _fail(message: str, code: int = 2):
 
 def _faults() -> tuple[type[Exception], ...]:
     """What stops a command before it starts (exit 2): the warehouse held, damaged or unwritable."""
-    from svc_analysis.engine import locks
+    from svc_analysis.engine import connection, locks
     from svc_analysis.engine import warehouse_file
 
-    return locks.Busy, warehouse_file.WarehouseError
+    return locks.Busy, warehouse_file.WarehouseError, connection.EngineError
 
 
 def _wait_for_warehouse(path, wait: float, read_only: bool):
@@ -162,12 +177,15 @@ def sample_data(scale, seed, end_month, warehouse, if_empty, quiet, wait):
               help="另为每个二级分行（branch）或支行（subbranch）各生成一个只含本单位的报告包，"
                    "放在报告文件夹中的 <月份或周>_<名称>/，首页列出并链接")
 @click.option("--quiet", is_flag=True, help="不显示进度条")
+@with_engine_options
 @wait_option
-def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, each, quiet, wait):
+def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, each, quiet, engine, lake,
+           spark_master, wait):
     """运行一个月（或一周）的全部笔记本，发布 HTML 报告包、指标表 kpis.csv 和运行记录 run.json。"""
     from svc_analysis.core import config
     from svc_analysis.core.params import ParamsError, load_params
     from svc_analysis.core.periods import MonthError
+    from svc_analysis.engine import connection
     from svc_analysis.engine.preflight import PreflightError, check_can_run
     from svc_analysis.pack.runner import RunStartError, run_report
 
@@ -177,16 +195,21 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
         if each and scope:
             raise MonthError("--each 与 --scope 只能选一个：--each 生成全省报告包和每个单位的报告包")
         settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file,
-                                       week=week or None, cadence="month" if week is None else "week")
+                                       week=week or None, cadence="month" if week is None else "week",
+                                       engine=engine, lake=lake, spark_master=spark_master)
         params = load_params(settings.month, settings.params_file)
+        connection.check(settings)  # Spark: the lake, pyspark and Java are there (one sentence if not)
         # Held read-only for the whole run: report kernels read alongside it, while an ingest that
         # starts meanwhile waits (and names this run) instead of breaking the notebooks still to run.
-        held = _wait_for_warehouse(settings.warehouse, wait, read_only=True)
+        held = (_wait_for_warehouse(settings.warehouse, wait, read_only=True)
+                if settings.engine == connection.DUCKDB else None)
         coverage = check_can_run(settings, params.report.monthly_tables)
     except (MonthError, ParamsError, PreflightError, *_faults()) as exc:
         _fail(str(exc))
+    source = (f"数据仓库 {settings.warehouse}" if settings.engine == connection.DUCKDB else
+              f"Spark 数据湖 {settings.lake}（{settings.spark_master or connection.LOCAL_MASTER}）")
     click.echo(f"生成报告 {settings.period.key}" + (f"（范围：{settings.scope}）" if settings.scope else "")
-               + f"，数据仓库 {settings.warehouse}")
+               + f"，{source}")
     from functools import partial
 
     from svc_analysis.pack import cadence
@@ -204,7 +227,8 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
             from svc_analysis.engine.org import outlet_tree
             from svc_analysis.pack.each import run_each
 
-            done = run_each(settings, each, outlet_tree(held), **options)
+            units_from = held if held is not None else connection.open_data(settings)  # Spark: the lake
+            done = run_each(settings, each, outlet_tree(units_from), **options)
             result = done.province
         else:
             result = run_report(settings, **options)
@@ -238,13 +262,15 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
 @click.option("--params", "params_file", type=click.Path(dir_okay=False, path_type=Path), help="覆盖 params/ 的 YAML 参数文件")
 @click.option("--scope", help="二级分行或支行的名称（默认全省）")
 @click.option("--quiet", is_flag=True, help="只显示发布的清单所在位置")
+@with_engine_options
 @wait_option
-def watch(day, warehouse, out, params_file, scope, quiet, wait):
+def watch(day, warehouse, out, params_file, scope, quiet, engine, lake, spark_master, wait):
     """日监测：当天需要处理的事项清单，写入 <out>/watch/<日期>/，只用当天结束前的数据。"""
     from svc_analysis.pack import watch as daily
 
     try:
-        result = daily.run_from_options(day, warehouse, scope, params_file, out, wait)
+        result = daily.run_from_options(day, warehouse, scope, params_file, out, wait,
+                                        engine=engine, lake=lake, spark_master=spark_master)
     except (*daily.START_ERRORS, *_faults()) as exc:
         _fail(str(exc))
     for line, to_stderr in daily.messages(result, quiet):

@@ -92,7 +92,7 @@ def _check_can_start(settings: config.RunSettings, notebooks_dir: Path, workers:
     if not notebooks:
         raise RunStartError(f"笔记本文件夹 {notebooks_dir} 中没有报告笔记本"
                             f"（文件名形如 00_data_quality.ipynb）")
-    if not Path(settings.warehouse).is_file():
+    if settings.engine == "duckdb" and not Path(settings.warehouse).is_file():
         raise RunStartError(f"数据仓库 {settings.warehouse} 不存在：请先用 svc ingest 文件… 导入数据，"
                             f"或用 svc sample-data 生成样例数据。")
     if workers < 1 or cell_timeout < 1:

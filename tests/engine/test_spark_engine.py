@@ -136,6 +136,9 @@ def _params():
 
 # name -> (function of a connection or backend, sort keys, anchor: a check of the DuckDB result)
 CASES = {
+    # the page's repeat complainants: lists collected unordered, sorted in pandas (no ordered collect on Spark)
+    "complaint_sla.repeat_complainants": (lambda c, tree: complaint_sla.repeat_complainants(
+        c, COMPLAINT_MONTH, tree, window_days=30), ["first_at", "outlets", "categories"], lambda f: len(f) > 0),
     "queue.outlet_stats": (lambda c, tree: queue.outlet_stats(c, TINY_MONTH, 20.0), ["outlet_id"],
                            lambda f: len(f) == 8 and f["served"].sum() > 0 and f["p90_wait"].notna().all()),
     "queue.level_stats": (lambda c, tree: queue.level_stats(c, TINY_MONTH, 20.0, tree), ["level", "unit_id"],
@@ -198,3 +201,13 @@ def test_bookkeeping_reads_the_lake_as_a_warehouse_without_ingest_tables(duck, s
     assert on_duck.set_index("table").at["tickets", "rows_in_warehouse"] > 0
     assert (on_spark["files"] == 0).all()  # no ingest log in the lake
     assert bookkeeping.set_aside(sp).empty and bookkeeping.ingested_files(sp).empty
+
+
+def test_float_literals_are_doubles_as_on_duckdb(duck, sp):
+    """`seconds / 60.0`: Spark SQL reads the literal 60.0 as DECIMAL(3,1), so the stock compiler made
+    it decimal division rounded to 6 digits (the queue's mean waits moved by ~1e-8); spark_engine
+    casts float literals to DOUBLE. 1 / 3.0 as a double is 0.3333333333333333 (decimal: 0.333333)."""
+    import ibis
+
+    expr = ibis.literal(1, type="int64") / ibis.literal(3.0)
+    assert sp.execute(expr) == wh.engine(duck).execute(expr) == 1 / 3
