@@ -52,18 +52,19 @@ def test_option_placeholders_defaults_and_required_are_chinese():
     assert re.search(r"--month 文本 +报告月份", report)
     assert re.search(r"--out 文件夹 +报告文件夹", report)
     assert re.search(r"--warehouse 文件 +数据仓库文件", report)
-    assert "[默认：30; x>=0]" in report  # --wait: WAIT_DEFAULT seconds, FloatRange(min=0)
+    assert "[默认：30; x>=0]" in re.sub(r"\s*\n\s*", " ", report)  # --wait (wrapped or not): WAIT_DEFAULT seconds, FloatRange(min=0)
     assert re.search(r"--seed 整数 +随机数种子.*\[默认：20261\]", _run("sample-data", "--help").output)
     assert "[必填]" in _run("lake", "export", "--help").output  # --to is required
     assert _run("ingest", "--help").output.startswith("用法：svc ingest [选项] 文件...")
 
 
 def test_the_option_column_is_aligned_by_display_width():
-    # '--notebooks 文件夹' is 12 ASCII columns + 3 Chinese characters of two columns = 18 columns, the
-    # widest of report's options; with click's two spaces every help text starts at column 2 + 18 + 2 = 22
+    # '--each [branch|subbranch]' is 25 ASCII columns, the widest of report's options ('--notebooks 文件夹'
+    # is 12 + 3 Chinese characters of two columns = 18); with click's two spaces every help text
+    # starts at column 2 + 25 + 2 = 29, the Chinese placeholders padded by display width to it
     lines = [line for line in _run("report", "--help").output.splitlines() if line.startswith("  -")]
     columns = {cli_chinese._width(re.match(r"^(  .*?\S {2,})\S", line)[1]) for line in lines}
-    assert columns == {22}
+    assert columns == {29}
 
 
 @pytest.mark.parametrize("args, command, error", [
