@@ -39,14 +39,12 @@ def map_headers(headers: list[str], table: schema.Table, file: str) -> tuple[dic
             first = next(h for h, n in mapping.items() if n == name)
             raise IngestError(f"{file}：表头“{as_written(first)}”（第 {headers.index(first) + 1} 列）和"
                               f"“{as_written(header)}”（第 {position} 列）是同一列 {table.name}.{name}，"
-                              f"只能保留一个 (column given twice)。")
+                              f"只能保留一个。")
         else:
             mapping[header] = name
     for col in table.columns:
         if col.required and col.name not in mapping.values():
-            raise IngestError(f"{file}：{table.name} 文件缺少必需的列 {col.name}（{'/'.join(col.zh)}） "
-                              f"(required column {col.name} ({'/'.join(col.zh)}) is missing from the "
-                              f"{table.name} file).")
+            raise IngestError(f"{file}：{table.name} 文件缺少必需的列 {col.name}（{'/'.join(col.zh)}）。")
     return mapping, list(dict.fromkeys(extras))
 
 

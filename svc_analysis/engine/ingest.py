@@ -96,7 +96,7 @@ def _params_window() -> DateWindow:
     try:
         return load_params().ingest.window()
     except ParamsError as exc:
-        raise IngestError(f"参数文件有误，无法确定合理日期范围 (invalid params): {exc}") from None
+        raise IngestError(f"参数文件有误，无法确定合理日期范围：{exc}") from None
 
 
 def _sha256(path: Path) -> str:

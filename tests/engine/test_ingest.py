@@ -128,7 +128,7 @@ def test_ratings_deduplicate_on_the_whole_row(w):
 def test_missing_required_column_loads_nothing_from_any_file(w):
     with pytest.raises(IngestError) as err:
         ingest_files([*REFERENCE, FIX / "complaints_no_outlet.csv"], warehouse=w, progress=False)
-    assert "complaints_no_outlet.csv" in str(err.value) and "outlet_id (网点编号)" in str(err.value)
+    assert "complaints_no_outlet.csv" in str(err.value) and "outlet_id（网点编号）" in str(err.value)
     assert wh.is_empty(w) and not w.exists()
 
 

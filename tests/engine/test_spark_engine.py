@@ -23,34 +23,11 @@ from svc_analysis.satisfaction import satisfaction
 from svc_analysis.satisfaction import surveys
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.core.params import load_params
-from tests.engine.spark_support import DRIVER_ZONE, MARKS, TEST_CONF, same_rows, tiny_lake
-from tests.support import TINY_MONTH, tiny_warehouse
+from tests.engine.spark_support import DRIVER_ZONE, MARKS, same_rows
+from tests.support import TINY_MONTH
 
 pytestmark = MARKS
 COMPLAINT_MONTH = "2026-08"
-
-
-@pytest.fixture(scope="module")
-def duck():
-    con = wh.connect(tiny_warehouse(), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from svc_analysis.engine import spark_engine
-
-    session = spark_engine.session("local[2]", TEST_CONF)
-    yield session
-    session.stop()
-
-
-@pytest.fixture(scope="module")
-def sp(spark):
-    from svc_analysis.engine import spark_engine
-
-    return spark_engine.connect(tiny_lake(), spark=spark)
 
 
 @pytest.fixture(scope="module")

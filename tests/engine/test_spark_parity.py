@@ -20,12 +20,11 @@ from svc_analysis.core.params import load_params
 from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
-from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.scope import Scope
 from svc_analysis.summary import registry
-from tests.engine.spark_support import MARKS, TEST_CONF, tiny_lake
+from tests.engine.spark_support import MARKS
 from tests.pack.test_figures_unchanged import GOLDEN, assert_same_figures
-from tests.support import TINY_MONTH, tiny_warehouse
+from tests.support import TINY_MONTH
 
 pytestmark = MARKS
 COMPLAINT_MONTH = "2026-08"
@@ -33,22 +32,6 @@ MONTHS = (TINY_MONTH, COMPLAINT_MONTH)
 KEY = ["month", "period", "area", "metric", "level", "unit_id"]
 NUMBERS = ["value", "numerator", "denominator", "target"]
 TOLERANCE = 1e-9  # relative: the engines add floats in different orders
-
-
-@pytest.fixture(scope="module")
-def duck():
-    con = wh.connect(tiny_warehouse(), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def sp():
-    from svc_analysis.engine import spark_engine
-
-    session = spark_engine.session("local[2]", TEST_CONF)
-    yield spark_engine.connect(tiny_lake(), spark=session)
-    session.stop()
 
 
 # October: every area; August only for the complaints (the other areas' queries are October's again,
