@@ -35,6 +35,9 @@ class Metric:
     target_param: the dotted params key of its target (``satisfaction.rate_target``), or None;
     family: True for an id prefix whose members are named by the data (campaign KPIs);
     basis: what a month's figure is compared with (Basis above; default last month).
+    negative_word: for a change named by its good direction (投诉率较基年下降), the word a value below
+    zero is read with, its size shown without the sign: a reduction of −0.89 reads 不降反升 89.0%,
+    never 下降 −89.0%.
     cadences: the period kinds (core.period.Period.kind) the metric is defined for: every metric is
     monthly; an additive count or a ratio of additive counts over the period's days is also defined
     for a week (and a day). Month-end stocks, deadlines falling in the month, year-to-date figures
@@ -52,6 +55,7 @@ class Metric:
     family: bool = False
     basis: Basis = "month"
     cadences: tuple[str, ...] = ("month",)
+    negative_word: str | None = None
 
     def matches(self, metric_id: str) -> bool:
         return metric_id.startswith(self.id) if self.family else metric_id == self.id

@@ -24,7 +24,7 @@ import pandas as pd
 from svc_analysis.core import areas as area_registry
 from svc_analysis.core import catalogue, contract, periods, status
 from svc_analysis.engine import kpis
-from svc_analysis.views import formats
+from svc_analysis.views import formats, kpi_display
 from svc_analysis.views.plotting import NO_DATA
 
 KEYS = ["metric", "level", "unit_id"]
@@ -76,11 +76,20 @@ def label(metric: str, names: dict[str, str] | None = None) -> str:
     return (names or {}).get(metric) or METRIC_LABELS.get(metric, metric)
 
 
+def _negative_word(metric: str) -> str | None:
+    try:
+        return kpi_display.entry(metric).negative_word
+    except catalogue.CatalogueError:  # a figure outside the catalogue (e.g. a share computed here)
+        return None
+
+
 def fmt_value(metric: str, value, target=None, higher_is_better: bool = True) -> str:
     """A KPI value for people: 92.3% / 93.9 / 12 / 无数据; a share against its ``target`` with the
     digits that decide (views.formats: 0.3995 against 40% is 39.95%, never 40.0% beside ✗)."""
     if value is None or pd.isna(value):
         return NO_DATA
+    if float(value) < 0 and _negative_word(metric):
+        return kpi_display.value_text(metric, value, target)  # 不降反升 89.0%, as the pages read it
     if is_share(metric):
         return formats.share_against_target(value, target, higher_is_better)
     if metric in COUNTS:

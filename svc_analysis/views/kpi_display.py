@@ -92,9 +92,13 @@ def digits_for(metric: str, value, target=None) -> int:
 
 
 def value_text(metric: str, value, target=None) -> str:
-    """The value in the catalogue's unit (module docstring); 无数据 when empty."""
+    """The value in the catalogue's unit (module docstring); 无数据 when empty; a negative change
+    of a metric with a negative_word as that word and the size (不降反升 89.0%)."""
     if _missing(value):
         return NO_DATA
+    word = entry(metric).negative_word
+    if word and float(value) < 0:
+        return f"{word} {_number(unit_of(metric), -float(value), digits_for(metric, value, target))}"
     return _number(unit_of(metric), float(value), digits_for(metric, value, target))
 
 

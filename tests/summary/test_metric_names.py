@@ -46,3 +46,13 @@ def test_the_scorecard_table_names_the_base_year():
     names = scorecard.metric_names(load_params())
     assert "投诉率较2025年下降" in scorecard.unit_table(card, "province", names=names).index
     assert scorecard.unit_card(card, "province", "province", names)["指标"].tolist() == ["投诉率较2025年下降"]
+
+
+def test_a_negative_reduction_reads_as_a_rise_on_the_scorecard_as_on_the_pages():
+    # year to date 18.9 per 10k against 10.0 in the base year: 1 - 18.9 / 10.0 = -0.89, a rise of 89%
+    from svc_analysis.summary import scorecard
+    from svc_analysis.views import kpi_display
+
+    shown = scorecard.fmt_value("complaint_rate_reduction", 1 - 18.9 / 10.0, 0.4)
+    assert shown == kpi_display.value_text("complaint_rate_reduction", 1 - 18.9 / 10.0, 0.4) == "不降反升 89.0%"
+    assert scorecard.fmt_value("complaint_rate_reduction", 0.3995, 0.4) == "39.95%"  # unchanged above zero
