@@ -23,8 +23,8 @@ report: $(STAMP)  ## sample data if the warehouse is empty, then the pack for th
 	$(SVC) report $(if $(MONTH),--month $(MONTH),)
 
 test: $(STAMP) $(SPARK_STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data, then the Spark tests
-	$(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env tests notebooks
-	$(SPARK_PY) -m pytest -p no:cacheprovider -m spark tests
+	$(PY) -m pytest -p no:cacheprovider --durations=15 --nbval-lax --nbval-current-env tests notebooks
+	$(SPARK_PY) -m pytest -p no:cacheprovider --durations=15 -m spark tests
 
 lab: $(STAMP)  ## JupyterLab on the same kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
