@@ -22,9 +22,13 @@ report: $(STAMP)  ## sample data if the warehouse is empty, then the pack for th
 	$(SVC) sample-data --scale $(SCALE) --if-empty
 	$(SVC) report $(if $(MONTH),--month $(MONTH),)
 
-test: $(STAMP) $(SPARK_STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data, then the Spark tests
-	$(PY) -m pytest -p no:cacheprovider --durations=15 --nbval-lax --nbval-current-env tests notebooks
-	$(SPARK_PY) -m pytest -p no:cacheprovider --durations=15 -m spark tests
+test: $(STAMP) $(SPARK_STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data, with the Spark tests beside it
+	@# The Spark tests run beside the main suite (each keeps about one core busy: CI under 30 min on 2);
+	@# their output is printed when both are done, and either failing fails the target.
+	@log=$$(mktemp); $(SPARK_PY) -m pytest -p no:cacheprovider --durations=15 -m spark tests > $$log 2>&1 & spark=$$!; \
+	$(PY) -m pytest -p no:cacheprovider --durations=15 --nbval-lax --nbval-current-env tests notebooks; main=$$?; \
+	wait $$spark; sparked=$$?; echo "== the Spark tests (.venv-spark, -m spark) =="; cat $$log; rm -f $$log; \
+	test $$main = 0 && test $$sparked = 0
 
 lab: $(STAMP)  ## JupyterLab on the same kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
