@@ -23,10 +23,11 @@ report: $(STAMP)  ## sample data if the warehouse is empty, then the pack for th
 	$(SVC) report $(if $(MONTH),--month $(MONTH),)
 
 test: $(STAMP) $(SPARK_STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data, with the Spark tests beside it
-	@# The Spark tests run beside the main suite (each keeps about one core busy: CI under 30 min on 2);
-	@# their output is printed when both are done, and either failing fails the target.
+	@# The main suite runs on two pytest-xdist workers, a test file per worker at a time (its module
+	@# fixtures stay in one process), and the Spark tests beside it: the 2 cores stay busy (CI under 30 min).
+	@# The Spark output is printed when both are done, and either failing fails the target.
 	@log=$$(mktemp); $(SPARK_PY) -m pytest -p no:cacheprovider --durations=15 -m spark tests > $$log 2>&1 & spark=$$!; \
-	$(PY) -m pytest -p no:cacheprovider --durations=15 --nbval-lax --nbval-current-env tests notebooks; main=$$?; \
+	$(PY) -m pytest -p no:cacheprovider -n 2 --dist loadfile --durations=15 --nbval-lax --nbval-current-env tests notebooks; main=$$?; \
 	wait $$spark; sparked=$$?; echo "== the Spark tests (.venv-spark, -m spark) =="; cat $$log; rm -f $$log; \
 	test $$main = 0 && test $$sparked = 0
 

@@ -4,6 +4,7 @@ Another process is a real child process that takes the lock and says so on stdou
 goes on: no sleeps, no timing. Waiting itself is tested with a fake clock.
 """
 
+import getpass
 import os
 import subprocess
 import sys
@@ -77,9 +78,15 @@ def test_kind_of_holder(command, kind):
 
 
 def test_describe_names_pid_user_and_command():
-    text = locks.describe(os.getpid())
-    assert text.startswith(f"进程 {os.getpid()}（其他程序，用户 ")
-    assert "pytest" in text
+    # A process whose command line we wrote (the test runner's own varies: pytest, or an xdist worker).
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        text = locks.describe(holder.pid)
+    finally:
+        holder.kill()
+        holder.wait()
+    program = os.path.basename(sys.executable)
+    assert text == f"进程 {holder.pid}（其他程序，用户 {getpass.getuser()}：{program} -c import time; time.sleep(60)）"
     assert locks.describe(None) == "另一个进程"
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 SVC = str(Path(sys.executable).parent / "svc")
 
 
-def bare_svc(*args, home: Path, timeout: int = 600) -> subprocess.CompletedProcess:
+def bare_svc(*args, home: Path, timeout: int = 1800) -> subprocess.CompletedProcess:
     """`svc ARGS --quiet` in cron's bare environment (no profile, minimal PATH, no JUPYTER_* variables)."""
     home.mkdir(parents=True, exist_ok=True)
     bare = {"PATH": "/usr/bin:/bin", "HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "cron"}

@@ -1,7 +1,9 @@
 """`svc report --each branch` over the tiny sample (issue 18): the province pack and one pack per
 branch, each passing the publishing gate on its own with its own kpis.csv, index and workbook, linked
 from the province index; and nothing of the other branch in a branch's pack. Slow: one run of three
-packs (module fixture), as cron runs it.
+packs (module fixture), as cron runs it, on the data-quality, complaints and staff notebooks (outlet
+names and ids, staff ids): each unit's pack is what `--scope` builds, and a scoped run of every notebook
+staying in its scope is tests/pack/test_end_to_end.py's.
 
 The tiny sample's outlet table (engine/sample, seed 20261), read by hand:
     武汉分行: 江汉支行 (42010101 江汉支行营业部, 42010102 江汉月湖分理处, 42010180 武汉江汉贵宾理财中心,
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -25,6 +28,7 @@ from urllib.parse import quote
 
 import pytest
 
+from svc_analysis.core.config import NOTEBOOKS_DIR
 from svc_analysis.pack import workbook
 from svc_analysis.pack.gate import check_pack
 from tests.support import TINY_MONTH, tiny_warehouse
@@ -42,6 +46,7 @@ UNITS = {
                         "伍家岗体育分理处"],
               "staff": ["1000077", "1000093", "1000135", "1000151"]},
 }
+NOTEBOOKS = ("00_data_quality.ipynb", "10_complaints.ipynb", "30_staff.ipynb")
 _DATA_URI = re.compile(r"data:[^\"')\s]+")  # embedded images: base64 digits are not data
 
 
@@ -49,9 +54,12 @@ _DATA_URI = re.compile(r"data:[^\"')\s]+")  # embedded images: base64 digits are
 def each_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     home = tmp_path_factory.mktemp("home")
+    notebooks = tmp_path_factory.mktemp("notebooks")
+    for name in NOTEBOOKS:
+        shutil.copy(NOTEBOOKS_DIR / name, notebooks / name)
     bare = {"PATH": "/usr/bin:/bin", "HOME": str(home), "SHELL": "/bin/sh", "LOGNAME": "cron"}
     done = subprocess.run([SVC, "report", "--month", TINY_MONTH, "--warehouse", str(tiny_warehouse()),
-                           "--out", str(out), "--each", "branch", "--quiet"],
+                           "--out", str(out), "--notebooks", str(notebooks), "--each", "branch", "--quiet"],
                           env=bare, capture_output=True, text=True, timeout=3600)
     return done, out
 
