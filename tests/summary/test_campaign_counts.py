@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from svc_analysis.campaign import views
-from svc_analysis.engine import kpis, org
+from svc_analysis.engine import kpi_files, kpis, org
 from svc_analysis.pack import workbook
 from svc_analysis.summary import figures as summary_figures
 from tests.campaign.support import build, kpi, make_campaign
@@ -47,12 +47,12 @@ def pack(tmp_path_factory):
     con.close()
     book = openpyxl.load_workbook(workbook.write_workbook(root / workbook.FILE_NAME, data, "2026-10", "测试活动"))
     rows = data["kpi_rows"]
-    kpis.gather(_published(rows, root / ".kpis"), root / "kpis.csv")
+    kpi_files.gather(_published(rows, root / ".kpis"), root / "kpis.csv")
     return data, book, root / "kpis.csv"
 
 
 def _published(rows, folder):
-    kpis.publish(rows, folder, "60_campaign")
+    kpi_files.publish(rows, folder, "60_campaign")
     return folder
 
 
