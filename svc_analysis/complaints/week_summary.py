@@ -17,7 +17,7 @@ from svc_analysis.core import contract, status
 from svc_analysis.core.period import Period
 from svc_analysis.core.safety import md
 from svc_analysis.engine.scope import LEVEL_LABELS, Scope
-from svc_analysis.views import plotting
+from svc_analysis.views import display, plotting
 from svc_analysis.views.plotting import display_frame
 
 WEEK_METRICS = [m for m in area.METRICS if "week" in m.cadences]  # the week's rows, in catalogue order
@@ -36,7 +36,7 @@ def _markdown(text: str):
 
 
 def _figure(metric: str, value) -> str:
-    if plotting._missing(value):
+    if display.missing(value):
         return plotting.NO_DATA
     return f"{value:.2f}" if metric == "complaint_rate_per_10k" else f"{value:.0f}"
 
