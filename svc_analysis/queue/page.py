@@ -17,7 +17,7 @@ from svc_analysis.queue import business as business_mod
 from svc_analysis.queue import monitor, peaks, queue, windows
 from svc_analysis.queue.charts import (plot_business_types, plot_complaint_link, plot_heatmap, plot_staffing,
                                        plot_weekday_hour)
-from svc_analysis.queue.views import LEVEL_ZH, ranking_display, table
+from svc_analysis.queue.views import LEVEL_ZH, headline_sentence, ranking_display, table
 from svc_analysis.stats import intervals
 from svc_analysis.views import kpi_display
 
@@ -74,9 +74,9 @@ def headline(p: Page) -> tuple[str, kpi_display.KpiTable]:
     """The month in one paragraph, and the KPI rows of the scope's own unit and the level below it
     (views.kpi_display.wide: each share with its 95% Wilson interval and its status word)."""
     qp, s = p.qp, p.scope
-    text = queue.headline_sentence(p.rows, s.level, s.unit_id, s.label, threshold=qp.overtime_wait_minutes,
-                                   tolerance=qp.overtime_outlet_share, outlets_target=qp.overtime_outlets_target,
-                                   overtime_outlets=p.late["outlet_name"].tolist())
+    text = headline_sentence(p.rows, s.level, s.unit_id, s.label, threshold=qp.overtime_wait_minutes,
+                             tolerance=qp.overtime_outlet_share, outlets_target=qp.overtime_outlets_target,
+                             overtime_outlets=p.late["outlet_name"].tolist())
     order = list(LEVEL_ZH)
     below = order[min(order.index(s.level) + 1, len(order) - 1)]
     rows = p.rows[p.rows["level"].isin([s.level, below]) & p.rows["metric"].isin(HEADLINE_METRICS)]
