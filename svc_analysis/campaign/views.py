@@ -15,6 +15,7 @@ from svc_analysis.core import status as st
 from svc_analysis.core import contract, periods
 from svc_analysis.views import plotting
 from svc_analysis.core.safety import md, md_list
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 BOARD_LABELS = {"name": "指标", "unit_of_measure": "计量单位", "unit_id": "单位", "target": "目标",
                 "deadline": "截止日期", "actual": "累计完成", "month_value": "本月完成", "progress": "完成进度",
@@ -104,7 +105,7 @@ def master_data_table(checks: pd.DataFrame) -> pd.DataFrame:
     check (the sentences stand above the table: a cell would be cut at the page's column width)."""
     shares = checks["unit_of_measure"] == SHARE_UNIT
     out = pd.DataFrame({
-        "name": checks["name"], "unit_id": checks["unit_id"].replace({"province": "全省"}),
+        "name": checks["name"], "unit_id": checks["unit_id"].replace({"province": LEVEL_LABELS["province"]}),
         "reported": [_amount(v, u) for v, u in zip(checks["reported"], checks["unit_of_measure"])],
         "counted": [_amount(v, u) for v, u in zip(checks["counted"], checks["unit_of_measure"])],
         "source": checks["source"],
@@ -127,7 +128,7 @@ def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
     """The progress board for display (one level, or every row), Chinese headers."""
     rows = board if level is None else board[board["level"] == level]
     out = pd.DataFrame({
-        "name": rows["name"], "unit_id": rows["unit_id"].replace({"province": "全省"}),
+        "name": rows["name"], "unit_id": rows["unit_id"].replace({"province": LEVEL_LABELS["province"]}),
         "unit_of_measure": rows["unit_of_measure"],
         "target": [_amount(v, u) for v, u in zip(rows["target"], rows["unit_of_measure"])],
         "deadline": rows["deadline"].astype(str),

@@ -24,7 +24,8 @@ WEEK_METRICS = [m for m in area.METRICS if "week" in m.cadences]  # the week's r
 _BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
 _BREAKDOWN_LABELS = {"label": "分类", "complaints": "投诉（件）", "responsible": "其中责任性", "share": "占比",
                      "cum_share": "累计占比"}
-_CASE_LABELS = {"complaint_id": "投诉编号", "received_at": "受理时间", "outlet_name": "网点", "branch": "二级分行",
+_CASE_LABELS = {"complaint_id": "投诉编号", "received_at": "受理时间", "outlet_name": LEVEL_LABELS["outlet"],
+                "branch": LEVEL_LABELS["branch"],
                 "channel": "渠道", "category": "投诉类别", "responsible": "责任性", "replied_at": "答复时间",
                 "closed_at": "办结时间", "status": "截至周日状态", "description": "投诉内容（已脱敏）"}
 

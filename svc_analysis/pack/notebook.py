@@ -27,8 +27,9 @@ from svc_analysis.views import plotting
 from svc_analysis.core.period import Period
 from svc_analysis.core.periods import month_end
 from svc_analysis.core.safety import md
+from svc_analysis.engine.scope import LEVEL_LABELS
 
-PROVINCE_LABEL = "全省"
+PROVINCE_LABEL = LEVEL_LABELS["province"]
 # JupyterLab sets it to the notebook's path in the kernel; the runner does the same for papermill.
 SESSION_ENV = "JPY_SESSION_NAME"
 

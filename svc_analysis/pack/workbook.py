@@ -31,12 +31,13 @@ from svc_analysis.engine import org
 from svc_analysis.core.masking import mask_text
 from svc_analysis.core.safety import safe_sheet_title
 from svc_analysis.pack import workbook_sheets
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 FILE_NAME = "服务活动进展情况月报表.xlsx"
 LOG_NAME = "workbook.log"
 KPI_SHEET = "指标表"
 MASTER_SHEET = workbook_sheets.MASTER_SHEET
-PROVINCE_SHEET = "全省"
+PROVINCE_SHEET = LEVEL_LABELS["province"]
 
 
 def report_data(con, params, tree: pd.DataFrame, month: str, scope_level: str = org.PROVINCE,
@@ -55,7 +56,8 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
     book.remove(book.active)
     board = data["board"]
     if scope_level == org.PROVINCE:
-        workbook_sheets.level_sheet(book, PROVINCE_SHEET, "全省", board[board["level"] == org.PROVINCE], month,
+        workbook_sheets.level_sheet(book, PROVINCE_SHEET, LEVEL_LABELS["province"],
+                                    board[board["level"] == org.PROVINCE], month,
                                     data, campaign_name)
     branches = sorted(set(board.loc[board["level"] == "branch", "unit_id"]))
     if scope_level == "branch":

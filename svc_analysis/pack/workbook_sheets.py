@@ -108,7 +108,7 @@ def master_sheet(book, checks: pd.DataFrame | None) -> None:
         return
     for i, row in enumerate(checks.itertuples(index=False), start=1):
         share = row.unit_of_measure == SHARE_UNIT
-        values = [i, row.name, "全省" if row.unit_id == org.PROVINCE else row.unit_id, row.reported,
+        values = [i, row.name, LEVEL_LABELS["province"] if row.unit_id == org.PROVINCE else row.unit_id, row.reported,
                   None if pd.isna(row.counted) else row.counted, row.source,
                   None if pd.isna(row.gap) else row.gap, "是" if row.flagged else "否", row.sentence]
         sheet.append(values)

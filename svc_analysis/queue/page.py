@@ -20,6 +20,7 @@ from svc_analysis.queue.charts import (plot_business_types, plot_complaint_link,
 from svc_analysis.queue.views import LEVEL_ZH, headline_sentence, ranking_display, table
 from svc_analysis.stats import intervals
 from svc_analysis.views import kpi_display
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 # the interval each published share takes (stats.intervals): shares of counted customers and tickets
 INTERVALS = {"overtime_wait_share": "wilson", "unserved_share": "wilson"}
@@ -102,7 +103,7 @@ def weekly_ranking(p: Page) -> list:
     """The 周通报: for outlets, then sub-branches, a sentence and the ranking table."""
     weekly = monitor.weekly_counts(p.con, p.month, p.tree, p.qp.overtime_wait_minutes)
     out = []
-    for level, word in (("outlet", "网点"), ("subbranch", "支行")):
+    for level, word in (("outlet", LEVEL_LABELS["outlet"]), ("subbranch", LEVEL_LABELS["subbranch"])):
         rank = monitor.ranking_table(monitor.ranking(weekly, p.tree, level, p.min_served), p.tree, level)
         out += [monitor.ranking_sentence(rank, p.qp.overtime_outlet_share, word),
                 ranking_display(rank.head(p.qp.ranking_top_n), level)]

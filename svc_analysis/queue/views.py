@@ -20,8 +20,8 @@ from svc_analysis.views import plotting
 NAMES_IN_TEXT = 5  # presentation only: a sentence names the worst few, the table lists the rest
 
 LABELS = {
-    "level": "层级", "unit_id": "单位", "outlet_id": "网点编号", "outlet_name": "网点名称", "subbranch": "支行",
-    "branch": "二级分行", "tickets": "取号数", "served": "已叫号客户", "unserved": "未办理离开",
+    "level": "层级", "unit_id": "单位", "outlet_id": "网点编号", "outlet_name": "网点名称", "subbranch": LEVEL_LABELS["subbranch"],
+    "branch": LEVEL_LABELS["branch"], "tickets": "取号数", "served": "已叫号客户", "unserved": "未办理离开",
     "overtime": "超时客户", "mean_wait": "平均等候(分钟)", "p90_wait": "90%分位等候(分钟)",
     "overtime_share": "超时占比", "unserved_share": "未办理离开占比", "rank": "本月排名", "share": "取号占比",
     "interval": "超时占比 95% 区间",
@@ -83,7 +83,7 @@ def ranking_display(rank_table: pd.DataFrame, level: str) -> pd.DataFrame:
         week_small = rank_table.get(f"{week} 样本不足", pd.Series(False, rank_table.index))
         out[week] = [_ranked(s, r, bool(w) if pd.notna(w) else False) for s, r, w in zip(share, rank, week_small)]
     out["rank"] = [SMALL_SAMPLE if s else (plotting.NO_DATA if pd.isna(r) else r) for s, r in zip(small, out["rank"])]
-    labels = dict(LABELS, unit_id="网点编号" if level == "outlet" else "支行")
+    labels = dict(LABELS, unit_id="网点编号" if level == "outlet" else LEVEL_LABELS["subbranch"])
     return plotting.display_frame(out, labels, percent=PERCENT)
 
 
