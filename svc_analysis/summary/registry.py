@@ -180,7 +180,11 @@ class KpiSource:
         first request inside it (none when every row comes from the KPI history)."""
         from svc_analysis.core.periods import months_between
 
-        self._cache["satisfaction_span"] = (set(months_between(min(months), max(months))), None)
+        wanted = set(months_between(min(months), max(months)))
+        span = self._cache.get("satisfaction_span")
+        if span is not None and wanted <= span[0]:
+            return  # declared already (perhaps counted): requests inside stay slices of the one pass
+        self._cache["satisfaction_span"] = (wanted, None)
 
     def calls(self) -> int:
         """How many area functions were called so far (not counting rows reused from history)."""
