@@ -10,7 +10,11 @@ the areas' rows from the history and differ only in the ratings):
   as_before  the back-test declares its span inside backtest.pairs, after the two signals calls;
   declared   summary.backtest.declare_span before the first signals call (notebook 90 since
              2026-12-03).
-Usage: `.venv/bin/python benchmarks/summary_nb90.py --warehouse W [--month 2026-10] [--cprofile]`.
+With --passes-only, only the ratings passes themselves (the satisfaction area's outlet_counts for
+the months each way asks), without the areas' rows: what the declared span saves on a warehouse whose
+other tables are not loaded yet.
+Usage: `.venv/bin/python benchmarks/summary_nb90.py --warehouse W [--month 2026-10] [--cprofile]
+[--passes-only]`.
 """
 
 from __future__ import annotations
@@ -71,13 +75,60 @@ def run(warehouse: str, month: str, declared: bool, profile: bool = False) -> di
     return {"steps": steps, "passes": passes, "computed": source.calls(), "reused": source.reused()}
 
 
+def passes_only(warehouse: str, month: str) -> None:
+    from svc_analysis.core import areas
+    from svc_analysis.core.periods import months_between, previous_month
+    from svc_analysis.pack.notebook import setup
+    from svc_analysis.summary import backtest
+    from svc_analysis.summary.registry import KpiSource
+
+    ctx = setup(month=month, warehouse=warehouse)
+    signal_months = areas.hook("signal_months")
+    count = KpiSource._count_satisfaction
+    passes = []
+
+    def counted(self, months):
+        started = time.perf_counter()
+        out = count(self, months)
+        passes.append((min(months), max(months), len(months), time.perf_counter() - started, len(out)))
+        return out
+
+    KpiSource._count_satisfaction = counted
+    try:
+        for declared in (False, True):
+            passes.clear()
+            source = KpiSource(ctx.con, ctx.scope, ctx.params)  # no history: outlet_counts is never stored
+            started = time.perf_counter()
+            if declared:
+                backtest.declare_span(source, ctx.month)
+            source.satisfaction_counts(signal_months(ctx.month, ctx.params))
+            source.satisfaction_counts(signal_months(previous_month(ctx.month), ctx.params))
+            backtest.declare_span(source, ctx.month)  # as backtest.pairs does
+            for m in backtest.tested_months(ctx.month, ctx.params.summary.early_warning.backtest.months):
+                source.satisfaction_counts(signal_months(m, ctx.params))
+            seconds = time.perf_counter() - started
+            span = source._cache["satisfaction_span"][0]
+            print(f"{'declared' if declared else 'as_before'}: {seconds:.1f} s for the ratings of "
+                  f"{min(span)}..{max(span)} ({len(months_between(min(span), max(span)))} months); "
+                  f"load average {os.getloadavg()[0]:.1f}")
+            for first, last, n, pass_seconds, rows in passes:
+                print(f"  ratings pass {first}..{last} ({n} months): {pass_seconds:.1f} s, {rows:,} outlet-month rows")
+    finally:
+        KpiSource._count_satisfaction = count
+        ctx.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse", required=True)
     parser.add_argument("--month", default="2026-10")
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--passes-only", action="store_true")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
+    if args.passes_only:
+        passes_only(args.warehouse, args.month)
+        return
     warm = run(args.warehouse, args.month, declared=True)
     print(f"warm-up: area row sets computed {warm['computed']}, reused {warm['reused']}")
     for declared in (False, True):
