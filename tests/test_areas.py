@@ -20,7 +20,7 @@ import pytest
 from svc_analysis.core import areas, catalogue
 from svc_analysis.core.params import load_params
 from svc_analysis.core.period import Period
-from svc_analysis.engine import kpis, org, warehouse
+from svc_analysis.engine import kpi_files, kpis, org, warehouse
 from svc_analysis.engine.scope import Scope
 from tests.pack.test_figures_unchanged import GOLDEN, assert_same_figures
 from tests.support import TINY_MONTH, tiny_warehouse
@@ -74,8 +74,8 @@ def test_every_area_is_registered_with_its_entry():
 def test_kpi_rows_equal_the_golden_tiny_rows(area, tiny, tmp_path):
     rows = areas.hooks("kpi_rows")[area](*tiny)
     assert {_family(m) for m in rows["metric"]} == PUBLISHED[area][1]
-    kpis.publish(rows, tmp_path / "kpis", area)
-    kpis.gather(tmp_path / "kpis", tmp_path / "kpis.csv")
+    kpi_files.publish(rows, tmp_path / "kpis", area)
+    kpi_files.gather(tmp_path / "kpis", tmp_path / "kpis.csv")
     lines = (GOLDEN / f"tiny_{TINY_MONTH}_kpis.csv").read_text(encoding="utf-8-sig").splitlines()
     column = next(csv.reader([lines[0]])).index("area")
     mine = [lines[0]] + [line for line in lines[1:] if next(csv.reader([line]))[column] == area]

@@ -18,13 +18,14 @@ import pandas as pd
 
 from svc_analysis.core import periods
 from svc_analysis.engine import org, warehouse
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 COLUMNS = ["kpi_id", "name", "unit_of_measure", "level", "unit_id", "reported", "counted", "outlets",
            "source", "gap", "flagged", "sentence"]
 SHARE_UNIT = "占比"
 LEVEL_COLUMNS = {"branch": "branch", "subbranch": "subbranch", "outlet": "outlet_id"}
 BASE_NAMES = {"self_service_outlets": "离行式自助银行", "vip_centre_outlets": "贵宾理财中心",
-              "staffed_outlets": "有人网点", "all_outlets": "网点"}
+              "staffed_outlets": "有人网点", "all_outlets": LEVEL_LABELS["outlet"]}
 FLAG_NAMES = {"smart": "智能化网点", "transformed": "已完成转型导入的网点"}
 
 

@@ -1,6 +1,6 @@
 """Notebook 60's sections: one call each, returning what the section shows (a section with a sentence and
 a table shows the sentence itself and returns the table). The figures come from campaign.area.report;
-the sentences and tables from campaign.views.
+the sentences and tables from campaign.views, the charts from campaign.charts.
 """
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.campaign import campaign, deadlines
+from svc_analysis.campaign.charts import burnup_chart, pace_heatmap
 from svc_analysis.campaign.views import (ACTUALS_LABELS, STRANGER_LABELS, board_sentence, board_table,
-                                         burnup_chart, master_data_sentence, master_data_table,
-                                         nothing_flagged, pace_heatmap, staffing_summary, staffing_view,
-                                         state_sentence, submission_history, submissions_grid,
-                                         submissions_sentence, submissions_table)
+                                         master_data_sentence, master_data_table, nothing_flagged,
+                                         staffing_summary, staffing_view, state_sentence, submission_history,
+                                         submissions_grid, submissions_sentence, submissions_table)
 from svc_analysis.views import plotting
 
 

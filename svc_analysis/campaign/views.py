@@ -1,4 +1,5 @@
-"""What notebook 60 shows of the campaign: sentences from the figures, display tables, charts.
+"""What notebook 60 shows of the campaign: sentences from the figures, display tables (the charts:
+campaign.charts).
 
 No figure is computed here beyond formatting: the numbers come from campaign, deadlines and
 staffing_standards. Shares print as percents, no data as 无数据 (plotting).
@@ -14,6 +15,7 @@ from svc_analysis.core import status as st
 from svc_analysis.core import contract, periods
 from svc_analysis.views import plotting
 from svc_analysis.core.safety import md, md_list
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 BOARD_LABELS = {"name": "指标", "unit_of_measure": "计量单位", "unit_id": "单位", "target": "目标",
                 "deadline": "截止日期", "actual": "累计完成", "month_value": "本月完成", "progress": "完成进度",
@@ -103,7 +105,7 @@ def master_data_table(checks: pd.DataFrame) -> pd.DataFrame:
     check (the sentences stand above the table: a cell would be cut at the page's column width)."""
     shares = checks["unit_of_measure"] == SHARE_UNIT
     out = pd.DataFrame({
-        "name": checks["name"], "unit_id": checks["unit_id"].replace({"province": "全省"}),
+        "name": checks["name"], "unit_id": checks["unit_id"].replace({"province": LEVEL_LABELS["province"]}),
         "reported": [_amount(v, u) for v, u in zip(checks["reported"], checks["unit_of_measure"])],
         "counted": [_amount(v, u) for v, u in zip(checks["counted"], checks["unit_of_measure"])],
         "source": checks["source"],
@@ -126,7 +128,7 @@ def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
     """The progress board for display (one level, or every row), Chinese headers."""
     rows = board if level is None else board[board["level"] == level]
     out = pd.DataFrame({
-        "name": rows["name"], "unit_id": rows["unit_id"].replace({"province": "全省"}),
+        "name": rows["name"], "unit_id": rows["unit_id"].replace({"province": LEVEL_LABELS["province"]}),
         "unit_of_measure": rows["unit_of_measure"],
         "target": [_amount(v, u) for v, u in zip(rows["target"], rows["unit_of_measure"])],
         "deadline": rows["deadline"].astype(str),
@@ -142,61 +144,6 @@ def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
     if level is not None:
         out = out.drop(columns="unit_id")
     return plotting.display_frame(out, BOARD_LABELS, percent=("progress", "expected"))
-
-
-def burnup_chart(history: pd.DataFrame, board: pd.DataFrame, level: str, ncols: int = 2):
-    """Burn-up of every KPI of ``level`` that is not on track or will miss: actual to date per month
-    against the planned path (expected x target), with the forecast range at the deadline."""
-    import matplotlib.pyplot as plt
-
-    flagged = campaign.behind(board[board["level"] == level])
-    if flagged.empty:
-        return None
-    nrows = -(-len(flagged) // ncols)
-    width, height = plotting.FIGURE_SIZE
-    fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * 0.75 * nrows), squeeze=False)
-    for ax, row in zip(axes.flat, flagged.itertuples()):
-        part = history[(history["kpi_id"] == row.kpi_id) & (history["level"] == level)
-                       & (history["unit_id"] == row.unit_id)]
-        x = [periods.month_end(m) for m in part["month"]]
-        ax.plot(x, part["expected"] * part["target"], color=plotting.PALETTE[2], linestyle="--", label="计划")
-        ax.plot(x, part["actual"], color=plotting.PALETTE[0], marker="o", markersize=3, label="实际")
-        if not row.deadline_passed and pd.notna(row.forecast):
-            spread = [[max(0.0, row.forecast - row.forecast_low)], [max(0.0, row.forecast_high - row.forecast)]]
-            ax.errorbar([row.deadline], [row.forecast], yerr=spread, fmt="D", color=plotting.HIGHLIGHT,
-                        capsize=4, label="截止日预测")
-        ax.axhline(row.target, color=plotting.PALETTE[5], linewidth=0.8)
-        ax.set_title(f"{row.name}（{st.label(row.status)}）", fontsize="medium")
-        if row.unit_of_measure == "占比":
-            ax.yaxis.set_major_formatter(plotting.percent_formatter(0))
-        ax.tick_params(axis="x", labelrotation=30, labelsize="small")
-    for ax in list(axes.flat)[len(flagged):]:
-        ax.set_visible(False)
-    axes.flat[0].legend(loc="upper left", fontsize="small")
-    fig.tight_layout()
-    return fig
-
-
-def pace_heatmap(board: pd.DataFrame, level: str = "branch"):
-    """Heatmap of progress / expected (pace) by KPI (rows) and unit (columns); below 100% is behind plan."""
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    rows = board[board["level"] == level]
-    if rows.empty:
-        return None
-    grid = rows.assign(pace=rows["pace"].clip(lower=0.0, upper=9.99)).pivot_table(
-        index="name", columns="unit_id", values="pace", aggfunc="first", sort=False)
-    width, _ = plotting.FIGURE_SIZE
-    fig, ax = plt.subplots(figsize=(width, max(2.5, 0.9 + 0.42 * len(grid))))
-    sns.heatmap(grid, annot=grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}"), fmt="", cmap="RdYlGn",
-                vmin=0.4, vmax=1.6, center=1.0, linewidths=0.5, cbar_kws={"label": "完成进度 ÷ 应达进度"}, ax=ax)
-    ax.set_xlabel("")
-    ax.set_ylabel("")
-    ax.tick_params(axis="y", labelrotation=0)
-    ax.grid(False)
-    fig.tight_layout()
-    return fig
 
 
 def submissions_sentence(status: pd.DataFrame) -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 from svc_analysis.complaints import sla
 from svc_analysis.core.safety import md
 from svc_analysis.views.plotting import display_frame
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 BAND_COLUMN = "band"
 STATE_LABELS = {"on_time": "按时答复", "late": "超时答复", "overdue": "未答复，已超期", "running": "未答复，未到期"}
@@ -100,13 +101,15 @@ def attention(clock: pd.DataFrame) -> pd.DataFrame:
 
 LIST_LABELS = {"complaint_id": "投诉编号", "received_at": "受理时间", "deadline": "办结期限", "age_days": "已受理天数",
                BAND_COLUMN: "账龄", "days_overdue": "超期天数", "reply_deadline": "热线答复期限",
-               "replied_at": "答复时间", "outlet_name": "网点", "subbranch": "支行", "branch": "二级分行",
+               "replied_at": "答复时间", "outlet_name": LEVEL_LABELS["outlet"], "subbranch": LEVEL_LABELS["subbranch"],
+               "branch": LEVEL_LABELS["branch"],
                "channel": "渠道", "category": "投诉类别", "complexity": "复杂程度", "customer_id": "客户号",
                "customer_phone": "联系电话"}
 LIST_COLUMNS = list(LIST_LABELS)
 CLOCK_LABELS = {"complaint_id": "投诉编号", "received_at": "受理时间", "reply_deadline": "答复期限",
-                "answered_at": "答复时间", "status": "状态", "outlet_name": "网点", "subbranch": "支行",
-                "branch": "二级分行", "category": "投诉类别"}
+                "answered_at": "答复时间", "status": "状态", "outlet_name": LEVEL_LABELS["outlet"],
+                "subbranch": LEVEL_LABELS["subbranch"],
+                "branch": LEVEL_LABELS["branch"], "category": "投诉类别"}
 
 
 def section(con, params, scope, period) -> tuple:
@@ -119,7 +122,8 @@ def section(con, params, scope, period) -> tuple:
                              hotline_reply_days=p.hotline_reply_days, outlets=scope.outlets)
     shown = [Markdown(ageing_sentence(frame, edges))]
     if len(frame):
-        owners = by_owner(frame, edges).rename(columns={"branch": "二级分行", "subbranch": "支行"})
+        owners = by_owner(frame, edges).rename(columns={"branch": LEVEL_LABELS["branch"],
+                                                        "subbranch": LEVEL_LABELS["subbranch"]})
         shown += [Markdown("**按责任单位和账龄**（向网点所属支行、二级分行督办）"), display_frame(owners),
                   Markdown("**超期未办结明细**（热线转办的投诉另列答复期限；客户信息已脱敏）"),
                   display_frame(with_bands(frame, edges)[LIST_COLUMNS], LIST_LABELS)]

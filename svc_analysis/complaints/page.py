@@ -14,6 +14,7 @@ from svc_analysis.core.periods import month_bounds
 from svc_analysis.engine.scope import Scope
 from svc_analysis.views.labels import column_labels
 from svc_analysis.views.plotting import display_frame
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 
 _BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
@@ -128,7 +129,7 @@ def repeat_section(con, params, scope: Scope, period: Period) -> tuple:
     """Section 五: repeat complainants of the month (masked)."""
     days = params.complaints.repeat_window_days
     frame = sla.repeat_complainants(con, _month(period), scope.tree_in_scope, window_days=days, outlets=scope.outlets)
-    labels = column_labels("complaints", complaints="投诉次数", first_at="首次", last_at="最近", outlets="网点",
+    labels = column_labels("complaints", complaints="投诉次数", first_at="首次", last_at="最近", outlets=LEVEL_LABELS["outlet"],
                      categories="类别")
     return (_markdown(f"本月重复投诉客户 {len(frame)} 位（{days} 天内两次及以上）。"), display_frame(frame, labels))
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from svc_analysis.complaints import area
 from svc_analysis.engine.scope import LEVEL_LABELS
-from svc_analysis.views import formats, kpi_display, plotting
+from svc_analysis.views import display, formats, kpi_display, plotting
 
 _UNIT_SUFFIX = {"count": "（件）", "per_10k": "（件/万人次）"}
 # the headline's metrics in page order; names from the catalogue (complaints.area.METRICS)
@@ -24,7 +24,7 @@ def _fmt(metric: str, value, target=None) -> str:
     """A figure for the page; a share against its ``target`` with the digits that decide (views.formats)."""
     if metric in SHARES:
         return formats.share_against_target(value, target, HIGHER_IS_BETTER[metric])
-    if plotting._missing(value):
+    if display.missing(value):
         return plotting.NO_DATA
     return f"{value:.2f}" if metric == "complaint_rate_per_10k" else f"{value:.0f}"
 

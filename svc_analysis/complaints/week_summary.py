@@ -17,14 +17,15 @@ from svc_analysis.core import contract, status
 from svc_analysis.core.period import Period
 from svc_analysis.core.safety import md
 from svc_analysis.engine.scope import LEVEL_LABELS, Scope
-from svc_analysis.views import plotting
+from svc_analysis.views import display, plotting
 from svc_analysis.views.plotting import display_frame
 
 WEEK_METRICS = [m for m in area.METRICS if "week" in m.cadences]  # the week's rows, in catalogue order
 _BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
 _BREAKDOWN_LABELS = {"label": "分类", "complaints": "投诉（件）", "responsible": "其中责任性", "share": "占比",
                      "cum_share": "累计占比"}
-_CASE_LABELS = {"complaint_id": "投诉编号", "received_at": "受理时间", "outlet_name": "网点", "branch": "二级分行",
+_CASE_LABELS = {"complaint_id": "投诉编号", "received_at": "受理时间", "outlet_name": LEVEL_LABELS["outlet"],
+                "branch": LEVEL_LABELS["branch"],
                 "channel": "渠道", "category": "投诉类别", "responsible": "责任性", "replied_at": "答复时间",
                 "closed_at": "办结时间", "status": "截至周日状态", "description": "投诉内容（已脱敏）"}
 
@@ -36,7 +37,7 @@ def _markdown(text: str):
 
 
 def _figure(metric: str, value) -> str:
-    if plotting._missing(value):
+    if display.missing(value):
         return plotting.NO_DATA
     return f"{value:.2f}" if metric == "complaint_rate_per_10k" else f"{value:.0f}"
 

@@ -26,6 +26,7 @@ from svc_analysis.complaints.complaints import LABELS, label, scoped
 from svc_analysis.core.masking import mask_text
 from svc_analysis.core.period import Period
 from svc_analysis.views.plotting import display_frame
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 BY = ("channel", "category", "responsible")
 RESPONSIBLE_LABELS = {True: "责任性", False: "非责任性"}
@@ -121,7 +122,8 @@ def case_list(con, month: Period, tree: pd.DataFrame, *, excerpt_chars: int, out
     return frame[CASE_COLUMNS]
 
 
-CASE_LABELS = {"complaint_id": "投诉编号", "week": "周", "day": "受理日期", "outlet_name": "网点", "subbranch": "支行",
+CASE_LABELS = {"complaint_id": "投诉编号", "week": "周", "day": "受理日期", "outlet_name": LEVEL_LABELS["outlet"],
+               "subbranch": LEVEL_LABELS["subbranch"],
                "category": "投诉类别", "channel": "渠道", "responsible": "责任性", "excerpt": "投诉内容摘要"}
 
 

@@ -10,8 +10,8 @@ output side: the KPI table's Chinese column and area names.
 from __future__ import annotations
 
 from svc_analysis.core.schema import BOOL, DATE, FLOAT, INT, MONTH, TIMESTAMP, RowRule, Table, _c
-from svc_analysis.core.vocabularies import (CATEGORIES, CHANNELS, COMPLEXITY, INSPECTION_KINDS, OUTLET_TYPES,
-                                            ROLES, SKILL_TESTS)
+from svc_analysis.core.vocabularies import (CATEGORIES, CHANNELS, COMPLEXITY, INSPECTION_KINDS, LEVEL_NAMES,
+                                            OUTLET_TYPES, ROLES, SKILL_TESTS)
 
 OUTLET = "outlets.outlet_id"
 STAFF = "staff.staff_id"
@@ -21,12 +21,12 @@ TABLES: dict[str, Table] = {
     for t in [
         Table(
             "outlets",
-            ("网点", "网点信息", "机构"),
+            (LEVEL_NAMES["outlet"], "网点信息", "机构"),
             (
                 _c("outlet_id", "网点编号"),
                 _c("outlet_name", "网点名称"),
-                _c("subbranch", "支行"),
-                _c("branch", ("二级分行", "分行")),
+                _c("subbranch", LEVEL_NAMES["subbranch"]),
+                _c("branch", (LEVEL_NAMES["branch"], "分行")),
                 _c("outlet_type", "网点类型", values=OUTLET_TYPES),
                 _c("opened_on", "开业日期", DATE, False),
                 _c("closed_on", "撤并日期", DATE, False),

@@ -48,4 +48,7 @@ CATEGORIES = {
     "other": ("其他",),
 }
 COMPLEXITY = {"normal": ("一般",), "complex": ("复杂",), "very_complex": ("特别复杂",)}
+# The KPI table's levels (engine.kpis.LEVELS) by the one Chinese name every page, the index, the workbook
+# and the outlets table's headers use (DATA_CONTRACT.md outlets: subbranch 支行, branch 二级分行).
+LEVEL_NAMES = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
 INSPECTION_KINDS = {"mystery": ("神秘人", "神秘人检查"), "video": ("视频", "视频检查"), "onsite": ("现场", "现场检查")}

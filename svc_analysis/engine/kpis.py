@@ -1,4 +1,5 @@
-"""The KPI output table (DATA_CONTRACT.md "Output"): row shape, roll-up, publication, gathering.
+"""The KPI output table's rows (DATA_CONTRACT.md "Output"): row shape, judgment, roll-up, the check.
+A run's files of rows (publish, gather into kpis.csv): engine.kpi_files.
 
 Every outlet-level figure rolls up through sub-branch and branch to the province by adding
 numerators and denominators, never by averaging rates (DATA_CONTRACT.md). A ratio with a zero
@@ -8,14 +9,12 @@ denominator has no value (empty, shown as 无数据), never 0 or 100%.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pandas as pd
 
 from svc_analysis.core import status as st
 from svc_analysis.core.period import Period
 from svc_analysis.core.periods import parse_month
-from svc_analysis.core.safety import neutralise_frame
 
 # DATA_CONTRACT.md's columns, then the project's extensions: ``period`` (the run's period: YYYY-MM,
 # YYYY-Www or YYYY-MM-DD; ``month`` is the month holding its last day) and ``status`` (core.status).
@@ -245,49 +244,3 @@ def _disagrees(status: str, meets_target) -> bool:
     expected = st.MEETS[status]
     actual = None if meets_target is None or pd.isna(meets_target) else bool(meets_target)
     return expected != actual
-
-
-def publish(frame: pd.DataFrame, kpi_dir: str | Path | None, notebook: str) -> Path | None:
-    """Hand a notebook's KPI rows to the run: appended to <kpi_dir>/<notebook>.csv.
-
-    Interactively (kpi_dir None) the rows are only validated, nothing is written.
-    """
-    frame = validate(frame, source=f"notebook {notebook}")
-    if not kpi_dir:
-        return None
-    path = Path(kpi_dir) / f"{notebook}.csv"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, mode="a", header=not path.exists(), index=False, encoding="utf-8")
-    return path
-
-
-def _read(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype={"month": str, "period": str, "unit_id": str, "metric": str,
-                                     "status": str}, encoding="utf-8")
-    frame["meets_target"] = frame["meets_target"].map(
-        {True: True, False: False, "True": True, "False": False, "true": True, "false": False}
-    ).astype("boolean")
-    return frame
-
-
-def ordered(table: pd.DataFrame) -> pd.DataFrame:
-    """kpis.csv's row order: area (AREAS), metric, level (LEVELS: province first), unit_id."""
-    order = {level: i for i, level in enumerate(LEVELS)}
-    return (table.assign(_area=table["area"].map(AREAS.index), _level=table["level"].map(order))
-            .sort_values(["_area", "metric", "_level", "unit_id"], kind="stable")
-            .drop(columns=["_area", "_level"]).reset_index(drop=True))
-
-
-def gather(kpi_dir: str | Path, out_csv: str | Path) -> pd.DataFrame:
-    """Collect every notebook's KPI rows into the run's kpis.csv (UTF-8 with BOM for Excel)."""
-    files = sorted(Path(kpi_dir).glob("*.csv")) if Path(kpi_dir).is_dir() else []
-    frames = [validate(_read(f), source=f.name) for f in files]
-    table = (pd.concat(frames, ignore_index=True) if frames
-             else pd.DataFrame({c: pd.Series(dtype="object") for c in KPI_COLUMNS}))
-    table = ordered(validate(table, source="kpis.csv"))
-    out = table.copy()
-    out["meets_target"] = out["meets_target"].map({True: "true", False: "false"}).astype("object")
-    # Opened in Excel: a unit name such as '=HYPERLINK(...)' is written as text (safety.neutralise_frame);
-    # readers of the file take the quote off with safety.restore_cell (summary_figures.read_kpis).
-    neutralise_frame(out).to_csv(out_csv, index=False, encoding="utf-8-sig", na_rep="")
-    return table

@@ -12,10 +12,11 @@ from functools import cached_property
 
 import pandas as pd
 
+from svc_analysis.core.vocabularies import LEVEL_NAMES
 from svc_analysis.engine import org
 
-PROVINCE_LABEL = "全省"
-LEVEL_LABELS = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
+LEVEL_LABELS = LEVEL_NAMES  # the levels' Chinese names: one spelling (core.vocabularies)
+PROVINCE_LABEL = LEVEL_LABELS["province"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,6 +12,7 @@ from svc_analysis.core.period import Period
 from svc_analysis.engine.scope import Scope
 from svc_analysis.inspections import inspections, rules
 from svc_analysis.views.plotting import display_frame
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 
 def month_ledger(con, scope: Scope, period: Period, params) -> pd.DataFrame:
@@ -44,7 +45,7 @@ def ledger_totals(ledger: pd.DataFrame, rule_set: str, outlets=None) -> pd.DataF
     for col in ("penalty", "reward", "net"):
         table[col] = table[col].map(rules.fmt_number)
     return display_frame(table, labels={
-        "branch": "二级分行", "penalty": "考核(元)", "reward": "奖励(元)", "net": "净额(元)"})
+        "branch": LEVEL_LABELS["branch"], "penalty": "考核(元)", "reward": "奖励(元)", "net": "净额(元)"})
 
 
 def ledger_display(ledger: pd.DataFrame, tree: pd.DataFrame, rule_set: str, outlets=None,
@@ -68,7 +69,8 @@ def ledger_display(ledger: pd.DataFrame, tree: pd.DataFrame, rule_set: str, outl
                        target=part["target"].map(rules.fmt_number))
     cols = ["outlet_id", "outlet_name", "branch", "label", "effect", "score", "target", "place", "formula", "amount"]
     return display_frame(part[cols], labels={
-        "outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "label": "规则", "effect": "类别",
+        "outlet_id": "网点编号", "outlet_name": LEVEL_LABELS["outlet"], "branch": LEVEL_LABELS["branch"], "label": "规则",
+        "effect": "类别",
         "score": "得分", "target": "阶段目标", "place": "名次", "formula": "计算式", "amount": "金额(元)"}), note
 
 

@@ -31,12 +31,13 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.core.periods import parse_month
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 SCORE_COLUMNS = ("outlet_id", "branch", "subbranch", "score")
 LEDGER_COLUMNS = ["rule_set", "rule_id", "label", "effect", "outlet_id", "branch", "subbranch",
                   "score", "target", "place", "amount", "formula"]
 PLACE_WORDS = {"rank_top": "第{}名", "rank_bottom": "倒数第{}名"}
-LEVEL_WORDS = {"province": "全省", "branch": "本分行", "subbranch": "本支行"}
+LEVEL_WORDS = {"province": LEVEL_LABELS["province"], "branch": "本分行", "subbranch": "本支行"}
 
 
 class RuleError(ValueError):

@@ -22,6 +22,7 @@ from svc_analysis.inspections import rules
 from svc_analysis.core.periods import month_end, month_start, months_back, quarter_start, year_start
 from svc_analysis.views.plotting import NO_DATA, display_frame, fmt_pct
 from svc_analysis.core.safety import md, md_list
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 
 def _score(x) -> str:
@@ -112,7 +113,7 @@ def ranking_display(means: pd.DataFrame, target: float) -> pd.DataFrame:
         interval=[NO_DATA if pd.isna(lo) else f"{lo:.1f} – {hi:.1f}" for lo, hi in zip(means["lower"], means["upper"])],
         mean=means["mean"].round(1), misses=means["mean"] < target)
     return display_frame(shown[["rank", "branch", "n", "mean", "interval", "misses"]], flags=("misses",),
-                         labels={"rank": "名次", "branch": "二级分行", "n": "检查次数", "mean": "平均分",
+                         labels={"rank": "名次", "branch": LEVEL_LABELS["branch"], "n": "检查次数", "mean": "平均分",
                                  "interval": "区间", "misses": "未达阶段目标"})
 
 
@@ -125,8 +126,8 @@ def top_display(rows: pd.DataFrame, params, outlets=None) -> tuple[pd.DataFrame,
     text = (f"本季度得分 {params.reward_min_score:g} 分以上、排名前 {params.reward_top_n} 的网点共 {len(top)} 家。"
             if len(top) else f"本季度没有得分 {params.reward_min_score:g} 分以上的前 {params.reward_top_n} 名网点。")
     table = display_frame(top[["rank", "outlet_id", "outlet_name", "branch", "score"]],
-                          labels={"rank": "全省名次", "outlet_id": "网点编号", "outlet_name": "网点",
-                                  "branch": "二级分行", "score": "得分"})
+                          labels={"rank": "全省名次", "outlet_id": "网点编号", "outlet_name": LEVEL_LABELS["outlet"],
+                                  "branch": LEVEL_LABELS["branch"], "score": "得分"})
     return table, text
 
 
@@ -140,7 +141,8 @@ def recheck_display(table: pd.DataFrame, tree: pd.DataFrame, params) -> tuple[pd
             if len(on_list) else f"本季度没有最新一次检查低于 {params.recheck_below:g} 分的网点。")
     shown = table[["outlet_id", "outlet_name", "branch", "round_on", "round_score", "recheck_on",
                    "recheck_score", "status", "on_list", "severe"]]
-    labels = {"outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "round_on": "检查日期",
+    labels = {"outlet_id": "网点编号", "outlet_name": LEVEL_LABELS["outlet"], "branch": LEVEL_LABELS["branch"],
+              "round_on": "检查日期",
               "round_score": "检查得分", "recheck_on": "复查日期", "recheck_score": "复查得分", "status": "复查情况",
               "on_list": f"最新低于{params.recheck_below:g}", "severe": f"低于{params.severe_below:g}"}
     return display_frame(shown, flags=("on_list", "severe"), labels=labels), text
@@ -154,7 +156,7 @@ def trend(con, scope: Scope, period: Period, params, months: int):
 
 
 def checks_display(table: pd.DataFrame, params) -> pd.DataFrame:
-    labels = {"branch": "二级分行", "mystery": "神秘人", "video": "视频(非现场)", "onsite": "现场",
+    labels = {"branch": LEVEL_LABELS["branch"], "mystery": "神秘人", "video": "视频(非现场)", "onsite": "现场",
               "weeks": "计入考核的周数", "weeks_met": f"每周≥{params.video_checks_per_branch_per_week}次的周数",
               "weeks_open": "尚未结束的周（不计未达标）",
               "meets": "未达每周要求", "coverage": "本月检查覆盖率"}
@@ -238,7 +240,7 @@ def kpi_display(rows: pd.DataFrame) -> pd.DataFrame:
         wide[col] = wide[col].map(_score)
     for col in ("outlets_below_85", "penalty_yuan", "reward_yuan"):
         wide[col] = wide[col].map(lambda x: NO_DATA if pd.isna(x) else rules.fmt_number(x))
-    wide["unit_id"] = wide["unit_id"].replace({"province": "全省"})
+    wide["unit_id"] = wide["unit_id"].replace({"province": LEVEL_LABELS["province"]})
     return display_frame(wide, percent=("inspection_coverage_quarter", "inspection_coverage_year",
                                         "inspection_check_coverage_month"),
                          labels={"unit_id": "单位", **{m: catalogue.name(m) for m in order}})

@@ -15,8 +15,9 @@ from svc_analysis.core.safety import md_list
 from svc_analysis.engine.scope import Scope
 from svc_analysis.inspections import checks
 from svc_analysis.views.plotting import display_frame
+from svc_analysis.engine.scope import LEVEL_LABELS
 
-_LABELS = {"branch": "分行", "checks": "本周检查次数", "outlets_checked": "检查网点数", "required": "每周至少",
+_LABELS = {"branch": LEVEL_LABELS["branch"], "checks": "本周检查次数", "outlets_checked": "检查网点数", "required": "每周至少",
            "verdict": "是否达到"}
 
 

@@ -32,10 +32,11 @@ import pandas as pd
 
 from svc_analysis.core import config
 from svc_analysis.pack.execution import NotebookPool
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 LEVELS = ("branch", "subbranch")  # the tree columns a run can be split by (--each)
 LIST_TITLES = {"branch": "各分行报告包", "subbranch": "各支行报告包"}
-UNIT_WORDS = {"branch": "二级分行", "subbranch": "支行"}
+UNIT_WORDS = {"branch": LEVEL_LABELS["branch"], "subbranch": LEVEL_LABELS["subbranch"]}
 
 
 @dataclass

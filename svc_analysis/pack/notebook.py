@@ -27,8 +27,9 @@ from svc_analysis.views import plotting
 from svc_analysis.core.period import Period
 from svc_analysis.core.periods import month_end
 from svc_analysis.core.safety import md
+from svc_analysis.engine.scope import LEVEL_LABELS
 
-PROVINCE_LABEL = "全省"
+PROVINCE_LABEL = LEVEL_LABELS["province"]
 # JupyterLab sets it to the notebook's path in the kernel; the runner does the same for papermill.
 SESSION_ENV = "JPY_SESSION_NAME"
 
@@ -134,14 +135,14 @@ class Context:
         return org.units_in_scope(self.tree, self.scope_setting)
 
     def publish(self, frame: pd.DataFrame):
-        """Hand KPI rows to the run (kpis.publish): <kpi_dir>/<notebook>.csv; interactively only validated.
+        """Hand KPI rows to the run (kpi_files.publish): <kpi_dir>/<notebook>.csv; interactively only validated.
 
         Without a known notebook name (papermill run by hand, no $JPY_SESSION_NAME) the file is
-        named after the kernel's process id: kpis.gather() reads every file in kpi_dir all the same.
+        named after the kernel's process id: kpi_files.gather() reads every file in kpi_dir all the same.
         """
-        from svc_analysis.engine import kpis
+        from svc_analysis.engine import kpi_files
 
-        return kpis.publish(frame, self.kpi_dir, self.notebook or f"notebook-{os.getpid()}")
+        return kpi_files.publish(frame, self.kpi_dir, self.notebook or f"notebook-{os.getpid()}")
 
     def header_text(self) -> str:
         """One Markdown line for the top of a notebook: month, scope, data as of. The warehouse file is

@@ -15,9 +15,10 @@ from html import escape, unescape
 from pathlib import Path
 
 from svc_analysis.pack import cadence
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 PACK_LABEL = cadence.MONTH.pack_label  # 服务质量月度报告 (a weekly page: cadence.WEEK's)
-WHOLE_PROVINCE = "全省"
+WHOLE_PROVINCE = LEVEL_LABELS["province"]
 INDEX_PAGE = "index.html"
 TOC_MARK = "<!--svc-toc-->"
 TOC_MIN_HEADINGS = 3  # fewer sections: the page is short enough to scroll

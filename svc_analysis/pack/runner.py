@@ -200,7 +200,8 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
 
 def _gather_kpis(kpi_dir: Path, out_csv: Path) -> str | None:
     """kpis.csv from every notebook's published rows; on bad rows, a header-only file and the error."""
-    from svc_analysis.engine.kpis import KPI_COLUMNS, gather
+    from svc_analysis.engine.kpi_files import gather
+    from svc_analysis.engine.kpis import KPI_COLUMNS
 
     try:
         gather(kpi_dir, out_csv)

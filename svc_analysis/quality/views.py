@@ -11,6 +11,7 @@ import pandas as pd
 
 from svc_analysis.core import contract
 from svc_analysis.views import plotting
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 
 def plot_daily_counts(daily: pd.DataFrame, ncols: int = 3):
@@ -25,7 +26,8 @@ LABELS = {
     "table": "表", "table_zh": "表名", "rows_in_month": "本月行数", "rows_total": "累计行数",
     "first_date": "最早日期", "last_date": "最晚日期", "days_with_data": "有数据天数", "days_in_month": "本月天数",
     "coverage": "日期覆盖率", "low_coverage": "覆盖偏低", "outlet_id": "网点编号", "outlet_name": "网点名称",
-    "subbranch": "支行", "branch": "二级分行", "open_days": "营业天数", "missing_days": "缺失天数",
+    "subbranch": LEVEL_LABELS["subbranch"], "branch": LEVEL_LABELS["branch"], "open_days": "营业天数",
+    "missing_days": "缺失天数",
     "missing_dates": "缺失日期", "reason": "原因", "rows": "行数", "files": "文件数", "columns": "列",
     "example_file": "示例文件", "example_row": "示例行号", "example_value": "示例值（已脱敏）", "file": "文件",
     "profile": "映射配置", "rows_read": "读入行数", "rows_loaded": "入库行数", "rows_set_aside": "剔除行数",

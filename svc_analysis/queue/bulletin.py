@@ -32,7 +32,7 @@ WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周�
 FUNNEL_LABELS = {"above_99.8": "显著偏高（99.8%）", "above_95": "偏高（95%）", "within": "正常范围",
                  "below_95": "偏低（95%）", "below_99.8": "显著偏低（99.8%）", "no_data": "无数据"}
 _BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
-_LABELS = {"unit": "单位", "outlet_id": "网点编号", "outlet_name": "网点名称", "subbranch": "支行",
+_LABELS = {"unit": "单位", "outlet_id": "网点编号", "outlet_name": "网点名称", "subbranch": LEVEL_LABELS["subbranch"],
            "served": "已叫号客户", "overtime": "超时客户", "mean_wait": "平均等候(分钟)", "p90_wait": "90%分位等候(分钟)",
            "overtime_share": "超时占比", "unserved_share": "未办理离开占比", "rank": "本周排名", "funnel": "与总体相比",
            "status": "超时占比状态", "day": "日期", "weekday": "星期", "hour": "时段", "tickets": "取号数",
@@ -119,7 +119,8 @@ def plot_funnel(frame: pd.DataFrame, target: float):
         ax.plot(curve["size"], curve[f"upper_{level}"], color=plotting.PALETTE[5], linestyle=style, label=f"{level}%控制限")
     ax.axhline(target, color=plotting.PALETTE[0], linewidth=1, label="总体超时占比")
     high = shown["funnel"] == "above_99.8"
-    ax.scatter(shown.loc[~high, "served"], shown.loc[~high, "overtime_share"], color=plotting.PALETTE[2], s=18, label="网点")
+    ax.scatter(shown.loc[~high, "served"], shown.loc[~high, "overtime_share"], color=plotting.PALETTE[2], s=18,
+               label=LEVEL_LABELS["outlet"])
     ax.scatter(shown.loc[high, "served"], shown.loc[high, "overtime_share"], color=plotting.HIGHLIGHT, s=30,
                label="显著偏高")
     ax.set_xlabel("本周已叫号客户（人）")

@@ -25,6 +25,7 @@ from svc_analysis.engine import org
 from svc_analysis.core.periods import month_end, month_start
 from svc_analysis.queue.queue import month_tickets
 from svc_analysis.core.safety import md
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 MONTH_PERIOD = "month"
 LEVEL_COLUMN = {"outlet": "outlet_id", "subbranch": "subbranch"}
@@ -141,13 +142,13 @@ def ranking_table(ranks: pd.DataFrame, tree: pd.DataFrame, level: str, top_n: in
     return table.head(top_n) if top_n else table
 
 
-def ranking_sentence(table: pd.DataFrame, tolerance: float, unit_word: str = "网点") -> str:
+def ranking_sentence(table: pd.DataFrame, tolerance: float, unit_word: str = LEVEL_LABELS["outlet"]) -> str:
     """Who tops the month's ranking and in how many weeks (Chinese), from ranking_table."""
     ranked = table[table["rank"].notna()]
     if ranked.empty:
         return f"本月没有已叫号的排队记录，无法排名（{unit_word}）。"
     top = ranked.iloc[0]
-    name = top.get("outlet_name", top["unit_id"]) if unit_word == "网点" else top["unit_id"]
+    name = top.get("outlet_name", top["unit_id"]) if unit_word == LEVEL_LABELS["outlet"] else top["unit_id"]
     week_cols = [c for c in table.columns if c.endswith(" 排名")]
     first_weeks = sum(int(top[c] == 1) for c in week_cols if pd.notna(top[c]))
     above = int((ranked["overtime_share"] > tolerance).sum())

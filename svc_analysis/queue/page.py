@@ -17,9 +17,10 @@ from svc_analysis.queue import business as business_mod
 from svc_analysis.queue import monitor, peaks, queue, windows
 from svc_analysis.queue.charts import (plot_business_types, plot_complaint_link, plot_heatmap, plot_staffing,
                                        plot_weekday_hour)
-from svc_analysis.queue.views import LEVEL_ZH, ranking_display, table
+from svc_analysis.queue.views import LEVEL_ZH, headline_sentence, ranking_display, table
 from svc_analysis.stats import intervals
 from svc_analysis.views import kpi_display
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 # the interval each published share takes (stats.intervals): shares of counted customers and tickets
 INTERVALS = {"overtime_wait_share": "wilson", "unserved_share": "wilson"}
@@ -74,9 +75,9 @@ def headline(p: Page) -> tuple[str, kpi_display.KpiTable]:
     """The month in one paragraph, and the KPI rows of the scope's own unit and the level below it
     (views.kpi_display.wide: each share with its 95% Wilson interval and its status word)."""
     qp, s = p.qp, p.scope
-    text = queue.headline_sentence(p.rows, s.level, s.unit_id, s.label, threshold=qp.overtime_wait_minutes,
-                                   tolerance=qp.overtime_outlet_share, outlets_target=qp.overtime_outlets_target,
-                                   overtime_outlets=p.late["outlet_name"].tolist())
+    text = headline_sentence(p.rows, s.level, s.unit_id, s.label, threshold=qp.overtime_wait_minutes,
+                             tolerance=qp.overtime_outlet_share, outlets_target=qp.overtime_outlets_target,
+                             overtime_outlets=p.late["outlet_name"].tolist())
     order = list(LEVEL_ZH)
     below = order[min(order.index(s.level) + 1, len(order) - 1)]
     rows = p.rows[p.rows["level"].isin([s.level, below]) & p.rows["metric"].isin(HEADLINE_METRICS)]
@@ -102,7 +103,7 @@ def weekly_ranking(p: Page) -> list:
     """The 周通报: for outlets, then sub-branches, a sentence and the ranking table."""
     weekly = monitor.weekly_counts(p.con, p.month, p.tree, p.qp.overtime_wait_minutes)
     out = []
-    for level, word in (("outlet", "网点"), ("subbranch", "支行")):
+    for level, word in (("outlet", LEVEL_LABELS["outlet"]), ("subbranch", LEVEL_LABELS["subbranch"])):
         rank = monitor.ranking_table(monitor.ranking(weekly, p.tree, level, p.min_served), p.tree, level)
         out += [monitor.ranking_sentence(rank, p.qp.overtime_outlet_share, word),
                 ranking_display(rank.head(p.qp.ranking_top_n), level)]

@@ -35,14 +35,11 @@ import pandas as pd
 from svc_analysis.engine import measures
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
-from svc_analysis.views import plotting
 from svc_analysis.engine import warehouse
 from svc_analysis.core.period import Period
-from svc_analysis.core.safety import md, md_list
 
 AREA = "queue"
 PERCENTILE = 0.9  # p90_wait_minutes: the percentile is part of the metric's name
-NAMES_IN_TEXT = 5  # presentation only: a sentence names the worst few, the table lists the rest
 STATS_COLUMNS = ["tickets", "served", "unserved", "wait_minutes", "overtime", "p90_wait"]
 
 
@@ -214,40 +211,3 @@ def overtime_outlets(stats: pd.DataFrame, tree: pd.DataFrame, tolerance: float) 
     names = tree[["outlet_id", "outlet_name", "subbranch", "branch"]]
     return (names.merge(rows, on="outlet_id").sort_values(["overtime_share", "outlet_id"], ascending=[False, True])
             .reset_index(drop=True))
-
-
-def summary_levels(levels: pd.DataFrame, scope_level: str = org.PROVINCE) -> pd.DataFrame:
-    """The rows of level_stats for the scope's own unit and the level just below it (the headline table)."""
-    order = list(kpis.LEVELS)
-    below = order[min(order.index(scope_level) + 1, len(order) - 1)]
-    return levels[levels["level"].isin([scope_level, below])].reset_index(drop=True)
-
-
-def kpi_value(rows: pd.DataFrame, metric: str, level: str, unit_id: str):
-    """One figure from KPI rows (None when the row is missing or has no value)."""
-    hit = rows[(rows["metric"] == metric) & (rows["level"] == level) & (rows["unit_id"] == unit_id)]
-    return None if hit.empty or pd.isna(hit["value"].iloc[0]) else float(hit["value"].iloc[0])
-
-
-def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, *, threshold: float,
-                      tolerance: float, outlets_target: int, overtime_outlets: list[str]) -> str:
-    """The month in one paragraph (Chinese), from wait_kpis rows for the scope's own unit.
-
-    overtime_outlets: names worst first (overtime_outlets()); the first NAMES_IN_TEXT are named.
-    """
-    def get(metric):
-        return kpi_value(rows, metric, level, unit_id)
-
-    avg, p90 = get("avg_wait_minutes"), get("p90_wait_minutes")
-    if avg is None:
-        return f"{md(label)}本月没有已叫号的排队记录，等候指标均为{plotting.NO_DATA}。"
-    count = int(get("overtime_outlets") or 0)
-    goal = "达到" if count <= outlets_target else "未达到"
-    named = f"：{md_list(overtime_outlets[:NAMES_IN_TEXT])}" if overtime_outlets else ""
-    if len(overtime_outlets) > NAMES_IN_TEXT:
-        named += f" 等（超时占比最高的 {NAMES_IN_TEXT} 个）"
-    return (f"{md(label)}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
-            f"等候超过 {threshold:g} 分钟（超时标准为本行自定，无公开的统一标准）的客户占 "
-            f"**{plotting.fmt_pct(get('overtime_wait_share'))}**，取号后未办理离开的占 "
-            f"**{plotting.fmt_pct(get('unserved_share'))}**。超时客户占比高于 {plotting.fmt_pct(tolerance)} "
-            f"的超时网点 **{count} 个**（目标 {outlets_target} 个，{goal}目标）{named}。")

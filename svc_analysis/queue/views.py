@@ -1,6 +1,7 @@
 """Display tables of the queue notebook (50_queue), from the frames of queue.py, monitor.py, peaks.py,
-windows.py and business.py. No figure is computed here: only Chinese headers, formats (plotting:
-percents, 无数据 for missing) and the 周通报's share-and-rank cells. Charts: queue.charts; the
+windows.py and business.py, and the month's headline sentence from the area's KPI rows. No figure is
+computed here: only Chinese headers, formats (plotting: percents, 无数据 for missing) and the 周通报's
+share-and-rank cells. Charts: queue.charts; the
 notebook's sections: queue.page.
 """
 
@@ -10,13 +11,17 @@ import numpy as np
 import pandas as pd
 
 from svc_analysis.core import status
+from svc_analysis.core.safety import md, md_list
+from svc_analysis.engine import kpis, org
 from svc_analysis.engine.scope import LEVEL_LABELS
 from svc_analysis.stats import proportions
 from svc_analysis.views import plotting
 
+NAMES_IN_TEXT = 5  # presentation only: a sentence names the worst few, the table lists the rest
+
 LABELS = {
-    "level": "层级", "unit_id": "单位", "outlet_id": "网点编号", "outlet_name": "网点名称", "subbranch": "支行",
-    "branch": "二级分行", "tickets": "取号数", "served": "已叫号客户", "unserved": "未办理离开",
+    "level": "层级", "unit_id": "单位", "outlet_id": "网点编号", "outlet_name": "网点名称", "subbranch": LEVEL_LABELS["subbranch"],
+    "branch": LEVEL_LABELS["branch"], "tickets": "取号数", "served": "已叫号客户", "unserved": "未办理离开",
     "overtime": "超时客户", "mean_wait": "平均等候(分钟)", "p90_wait": "90%分位等候(分钟)",
     "overtime_share": "超时占比", "unserved_share": "未办理离开占比", "rank": "本月排名", "share": "取号占比",
     "interval": "超时占比 95% 区间",
@@ -78,5 +83,42 @@ def ranking_display(rank_table: pd.DataFrame, level: str) -> pd.DataFrame:
         week_small = rank_table.get(f"{week} 样本不足", pd.Series(False, rank_table.index))
         out[week] = [_ranked(s, r, bool(w) if pd.notna(w) else False) for s, r, w in zip(share, rank, week_small)]
     out["rank"] = [SMALL_SAMPLE if s else (plotting.NO_DATA if pd.isna(r) else r) for s, r in zip(small, out["rank"])]
-    labels = dict(LABELS, unit_id="网点编号" if level == "outlet" else "支行")
+    labels = dict(LABELS, unit_id="网点编号" if level == "outlet" else LEVEL_LABELS["subbranch"])
     return plotting.display_frame(out, labels, percent=PERCENT)
+
+
+def summary_levels(levels: pd.DataFrame, scope_level: str = org.PROVINCE) -> pd.DataFrame:
+    """The rows of level_stats for the scope's own unit and the level just below it (the headline table)."""
+    order = list(kpis.LEVELS)
+    below = order[min(order.index(scope_level) + 1, len(order) - 1)]
+    return levels[levels["level"].isin([scope_level, below])].reset_index(drop=True)
+
+
+def kpi_value(rows: pd.DataFrame, metric: str, level: str, unit_id: str):
+    """One figure from KPI rows (None when the row is missing or has no value)."""
+    hit = rows[(rows["metric"] == metric) & (rows["level"] == level) & (rows["unit_id"] == unit_id)]
+    return None if hit.empty or pd.isna(hit["value"].iloc[0]) else float(hit["value"].iloc[0])
+
+
+def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, *, threshold: float,
+                      tolerance: float, outlets_target: int, overtime_outlets: list[str]) -> str:
+    """The month in one paragraph (Chinese), from wait_kpis rows for the scope's own unit.
+
+    overtime_outlets: names worst first (overtime_outlets()); the first NAMES_IN_TEXT are named.
+    """
+    def get(metric):
+        return kpi_value(rows, metric, level, unit_id)
+
+    avg, p90 = get("avg_wait_minutes"), get("p90_wait_minutes")
+    if avg is None:
+        return f"{md(label)}本月没有已叫号的排队记录，等候指标均为{plotting.NO_DATA}。"
+    count = int(get("overtime_outlets") or 0)
+    goal = "达到" if count <= outlets_target else "未达到"
+    named = f"：{md_list(overtime_outlets[:NAMES_IN_TEXT])}" if overtime_outlets else ""
+    if len(overtime_outlets) > NAMES_IN_TEXT:
+        named += f" 等（超时占比最高的 {NAMES_IN_TEXT} 个）"
+    return (f"{md(label)}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
+            f"等候超过 {threshold:g} 分钟（超时标准为本行自定，无公开的统一标准）的客户占 "
+            f"**{plotting.fmt_pct(get('overtime_wait_share'))}**，取号后未办理离开的占 "
+            f"**{plotting.fmt_pct(get('unserved_share'))}**。超时客户占比高于 {plotting.fmt_pct(tolerance)} "
+            f"的超时网点 **{count} 个**（目标 {outlets_target} 个，{goal}目标）{named}。")

@@ -14,6 +14,7 @@ import pandas as pd
 from svc_analysis.core.safety import md
 from svc_analysis.views import funnel_chart
 from svc_analysis.views.plotting import HIGHLIGHT, NO_DATA, PALETTE, percent_formatter
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 QUADRANT_ZH = {"improve": "优先改进", "keep": "继续保持", "secondary": "次要改进", "maintain": "维持现状"}
 
@@ -78,7 +79,7 @@ def funnel(comparison, centre_label: str):
     """Outlet rate against number of ratings with the funnel limits (views.funnel_chart.plot, the same
     chart as the complaints page's); the outlets funnel_sentence names are labelled."""
     return funnel_chart.plot(comparison, worse="below", names="outlet_name", title="网点满意率漏斗图",
-                             xlabel="本月评价条数", ylabel="满意率", centre_label=centre_label, unit_word="网点",
+                             xlabel="本月评价条数", ylabel="满意率", centre_label=centre_label, unit_word=LEVEL_LABELS["outlet"],
                              percent=True)
 
 
@@ -89,13 +90,14 @@ def funnel_sentence(comparison, centre_label: str) -> str:
     if has.empty:
         return "本月各网点均无评价数据（无数据），无法比较。"
     text = f"本月有评价的网点 {len(has)} 个；以{centre_label}（{comparison.centre * 100:.1f}%）为中心线，"
-    return text + funnel_chart.sentence(comparison, worse="below", names="outlet_name", unit_word="网点",
+    return text + funnel_chart.sentence(comparison, worse="below", names="outlet_name",
+                                        unit_word=LEVEL_LABELS["outlet"],
                                         size_word="评价条数",
                                         value=lambda r: f"{md(r.outlet_id)}，{r.rate * 100:.1f}%，{r.ratings} 条")
 
 
 def participation(series: pd.DataFrame, outlets: pd.DataFrame | None = None, names: dict | None = None,
-                  scope_label: str = "全省"):
+                  scope_label: str = LEVEL_LABELS["province"]):
     """Scope participation by month, with the flagged outlets' own lines (from participation.trend)."""
     fig, ax = plt.subplots()
     x = _month_axis(ax, series["month"])

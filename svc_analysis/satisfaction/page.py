@@ -127,7 +127,8 @@ class Page:
         return Shown(note, plotting.display_frame(
             weakest[["rank", "outlet_id", "outlet_name", "branch", "ratings", "rate", "shrunken", "lower", "upper",
                      "weight", "flagged"]],
-            labels={"rank": "排名", "outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行",
+            labels={"rank": "排名", "outlet_id": "网点编号", "outlet_name": LEVEL_LABELS["outlet"],
+                    "branch": LEVEL_LABELS["branch"],
                     "ratings": "评价条数", "rate": "原始满意率", "shrunken": "收缩满意率", "lower": "区间下限",
                     "upper": "区间上限", "weight": "自身数据权重", "flagged": "评价器异常"},
             percent=("rate", "shrunken", "lower", "upper", "weight"), flags=("flagged",)))
@@ -150,7 +151,8 @@ class Page:
         return Shown(plotting.display_frame(
             flagged[["outlet_id", "outlet_name", "branch", "served", "ratings", "participation", "baseline",
                      "top_share", "dropped", "perfect"]],
-            labels={"outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "served": "服务客户数",
+            labels={"outlet_id": "网点编号", "outlet_name": LEVEL_LABELS["outlet"], "branch": LEVEL_LABELS["branch"],
+                    "served": "服务客户数",
                     "ratings": "评价条数", "participation": "参与率", "baseline": "基准参与率", "top_share": "5 分占比",
                     "dropped": "骤降", "perfect": "异常完美"},
             percent=("participation", "baseline", "top_share"), flags=("dropped", "perfect")))

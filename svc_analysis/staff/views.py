@@ -54,7 +54,7 @@ def middle_levels(scope_level: str) -> list[str]:
 def unit_names(tree: pd.DataFrame) -> dict:
     """unit_id -> display name: outlets by name, branches and sub-branches by themselves."""
     names = dict(zip(tree["outlet_id"], tree["outlet_name"]))
-    names[kpis.PROVINCE] = "全省"
+    names[kpis.PROVINCE] = LEVEL_LABELS["province"]
     return names
 
 

@@ -25,6 +25,25 @@ from svc_analysis.core.periods import add_months, months_back
 PAIR_COLUMNS = ["outcome", "month", "outlet_id", "flagged", "score", "numerator", "denominator"]
 
 
+def tested_months(report_month: str, months: int) -> list[str]:
+    """The back-test's months m: ``months`` months ending the month before ``report_month``."""
+    return months_back(add_months(report_month, -1), months)
+
+
+def declare_span(source, report_month: str, months: int | None = None):
+    """Tell ``source`` (summary_registry.KpiSource) every month the back-test's signals read the ratings
+    of: the first tested month's participation baseline to ``report_month``. The report month's and the
+    previous month's signals (notebook 90's warnings) lie inside it, so declared before the first
+    early_warning.signals call, the ratings are counted in one pass for all of them (not three).
+    ``months``: the back-test's length (default [backtest.months]). Returns ``source``."""
+    months = months or source.params.summary.early_warning.backtest.months
+    sp = source.params.satisfaction
+    first = add_months(tested_months(report_month, months)[0],
+                       -(sp.participation_baseline_months + sp.participation_gap_months))
+    source.prefetch_satisfaction([first, report_month])
+    return source
+
+
 def pairs(source, report_month: str, months: int, outcomes: list[str]) -> pd.DataFrame:
     """One row per outcome, tested month m and scored outlet: flagged in m, the outcome's numerator
     and denominator in m+1 (0 / 0 when the outlet has no row then). Columns PAIR_COLUMNS.
@@ -32,10 +51,8 @@ def pairs(source, report_month: str, months: int, outcomes: list[str]) -> pd.Dat
     Each month is scored once whatever the number of outcomes; the area functions' rows come from
     the source's cache (the report month's own rows are already there from the scorecard)."""
     ew = source.params.summary.early_warning
-    tested = months_back(add_months(report_month, -1), months)
-    sp = source.params.satisfaction
-    first = add_months(tested[0], -(sp.participation_baseline_months + sp.participation_gap_months))
-    source.prefetch_satisfaction([first, report_month])  # one pass over the ratings for every month
+    tested = tested_months(report_month, months)
+    declare_span(source, report_month, months)  # one pass over the ratings for every month
     frames = []
     for month in tested:
         scored = early_warning.score(early_warning.signals(source, month), ew)[["outlet_id", "flagged", "score"]]

@@ -37,8 +37,8 @@ SUMMARY_PAGE_GLOB = "*_summary.html"
 
 
 def read_kpis(kpis_csv: str | Path) -> pd.DataFrame:
-    """kpis.csv as written by kpis.gather (UTF-8 with BOM); meets_target as nullable booleans; unit_id
-    as published (the quote that kpis.gather puts before a formula-like name for Excel taken off)."""
+    """kpis.csv as written by kpi_files.gather (UTF-8 with BOM); meets_target as nullable booleans; unit_id
+    as published (the quote that kpi_files.gather puts before a formula-like name for Excel taken off)."""
     frame = pd.read_csv(kpis_csv, dtype={"month": str, "unit_id": str, "metric": str, "meets_target": str,
                                          "status": str}, encoding="utf-8-sig")
     frame["unit_id"] = frame["unit_id"].map(restore_cell, na_action="ignore")

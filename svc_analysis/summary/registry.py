@@ -25,7 +25,7 @@ import pandas as pd
 from svc_analysis.core import areas as area_registry
 from svc_analysis.core import catalogue
 from svc_analysis.core.period import Period
-from svc_analysis.engine import kpis
+from svc_analysis.engine import kpi_files, kpis
 from svc_analysis.engine.scope import Scope  # noqa: F401  (the registry's scope value)
 
 HOOK = "kpi_rows"
@@ -87,7 +87,7 @@ def areas_for(metrics: list[str] | None = None, areas: list[str] | None = None) 
 
 def kpi_table(con, params, scope: Scope, period: Period | str, areas: list[str] | None = None) -> pd.DataFrame:
     """The whole KPI table of one run, in process: every area's ``kpi_rows(con, params, scope, period)``
-    (the rows notebooks 00-60 publish), validated and in kpis.csv's order (kpis.gather), without the
+    (the rows notebooks 00-60 publish), validated and in kpis.csv's order (kpi_files.gather), without the
     notebooks.
 
     ``con``: a DuckDB connection or an Ibis backend (engine.spark_engine.connect: the same rows on
@@ -95,7 +95,7 @@ def kpi_table(con, params, scope: Scope, period: Period | str, areas: list[str] 
     The pack's kpis.csv holds the same figures (tests/engine/test_spark_parity.py checks it against
     the golden file). ``areas``: only these areas' rows (None: every registered area)."""
     rows = KpiSource(con, scope, params).rows(period, areas=areas)
-    return kpis.ordered(kpis.validate(rows, source="kpi_table"))
+    return kpi_files.ordered(kpis.validate(rows, source="kpi_table"))
 
 
 @dataclass
@@ -180,7 +180,11 @@ class KpiSource:
         first request inside it (none when every row comes from the KPI history)."""
         from svc_analysis.core.periods import months_between
 
-        self._cache["satisfaction_span"] = (set(months_between(min(months), max(months))), None)
+        wanted = set(months_between(min(months), max(months)))
+        span = self._cache.get("satisfaction_span")
+        if span is not None and wanted <= span[0]:
+            return  # declared already (perhaps counted): requests inside stay slices of the one pass
+        self._cache["satisfaction_span"] = (wanted, None)
 
     def calls(self) -> int:
         """How many area functions were called so far (not counting rows reused from history)."""

@@ -12,9 +12,10 @@ from svc_analysis.summary import scorecard
 from svc_analysis.summary import backtest as summary_backtest
 from svc_analysis.views.plotting import NO_DATA
 from svc_analysis.core.safety import md
+from svc_analysis.engine.scope import LEVEL_LABELS
 
 BELOW = {"province": "branch", "branch": "subbranch", "subbranch": "outlet"}
-LEVEL_NAMES = {"province": "全省", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
+LEVEL_NAMES = LEVEL_LABELS  # the levels' Chinese names, one spelling (core.vocabularies)
 COMPONENT_LABELS = {
     "complaint_rate": "投诉率偏高", "responsible": "责任性投诉", "satisfaction_funnel": "满意率偏低",
     "participation_drop": "评价器异常", "star_shortfall": "星级柜员不足", "overtime": "超时网点",
@@ -78,7 +79,8 @@ def warning_display(top: pd.DataFrame) -> pd.DataFrame:
     for c in early_warning.COMPONENTS:
         out[f"pts_{c}"] = out[f"pts_{c}"].map(lambda v: "" if v == 0 else f"{v:g}")
     out["score"] = out["score"].map(lambda v: f"{v:g}")
-    labels = {"outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "score": "预警分",
+    labels = {"outlet_id": "网点编号", "outlet_name": LEVEL_LABELS["outlet"], "branch": LEVEL_LABELS["branch"],
+              "score": "预警分",
               "reasons": "预警原因", **{f"pts_{c}": COMPONENT_LABELS[c] for c in early_warning.COMPONENTS}}
     out.index = pd.RangeIndex(1, len(out) + 1)
     return out.rename(columns=labels)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from svc_analysis.core import catalogue, status as st
 from svc_analysis.core.masking import mask_text
+from svc_analysis.core.vocabularies import LEVEL_NAMES
 
 NO_DATA = "无数据"
 DIGITS = {"share": 1, "balance": 0, "per_10k": 2, "count": 0, "minutes": 1, "score": 1, "yuan": 0}
@@ -183,7 +184,7 @@ def wide(rows: pd.DataFrame, metrics: list[str], *, labels: dict[str, str] | Non
     plain, html = [], []
     for unit in units:
         mine = rows[rows["unit_id"] == unit].set_index("metric")
-        shown = names.get(unit, "全省" if unit == "province" else str(unit))
+        shown = names.get(unit, LEVEL_NAMES["province"] if unit == "province" else str(unit))
         p_row, h_row = {index_name: shown}, {index_name: escape(mask_text(str(shown)))}
         for metric, header in volumes.items():
             den = mine["denominator"].get(metric) if metric in mine.index else None
@@ -212,7 +213,8 @@ def table(rows: pd.DataFrame, *, labels: dict[str, str] | None = None, level_lab
     plain, html = [], []
     for _, row in rows.iterrows():
         metric = row["metric"]
-        unit = names.get(row["unit_id"], "全省" if row["unit_id"] == "province" else str(row["unit_id"]))
+        unit = names.get(row["unit_id"],
+                         LEVEL_NAMES["province"] if row["unit_id"] == "province" else str(row["unit_id"]))
         small = row.get("status") == st.SMALL_SAMPLE
         cells = {"指标": labels.get(metric) or name_of(metric)}
         if units:

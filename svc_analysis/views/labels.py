@@ -2,8 +2,10 @@
 
 A column a page shows under its contract name (outlet_id, branch, staff_id, assessed_on ...) takes
 the first Chinese alias core.contract gives it (outlets.branch -> 二级分行); a KPI table column takes
-core.contract.KPI_COLUMN_NAMES (value -> 数值); a level takes engine.scope.LEVEL_LABELS. Only words
-the contract does not have (a page's own computed columns) are written by the page.
+core.contract.KPI_COLUMN_NAMES (value -> 数值); a level takes core.vocabularies.LEVEL_NAMES (全省, 二级分行,
+支行, 网点: also engine.scope.LEVEL_LABELS and the outlets table's headers; tests/views/test_labels.py checks
+no page retypes them). Only words the contract does not have (a page's own computed columns) are written
+by the page.
 """
 
 from __future__ import annotations

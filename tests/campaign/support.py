@@ -1,6 +1,11 @@
-"""A hand-built warehouse and campaign params shared by the campaign tests (not a test module)."""
+"""A hand-built warehouse, campaign params and a progress board shared by the campaign tests (not a test
+module)."""
 
 from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
 
 from svc_analysis.core import params as P
 from svc_analysis.engine import warehouse
@@ -39,3 +44,20 @@ def build(path, actuals=(), submissions=(), staff=()):
     if staff:
         con.executemany("INSERT INTO staff VALUES (?, ?, ?, ?, ?)", list(staff))
     return con
+
+
+def board_frame():
+    """A hand-made progress board (campaign.progress_board's columns): 甲 behind at the province and in B1,
+    乙 (a share) on track."""
+    base = {"unit_of_measure": "个", "start": date(2026, 1, 1), "deadline": date(2026, 12, 31), "month_value": 1.0,
+            "deadline_passed": False, "forecast_low": 0.0, "forecast_high": 0.0}
+    rows = [
+        {**base, "kpi_id": "a", "name": "甲", "level": "province", "unit_id": "province", "target": 100, "actual": 40,
+         "progress": 0.4, "expected": 0.8, "pace": 0.5, "status": "behind", "forecast": 60, "forecast_meets": False},
+        {**base, "kpi_id": "b", "name": "乙", "level": "province", "unit_id": "province", "target": 0.5,
+         "unit_of_measure": "占比", "actual": 0.45, "progress": 0.9, "expected": 0.8, "pace": 1.125,
+         "status": "on_track", "forecast": 0.55, "forecast_meets": True},
+        {**base, "kpi_id": "a", "name": "甲", "level": "branch", "unit_id": "B1", "target": 50, "actual": 20,
+         "progress": 0.4, "expected": 0.8, "pace": 0.5, "status": "behind", "forecast": 30, "forecast_meets": False},
+    ]
+    return pd.DataFrame(rows)

@@ -1,37 +1,22 @@
-"""campaign_views: sentences from the figures, display tables and charts (no computation of their own)."""
+"""campaign.views: sentences from the figures and display tables (no computation of their own)."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 import matplotlib
 import pandas as pd
 import pytest
 
 from svc_analysis.campaign import views as cv
-from svc_analysis.views import plotting
+from tests.campaign.support import board_frame
 
 matplotlib.use("Agg")
 
 
-def _board():
-    base = {"unit_of_measure": "个", "start": date(2026, 1, 1), "deadline": date(2026, 12, 31), "month_value": 1.0,
-            "deadline_passed": False, "forecast_low": 0.0, "forecast_high": 0.0}
-    rows = [
-        {**base, "kpi_id": "a", "name": "甲", "level": "province", "unit_id": "province", "target": 100, "actual": 40,
-         "progress": 0.4, "expected": 0.8, "pace": 0.5, "status": "behind", "forecast": 60, "forecast_meets": False},
-        {**base, "kpi_id": "b", "name": "乙", "level": "province", "unit_id": "province", "target": 0.5,
-         "unit_of_measure": "占比", "actual": 0.45, "progress": 0.9, "expected": 0.8, "pace": 1.125,
-         "status": "on_track", "forecast": 0.55, "forecast_meets": True},
-        {**base, "kpi_id": "a", "name": "甲", "level": "branch", "unit_id": "B1", "target": 50, "actual": 20,
-         "progress": 0.4, "expected": 0.8, "pace": 0.5, "status": "behind", "forecast": 30, "forecast_meets": False},
-    ]
-    return pd.DataFrame(rows)
-
-
 def test_board_sentence_counts_and_names():
-    text = cv.board_sentence(_board(), "province")
+    text = cv.board_sentence(board_frame(), "province")
     assert text == ("共 2 项指标在考核期内：进度正常 1 项、进度预警 0 项、进度滞后 1 项。"
                     "进度滞后：甲（完成 40.0%，应达 80.0%，按目前节奏截止日约 60 个，目标 100 个）。")
-    assert cv.board_sentence(_board().iloc[0:0], "province") == "本范围没有在考核期内的活动指标。"
+    assert cv.board_sentence(board_frame().iloc[0:0], "province") == "本范围没有在考核期内的活动指标。"
 
 
 def test_master_data_sentence_and_table():
@@ -56,7 +41,7 @@ def test_master_data_sentence_and_table():
 
 
 def test_board_table_formats_shares_counts_and_labels():
-    table = cv.board_table(_board(), "province")
+    table = cv.board_table(board_frame(), "province")
     assert list(table.columns[:3]) == ["指标", "计量单位", "目标"]
     assert table.loc[2, "目标"] == "50.0%" and table.loc[1, "目标"] == "100"
     assert table.loc[1, "完成进度"] == "40.0%" and table.loc[1, "状态"] == "进度滞后"
@@ -64,8 +49,8 @@ def test_board_table_formats_shares_counts_and_labels():
 
 
 def test_nothing_flagged_and_state_sentences():
-    assert cv.nothing_flagged(_board(), "") == "本范围所有指标进度正常，且预计都能按期完成。"
-    assert cv.nothing_flagged(_board().iloc[0:0], "活动已结束") == "活动已结束"
+    assert cv.nothing_flagged(board_frame(), "") == "本范围所有指标进度正常，且预计都能按期完成。"
+    assert cv.nothing_flagged(board_frame().iloc[0:0], "活动已结束") == "活动已结束"
     assert "活动已结束" in cv.state_sentence("over", "X", "2027-02")
     assert cv.state_sentence("in_force", "X", "2026-02") == ""
 
@@ -79,18 +64,6 @@ def test_submissions_sentence_and_grid():
                                                "迟报 1 家，未报 1 家。未报送：C。")
     assert cv.submissions_table(status).loc[2, "迟报小时"] == "24.0"
     assert cv.submissions_grid(status).loc["C", "2026-09"] == "未报"
-
-
-def test_charts_draw_only_what_is_flagged():
-    plotting.setup()
-    board = _board()
-    history = board.assign(month="2026-10")
-    fig = cv.burnup_chart(history, board, "province")
-    assert len([ax for ax in fig.axes if ax.get_visible()]) == 1  # only 甲 is flagged
-    assert cv.burnup_chart(history, board[board["kpi_id"] == "b"], "province") is None
-    assert cv.pace_heatmap(board, "branch") is not None and cv.pace_heatmap(board, "outlet") is None
-    import matplotlib.pyplot as plt
-    plt.close("all")
 
 
 def test_staffing_view_says_no_data_without_staff():

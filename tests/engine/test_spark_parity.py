@@ -18,7 +18,7 @@ import pytest
 
 from svc_analysis.core.params import load_params
 from svc_analysis.core.period import Period
-from svc_analysis.engine import kpis
+from svc_analysis.engine import kpi_files, kpis
 from svc_analysis.engine import org
 from svc_analysis.engine.scope import Scope
 from svc_analysis.summary import registry
@@ -93,6 +93,6 @@ def test_the_in_process_table_is_the_packs_kpis_csv(tables, tmp_path):
     tiny pack's golden kpis.csv: the figures of every row, as the golden test compares them."""
     on_duck, _ = tables[TINY_MONTH]
     kpi_dir = tmp_path / ".kpis"
-    kpis.publish(on_duck, kpi_dir, "in_process")
-    kpis.gather(kpi_dir, tmp_path / "kpis.csv")
+    kpi_files.publish(on_duck, kpi_dir, "in_process")
+    kpi_files.gather(kpi_dir, tmp_path / "kpis.csv")
     assert_same_figures(tmp_path / "kpis.csv", GOLDEN / f"tiny_{TINY_MONTH}_kpis.csv")

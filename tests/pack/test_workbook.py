@@ -8,7 +8,7 @@ import pytest
 from svc_analysis.core import config, contract
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
-from svc_analysis.pack import workbook
+from svc_analysis.pack import workbook, workbook_sheets
 from svc_analysis.core import params as P
 from tests.campaign.support import build, kpi, make_campaign
 
@@ -46,7 +46,7 @@ def test_title_month_due_date_and_frozen_printable_header(book):
     assert sheet["A1"].value == "测试活动 服务活动进展情况月报表"
     assert "报告月份：2026年2月" in sheet["A2"].value
     assert "报送截止：2026-03-02 12:00" in sheet["A2"].value  # report on February: first Monday of March
-    header = [c.value for c in sheet[workbook.HEADER_ROW]]
+    header = [c.value for c in sheet[workbook_sheets.HEADER_ROW]]
     assert header[:4] == ["序号", "指标", "计量单位", "目标"]
     assert sheet.freeze_panes == "C6" and sheet.print_title_rows == "$5:$5"
     assert sheet.page_setup.orientation == "landscape" and sheet.sheet_properties.pageSetUpPr.fitToPage
@@ -107,8 +107,8 @@ def test_month_outside_the_campaign_says_so(tmp_path):
     data = workbook.report_data(con, _Params(camp), org.outlet_tree(con), "2027-03")
     con.close()
     wb = openpyxl.load_workbook(workbook.write_workbook(tmp_path / "x.xlsx", data, "2027-03", camp.name))
-    assert wb["全省"]["A4"].value == workbook.STATE_TEXT["over"]
-    assert wb["全省"].max_row == workbook.HEADER_ROW
+    assert wb["全省"]["A4"].value == workbook_sheets.STATE_TEXT["over"]
+    assert wb["全省"].max_row == workbook_sheets.HEADER_ROW
 
 
 def test_write_for_run_writes_skips_and_reports_failures(tmp_path, monkeypatch):

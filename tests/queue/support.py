@@ -21,6 +21,7 @@ from __future__ import annotations
 from svc_analysis.engine import warehouse as wh
 
 MONTH = "2026-10"
+T, TOL = 20.0, 0.05  # the tests' threshold (minutes) and tolerance (overtime share)
 OUTLETS = [
     ("42000101", "甲网点", "甲支行", "一分行", "standard", None, None),
     ("42000102", "乙网点", "甲支行", "一分行", "standard", None, None),

@@ -8,21 +8,7 @@ import pytest
 from svc_analysis.engine import ingest
 from svc_analysis.engine import org
 from svc_analysis.queue import queue
-from tests.queue.support import MONTH, build
-
-T, TOL = 20.0, 0.05
-
-
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = build(tmp_path_factory.mktemp("queue") / "w.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def tree(con):
-    return queue.counting_outlets(con, org.outlet_tree(con), MONTH)
+from tests.queue.support import MONTH, TOL, T, build
 
 
 def _row(frame, **match):
@@ -160,21 +146,6 @@ def test_ingest_sets_called_before_taken_aside(tmp_path):
     con.close()
 
 
-def test_overtime_outlets_and_headline(con, tree):
-    levels = queue.level_stats(con, MONTH, T, tree)
-    late = queue.overtime_outlets(levels, tree, TOL)
-    assert late["outlet_id"].tolist() == ["42000201", "42000101"]  # worst first
-    rows = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0)
-    text = queue.headline_sentence(rows, "province", "province", "全省", threshold=T, tolerance=TOL,
-                                   outlets_target=0, overtime_outlets=late["outlet_name"].tolist())
-    assert "21.4 分钟" in text and "36.0 分钟" in text and "42.9%" in text and "22.2%" in text
-    assert "**2 个**" in text and "未达到" in text and "丙网点、甲网点" in text and "本行自定" in text
-    assert "无数据" in queue.headline_sentence(rows, "branch", "二分行", "二分行", threshold=T, tolerance=TOL,
-                                               outlets_target=0, overtime_outlets=[])
-    summary = queue.summary_levels(levels, "province")
-    assert summary["level"].tolist() == ["province", "branch", "branch"]
-
-
 def test_planted_overtime_outlet_on_tiny_sample():
     from svc_analysis.engine import sample
     from svc_analysis.engine import warehouse as wh
@@ -192,15 +163,6 @@ def test_planted_overtime_outlet_on_tiny_sample():
     assert top.unit_id == plan.overtime_outlet and 0.55 < top.value < 0.85  # docs: about 65-70 %
     flag = _row(rows, metric="overtime_outlets", level="outlet", unit_id=plan.overtime_outlet)
     assert flag.value == 1
-
-
-def test_headline_names_only_the_worst_few(con, tree):
-    rows = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0)
-    names = [f"网点{i}" for i in range(queue.NAMES_IN_TEXT + 2)]
-    text = queue.headline_sentence(rows, "province", "province", "全省", threshold=T, tolerance=TOL,
-                                   outlets_target=5, overtime_outlets=names)
-    assert "网点4" in text and "网点5" not in text and "等（超时占比最高的 5 个）" in text
-    assert "达到目标" in text and "未达到" not in text  # 2 overtime outlets against a target of 5
 
 
 def test_wait_kpis_reuses_given_level_stats(con, tree):

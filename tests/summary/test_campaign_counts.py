@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 
 from svc_analysis.campaign import views
-from svc_analysis.engine import kpis, org
-from svc_analysis.pack import workbook
+from svc_analysis.engine import kpi_files, org
+from svc_analysis.pack import workbook, workbook_sheets
 from svc_analysis.summary import figures as summary_figures
 from tests.campaign.support import build, kpi, make_campaign
 
@@ -47,12 +47,12 @@ def pack(tmp_path_factory):
     con.close()
     book = openpyxl.load_workbook(workbook.write_workbook(root / workbook.FILE_NAME, data, "2026-10", "测试活动"))
     rows = data["kpi_rows"]
-    kpis.gather(_published(rows, root / ".kpis"), root / "kpis.csv")
+    kpi_files.gather(_published(rows, root / ".kpis"), root / "kpis.csv")
     return data, book, root / "kpis.csv"
 
 
 def _published(rows, folder):
-    kpis.publish(rows, folder, "60_campaign")
+    kpi_files.publish(rows, folder, "60_campaign")
     return folder
 
 
@@ -75,7 +75,7 @@ def test_page_workbook_and_index_count_the_same(pack):
     page = views.board_sentence(data["board"], "province")
     assert page.startswith(f"共 4 项指标在考核期内：{COUNTS}。")
     assert book["全省"]["A4"].value == f"共 4 项指标：{COUNTS}。"
-    printed = [row[9] for row in book["全省"].iter_rows(min_row=workbook.HEADER_ROW + 1, values_only=True)]
+    printed = [row[9] for row in book["全省"].iter_rows(min_row=workbook_sheets.HEADER_ROW + 1, values_only=True)]
     assert printed == ["进度预警", "进度预警", "进度滞后", "进度正常"]  # params order: lobby, smart, atms, news
     figures = summary_figures.key_figures(kpis_csv, headline={"campaign": "campaign_progress:"},
                                           names={k.id: k.name for k in CAMPAIGN.kpis})

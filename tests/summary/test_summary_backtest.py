@@ -102,3 +102,37 @@ def test_backtest_on_the_tiny_sample(source_for, scope):
     if scope is None:
         over = result.set_index("outcome").loc["overtime_wait_share"]
         assert over["rate_flagged"] > over["rate_other"]
+
+
+def test_declared_span_reads_the_ratings_once_for_the_warnings_and_the_back_test(monkeypatch):
+    """Notebook 90 asks for the satisfaction counts of this month's signals, last month's, then the
+    back-test's; declared first (declare_span), all three are slices of one pass. By hand with the
+    default params (baseline 12 months ending 3 before the month, 12 tested months): the tested months
+    are 2025-10..2026-09, the span starts 12 + 3 months before 2025-10, at 2024-07, and ends 2026-10."""
+    from svc_analysis.core import areas
+    from svc_analysis.core.params import load_params
+    from svc_analysis.core.periods import months_between
+    from svc_analysis.summary.registry import KpiSource
+
+    passes = []
+
+    def count(self, months):
+        passes.append((min(months), max(months)))
+        return pd.DataFrame({"month": months, "outlet_id": "O1", "ratings": 1})
+
+    monkeypatch.setattr(KpiSource, "_count_satisfaction", count)
+    params = load_params(month="2026-10")
+    source = bt.declare_span(KpiSource(None, None, params), "2026-10")
+    signal_months = areas.hook("signal_months")
+    now = source.satisfaction_counts(signal_months("2026-10", params))
+    before = source.satisfaction_counts(signal_months("2026-09", params))
+    bt.declare_span(source, "2026-10", 12)  # what backtest.pairs declares again: the span is kept
+    for month in bt.tested_months("2026-10", 12):
+        source.satisfaction_counts(signal_months(month, params))
+    assert passes == [("2024-07", "2026-10")]
+    assert sorted(now["month"]) == months_between("2025-08", "2026-10")  # 12 + 3 months before, and the month
+    assert before["month"].max() == "2026-09"
+    undeclared = KpiSource(None, None, params)
+    undeclared.satisfaction_counts(signal_months("2026-10", params))
+    undeclared.satisfaction_counts(signal_months("2026-09", params))
+    assert len(passes) == 3  # without the span each request is a pass of its own

@@ -1,0 +1,20 @@
+"""summary.metric_text: a metric's value and change as people read them, and its name."""
+
+from svc_analysis.summary import metric_text
+
+
+def test_values_and_changes_read_as_written_by_hand():
+    assert metric_text.fmt_value("satisfaction_rate", 0.9236) == "92.4%"
+    assert metric_text.fmt_value("mystery_score_avg", 93.924) == "93.9"
+    assert metric_text.fmt_value("overtime_outlets", 25.0) == "25"
+    assert metric_text.fmt_value("complaint_rate_per_10k", 1.6877) == "1.69"
+    assert metric_text.fmt_value("satisfaction_rate", None) == "无数据"
+    assert metric_text.fmt_change("satisfaction_rate", -0.2) == "-20.0 个百分点"
+    # the November small pack printed '＝ -0.0个百分点 持平' for 92.24% after 92.25%: a change that rounds
+    # to zero has no sign (issue 14); the same holds for a score
+    assert metric_text.fmt_change("satisfaction_rate", 0.9224 - 0.9225) == "0.0 个百分点"
+    assert metric_text.fmt_change("mystery_score_avg", -0.04) == "0.0"
+
+
+def test_campaign_kpis_are_named_from_params():
+    assert metric_text.label("campaign_progress:atms", {"atms": "新投放ATM"}) == "活动进度：新投放ATM"
