@@ -153,14 +153,16 @@ def level_stats(con, month: Period | str, threshold: float, tree: pd.DataFrame,
 
 
 def wait_kpis(con, month: Period | str, tree: pd.DataFrame, *, threshold: float, tolerance: float,
-              outlets_target: int, scope_level: str = org.PROVINCE, levels: pd.DataFrame | None = None
-              ) -> pd.DataFrame:
+              outlets_target: int, scope_level: str = org.PROVINCE, levels: pd.DataFrame | None = None,
+              min_served: float | None = None) -> pd.DataFrame:
     """The queue KPI rows at every level (module docstring), from the outlets that count in ``tree``.
 
     threshold [queue.overtime_wait_minutes]; tolerance [queue.overtime_outlet_share], also the
     target of overtime_wait_share (lower is better); outlets_target [queue.overtime_outlets_target].
     levels: level_stats for the same month, threshold, tree and scope when the caller already has
-    them (saves one pass over the month's tickets); computed here otherwise.
+    them (saves one pass over the month's tickets); computed here otherwise. min_served [volumes
+    min_denominator.overtime_wait_share]: an outlet with fewer customers served is not counted in
+    overtime_outlets (overtime_outlet_rows).
     """
     if levels is None:
         levels = level_stats(con, month, threshold, tree, scope_level)
@@ -184,33 +186,54 @@ def wait_kpis(con, month: Period | str, tree: pd.DataFrame, *, threshold: float,
         ratio("overtime_wait_share", "overtime", "served", target=tolerance),
         kpis.complete(p90),
         ratio("unserved_share", "unserved", "tickets"),
-        overtime_outlet_rows(per, tree, tolerance, outlets_target, common),
+        overtime_outlet_rows(per, tree, tolerance, outlets_target, common, min_served),
     ], ignore_index=True)
 
 
+def counted(per: pd.DataFrame, min_served: float | None) -> pd.Series:
+    """Outlets whose overtime share is evidence enough to count (bool per row of ``per``): at least
+    ``min_served`` customers served (params volumes: the overtime_wait_share minimum), or any customer
+    served when no minimum is set. Fewer is a handful of tickets: shown, never an overtime outlet."""
+    return per["served"] >= min_served if min_served else per["served"] > 0
+
+
+def below_minimum(per: pd.DataFrame, min_served: float | None) -> pd.Series:
+    """Outlets that served customers but fewer than ``min_served`` (bool per row): left out of overtime_outlets."""
+    return (per["served"] > 0) & ~counted(per, min_served)
+
+
 def overtime_outlet_rows(per: pd.DataFrame, tree: pd.DataFrame, tolerance: float, outlets_target: int,
-                         common: dict) -> pd.DataFrame:
-    """overtime_outlets rows: value = the count of overtime outlets (overtime share above ``tolerance``),
-    judged against ``outlets_target``; numerator = that count, denominator = the outlets that served a
-    customer in the month (the outlets judged), so a reader sees "25 of 48" (issue 14)."""
-    flag = (per["overtime_share"] > tolerance).astype("float64")
+                         common: dict, min_served: float | None = None) -> pd.DataFrame:
+    """overtime_outlets rows: value = the count of overtime outlets (overtime share above ``tolerance``)
+    among the outlets counted (``counted``: at least ``min_served`` customers served), judged against
+    ``outlets_target``; numerator = that count, denominator = the outlets counted, so a reader sees
+    "25 of 48" (issue 14). A unit whose every serving outlet is below the minimum has no evidence:
+    its count stays (0) but its status is small_sample, not met."""
+    base = counted(per, min_served)
+    flag = ((per["overtime_share"] > tolerance) & base).astype("float64")
     counts = kpis.rollup(per.assign(value=flag), tree, metric="overtime_outlets", kind="count",
                          target=outlets_target, higher_is_better=False, **common)
-    judged = kpis.rollup(per.assign(numerator=flag, denominator=(per["served"] > 0).astype("float64")), tree,
+    judged = kpis.rollup(per.assign(numerator=flag, denominator=base.astype("float64")), tree,
                          metric="overtime_outlets", **common)
+    below = kpis.rollup(per.assign(value=below_minimum(per, min_served).astype("float64")), tree,
+                        metric="overtime_outlets", kind="count", **common)
     keys = ["level", "unit_id"]
     counts = counts.drop(columns=["numerator", "denominator"]).merge(
         judged[keys + ["numerator", "denominator"]], on=keys, how="left")
+    no_evidence = ((counts["denominator"] == 0) & (below["value"].to_numpy() > 0)).to_numpy()
+    counts = kpis.small_sample(counts, 1, volume=pd.Series((~no_evidence).astype("float64"), index=counts.index))
     return counts[kpis.KPI_COLUMNS]
 
 
-def overtime_outlets(stats: pd.DataFrame, tree: pd.DataFrame, tolerance: float) -> pd.DataFrame:
-    """The overtime outlets (overtime share above ``tolerance``) from outlet rows of level_stats or
-    outlet_stats, worst first, with their names and place in the tree."""
+def overtime_outlets(stats: pd.DataFrame, tree: pd.DataFrame, tolerance: float,
+                     min_served: float | None = None) -> pd.DataFrame:
+    """The overtime outlets (overtime share above ``tolerance``, among the outlets ``counted`` with
+    ``min_served``) from outlet rows of level_stats or outlet_stats, worst first, with their names and
+    place in the tree: exactly the outlets the overtime_outlets row counts."""
     rows = stats.rename(columns={"unit_id": "outlet_id"})
     if "level" in rows.columns:
         rows = rows[rows["level"] == "outlet"]
-    rows = rows[rows["overtime_share"] > tolerance].drop(columns=["level"], errors="ignore")
+    rows = rows[(rows["overtime_share"] > tolerance) & counted(rows, min_served)].drop(columns=["level"], errors="ignore")
     names = tree[["outlet_id", "outlet_name", "subbranch", "branch"]]
     return (names.merge(rows, on="outlet_id").sort_values(["overtime_share", "outlet_id"], ascending=[False, True])
             .reset_index(drop=True))
@@ -230,10 +253,13 @@ def kpi_value(rows: pd.DataFrame, metric: str, level: str, unit_id: str):
 
 
 def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, *, threshold: float,
-                      tolerance: float, outlets_target: int, overtime_outlets: list[str]) -> str:
+                      tolerance: float, outlets_target: int, overtime_outlets: list[str],
+                      below_minimum: int = 0, min_served: float | None = None) -> str:
     """The month in one paragraph (Chinese), from wait_kpis rows for the scope's own unit.
 
     overtime_outlets: names worst first (overtime_outlets()); the first NAMES_IN_TEXT are named.
+    below_minimum: outlets of the unit that served fewer than ``min_served`` customers (not counted):
+    the sentence names the base counted (the overtime_outlets row's denominator) and says how many were left out.
     """
     def get(metric):
         return kpi_value(rows, metric, level, unit_id)
@@ -246,8 +272,14 @@ def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, 
     named = f"：{md_list(overtime_outlets[:NAMES_IN_TEXT])}" if overtime_outlets else ""
     if len(overtime_outlets) > NAMES_IN_TEXT:
         named += f" 等（超时占比最高的 {NAMES_IN_TEXT} 个）"
+    hit = rows[(rows["metric"] == "overtime_outlets") & (rows["level"] == level) & (rows["unit_id"] == unit_id)]
+    base = hit["denominator"].iloc[0] if len(hit) else float("nan")
+    counted_text = "" if pd.isna(base) else f"，计入判定的网点 {base:,.0f} 个"
+    if below_minimum:
+        counted_text += (f"；另有 {below_minimum:,} 个网点已叫号客户不足 {min_served:,.0f} 人，样本不足，不计入"
+                         if min_served else f"；另有 {below_minimum:,} 个网点样本不足，不计入")
     return (f"{md(label)}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
             f"等候超过 {threshold:g} 分钟（超时标准为本行自定，无公开的统一标准）的客户占 "
             f"**{plotting.fmt_pct(get('overtime_wait_share'))}**，取号后未办理离开的占 "
             f"**{plotting.fmt_pct(get('unserved_share'))}**。超时客户占比高于 {plotting.fmt_pct(tolerance)} "
-            f"的超时网点 **{count} 个**（目标 {outlets_target} 个，{goal}目标）{named}。")
+            f"的超时网点 **{count} 个**（目标 {outlets_target} 个，{goal}目标{counted_text}）{named}。")
