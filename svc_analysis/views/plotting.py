@@ -190,10 +190,11 @@ def _is_yes_no(column: pd.Series) -> bool:
     return len(present) > 0 and all(isinstance(v, (bool, np.bool_)) for v in present)
 
 
-def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths=()):
+def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths=(), counts=()):
     """A copy of a small frame for showing in a report.
 
-    ``percent`` columns become '85.3%' (无数据 when empty), ``flags`` columns '⚠' or blank, other
+    ``percent`` columns become '85.3%' (无数据 when empty), ``counts`` columns '1,237,749'
+    (views.formats.count; blank when empty), ``flags`` columns '⚠' or blank, other
     true/false columns 是 / 否 (``yes_no``: never 'True' / 'False' on a page), ``paths``
     columns keep only the file name (a folder says nothing to the reader and may name a person's home);
     times are cut to the second, empty text and dates are blank, text is masked (masking.mask_text:
@@ -208,6 +209,8 @@ def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths
             out[col] = out[col].dt.strftime("%Y-%m-%d %H:%M:%S")
         if col in percent:
             out[col] = out[col].map(fmt_pct)
+        elif col in counts:
+            out[col] = out[col].map(lambda x: "" if _missing(x) else formats.count(x))
         elif col in flags:
             out[col] = out[col].map(lambda flag: "⚠" if not pd.isna(flag) and bool(flag) else "")
         elif _is_yes_no(out[col]):
