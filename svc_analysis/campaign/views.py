@@ -70,7 +70,25 @@ def board_sentence(board: pd.DataFrame, top_level: str) -> str:
         rows = top[top["status"] == code]
         if len(rows):
             text += f"{st.label(code)}：" + "；".join(_behind_text(r) for r in rows.itertuples()) + "。"
-    return text
+    return text + baseline_sentence(top)
+
+
+BASELINE_MISSING = "基数未填报"
+
+
+def _baseline_missing(board: pd.DataFrame) -> pd.Series:
+    if "baseline_missing" not in board.columns:
+        return pd.Series(False, index=board.index)
+    return board["baseline_missing"].fillna(False).astype(bool)
+
+
+def baseline_sentence(board: pd.DataFrame) -> str:
+    """The growth shares whose starting figure is not reported (campaign: baseline null): shown, not judged."""
+    missing = board[_baseline_missing(board)]
+    if missing.empty:
+        return ""
+    return (f"{BASELINE_MISSING} {len(missing)} 项（{md_list(missing['name'].drop_duplicates().tolist())}）："
+            f"活动开始时的起点数值尚未报送，只列完成情况，不判断进度、不作预测；请在参数中填报本行的起点数值。")
 
 
 def _behind_text(r) -> str:
@@ -132,16 +150,19 @@ def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
         "deadline": rows["deadline"].astype(str),
         "month_value": [_amount(v, u) for v, u in zip(rows["month_value"], rows["unit_of_measure"])],
         "actual": [_amount(v, u) for v, u in zip(rows["actual"], rows["unit_of_measure"])],
-        "progress": rows["progress"], "expected": rows["expected"],
-        "status": rows["status"].map(st.label),
+        "progress": rows["progress"],
+        "expected": [BASELINE_MISSING if gone else plotting.fmt_pct(v)
+                     for v, gone in zip(rows["expected"], _baseline_missing(rows))],
+        "status": [f"{st.label(code)}（{BASELINE_MISSING}）" if gone else st.label(code)
+                   for code, gone in zip(rows["status"], _baseline_missing(rows))],
         "forecast": [_amount(v, u) for v, u in zip(rows["forecast"], rows["unit_of_measure"])],
-        "range": [f"{_amount(lo, u)} – {_amount(hi, u)}" for lo, hi, u in
+        "range": [plotting.NO_DATA if pd.isna(lo) and pd.isna(hi) else f"{_amount(lo, u)} – {_amount(hi, u)}" for lo, hi, u in
                   zip(rows["forecast_low"], rows["forecast_high"], rows["unit_of_measure"])],
         "forecast_meets": rows["forecast_meets"].map(lambda m: FORECAST_WORDS.get(None if pd.isna(m) else bool(m))),
     })
     if level is not None:
         out = out.drop(columns="unit_id")
-    return plotting.display_frame(out, BOARD_LABELS, percent=("progress", "expected"))
+    return plotting.display_frame(out, BOARD_LABELS, percent=("progress",))
 
 
 def burnup_chart(history: pd.DataFrame, board: pd.DataFrame, level: str, ncols: int = 2):

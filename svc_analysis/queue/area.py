@@ -33,9 +33,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("unserved_share", "取号未办理离开占比", AREA, "share", "lower",
            "本月取号后未被叫号的号票数 / 本月全部号票数。", _SOURCE, None, cadences=EVERY_PERIOD),
     Metric("overtime_outlets", "超时网点数", AREA, "count", "lower",
-           "本月已叫号客户达到最低样本量（参数，与超时等候客户占比相同，默认100人）的网点中，超时等候客户占比"
-           "高于超时网点判定线的网点数；分子为超时网点数，分母为计入判定的网点数，已叫号客户不足最低样本量的网点"
-           "样本不足，不计入分子和分母。目标为零（超时网点零发生）。",
+           "本月已叫号客户不少于最低样本量（默认100人）的网点中，超时等候客户占比高于超时网点判定线的网点数；"
+           "分子为超时网点数，分母为计入判定的网点数（不足最低样本量的网点样本不足，不计入）。目标为零（超时网点零发生）。",
            _SOURCE, "queue.overtime_outlets_target", cadences=EVERY_PERIOD),
 )
 catalogue.register(METRICS)

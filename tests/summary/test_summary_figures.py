@@ -143,5 +143,7 @@ def test_a_month_without_a_round_shows_the_round_and_overtime_outlets_their_deno
     assert text(figures[3])[:3] == ("检查：神秘人检查本季度平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
     label, value, note, _ = text(figures[4])
     assert (label, value) == ("排队效率：超时网点（个）", "25 / 48")
-    assert note.startswith("✗ 未达标（目标 ≤ 0）。本月有客户办理业务的网点中，超时等候客户占比高于超时网点判定线的网点数")
-    assert "分母为本月有客户办理业务的网点数" in note
+    # the definition names the counted base: outlets with at least the minimum volume of customers served
+    assert note.startswith("✗ 未达标（目标 ≤ 0）。本月已叫号客户不少于最低样本量（默认100人）的网点中，"
+                           "超时等候客户占比高于超时网点判定线的网点数；分子为超时网点数，分母为计入判定的网点数")
+    assert "不足最低样本量的网点样本不足，不计入" in note
