@@ -40,19 +40,19 @@ def _rounded(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     return out
 
 
+COUNTS = ("tickets", "served", "unserved", "overtime")  # whole counts of tickets and customers
+
+
 def table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
     """A queue frame ready to show: chosen columns, Chinese headers, shares as percents (无数据 when
-    missing), minutes to one decimal, counts as integers."""
+    missing), minutes to one decimal, counts thousands separated (views.formats.count: 1,246)."""
     out = frame[columns] if columns else frame
     out = _rounded(out)
-    for col in ("tickets", "served", "unserved", "overtime"):
-        if col in out.columns:
-            out[col] = out[col].astype("int64")
     if "level" in out.columns:
         if "unit_id" in out.columns:
             out["unit_id"] = out["unit_id"].where(out["level"] != "province", LEVEL_ZH["province"])
         out["level"] = out["level"].map(LEVEL_ZH)
-    return plotting.display_frame(out, LABELS, percent=PERCENT)
+    return plotting.display_frame(out, LABELS, percent=PERCENT, counts=COUNTS)
 
 
 def _ranked(share, rank, small) -> str:
@@ -79,4 +79,4 @@ def ranking_display(rank_table: pd.DataFrame, level: str) -> pd.DataFrame:
         out[week] = [_ranked(s, r, bool(w) if pd.notna(w) else False) for s, r, w in zip(share, rank, week_small)]
     out["rank"] = [SMALL_SAMPLE if s else (plotting.NO_DATA if pd.isna(r) else r) for s, r in zip(small, out["rank"])]
     labels = dict(LABELS, unit_id="网点编号" if level == "outlet" else "支行")
-    return plotting.display_frame(out, labels, percent=PERCENT)
+    return plotting.display_frame(out, labels, percent=PERCENT, counts=COUNTS)
