@@ -52,6 +52,14 @@ def _amount(value, unit: str) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def _forecast(value, unit: str) -> str:
+    """A forecast at the deadline: a share as a percent, a count as a whole number (about 152 ATMs, never
+    151.9: a forecast has no more precision than the things it counts)."""
+    if pd.isna(value) or unit == SHARE_UNIT:
+        return _amount(value, unit)
+    return f"{round(float(value)):,.0f}"
+
+
 def state_sentence(state: str, campaign_name: str, month: str) -> str:
     """The campaign's state in the report month, in Chinese ('' while in force)."""
     return STATE_SENTENCES.get(state, "").format(month=month, name=md(campaign_name))
@@ -95,7 +103,7 @@ def _behind_text(r) -> str:
     unit = r.unit_of_measure
     parts = [f"完成 {plotting.fmt_pct(r.progress)}", f"应达 {plotting.fmt_pct(r.expected)}"]
     if pd.notna(r.forecast):
-        parts.append(f"按目前节奏截止日约 {_amount(r.forecast, unit)}{_unit(unit)}，目标 {_amount(r.target, unit)}{_unit(unit)}")
+        parts.append(f"按目前节奏截止日约 {_forecast(r.forecast, unit)}{_unit(unit)}，目标 {_amount(r.target, unit)}{_unit(unit)}")
     return f"{md(r.name)}（{'，'.join(parts)}）"
 
 
@@ -155,8 +163,8 @@ def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
                      for v, gone in zip(rows["expected"], _baseline_missing(rows))],
         "status": [f"{st.label(code)}（{BASELINE_MISSING}）" if gone else st.label(code)
                    for code, gone in zip(rows["status"], _baseline_missing(rows))],
-        "forecast": [_amount(v, u) for v, u in zip(rows["forecast"], rows["unit_of_measure"])],
-        "range": [plotting.NO_DATA if pd.isna(lo) and pd.isna(hi) else f"{_amount(lo, u)} – {_amount(hi, u)}" for lo, hi, u in
+        "forecast": [_forecast(v, u) for v, u in zip(rows["forecast"], rows["unit_of_measure"])],
+        "range": [plotting.NO_DATA if pd.isna(lo) and pd.isna(hi) else f"{_forecast(lo, u)} – {_forecast(hi, u)}" for lo, hi, u in
                   zip(rows["forecast_low"], rows["forecast_high"], rows["unit_of_measure"])],
         "forecast_meets": rows["forecast_meets"].map(lambda m: FORECAST_WORDS.get(None if pd.isna(m) else bool(m))),
     })
