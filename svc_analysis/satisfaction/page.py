@@ -130,7 +130,7 @@ class Page:
             labels={"rank": "排名", "outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行",
                     "ratings": "评价条数", "rate": "原始满意率", "shrunken": "收缩满意率", "lower": "区间下限",
                     "upper": "区间上限", "weight": "自身数据权重", "flagged": "评价器异常"},
-            percent=("rate", "shrunken", "lower", "upper", "weight"), flags=("flagged",)))
+            percent=("rate", "shrunken", "lower", "upper", "weight"), flags=("flagged",), counts=("ratings",)))
 
     def participation(self) -> Shown:
         p = self.p
@@ -153,7 +153,8 @@ class Page:
             labels={"outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "served": "服务客户数",
                     "ratings": "评价条数", "participation": "参与率", "baseline": "基准参与率", "top_share": "5 分占比",
                     "dropped": "骤降", "perfect": "异常完美"},
-            percent=("participation", "baseline", "top_share"), flags=("dropped", "perfect")))
+            percent=("participation", "baseline", "top_share"), flags=("dropped", "perfect"),
+            counts=("served", "ratings")))
 
     @cached_property
     def scores(self) -> pd.DataFrame:
