@@ -162,14 +162,15 @@ def fmt_points(x, digits: int = 1) -> str:
 def fmt_wan(x, digits: int = 1) -> str:
     """A count in 万 when it reaches 10,000: 12345 -> '1.2万', 20000 -> '2万', 800 -> '800'.
 
-    None/NaN -> '无数据'. Below 万 the plain rounded number reads better in a sentence.
+    None/NaN -> '无数据'. Below 万 the whole number reads better in a sentence, thousands separated as
+    every count on a page (views.formats.count): 7870 -> '7,870'; 123456789 -> '12,345.7万'.
     """
     if _missing(x):
         return NO_DATA
     value = float(x)
     if abs(value) < 10_000:
-        return f"{value:.0f}"
-    return _trim(f"{value / 10_000:.{digits}f}") + "万"
+        return formats.count(value)
+    return _trim(f"{value / 10_000:,.{digits}f}") + "万"
 
 
 YES_NO = {True: "是", False: "否"}
