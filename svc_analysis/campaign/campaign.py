@@ -14,6 +14,9 @@ report month's end:
 - KPI rows ``campaign_progress:<kpi_id>``: value = progress, numerator = actual, denominator =
   the unit's target, target = expected, status = the board's status, meets_target = progress >= expected
   (down: <=), i.e. true exactly when the status is on_track.
+- A growth share whose baseline params leave empty (``baseline: null``: the office has not reported
+  where it started) has no path: its progress is shown, with no expected progress, no pace, no
+  forecast and status no_target (pages: 基数未填报). A made-up start would be a false judgment.
 
 A report month before every KPI's start or after every deadline is outside the campaign
 (``campaign_state``): no progress rows. A KPI not started by the month end has no row either.
@@ -37,7 +40,7 @@ AREA = "campaign"
 METRIC_PREFIX = "campaign_progress:"
 BOARD_COLUMNS = ["kpi_id", "name", "unit_of_measure", "kind", "level", "unit_id", "start", "deadline", "target",
                  "actual", "month_value", "progress", "expected", "pace", "status", "deadline_passed",
-                 "forecast", "forecast_low", "forecast_high", "forecast_meets"]
+                 "forecast", "forecast_low", "forecast_high", "forecast_meets", "baseline_missing"]
 
 
 def campaign_state(campaign, month: str) -> str:
@@ -135,6 +138,8 @@ def _row(kpi, level: str, unit: str, target: float, path, month: str, campaign) 
         month_value = float(amounts[-1]) if amounts else 0.0
     else:
         month_value = float(to_date[-1]) if to_date and reported[-1] else float("nan")
+    if kpi.baseline_missing:
+        return _unjudged_row(kpi, level, unit, target, actual, month_value, month)
     share = cc.path_share(kpi.kind, kpi.curve, kpi.start, kpi.deadline, month, campaign.curve_power, kpi.expected)
     expected = cc.expected_progress(share, kpi.start_value, target)
     progress = actual / target
@@ -154,7 +159,19 @@ def _row(kpi, level: str, unit: str, target: float, path, month: str, campaign) 
             "level": level, "unit_id": unit, "start": kpi.start, "deadline": kpi.deadline, "target": target,
             "actual": actual, "month_value": month_value, "progress": progress, "expected": expected,
             "pace": pace, "status": status, "deadline_passed": passed, "forecast": point, "forecast_low": low,
-            "forecast_high": high, "forecast_meets": fc.meets(point, target, kpi.direction)}
+            "forecast_high": high, "forecast_meets": fc.meets(point, target, kpi.direction), "baseline_missing": False}
+
+
+def _unjudged_row(kpi, level: str, unit: str, target: float, actual: float, month_value: float, month: str) -> dict:
+    """A board row without a path (a growth share whose baseline is not reported): progress shown,
+    no expected progress, pace or forecast, status no_target (module docstring)."""
+    nan = float("nan")
+    return {"kpi_id": kpi.id, "name": kpi.name, "unit_of_measure": kpi.unit_of_measure, "kind": kpi.kind,
+            "level": level, "unit_id": unit, "start": kpi.start, "deadline": kpi.deadline, "target": target,
+            "actual": actual, "month_value": month_value, "progress": actual / target, "expected": nan,
+            "pace": nan, "status": st.NO_TARGET, "deadline_passed": periods.month_end(month) >= kpi.deadline,
+            "forecast": nan, "forecast_low": nan, "forecast_high": nan, "forecast_meets": None,
+            "baseline_missing": True}
 
 
 def progress_board(con, campaign, tree: pd.DataFrame, month: str, scope_level: str = ct.PROVINCE,
@@ -202,8 +219,8 @@ def kpi_rows(board: pd.DataFrame, month: str, directions: dict[str, str] | None 
 
 def behind(board: pd.DataFrame) -> pd.DataFrame:
     """The rows at risk or behind (those forecast to miss their target: the forecast agrees with the
-    status), worst pace first."""
-    flagged = board[board["status"] != st.ON_TRACK]
+    status), worst pace first. A row without a path (no_target: baseline not reported) is not among them."""
+    flagged = board[board["status"].isin([st.AT_RISK, st.BEHIND])]
     return flagged.sort_values(["pace", "kpi_id", "unit_id"]).reset_index(drop=True)
 
 

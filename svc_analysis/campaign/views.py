@@ -54,6 +54,14 @@ def _amount(value, unit: str) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
+def _forecast(value, unit: str) -> str:
+    """A forecast at the deadline: a share as a percent, a count as a whole number (about 152 ATMs, never
+    151.9: a forecast has no more precision than the things it counts)."""
+    if pd.isna(value) or unit == SHARE_UNIT:
+        return _amount(value, unit)
+    return f"{round(float(value)):,.0f}"
+
+
 def state_sentence(state: str, campaign_name: str, month: str) -> str:
     """The campaign's state in the report month, in Chinese ('' while in force)."""
     return STATE_SENTENCES.get(state, "").format(month=month, name=md(campaign_name))
@@ -72,14 +80,32 @@ def board_sentence(board: pd.DataFrame, top_level: str) -> str:
         rows = top[top["status"] == code]
         if len(rows):
             text += f"{st.label(code)}：" + "；".join(_behind_text(r) for r in rows.itertuples()) + "。"
-    return text
+    return text + baseline_sentence(top)
+
+
+BASELINE_MISSING = "基数未填报"
+
+
+def _baseline_missing(board: pd.DataFrame) -> pd.Series:
+    if "baseline_missing" not in board.columns:
+        return pd.Series(False, index=board.index)
+    return board["baseline_missing"].fillna(False).astype(bool)
+
+
+def baseline_sentence(board: pd.DataFrame) -> str:
+    """The growth shares whose starting figure is not reported (campaign: baseline null): shown, not judged."""
+    missing = board[_baseline_missing(board)]
+    if missing.empty:
+        return ""
+    return (f"{BASELINE_MISSING} {len(missing)} 项（{md_list(missing['name'].drop_duplicates().tolist())}）："
+            f"活动开始时的起点数值尚未报送，只列完成情况，不判断进度、不作预测；请在参数中填报本行的起点数值。")
 
 
 def _behind_text(r) -> str:
     unit = r.unit_of_measure
     parts = [f"完成 {plotting.fmt_pct(r.progress)}", f"应达 {plotting.fmt_pct(r.expected)}"]
     if pd.notna(r.forecast):
-        parts.append(f"按目前节奏截止日约 {_amount(r.forecast, unit)}{_unit(unit)}，目标 {_amount(r.target, unit)}{_unit(unit)}")
+        parts.append(f"按目前节奏截止日约 {_forecast(r.forecast, unit)}{_unit(unit)}，目标 {_amount(r.target, unit)}{_unit(unit)}")
     return f"{md(r.name)}（{'，'.join(parts)}）"
 
 
@@ -134,16 +160,19 @@ def board_table(board: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
         "deadline": rows["deadline"].astype(str),
         "month_value": [_amount(v, u) for v, u in zip(rows["month_value"], rows["unit_of_measure"])],
         "actual": [_amount(v, u) for v, u in zip(rows["actual"], rows["unit_of_measure"])],
-        "progress": rows["progress"], "expected": rows["expected"],
-        "status": rows["status"].map(st.label),
-        "forecast": [_amount(v, u) for v, u in zip(rows["forecast"], rows["unit_of_measure"])],
-        "range": [f"{_amount(lo, u)} – {_amount(hi, u)}" for lo, hi, u in
+        "progress": rows["progress"],
+        "expected": [BASELINE_MISSING if gone else plotting.fmt_pct(v)
+                     for v, gone in zip(rows["expected"], _baseline_missing(rows))],
+        "status": [f"{st.label(code)}（{BASELINE_MISSING}）" if gone else st.label(code)
+                   for code, gone in zip(rows["status"], _baseline_missing(rows))],
+        "forecast": [_forecast(v, u) for v, u in zip(rows["forecast"], rows["unit_of_measure"])],
+        "range": [plotting.NO_DATA if pd.isna(lo) and pd.isna(hi) else f"{_forecast(lo, u)} – {_forecast(hi, u)}" for lo, hi, u in
                   zip(rows["forecast_low"], rows["forecast_high"], rows["unit_of_measure"])],
         "forecast_meets": rows["forecast_meets"].map(lambda m: FORECAST_WORDS.get(None if pd.isna(m) else bool(m))),
     })
     if level is not None:
         out = out.drop(columns="unit_id")
-    return plotting.display_frame(out, BOARD_LABELS, percent=("progress", "expected"))
+    return plotting.display_frame(out, BOARD_LABELS, percent=("progress",))
 
 
 def submissions_sentence(status: pd.DataFrame) -> str:

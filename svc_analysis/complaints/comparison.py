@@ -84,7 +84,8 @@ INTERVAL_LEVEL = 0.95
 
 def with_intervals(con, params, scope, period, rows: pd.DataFrame, level: float = INTERVAL_LEVEL) -> pd.DataFrame:
     """The area's KPI rows with lower/upper: the 95% interval of each unit's rate (INTERVALS), and of
-    its reduction against the base year from the counts behind it (complaints.reduction_counts). The
+    its reduction against the base year from the counts behind it (complaints.reduction_counts); an
+    interval wider than params volumes.max_interval_width is marked too_wide (pages: 区间过宽). The
     rows' values and statuses are untouched: this is what pages show beside them."""
     p = params.complaints
     out = intervals.kpi_intervals(rows, INTERVALS, level, scales={"complaint_rate_per_10k": p.per_customers})
@@ -97,4 +98,4 @@ def with_intervals(con, params, scope, period, rows: pd.DataFrame, level: float 
             out.loc[i, ["lower", "upper"]] = intervals.reduction(
                 c["ytd_c"], c["ytd_s"], c["base_c"], c["base_s"], base_rate=p.base_year_rate_per_10k, level=level,
                 scale=p.per_customers)
-    return out
+    return intervals.too_wide(out, params.volumes.max_interval_width)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.complaints import area, clusters, comparison, complaints, keywords, ledger, overdue, reduction, sla, weekly as weeks
-from svc_analysis.complaints.views import change_sentence, headline, plot_pareto, plot_trend, rollup_view
+from svc_analysis.complaints.views import (change_sentence, headline, ledger_sentence, ledger_table, plot_pareto,
+                                           plot_trend, rollup_view)
 from svc_analysis.core.period import Period
 from svc_analysis.core.periods import month_bounds
 from svc_analysis.engine.scope import Scope
@@ -174,9 +175,7 @@ def ledger_section(con, params, scope: Scope, period: Period) -> tuple:
     s = ledger.totals(book)
     labels = column_labels("outlets", "complaints", responsible="责任性投诉", penalty_yuan="扣罚（元）", praises="表扬",
                      rewarded="获奖表扬", reward_yuan="奖励（元）", net_yuan="合计（元）")
-    return (_markdown(f"本月责任性投诉 {s['responsible']:.0f} 件，扣罚合计 {s['penalty_yuan']:.0f} 元；"
-                      f"表扬 {s['praises']:.0f} 件，其中奖励 {s['rewarded']:.0f} 件，合计 {s['reward_yuan']:.0f} 元。"),
-            display_frame(book, labels))
+    return _markdown(ledger_sentence(s)), ledger_table(book, labels)
 
 
 def with_intervals(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> pd.DataFrame:

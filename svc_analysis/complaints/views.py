@@ -38,6 +38,22 @@ def headline(rows: pd.DataFrame, level: str, unit: str) -> kpi_display.KpiTable:
     return kpi_display.table(mine, labels=METRIC_LABELS, units=False)
 
 
+# the ledger's whole counts and amounts in 元: thousands separated, no '.0' (views.formats.count)
+LEDGER_COUNTS = ("responsible", "penalty_yuan", "praises", "rewarded", "reward_yuan", "net_yuan")
+
+
+def ledger_sentence(totals: dict) -> str:
+    """The month's penalties and rewards in one sentence (complaints.ledger.totals), amounts as every page spells them."""
+    c = formats.count
+    return (f"本月责任性投诉 {c(totals['responsible'])} 件，扣罚合计 {c(totals['penalty_yuan'])} 元；"
+            f"表扬 {c(totals['praises'])} 件，其中奖励 {c(totals['rewarded'])} 件，合计 {c(totals['reward_yuan'])} 元。")
+
+
+def ledger_table(book: pd.DataFrame, labels: dict) -> pd.DataFrame:
+    """The ledger per outlet and staff member for the page: counts and 元 amounts whole and thousands separated."""
+    return plotting.display_frame(book, labels, counts=LEDGER_COUNTS)
+
+
 def change_sentence(table: pd.DataFrame) -> str:
     """Complaints and rate this month against last month and the same month last year (complaints.compare)."""
     now = table.iloc[0]

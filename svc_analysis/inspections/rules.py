@@ -32,6 +32,7 @@ import pandas as pd
 
 from svc_analysis.core.periods import parse_month
 from svc_analysis.engine.scope import LEVEL_LABELS
+from svc_analysis.views import formats
 
 SCORE_COLUMNS = ("outlet_id", "branch", "subbranch", "score")
 LEDGER_COLUMNS = ["rule_set", "rule_id", "label", "effect", "outlet_id", "branch", "subbranch",
@@ -45,9 +46,9 @@ class RuleError(ValueError):
 
 
 def fmt_number(x: float) -> str:
-    """81.0 -> '81', 80.5 -> '80.5', 4400.0 -> '4400': a figure as an outlet head would write it."""
-    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    """81.0 -> '81', 80.5 -> '80.5', 4400.0 -> '4,400': a figure as an outlet head would write it
+    (views.formats.number, the pages' one number spelling)."""
+    return formats.number(float(x))
 
 
 def check_scores(scores: pd.DataFrame, source: str = "scores") -> pd.DataFrame:

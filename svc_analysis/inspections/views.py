@@ -112,7 +112,7 @@ def ranking_display(means: pd.DataFrame, target: float) -> pd.DataFrame:
     shown = means.assign(
         interval=[NO_DATA if pd.isna(lo) else f"{lo:.1f} – {hi:.1f}" for lo, hi in zip(means["lower"], means["upper"])],
         mean=means["mean"].round(1), misses=means["mean"] < target)
-    return display_frame(shown[["rank", "branch", "n", "mean", "interval", "misses"]], flags=("misses",),
+    return display_frame(shown[["rank", "branch", "n", "mean", "interval", "misses"]], flags=("misses",), counts=("n",),
                          labels={"rank": "名次", "branch": LEVEL_LABELS["branch"], "n": "检查次数", "mean": "平均分",
                                  "interval": "区间", "misses": "未达阶段目标"})
 
@@ -161,7 +161,8 @@ def checks_display(table: pd.DataFrame, params) -> pd.DataFrame:
               "weeks_open": "尚未结束的周（不计未达标）",
               "meets": "未达每周要求", "coverage": "本月检查覆盖率"}
     return display_frame(table.assign(meets=~table["meets"].astype(bool)), percent=("coverage",),
-                         flags=("meets",), labels=labels)
+                         flags=("meets",), labels=labels,
+                         counts=("mystery", "video", "onsite", "weeks", "weeks_met", "weeks_open"))
 
 
 def noise_sentence(rows: pd.DataFrame, alpha: float) -> str:

@@ -10,7 +10,7 @@ import re
 import pandas as pd
 
 from svc_analysis.core import contract
-from svc_analysis.views import plotting
+from svc_analysis.views import formats, plotting
 from svc_analysis.engine.scope import LEVEL_LABELS
 
 
@@ -36,6 +36,10 @@ LABELS = {
 }
 
 
+# the columns that count rows, files or days: thousands separated (views.formats.count), 1,237,078
+COUNTS = ("rows_in_month", "rows_total", "days_with_data", "days_in_month", "open_days", "missing_days", "rows",
+          "files", "rows_read", "rows_loaded", "rows_set_aside", "unaccounted", "rows_in_warehouse", "rows_merged",
+          "rows_present", "rows_overlap")
 _ENGLISH_GLOSS = re.compile(r"\s*\((?=[^()]*[A-Za-z])[^()]*\)\s*$")  # a reason's trailing '(no such …)'
 _BETWEEN_CHINESE = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 
@@ -88,7 +92,7 @@ def for_display(frame: pd.DataFrame) -> pd.DataFrame:
         out["table"] = tables.map(table_name)
         out = out.drop(columns=["table_zh"], errors="ignore")
     return plotting.display_frame(out, LABELS, percent=("coverage",), flags=("low_coverage",),
-                                  paths=("file", "example_file"))
+                                  paths=("file", "example_file"), counts=COUNTS)
 
 
 def _names(tables) -> str:
@@ -110,7 +114,7 @@ def gaps_sentence(days: pd.DataFrame, tables: list[str]) -> str:
         part = days[days["table"] == name]
         missing = part[part["missing_days"] > 0]
         parts.append(f"{contract.table(name).zh[0]}：{len(missing)}/{len(part)} 个网点有缺失日，"
-                     f"合计 {int(part['missing_days'].sum())} 个网点·日")
+                     f"合计 {formats.count(part['missing_days'].sum())} 个网点·日")
     return "；".join(parts) + "。" if parts else "参数中未设置需逐日检查的表。"
 
 

@@ -33,8 +33,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("unserved_share", "取号未办理离开占比", AREA, "share", "lower",
            "本月取号后未被叫号的号票数 / 本月全部号票数。", _SOURCE, None, cadences=EVERY_PERIOD),
     Metric("overtime_outlets", "超时网点数", AREA, "count", "lower",
-           "本月有客户办理业务的网点中，超时等候客户占比高于超时网点判定线的网点数；分子为超时网点数，"
-           "分母为本月有客户办理业务的网点数。目标为零（超时网点零发生）。",
+           "本月已叫号客户不少于最低样本量（默认100人）的网点中，超时等候客户占比高于超时网点判定线的网点数；"
+           "分子为超时网点数，分母为计入判定的网点数（不足最低样本量的网点样本不足，不计入）。目标为零（超时网点零发生）。",
            _SOURCE, "queue.overtime_outlets_target", cadences=EVERY_PERIOD),
 )
 catalogue.register(METRICS)
@@ -51,7 +51,8 @@ def kpi_rows(con, params, scope: Scope, period: Period, levels: pd.DataFrame | N
     qp = params.queue
     tree = queue.counting_outlets(con, scope.tree_in_scope, period)
     rows = queue.wait_kpis(con, period, tree, threshold=qp.overtime_wait_minutes, tolerance=qp.overtime_outlet_share,
-                           outlets_target=qp.overtime_outlets_target, scope_level=scope.level, levels=levels)
+                           outlets_target=qp.overtime_outlets_target, scope_level=scope.level, levels=levels,
+                           min_served=params.volumes.minimum("overtime_wait_share"))
     return kpis.apply_volumes(rows, params.volumes.min_denominator)
 
 

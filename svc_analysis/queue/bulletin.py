@@ -77,7 +77,8 @@ def headline(rows: pd.DataFrame, scope: Scope, period: Period, params) -> tuple:
                 f"90% 的客户在 **{own['p90_wait']:.1f} 分钟**内被叫号；等候超过 {qp.overtime_wait_minutes:g} 分钟的客户占 "
                 f"**{fmt_pct(own['overtime_share'])}**（{status.label(own['status'])}），取号后未办理离开的占 "
                 f"**{fmt_pct(own['unserved_share'])}**。本周超时客户占比高于 {fmt_pct(qp.overtime_outlet_share)} 的网点 "
-                f"**{late['value']:.0f} 个**（目标 {qp.overtime_outlets_target} 个，{status.label(late['status'])}）。")
+                f"**{late['value']:.0f} 个**（计入判定的网点 {late['denominator']:,.0f} 个，已叫号客户不足最低样本量的网点不计入；"
+                f"目标 {qp.overtime_outlets_target} 个，{status.label(late['status'])}）。")
     levels = [scope.level] + ([_BELOW[scope.level]] if scope.level in _BELOW else [])
     table = pd.concat([unit_figures(rows, lv).assign(level=LEVEL_LABELS[lv]) for lv in levels], ignore_index=True)
     table["unit_id"] = table["unit_id"].where(table["unit_id"] != "province", LEVEL_LABELS["province"])

@@ -52,6 +52,12 @@ class Page:
     min_served: float | None = None  # params volumes: below it a unit's overtime share is not ranked
 
     @property
+    def below_minimum(self) -> int:
+        """Outlets that served customers but fewer than min_served: not counted in overtime_outlets."""
+        outlets = self.levels[self.levels["level"] == "outlet"]
+        return int(queue.below_minimum(outlets, self.min_served).sum())
+
+    @property
     def names(self) -> pd.Series:
         return self.tree.set_index("outlet_id")["outlet_name"]
 
@@ -65,10 +71,10 @@ def page(con, params, scope: Scope, period: Period, rows: pd.DataFrame) -> Page:
     tree = queue.counting_outlets(con, scope.tree_in_scope, month)
     levels = queue.level_stats(con, month, qp.overtime_wait_minutes, tree, scope.level)
     worst = monitor.worst_outlets(levels, qp.heatmap_outlets)
+    min_served = params.volumes.minimum("overtime_wait_share")
     return Page(con, scope, month, qp, params.complaints.per_customers, rows, tree, levels,
-                queue.overtime_outlets(levels, tree, qp.overtime_outlet_share), worst,
-                peaks.focus_outlets(qp.peak_outlets, worst, tree["outlet_id"].tolist()),
-                params.volumes.minimum("overtime_wait_share"))
+                queue.overtime_outlets(levels, tree, qp.overtime_outlet_share, min_served), worst,
+                peaks.focus_outlets(qp.peak_outlets, worst, tree["outlet_id"].tolist()), min_served)
 
 
 def headline(p: Page) -> tuple[str, kpi_display.KpiTable]:
@@ -77,7 +83,8 @@ def headline(p: Page) -> tuple[str, kpi_display.KpiTable]:
     qp, s = p.qp, p.scope
     text = headline_sentence(p.rows, s.level, s.unit_id, s.label, threshold=qp.overtime_wait_minutes,
                              tolerance=qp.overtime_outlet_share, outlets_target=qp.overtime_outlets_target,
-                             overtime_outlets=p.late["outlet_name"].tolist())
+                             overtime_outlets=p.late["outlet_name"].tolist(),
+                             below_minimum=p.below_minimum, min_served=p.min_served)
     order = list(LEVEL_ZH)
     below = order[min(order.index(s.level) + 1, len(order) - 1)]
     rows = p.rows[p.rows["level"].isin([s.level, below]) & p.rows["metric"].isin(HEADLINE_METRICS)]

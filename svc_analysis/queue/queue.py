@@ -150,14 +150,16 @@ def level_stats(con, month: Period | str, threshold: float, tree: pd.DataFrame,
 
 
 def wait_kpis(con, month: Period | str, tree: pd.DataFrame, *, threshold: float, tolerance: float,
-              outlets_target: int, scope_level: str = org.PROVINCE, levels: pd.DataFrame | None = None
-              ) -> pd.DataFrame:
+              outlets_target: int, scope_level: str = org.PROVINCE, levels: pd.DataFrame | None = None,
+              min_served: float | None = None) -> pd.DataFrame:
     """The queue KPI rows at every level (module docstring), from the outlets that count in ``tree``.
 
     threshold [queue.overtime_wait_minutes]; tolerance [queue.overtime_outlet_share], also the
     target of overtime_wait_share (lower is better); outlets_target [queue.overtime_outlets_target].
     levels: level_stats for the same month, threshold, tree and scope when the caller already has
-    them (saves one pass over the month's tickets); computed here otherwise.
+    them (saves one pass over the month's tickets); computed here otherwise. min_served [volumes
+    min_denominator.overtime_wait_share]: an outlet with fewer customers served is not counted in
+    overtime_outlets (overtime_outlet_rows).
     """
     if levels is None:
         levels = level_stats(con, month, threshold, tree, scope_level)
@@ -181,33 +183,54 @@ def wait_kpis(con, month: Period | str, tree: pd.DataFrame, *, threshold: float,
         ratio("overtime_wait_share", "overtime", "served", target=tolerance),
         kpis.complete(p90),
         ratio("unserved_share", "unserved", "tickets"),
-        overtime_outlet_rows(per, tree, tolerance, outlets_target, common),
+        overtime_outlet_rows(per, tree, tolerance, outlets_target, common, min_served),
     ], ignore_index=True)
 
 
+def counted(per: pd.DataFrame, min_served: float | None) -> pd.Series:
+    """Outlets whose overtime share is evidence enough to count (bool per row of ``per``): at least
+    ``min_served`` customers served (params volumes: the overtime_wait_share minimum), or any customer
+    served when no minimum is set. Fewer is a handful of tickets: shown, never an overtime outlet."""
+    return per["served"] >= min_served if min_served else per["served"] > 0
+
+
+def below_minimum(per: pd.DataFrame, min_served: float | None) -> pd.Series:
+    """Outlets that served customers but fewer than ``min_served`` (bool per row): left out of overtime_outlets."""
+    return (per["served"] > 0) & ~counted(per, min_served)
+
+
 def overtime_outlet_rows(per: pd.DataFrame, tree: pd.DataFrame, tolerance: float, outlets_target: int,
-                         common: dict) -> pd.DataFrame:
-    """overtime_outlets rows: value = the count of overtime outlets (overtime share above ``tolerance``),
-    judged against ``outlets_target``; numerator = that count, denominator = the outlets that served a
-    customer in the month (the outlets judged), so a reader sees "25 of 48" (issue 14)."""
-    flag = (per["overtime_share"] > tolerance).astype("float64")
+                         common: dict, min_served: float | None = None) -> pd.DataFrame:
+    """overtime_outlets rows: value = the count of overtime outlets (overtime share above ``tolerance``)
+    among the outlets counted (``counted``: at least ``min_served`` customers served), judged against
+    ``outlets_target``; numerator = that count, denominator = the outlets counted, so a reader sees
+    "25 of 48" (issue 14). A unit whose every serving outlet is below the minimum has no evidence:
+    its count stays (0) but its status is small_sample, not met."""
+    base = counted(per, min_served)
+    flag = ((per["overtime_share"] > tolerance) & base).astype("float64")
     counts = kpis.rollup(per.assign(value=flag), tree, metric="overtime_outlets", kind="count",
                          target=outlets_target, higher_is_better=False, **common)
-    judged = kpis.rollup(per.assign(numerator=flag, denominator=(per["served"] > 0).astype("float64")), tree,
+    judged = kpis.rollup(per.assign(numerator=flag, denominator=base.astype("float64")), tree,
                          metric="overtime_outlets", **common)
+    below = kpis.rollup(per.assign(value=below_minimum(per, min_served).astype("float64")), tree,
+                        metric="overtime_outlets", kind="count", **common)
     keys = ["level", "unit_id"]
     counts = counts.drop(columns=["numerator", "denominator"]).merge(
         judged[keys + ["numerator", "denominator"]], on=keys, how="left")
+    no_evidence = ((counts["denominator"] == 0) & (below["value"].to_numpy() > 0)).to_numpy()
+    counts = kpis.small_sample(counts, 1, volume=pd.Series((~no_evidence).astype("float64"), index=counts.index))
     return counts[kpis.KPI_COLUMNS]
 
 
-def overtime_outlets(stats: pd.DataFrame, tree: pd.DataFrame, tolerance: float) -> pd.DataFrame:
-    """The overtime outlets (overtime share above ``tolerance``) from outlet rows of level_stats or
-    outlet_stats, worst first, with their names and place in the tree."""
+def overtime_outlets(stats: pd.DataFrame, tree: pd.DataFrame, tolerance: float,
+                     min_served: float | None = None) -> pd.DataFrame:
+    """The overtime outlets (overtime share above ``tolerance``, among the outlets ``counted`` with
+    ``min_served``) from outlet rows of level_stats or outlet_stats, worst first, with their names and
+    place in the tree: exactly the outlets the overtime_outlets row counts."""
     rows = stats.rename(columns={"unit_id": "outlet_id"})
     if "level" in rows.columns:
         rows = rows[rows["level"] == "outlet"]
-    rows = rows[rows["overtime_share"] > tolerance].drop(columns=["level"], errors="ignore")
+    rows = rows[(rows["overtime_share"] > tolerance) & counted(rows, min_served)].drop(columns=["level"], errors="ignore")
     names = tree[["outlet_id", "outlet_name", "subbranch", "branch"]]
     return (names.merge(rows, on="outlet_id").sort_values(["overtime_share", "outlet_id"], ascending=[False, True])
             .reset_index(drop=True))

@@ -45,19 +45,19 @@ def _rounded(frame: pd.DataFrame, digits: int = 1) -> pd.DataFrame:
     return out
 
 
+COUNTS = ("tickets", "served", "unserved", "overtime")  # whole counts of tickets and customers
+
+
 def table(frame: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
     """A queue frame ready to show: chosen columns, Chinese headers, shares as percents (无数据 when
-    missing), minutes to one decimal, counts as integers."""
+    missing), minutes to one decimal, counts thousands separated (views.formats.count: 1,246)."""
     out = frame[columns] if columns else frame
     out = _rounded(out)
-    for col in ("tickets", "served", "unserved", "overtime"):
-        if col in out.columns:
-            out[col] = out[col].astype("int64")
     if "level" in out.columns:
         if "unit_id" in out.columns:
             out["unit_id"] = out["unit_id"].where(out["level"] != "province", LEVEL_ZH["province"])
         out["level"] = out["level"].map(LEVEL_ZH)
-    return plotting.display_frame(out, LABELS, percent=PERCENT)
+    return plotting.display_frame(out, LABELS, percent=PERCENT, counts=COUNTS)
 
 
 def _ranked(share, rank, small) -> str:
@@ -84,7 +84,7 @@ def ranking_display(rank_table: pd.DataFrame, level: str) -> pd.DataFrame:
         out[week] = [_ranked(s, r, bool(w) if pd.notna(w) else False) for s, r, w in zip(share, rank, week_small)]
     out["rank"] = [SMALL_SAMPLE if s else (plotting.NO_DATA if pd.isna(r) else r) for s, r in zip(small, out["rank"])]
     labels = dict(LABELS, unit_id="网点编号" if level == "outlet" else LEVEL_LABELS["subbranch"])
-    return plotting.display_frame(out, labels, percent=PERCENT)
+    return plotting.display_frame(out, labels, percent=PERCENT, counts=COUNTS)
 
 
 def summary_levels(levels: pd.DataFrame, scope_level: str = org.PROVINCE) -> pd.DataFrame:
@@ -101,10 +101,13 @@ def kpi_value(rows: pd.DataFrame, metric: str, level: str, unit_id: str):
 
 
 def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, *, threshold: float,
-                      tolerance: float, outlets_target: int, overtime_outlets: list[str]) -> str:
+                      tolerance: float, outlets_target: int, overtime_outlets: list[str],
+                      below_minimum: int = 0, min_served: float | None = None) -> str:
     """The month in one paragraph (Chinese), from wait_kpis rows for the scope's own unit.
 
     overtime_outlets: names worst first (overtime_outlets()); the first NAMES_IN_TEXT are named.
+    below_minimum: outlets of the unit that served fewer than ``min_served`` customers (not counted):
+    the sentence names the base counted (the overtime_outlets row's denominator) and says how many were left out.
     """
     def get(metric):
         return kpi_value(rows, metric, level, unit_id)
@@ -117,8 +120,14 @@ def headline_sentence(rows: pd.DataFrame, level: str, unit_id: str, label: str, 
     named = f"：{md_list(overtime_outlets[:NAMES_IN_TEXT])}" if overtime_outlets else ""
     if len(overtime_outlets) > NAMES_IN_TEXT:
         named += f" 等（超时占比最高的 {NAMES_IN_TEXT} 个）"
+    hit = rows[(rows["metric"] == "overtime_outlets") & (rows["level"] == level) & (rows["unit_id"] == unit_id)]
+    base = hit["denominator"].iloc[0] if len(hit) else float("nan")
+    counted_text = "" if pd.isna(base) else f"，计入判定的网点 {base:,.0f} 个"
+    if below_minimum:
+        counted_text += (f"；另有 {below_minimum:,} 个网点已叫号客户不足 {min_served:,.0f} 人，样本不足，不计入"
+                         if min_served else f"；另有 {below_minimum:,} 个网点样本不足，不计入")
     return (f"{md(label)}本月客户平均等候 **{avg:.1f} 分钟**，90% 的客户在 **{p90:.1f} 分钟**内被叫号；"
             f"等候超过 {threshold:g} 分钟（超时标准为本行自定，无公开的统一标准）的客户占 "
             f"**{plotting.fmt_pct(get('overtime_wait_share'))}**，取号后未办理离开的占 "
             f"**{plotting.fmt_pct(get('unserved_share'))}**。超时客户占比高于 {plotting.fmt_pct(tolerance)} "
-            f"的超时网点 **{count} 个**（目标 {outlets_target} 个，{goal}目标）{named}。")
+            f"的超时网点 **{count} 个**（目标 {outlets_target} 个，{goal}目标{counted_text}）{named}。")

@@ -131,7 +131,7 @@ class Page:
                     "branch": LEVEL_LABELS["branch"],
                     "ratings": "评价条数", "rate": "原始满意率", "shrunken": "收缩满意率", "lower": "区间下限",
                     "upper": "区间上限", "weight": "自身数据权重", "flagged": "评价器异常"},
-            percent=("rate", "shrunken", "lower", "upper", "weight"), flags=("flagged",)))
+            percent=("rate", "shrunken", "lower", "upper", "weight"), flags=("flagged",), counts=("ratings",)))
 
     def participation(self) -> Shown:
         p = self.p
@@ -155,7 +155,8 @@ class Page:
                     "served": "服务客户数",
                     "ratings": "评价条数", "participation": "参与率", "baseline": "基准参与率", "top_share": "5 分占比",
                     "dropped": "骤降", "perfect": "异常完美"},
-            percent=("participation", "baseline", "top_share"), flags=("dropped", "perfect")))
+            percent=("participation", "baseline", "top_share"), flags=("dropped", "perfect"),
+            counts=("served", "ratings")))
 
     @cached_property
     def scores(self) -> pd.DataFrame:

@@ -25,6 +25,7 @@ import pandas as pd
 from svc_analysis.core import periods
 from svc_analysis.stats import proportions
 from svc_analysis.core.safety import md
+from svc_analysis.views import formats
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
@@ -110,7 +111,7 @@ def sentence(flags: pd.DataFrame, month: str, drop_ratio: float, perfect_min_sha
     if perfect.empty:
         parts.append("没有评价分值异常完美的网点。")
     else:
-        names = "、".join(f"{md(r.outlet_name)}（{md(r.outlet_id)}：{r.ratings} 条评价中 {r.top_share * 100:.1f}% 为 5 分）"
+        names = "、".join(f"{md(r.outlet_name)}（{md(r.outlet_id)}：{formats.count(r.ratings)} 条评价中 {r.top_share * 100:.1f}% 为 5 分）"
                           for r in perfect.itertuples())
         parts.append(f"评价几乎全为 5 分（不低于 {perfect_min_share * 100:.0f}%）的网点 {len(perfect)} 个：{names}。"
                      "参与率骤降且全为满分，往往意味着评价器只在满意客户面前使用，满意度被高估。")

@@ -195,7 +195,7 @@ def headline_sentence(head: dict, ytd: dict, target: float, floor: float, level:
         verdict = ("达到目标" if head["rate"] >= target else
                    "未达目标但高于底线" if head["rate"] >= floor else "低于底线")
         text = (f"{head['month']} 评价器满意率 {_pct(head['rate'])}（{level * 100:g}% 区间 {_pct(head['lower'])}–"
-                f"{_pct(head['upper'])}，共 {head['ratings']} 条评价），{verdict}（目标 {_pct(target)}，"
+                f"{_pct(head['upper'])}，共 {formats.count(head['ratings'])} 条评价），{verdict}（目标 {_pct(target)}，"
                 f"底线 {_pct(floor)}）；较上月 {_points(head['change_previous'])}，较去年同月 "
                 f"{_points(head['change_last_year'])}。")
     test = ytd["test"]

@@ -11,6 +11,10 @@
   (given in params, not counted) only the current rate varies.
 Rows without counts (no value, a zero denominator, a numerator above its denominator for a share)
 get no interval (NaN). Which metric takes which interval is the area's statement (``kinds``).
+
+An interval wider than its limit (params volumes.max_interval_width: e.g. a reduction spanning more than
+100 percentage points, from a handful of complaints) says the figure is hardly known: ``too_wide`` marks
+the row (column ``too_wide``) and drops its bounds, so a page reads 区间过宽, never −21699%.
 """
 
 from __future__ import annotations
@@ -88,4 +92,17 @@ def kpi_intervals(rows: pd.DataFrame, kinds: dict[str, str], level: float = 0.95
                 lo, hi = poisson_rate(num[rows_of], den[rows_of], level, (scales or {}).get(metric, 1.0))
         if rows_of.any():
             out.loc[rows_of, "lower"], out.loc[rows_of, "upper"] = lo, hi
+    return out
+
+
+def too_wide(rows: pd.DataFrame, limits: dict[str, float]) -> pd.DataFrame:
+    """``rows`` (with lower/upper) with a boolean column ``too_wide``: true where the row's metric has a
+    limit in ``limits`` (metric -> the widest upper − lower shown) and its interval is wider, or open
+    (an infinite bound); the bounds of such a row are dropped (NaN): no page prints them."""
+    out = rows.copy()
+    width = pd.to_numeric(out["upper"], errors="coerce") - pd.to_numeric(out["lower"], errors="coerce")
+    limit = out["metric"].map(limits).astype("float64")
+    wide = (limit.notna() & (width > limit)).to_numpy()
+    out["too_wide"] = wide
+    out.loc[wide, ["lower", "upper"]] = np.nan
     return out

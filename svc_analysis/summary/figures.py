@@ -106,6 +106,12 @@ def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, 
         if named:
             parts.append(f"{st.count_text([code] * len(named), (code,))}：{'、'.join(named)}")
     note = "✓ 全部进度正常" if not parts else "✗ " + "；".join(parts)
+    # a campaign row without a judgment (no_target: a growth share whose baseline is not reported) is
+    # not counted above but named, so the index does not hide it (campaign: 基数未填报)
+    unjudged = [scorecard.label(m, names).split("：", 1)[-1] for m in
+                rows.loc[rows["metric"].str.startswith(prefix) & rows["status"].eq(st.NO_TARGET), "metric"]]
+    if unjudged:
+        note += f"；基数未填报、未判断 {len(unjudged)} 项：{'、'.join(unjudged)}"
     return label, f"{on_track}/{len(hit)}", note
 
 

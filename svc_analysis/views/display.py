@@ -59,14 +59,15 @@ def fmt_points(x, digits: int = 1) -> str:
 def fmt_wan(x, digits: int = 1) -> str:
     """A count in 万 when it reaches 10,000: 12345 -> '1.2万', 20000 -> '2万', 800 -> '800'.
 
-    None/NaN -> '无数据'. Below 万 the plain rounded number reads better in a sentence.
+    None/NaN -> '无数据'. Below 万 the whole number reads better in a sentence, thousands separated as
+    every count on a page (views.formats.count): 7870 -> '7,870'; 123456789 -> '12,345.7万'.
     """
     if missing(x):
         return NO_DATA
     value = float(x)
     if abs(value) < 10_000:
-        return f"{value:.0f}"
-    return trim_zeros(f"{value / 10_000:.{digits}f}") + "万"
+        return formats.count(value)
+    return trim_zeros(f"{value / 10_000:,.{digits}f}") + "万"
 
 
 YES_NO = {True: "是", False: "否"}
@@ -87,10 +88,11 @@ def _is_yes_no(column: pd.Series) -> bool:
     return len(present) > 0 and all(isinstance(v, (bool, np.bool_)) for v in present)
 
 
-def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths=()):
+def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths=(), counts=()):
     """A copy of a small frame for showing in a report.
 
-    ``percent`` columns become '85.3%' (无数据 when empty), ``flags`` columns '⚠' or blank, other
+    ``percent`` columns become '85.3%' (无数据 when empty), ``counts`` columns '1,237,749'
+    (views.formats.count; blank when empty), ``flags`` columns '⚠' or blank, other
     true/false columns 是 / 否 (``yes_no``: never 'True' / 'False' on a page), ``paths``
     columns keep only the file name (a folder says nothing to the reader and may name a person's home);
     times are cut to the second, empty text and dates are blank, text is masked (masking.mask_text:
@@ -105,6 +107,8 @@ def display_frame(frame, labels: dict | None = None, percent=(), flags=(), paths
             out[col] = out[col].dt.strftime("%Y-%m-%d %H:%M:%S")
         if col in percent:
             out[col] = out[col].map(fmt_pct)
+        elif col in counts:
+            out[col] = out[col].map(lambda x: "" if missing(x) else formats.count(x))
         elif col in flags:
             out[col] = out[col].map(lambda flag: "⚠" if not pd.isna(flag) and bool(flag) else "")
         elif _is_yes_no(out[col]):

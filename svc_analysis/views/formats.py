@@ -9,6 +9,8 @@ Two rules of display, shared by every page that writes a share against its targe
   judgment itself (meets_target) is the KPI row's; this only chooses how many digits to print.
 - **No negative zero** (``signed``, ``points_change``): a change that rounds to zero at the shown
   precision prints as 0.0 (no sign), never '-0.0' or '+0.0'.
+- **Thousands separated** (``count``, ``number``): the one spelling of a count or an amount on every
+  page and table: 1,237,749 rows, 4,400 元; never 1237749.
 
 Rounding is decimal half-up on the number's shortest decimal form (``decimal`` module), so 0.3995
 rounds like a person rounds it (39.95%, not 39.949999…) and a value exactly on the target stays on it.
@@ -99,3 +101,20 @@ def points_change(change, digits: int = 1, unit: str = " 个百分点") -> str:
 def is_zero_change(change, digits: int = 1, scale: int = 100) -> bool:
     """Whether a change shows as 0.0 at ``digits`` decimals (of ``scale`` × change): 持平 in words."""
     return not _missing(change) and math.isfinite(float(change)) and _round(_decimal(change, scale), digits) == 0
+
+
+def number(value, digits: int = 2) -> str:
+    """A figure as a reader writes it: thousands separated, at most ``digits`` decimals, trailing zeros
+    dropped: 4400.0 -> '4,400', 80.5 -> '80.5', 1237749 -> '1,237,749', -0.0 -> '0'; None/NaN -> '无数据'."""
+    if _missing(value):
+        return NO_DATA
+    shown = _round(value, digits)
+    if shown == 0:
+        return "0"
+    text = f"{shown:,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def count(value) -> str:
+    """A count: whole, thousands separated: 1237749 -> '1,237,749'; None/NaN -> '无数据'."""
+    return number(value, 0)

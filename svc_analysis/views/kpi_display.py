@@ -9,6 +9,7 @@ and can be checked against its kpis.csv row (tests/pack/test_consistency.py):
   0.40 shows 40.0% although it missed), more digits are shown (39.95%) until it does not;
 - ``interval_text``: the interval an area computed for the row (stats: Wilson for shares of counts,
   exact Poisson for rates per 10,000), in the value's own unit, e.g. 38.2%–41.6%; blank without one;
+  区间过宽 when the row is marked ``too_wide`` (wider than its limit in params: stats.intervals.too_wide);
 - ``status_text``: core.status.label of the row's status (达标, 未达标, 样本不足 ...): never judged here;
 - ``figure_html`` / ``status_html``: the same texts in a <span> marked with the row's key
   (``data-kpi="metric|level|unit_id"``, ``data-kpi-status="<status>"``; ``data-kpi-label`` on the
@@ -103,8 +104,14 @@ def value_text(metric: str, value, target=None) -> str:
     return _number(unit_of(metric), float(value), digits_for(metric, value, target))
 
 
-def interval_text(metric: str, lower, upper, value=None, target=None) -> str:
-    """'38.2%–41.6%' in the value's unit and digits; blank when either end is missing."""
+TOO_WIDE = "区间过宽"
+
+
+def interval_text(metric: str, lower, upper, value=None, target=None, too_wide=False) -> str:
+    """'38.2%–41.6%' in the value's unit and digits; 区间过宽 when ``too_wide`` (the row's mark);
+    blank when either end is missing."""
+    if not _missing(too_wide) and bool(too_wide):
+        return TOO_WIDE
     if _missing(lower) or _missing(upper):
         return ""
     unit, digits = unit_of(metric), digits_for(metric, value, target)
@@ -165,7 +172,8 @@ def _cell(row, with_interval: bool, quiet=(st.NO_TARGET, st.NO_DATA)) -> tuple[s
     value = value_text(metric, row["value"], row.get("target"))
     band = ""
     if with_interval and code != st.SMALL_SAMPLE:
-        band = interval_text(metric, row.get("lower"), row.get("upper"), row["value"], row.get("target"))
+        band = interval_text(metric, row.get("lower"), row.get("upper"), row["value"], row.get("target"),
+                             row.get("too_wide", False))
     word = "" if code in quiet else status_text(code)
     plain = value + (f"（{band}）" if band else "") + (f" {word}" if word else "")
     html = figure_html(row) + (f"（{escape(band)}）" if band else "") + (" " + status_html(row) if word else "")
@@ -223,7 +231,7 @@ def table(rows: pd.DataFrame, *, labels: dict[str, str] | None = None, level_lab
         shown = {"本月": value}
         if intervals and "lower" in rows.columns:
             shown["区间"] = "" if small else interval_text(metric, row["lower"], row["upper"], row["value"],
-                                                           row.get("target"))
+                                                           row.get("target"), row.get("too_wide", False))
         if target:
             shown["目标"] = target_text(metric, row.get("target"))
         shown["状态"] = status_text(row.get("status"))

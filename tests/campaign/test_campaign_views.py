@@ -76,3 +76,15 @@ def test_staffing_view_says_no_data_without_staff():
     assert cv.staffing_view(no_staff.iloc[0:0]).data == "所有核对的网点都达到配备标准。"
     missed = pd.DataFrame([{**row, "shortfall": "大堂经理 0/1", "meets": False}])
     assert len(cv.staffing_view(missed)) == 1  # the table of misses
+
+
+def test_a_forecast_of_things_counted_is_a_whole_number():
+    # page 60 read "按目前节奏截止日约 151.9 台" and "预测区间 149.0 – 154.9" for ATMs (issue 14 reading):
+    # a count's forecast is whole (151.9 -> 152, 149.04 -> 149, 154.9 -> 155); a share keeps its percent
+    board = _board()
+    board.loc[0, ["forecast", "forecast_low", "forecast_high"]] = [151.9, 149.04, 154.9]
+    board.loc[1, ["forecast", "forecast_low", "forecast_high"]] = [0.5512, 0.54, 0.56]
+    assert "按目前节奏截止日约 152 个，目标 100 个" in cv.board_sentence(board, "province")
+    table = cv.board_table(board, "province")
+    assert table.loc[1, ["截止日预测", "预测区间"]].tolist() == ["152", "149 – 155"]
+    assert table.loc[2, ["截止日预测", "预测区间"]].tolist() == ["55.1%", "54.0% – 56.0%"]

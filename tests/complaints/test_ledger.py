@@ -73,3 +73,20 @@ def test_ledger_totals_are_kpi_rows():
     assert [got["praise_reward_yuan", u] for u in ("province", "甲分行", "乙分行", "甲二支行", "O1", "O3")] == [
         200, 200, 0, 100, 100, 100]
     assert rows["target"].isna().all() and set(rows["status"]) == {"no_target"}
+
+
+def test_the_ledger_reads_in_whole_yuan_thousands_separated():
+    # page 10 read "扣罚合计 1450 元" and "550.0" / "-550.0" in the table while the index read 1,450 (issue 14)
+    import pandas as pd
+
+    from svc_analysis.complaints import views
+
+    totals = {"responsible": 5, "penalty_yuan": 1450.0, "praises": 12, "rewarded": 11, "reward_yuan": 1100.0}
+    assert views.ledger_sentence(totals) == ("本月责任性投诉 5 件，扣罚合计 1,450 元；表扬 12 件，其中奖励 11 件，"
+                                             "合计 1,100 元。")
+    book = pd.DataFrame({"outlet_id": ["42060180"], "responsible": [2], "penalty_yuan": [550.0], "praises": [0],
+                         "rewarded": [0], "reward_yuan": [0.0], "net_yuan": [-1550.0]})
+    shown = views.ledger_table(book, {"penalty_yuan": "扣罚（元）", "net_yuan": "合计（元）"})
+    # 550 = 1 complex (350) + 1 normal (200) complaint; the net of -1550.0 (a made-up row) reads -1,550
+    assert shown.iloc[0][["扣罚（元）", "合计（元）"]].tolist() == ["550", "-1,550"]
+    assert "550.0" not in shown.to_html()

@@ -37,12 +37,14 @@ def test_ledger_display_formula_and_truncation(con, tree):  # noqa: F811
     assert note == "" and len(table) == 7
     # the outlet with the largest penalty first: O4 8900 (its two lines)
     assert table.iloc[0]["网点编号"] == "O4" and table.iloc[1]["网点编号"] == "O4"
-    assert "1000 + (98 − 79.5) × 200 = 4700" in set(table["计算式"])
+    assert "1,000 + (98 − 79.5) × 200 = 4,700" in set(table["计算式"])
     short, note = ledger_views.ledger_display(ledger, tree, "plan2", max_rows=3)
     assert len(short) == 3 and "共 7 行" in note
     assert "考核 5 家网点共 25,200 元" in ledger_views.ledger_sentence(ledger, P)
     totals = ledger_views.ledger_totals(ledger, "plan2").set_index("二级分行")
-    assert totals.loc["B1", "考核(元)"] == "21400"
+    # page 40 showed 21400 where the sentence beside it said 25,200 (issue 14): one spelling, thousands separated
+    assert totals.loc["B1", "考核(元)"] == "21,400"
+    assert "<td>21,400</td>" in totals.to_html()
 
 
 def test_branch_ranking_and_top(con, tree):  # noqa: F811
@@ -61,7 +63,7 @@ def test_kpi_display(con, tree):  # noqa: F811
     shown = report.kpi_display(report.kpi_rows(con, tree, tree, MONTH, P, ledger))
     first = shown.iloc[0]
     assert first["单位"] == "全省" and first["神秘人检查平均分"] == "84.9" and first["神秘人检查季度覆盖率"] == "80.0%"
-    assert first["神秘人检查考核金额"] == "25200"
+    assert first["神秘人检查考核金额"] == "25,200"  # 3800 + 7100 + 8900 + 1600 + 3800 (test_inspections)
     # a sub-branch run in a month without a round: the scope and its outlets, 无数据 for the mean
     scope = tree[tree.subbranch == "S3"]
     november = report.kpi_rows(con, tree, scope, "2026-11", P, ledger.iloc[0:0], "subbranch")

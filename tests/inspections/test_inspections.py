@@ -151,4 +151,4 @@ def test_planted_failing_outlet_is_on_the_recheck_list_and_in_the_ledger():
     line = ledger[(ledger.outlet_id == plan.mystery_outlet) & (ledger.rule_id == "stage_target_missed")]
     assert len(line) == 1
     assert line.iloc[0].amount == 1000 + (98 - row.round_score) * 200
-    assert line.iloc[0].formula.startswith("1000 + (98 − ")
+    assert line.iloc[0].formula.startswith("1,000 + (98 − ")

@@ -38,7 +38,7 @@ def test_stage_target_missed_formula(month, score, expected):
 def test_formula_text_has_the_numbers_filled_in():
     ledger = rules.evaluate(scores([("A", "B1", 81.0)]), PLAN2, month="2026-10", stage_target=98)
     row = ledger[ledger.rule_id == "stage_target_missed"].iloc[0]
-    assert row.formula == "1000 + (98 − 81) × 200 = 4400"
+    assert row.formula == "1,000 + (98 − 81) × 200 = 4,400"
     assert (row.score, row.target, row.effect) == (81.0, 98.0, "penalty")
 
 

@@ -11,7 +11,8 @@ over a rendered page: its visible text (no script, no style), its images' alt te
   ATM or NPS, excepted);
 - wording a branch manager stumbles on (``stumbles``): an ASCII colon between Chinese words
   ("投诉类别:系统故障"), programmers' words ("计算函数"), month algebra ("各月 m", "m+1 月"), and the
-  net promoter score printed as a percent ("净推荐值 NPS … 65.4%" beside "NPS +65" in the text).
+  net promoter score printed as a percent ("净推荐值 NPS … 65.4%" beside "NPS +65" in the text), a
+  percentage of four digits or more, a count or amount in a sentence without thousands separators.
 """
 
 from __future__ import annotations
@@ -114,6 +115,10 @@ STUMBLES = {
     "programmers' word": re.compile(r"函数|变量|字段名|参数键"),
     "month algebra": re.compile(r"(?<![A-Za-z])m\s*[+−-]\s*1(?![\d])|各月\s*m(?![A-Za-z])|(?<![A-Za-z])m\s*月"),
     "NPS as a percent": re.compile(r"NPS(?:\n[^\n%]{1,12}){0,3}\n[-+−]?\d+(?:\.\d+)?%"),
+    # a figure its data cannot carry: a percentage of four digits or more (a reduction interval -21699%)
+    "absurd percentage": re.compile(r"(?<![\d.,])[-−]?\d{4,}(?:\.\d+)?%"),
+    # a count or amount in a sentence without thousands separators ("共 48705 条评价", "扣罚合计 1450 元")
+    "count without separators": re.compile(r"(?<![\d.,\w-])\d{4,}(?:\.\d+)?[ \t]*(?:条|件|元|人次|人|行|台|篇|场)"),
 }
 
 

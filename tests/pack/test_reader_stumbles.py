@@ -22,3 +22,15 @@ def test_the_fixed_wording_passes():
             "对过去每个月按同样规则打分，比较当月被预警与未被预警的网点在下一个月的结果\n"
             "净推荐值 NPS\n全省\n全省\n+65\n无目标\n净推荐值 NPS +65。2026-10 共收回问卷 26 份，占比 100.0%")
     assert rw.stumbles(text) == []
+
+
+def test_absurd_figures_and_counts_without_separators_are_found():
+    # the November small pack (issue 14, second reading): a sub-branch's reduction interval, a month's ratings,
+    # the complaints ledger's total
+    assert rw.stumbles("不降反升 153.5%\n（-1026.7%–29.2%）") == ["absurd percentage: '-1026.7%'"]
+    assert rw.stumbles("满意率 92.2%（95% 区间 92.0%–92.5%，共 48705 条评价）") == [
+        "count without separators: '48705 条'"]
+    assert rw.stumbles("本月责任性投诉 5 件，扣罚合计 1450 元") == ["count without separators: '1450 元'"]
+    # the fixed wording passes; years, dates, ids and percentages below 1,000% are not counts
+    assert rw.stumbles("不降反升 153.5%（区间过宽）；共 48,705 条评价；扣罚合计 1,450 元；104.2%；"
+                       "2026 年 1–11 月；网点 42010101；员工编号 1000151") == []

@@ -37,7 +37,7 @@ def test_for_display_formats_shares_flags_and_headers(con):
     assert "表名" not in shown.columns  # the table by its Chinese name once, not its id beside it
     assert shown.loc[shown["表"] == "问卷", "最早日期"].item() == ""
     tickets = shown[shown["表"] == "排队"].iloc[0]
-    assert (tickets["日期覆盖率"], tickets["覆盖偏低"], tickets["本月行数"]) == ("100.0%", "", 102)
+    assert (tickets["日期覆盖率"], tickets["覆盖偏低"], tickets["本月行数"]) == ("100.0%", "", "102")
     ratings = shown[shown["表"] == "评价"].iloc[0]
     assert (ratings["日期覆盖率"], ratings["覆盖偏低"]) == ("32.3%", "⚠")
 
@@ -73,7 +73,7 @@ def test_merged_sentence_and_table_rows_headers(con):
     assert list(shown.columns) == ["表", "仓库行数", "合并的重复行", "剔除行数", "读入行数", "多个文件重复提供",
                                    "文件数"]
     staff = shown[shown["表"] == "员工"].iloc[0]
-    assert (staff["仓库行数"], staff["多个文件重复提供"]) == (3, "")  # no file logged: nothing to compare
+    assert (staff["仓库行数"], staff["多个文件重复提供"]) == ("3", "")  # no file logged: nothing to compare
 
 
 def test_set_aside_reasons_read_in_the_contracts_chinese_words():
@@ -90,3 +90,19 @@ def test_set_aside_reasons_read_in_the_contracts_chinese_words():
     assert shown["表"].tolist() == ["投诉", "排队", "评价"]
     assert shown["原因"].tolist() == ["网点中没有此网点编号", "叫号时间早于取号时间", "超出范围 1–5"]
     assert shown["列"].tolist() == ["网点编号", "取号时间, 叫号时间", "评价分值"]
+
+
+def test_counts_on_page_00_are_thousands_separated():
+    """Page 00 showed 1237078 where the index showed 1,237,078 (issue 14): every count column of the
+    quality tables goes through views.formats.count, in the table and in the rendered HTML."""
+    import pandas as pd
+
+    loaded = pd.DataFrame({"table": ["ratings"], "rows_in_warehouse": [1237078], "rows_merged": [671],
+                           "rows_set_aside": [1], "rows_read": [1237750], "rows_overlap": [float("nan")], "files": [1]})
+    shown = quality_views.for_display(loaded)
+    # 1,237,078 in the warehouse + 671 merged + 1 set aside = 1,237,750 read (the file's identity)
+    assert shown.iloc[0].tolist() == ["评价", "1,237,078", "671", "1", "1,237,750", "", "1"]
+    html = shown.to_html()
+    assert "<td>1,237,078</td>" in html and "1237078" not in html and "1237750" not in html
+    days = pd.DataFrame({"table": ["tickets"] * 2, "missing_days": [1200, 34]})
+    assert quality_views.gaps_sentence(days, ["tickets"]) == "排队：2/2 个网点有缺失日，合计 1,234 个网点·日。"

@@ -170,3 +170,33 @@ def test_wait_kpis_reuses_given_level_stats(con, tree):
     given = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0, levels=levels)
     fresh = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0)
     pd.testing.assert_frame_equal(given, fresh)
+
+
+def test_overtime_outlets_leave_out_outlets_below_the_minimum_volume(con, tree):
+    # By hand (support.py): October customers served and overtime share per outlet:
+    # 甲 4 served, 2 overtime (0.5); 乙 2 served, 0 overtime (0.0); 丙 1 served, 1 overtime (1.0); 丁 0 served.
+    # Minimum 2 customers served: 甲 and 乙 are counted, 丙 (1 < 2) is below the minimum, 丁 served nobody.
+    rows = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0, min_served=2)
+    prov = _row(rows, metric="overtime_outlets", level="province", unit_id="province")
+    assert (prov.value, prov.numerator, prov.denominator) == (1, 1, 2)  # only 甲, of 甲 and 乙
+    assert prov.status == "missed"
+    # 乙支行 holds only 丙: its one serving outlet is below the minimum: no evidence, not judged
+    sub = _row(rows, metric="overtime_outlets", level="subbranch", unit_id="乙支行")
+    assert (sub.value, sub.denominator, sub.status) == (0, 0, "small_sample") and pd.isna(sub.meets_target)
+    outlet = _row(rows, metric="overtime_outlets", level="outlet", unit_id="42000201")
+    assert outlet.value == 0 and outlet.status == "small_sample"
+    # 丁 served nobody: its count stays as before (0 of 0, met): no minimum to apply
+    assert _row(rows, metric="overtime_outlets", level="outlet", unit_id="42000301").status == "met"
+    # without a minimum: 甲 and 丙 of the 3 outlets that served a customer (the earlier rule)
+    plain = queue.wait_kpis(con, MONTH, tree, threshold=T, tolerance=TOL, outlets_target=0)
+    p = _row(plain, metric="overtime_outlets", level="province", unit_id="province")
+    assert (p.value, p.numerator, p.denominator) == (2, 2, 3)
+    levels = queue.level_stats(con, MONTH, T, tree)
+    late = queue.overtime_outlets(levels, tree, TOL, min_served=2)
+    assert late["outlet_id"].tolist() == ["42000101"]  # the list the page names agrees with the count
+    outlets = levels[levels["level"] == "outlet"]
+    assert queue.below_minimum(outlets, 2).sum() == 1  # 丙
+    text = queue.headline_sentence(rows, "province", "province", "全省", threshold=T, tolerance=TOL,
+                                   outlets_target=0, overtime_outlets=late["outlet_name"].tolist(),
+                                   below_minimum=1, min_served=2)
+    assert "**1 个**" in text and "计入判定的网点 2 个" in text and "另有 1 个网点已叫号客户不足 2 人" in text

@@ -27,8 +27,17 @@ def test_table_formats_shares_minutes_and_missing():
                           "served": [7.0, 0.0], "mean_wait": [21.4286, np.nan], "overtime_share": [3 / 7, np.nan]})
     out = qr.table(frame)
     assert out.columns.tolist() == ["层级", "单位", "已叫号客户", "平均等候(分钟)", "超时占比"]
-    assert out.iloc[0].tolist()[:4] == ["全省", "全省", 7, 21.4]
+    assert out.iloc[0].tolist()[:4] == ["全省", "全省", "7", 21.4]
     assert out.iloc[0]["超时占比"] == "42.9%" and out.iloc[1]["超时占比"] == plotting.NO_DATA
+
+
+def test_counts_in_queue_tables_are_thousands_separated():
+    # the overtime outlets' table showed 1246 customers where the headline table showed 70,208 (issue 14)
+    frame = pd.DataFrame({"outlet_id": ["42060201"], "served": [1246.0], "tickets": [1368.0],
+                          "overtime_share": [0.73]})
+    out = qr.table(frame)
+    assert out.iloc[0][["已叫号客户", "超时占比"]].tolist() == ["1,246", "73.0%"]
+    assert "<td>1,246</td>" in out.to_html()
 
 
 def test_ranking_display_combines_share_and_rank():
@@ -45,6 +54,7 @@ def test_ranking_display_combines_share_and_rank():
     assert out.loc[3, "本月排名"] == "样本不足" and out.loc[3, "10-05~10-11"] == "50.0%（样本不足）"
     # Wilson 100 of 200: 0.5 ± 1.96·sqrt(0.25/200 + 1.96²/160000) / (1 + 1.96²/200) = 43.1%-56.9%
     assert out.loc[1, "超时占比 95% 区间"] == "43.1%–56.9%" and out.loc[3, "超时占比 95% 区间"] == ""
+    assert out.loc[1, "已叫号客户"] == "200"
 
 
 def test_charts_draw_without_warnings():

@@ -64,8 +64,11 @@ def test_week_41_by_hand(con, setting):
     # p90 over the unit's own waits (linear): 甲 10,20,30 -> 28; province 5,10,20,30,45 -> 39
     assert value(rows, "p90_wait_minutes", "outlet", "42000101") == pytest.approx(28.0)
     assert value(rows, "p90_wait_minutes") == pytest.approx(39.0)
-    # overtime outlets: 甲 1/3 and 丙 1/1 above 5%; 乙 0/1 not
-    assert value(rows, "overtime_outlets") == 2
+    # overtime outlets: 甲 1/3 and 丙 1/1 are above 5%, but with 3, 1 and 1 customers served every outlet
+    # is below the minimum of 100 (params volumes, issue 14): none is counted, 0 of 0 outlets, not judged
+    assert value(rows, "overtime_outlets") == 0
+    assert value(rows, "overtime_outlets", column="denominator") == 0
+    assert value(rows, "overtime_outlets", column="status") == "small_sample"
     # every unit is far below 100 customers served: shares shown, not judged
     assert value(rows, "overtime_wait_share", column="status") == "small_sample"
 

@@ -138,6 +138,9 @@ def test_headline_sentence_verdicts(counts):
     assert "达到目标" in text and "同比提升在统计上成立" in text
     none = satisfaction.headline_sentence(dict(head, ratings=0), dict(ytd, test=None), 0.9, 0.85)
     assert "无数据" in none and "满意率 " not in none
+    # a month's ratings as every page counts them (issue 14: page 20 read "共 48705 条评价")
+    many = satisfaction.headline_sentence(dict(head, ratings=48705), ytd, 0.9, 0.85)
+    assert "共 48,705 条评价" in many
 
 
 def test_control_sentence():

@@ -58,3 +58,22 @@ def test_kpi_intervals_by_kind():
     assert pd.isna(out.loc[4, "lower"])  # no interval declared for it
     with pytest.raises(ValueError, match="wilson, poisson"):
         intervals.kpi_intervals(rows, {"share": "normal"})
+
+
+def test_a_reduction_interval_wider_than_its_limit_is_not_printed():
+    # a small unit: 3 complaints among 2,500 customers this year against 1 among 3,000 in the base year.
+    # Given 4 in all, Clopper-Pearson's upper end for 3 of 4 is the 97.5% quantile of Beta(4, 1), whose
+    # CDF is p^4: 0.975^(1/4) = 0.99369; ratio = p / (1 - p) x 3000 / 2500 = 188.97, so the reduction's
+    # lower end is 1 - 188.97 = -187.97 (a page would print -18797%): far beyond a 100-point limit
+    q = 0.975 ** 0.25
+    lower, upper = intervals.reduction(3, 2500, 1, 3000)
+    assert lower == pytest.approx(1 - q / (1 - q) * 3000 / 2500, rel=1e-6)
+    rows = pd.DataFrame({"metric": ["complaint_rate_reduction", "complaint_rate_reduction", "satisfaction_rate"],
+                         "lower": [lower, 0.31, 0.0], "upper": [upper, 0.48, 1.0]})
+    out = intervals.too_wide(rows, {"complaint_rate_reduction": 1.0})
+    assert out["too_wide"].tolist() == [True, False, False]  # 0.17 wide is shown; no limit for the share
+    assert out.loc[0, ["lower", "upper"]].isna().all()  # the absurd bounds are gone
+    assert (out.loc[1, "lower"], out.loc[1, "upper"]) == (0.31, 0.48)
+    # an open interval (no base-year complaint: the upper ratio is infinite) is too wide as well
+    open_rows = pd.DataFrame({"metric": ["complaint_rate_reduction"], "lower": [-math.inf], "upper": [0.9]})
+    assert intervals.too_wide(open_rows, {"complaint_rate_reduction": 1.0})["too_wide"].tolist() == [True]

@@ -61,6 +61,10 @@ def test_movement_flat_bands():
 
 def test_marks_read_without_colour():
     assert scorecard.mark(True) == "✓ 达标" and scorecard.mark(False) == "✗ 未达标" and scorecard.mark(pd.NA) == "—"
+    # a campaign row reads as the campaign page reads it (issue 14: 营销人员占比 96.9% against 98.1% said
+    # ✗ 未达标 on the summary and 进度预警 on page 60)
+    assert scorecard.mark(False, "at_risk") == "✗ 进度预警" and scorecard.mark(False, "behind") == "✗ 进度滞后"
+    assert scorecard.mark(True, "on_track") == "✓ 进度正常"
     assert scorecard.trend_text("overtime_outlets", -2, "down", True) == "▼ -2 向好"
     assert scorecard.trend_text("satisfaction_rate", 0.001, "flat", None) == "＝ +0.1 个百分点 持平"
     assert scorecard.trend_text("satisfaction_rate", None, None, None) == "无数据"

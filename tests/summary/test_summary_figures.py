@@ -107,7 +107,8 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
     assert figures[0][1] == "1/2"  # rows judged against a fixed target: 1 says met
     assert text(figures[1])[2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
     assert text(figures[2])[2].startswith("✓ 达标")  # 25 > 0 but the row says met
-    assert figures[3][1:3] == ("1/2", "✗ 进度预警 1 项：news")  # the unjudged row is not counted
+    # the unjudged row is not counted, but named (campaign rows are no_target only without a baseline)
+    assert figures[3][1:3] == ("1/2", "✗ 进度预警 1 项：news；基数未填报、未判断 1 项：drills")
     now = datetime(2026, 11, 2, 8, 0)
     result = SimpleNamespace(notebooks=[], exit_code=0, failed=[], kpi_error=None, workbook_error=None,
                              workbook=None, started_at=now, finished_at=now)
@@ -117,7 +118,7 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
             '未达标</span>（目标 ≥ 90.0%）</td>') in html
     assert ('<td class="ok">✓ <span class="kpi-status" data-kpi-label="overtime_outlets|province|province">'
             '达标</span>（目标 ≤ 0）</td>') in html
-    assert '<td class="failed">✗ 进度预警 1 项：news</td>' in html
+    assert '<td class="failed">✗ 进度预警 1 项：news；基数未填报、未判断 1 项：drills</td>' in html
 
 
 NOVEMBER = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target
@@ -143,5 +144,19 @@ def test_a_month_without_a_round_shows_the_round_and_overtime_outlets_their_deno
     assert text(figures[3])[:3] == ("检查：神秘人检查本季度平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
     label, value, note, _ = text(figures[4])
     assert (label, value) == ("排队效率：超时网点（个）", "25 / 48")
-    assert note.startswith("✗ 未达标（目标 ≤ 0）。本月有客户办理业务的网点中，超时等候客户占比高于超时网点判定线的网点数")
-    assert "分母为本月有客户办理业务的网点数" in note
+    # the definition names the counted base: outlets with at least the minimum volume of customers served
+    assert note.startswith("✗ 未达标（目标 ≤ 0）。本月已叫号客户不少于最低样本量（默认100人）的网点中，"
+                           "超时等候客户占比高于超时网点判定线的网点数；分子为超时网点数，分母为计入判定的网点数")
+    assert "不足最低样本量的网点样本不足，不计入" in note
+
+
+def test_a_campaign_share_without_its_baseline_is_named_not_counted(tmp_path):
+    """Issue 14: a growth share whose baseline params leave null has status no_target (基数未填报): the index
+    counts it neither as on track nor in the denominator, and names it so it is not hidden."""
+    csv = CSV + "2026-10,campaign,campaign_progress:smart,province,province,1.0,0.6,0.6,,,no_target\n"
+    (tmp_path / "kpis.csv").write_text(csv, encoding="utf-8-sig")
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE, lower_is_better=["overtime_outlets"],
+                                          names={"atms": "新投放ATM", "smart": "智能化网点覆盖率"})
+    # still news on track of news, lobby and atms: 1/3
+    assert figures[3][:3] == ("服务活动：进度正常的活动指标", "1/3",
+                              "✗ 进度滞后 1 项：新投放ATM；进度预警 1 项：lobby；基数未填报、未判断 1 项：智能化网点覆盖率")

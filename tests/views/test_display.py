@@ -24,8 +24,8 @@ def test_no_data_is_never_zero(missing):
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(12345, "1.2万"), (20000, "2万"), (15000, "1.5万"), (800, "800"), (9999, "9999"), (-25000, "-2.5万"),
-     (123456789, "12345.7万")],
+    [(12345, "1.2万"), (20000, "2万"), (15000, "1.5万"), (800, "800"), (9999, "9,999"), (-25000, "-2.5万"),
+     (123456789, "12,345.7万"), (7870, "7,870")],  # counts thousands separated on every page (issue 14)
 )
 def test_fmt_wan(value, expected):
     assert display.fmt_wan(value) == expected

@@ -77,3 +77,15 @@ def test_no_negative_zero_over_a_sweep_of_small_changes():
     for k in range(-499, 500):
         shown = formats.points_change(k / 1_000_000)
         assert shown == "0.0 个百分点", (k, shown)
+
+
+def test_counts_and_amounts_are_thousands_separated():
+    # the one spelling of a count on every page (issue 14): 1,237,749 rows, 4,400 元
+    assert formats.count(1237749) == "1,237,749"
+    assert formats.count(1237749.0) == "1,237,749"
+    assert formats.count(999) == "999" and formats.count(0) == "0"
+    assert formats.count(float("nan")) == "无数据"
+    assert formats.number(4400.0) == "4,400"
+    assert formats.number(80.5) == "80.5" and formats.number(81.0) == "81"
+    assert formats.number(-0.0) == "0" and formats.number(-1500) == "-1,500"
+    assert formats.number(1234.125) == "1,234.13"  # half-up at two decimals, as a person rounds

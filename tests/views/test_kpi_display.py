@@ -72,3 +72,20 @@ def test_wide_cells_and_hostile_names_are_escaped():
     html = shown._repr_html_()
     assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert 'data-kpi="complaint_rate_per_10k|outlet|&lt;b&gt;x&lt;/b&gt;"' in html
+
+
+def test_an_interval_too_wide_reads_in_words_and_the_judgment_stays_the_rows():
+    # a sub-branch's reduction of -153.5% with an interval marked too wide (stats.intervals.too_wide):
+    # the page shows 区间过宽, never five-digit bounds, and the status word is the row's own (未达标)
+    rows = pd.DataFrame([
+        {**_row("complaint_rate_reduction", -1.535, "missed", level="subbranch", unit="S1", target=0.4),
+         "too_wide": True},
+        {**_row("complaint_rate_reduction", 0.45, "met", level="subbranch", unit="S2", target=0.4,
+                lower=0.31, upper=0.58), "too_wide": False},
+    ])
+    shown = kpi_display.table(rows, units=False)
+    assert shown.frame["区间"].tolist() == ["区间过宽", "31.0%–58.0%"]
+    assert shown.frame["状态"].tolist() == ["未达标", "达标"]
+    assert shown.frame["本月"].tolist() == ["不降反升 153.5%", "45.0%"]
+    wide = kpi_display.wide(rows, ["complaint_rate_reduction"], index_name="支行")
+    assert wide.frame["投诉率较基年下降"].tolist() == ["不降反升 153.5%（区间过宽） 未达标", "45.0%（31.0%–58.0%） 达标"]

@@ -76,6 +76,12 @@ class CampaignKpi(_Section):
         """Where the KPI's path starts: the baseline of a growth share, else 0."""
         return self.baseline or 0.0
 
+    @property
+    def baseline_missing(self) -> bool:
+        """A growth share whose baseline the office has not reported (``baseline: null`` in params): its
+        progress is shown, but there is no path to judge it against (status no_target, 基数未填报)."""
+        return self.kind == "growth" and self.baseline is None
+
     @model_validator(mode="after")
     def _consistent(self):
         if self.deadline < self.start:
@@ -108,8 +114,9 @@ class CampaignKpi(_Section):
             return
         if self.curve is None:
             raise ValueError(f"KPI {self.id}: kind {self.kind} needs a curve")
-        if self.kind == "growth" and self.baseline is None:
-            raise ValueError(f"KPI {self.id}: kind growth needs the baseline (the value at the KPI's start)")
+        if self.kind == "growth" and "baseline" not in self.model_fields_set:
+            raise ValueError(f"KPI {self.id}: kind growth needs the baseline (the value at the KPI's start; "
+                             f"`baseline: null` while the office has not reported it: shown, not judged)")
         if self.kind == "cumulative" and self.baseline:
             raise ValueError(f"KPI {self.id}: kind cumulative starts from 0; a baseline is for kind growth")
         if self.kind == "cumulative" and not self.adds_up:
