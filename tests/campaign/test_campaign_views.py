@@ -81,7 +81,7 @@ def test_staffing_view_says_no_data_without_staff():
 def test_a_forecast_of_things_counted_is_a_whole_number():
     # page 60 read "按目前节奏截止日约 151.9 台" and "预测区间 149.0 – 154.9" for ATMs (issue 14 reading):
     # a count's forecast is whole (151.9 -> 152, 149.04 -> 149, 154.9 -> 155); a share keeps its percent
-    board = _board()
+    board = board_frame()
     board.loc[0, ["forecast", "forecast_low", "forecast_high"]] = [151.9, 149.04, 154.9]
     board.loc[1, ["forecast", "forecast_low", "forecast_high"]] = [0.5512, 0.54, 0.56]
     assert "按目前节奏截止日约 152 个，目标 100 个" in cv.board_sentence(board, "province")

@@ -7,7 +7,7 @@ import pytest
 
 from svc_analysis.engine import ingest
 from svc_analysis.engine import org
-from svc_analysis.queue import queue
+from svc_analysis.queue import queue, views
 from tests.queue.support import MONTH, TOL, T, build
 
 
@@ -196,7 +196,7 @@ def test_overtime_outlets_leave_out_outlets_below_the_minimum_volume(con, tree):
     assert late["outlet_id"].tolist() == ["42000101"]  # the list the page names agrees with the count
     outlets = levels[levels["level"] == "outlet"]
     assert queue.below_minimum(outlets, 2).sum() == 1  # 丙
-    text = queue.headline_sentence(rows, "province", "province", "全省", threshold=T, tolerance=TOL,
+    text = views.headline_sentence(rows, "province", "province", "全省", threshold=T, tolerance=TOL,
                                    outlets_target=0, overtime_outlets=late["outlet_name"].tolist(),
                                    below_minimum=1, min_served=2)
     assert "**1 个**" in text and "计入判定的网点 2 个" in text and "另有 1 个网点已叫号客户不足 2 人" in text
