@@ -1,7 +1,8 @@
 """KPI history: the areas' KPI rows of earlier computations, reused while their inputs are unchanged.
 
 Where: a sibling DuckDB file next to the warehouse (``warehouse.duckdb`` -> ``warehouse.kpi_history.duckdb``),
-never the warehouse itself. ``svc report`` opens the warehouse read-only in every kernel, and
+never the warehouse itself; on Spark next to the lake folder (``data/lake`` -> ``data/lake.kpi_history.duckdb``:
+the rows are small, a DuckDB file on the driver's side keeps them, outside the folder Spark reads). ``svc report`` opens the warehouse read-only in every kernel, and
 ``svc ingest`` may be waiting for it; writing KPI history into the warehouse from a report would
 need a read-write connection while kernels hold it (DuckDB refuses that across processes). The
 history is a cache: a history file that is missing, locked by another writer or damaged is simply
@@ -19,7 +20,11 @@ of files loaded, the newest finish time, the sorted SHA-256s of the files), plus
 caller adds the params and the code version). Every ingest writes ``_ingest_log``, so any ingest of
 any table changes it (coarser than per-table: an ingest of one table recomputes every area; the
 ``tables=`` argument narrows it once areas declare their input tables). No ``_ingest_log``: no
-fingerprint (None), nothing is stored or reused.
+fingerprint (None), nothing is stored or reused. A lake (``lake=``, the Spark engine: it has no
+ingest log) is fingerprinted by its files instead: per table every Parquet file's path, size and
+modification time (engine.lake.file_stamps), so a part that `svc lake export` (or the head office's
+own job) rewrites, adds or deletes recomputes, and as coarsely as on DuckDB: every area, every period.
+No Parquet file: None.
 """
 
 from __future__ import annotations
@@ -48,13 +53,19 @@ _TYPES = {"month": "VARCHAR", "area": "VARCHAR", "metric": "VARCHAR", "level": "
 
 
 def history_path(warehouse: str | Path) -> Path:
-    """The history file beside ``warehouse``: <stem>.kpi_history.duckdb in the same folder."""
+    """The history file beside ``warehouse`` (or a lake folder): <stem>.kpi_history.duckdb in the same folder."""
     warehouse = Path(warehouse)
     return warehouse.with_name(warehouse.stem + SUFFIX)
 
 
-def fingerprint(con, extra: str = "", tables: list[str] | None = None) -> str | None:
-    """The inputs' fingerprint (module docstring); None when the warehouse has no ingest log."""
+def fingerprint(con, extra: str = "", tables: list[str] | None = None, lake: str | Path | None = None) -> str | None:
+    """The inputs' fingerprint (module docstring); None when the warehouse has no ingest log. With
+    ``lake`` (the folder ``con`` reads on Spark) the lake's files are fingerprinted, not ``con``."""
+    if lake is not None:
+        from svc_analysis.engine import lake as lake_files
+
+        stamps = lake_files.file_stamps(lake, tables)
+        return _digest(stamps, extra) if stamps else None
     has_log = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_ingest_log'").fetchone()[0]
     if not has_log:
         return None
@@ -64,6 +75,10 @@ def fingerprint(con, extra: str = "", tables: list[str] | None = None) -> str | 
         "string_agg(sha256, ',' ORDER BY sha256) "
         f"FROM _ingest_log {where} GROUP BY table_name ORDER BY table_name",
         [] if tables is None else [list(tables)]).fetchall()
+    return _digest(rows, extra)
+
+
+def _digest(rows: list, extra: str) -> str:
     digest = hashlib.sha256(repr(rows).encode("utf-8"))
     digest.update(extra.encode("utf-8"))
     return digest.hexdigest()
@@ -81,7 +96,7 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 class History:
-    """The history file of one warehouse: read once per (scope, fingerprint), stored per computation."""
+    """The history file of one warehouse or lake: read once per (scope, fingerprint), stored per computation."""
 
     def __init__(self, path: str | Path, run_id: str | None = None):
         self.path = Path(path)

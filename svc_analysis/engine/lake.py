@@ -91,6 +91,23 @@ def read_manifest(root: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
 
 
+def file_stamps(root: str | Path, tables: list[str] | None = None) -> list[tuple[str, str, int, int]]:
+    """Every Parquet file a reader of the lake reads for ``tables`` (default: every contract table):
+    (table, path inside the table's folder, size, modification time in ns), sorted. Hidden files (a
+    part being written, '.' or '_' first, which Spark skips too) are left out. A part written, added
+    or deleted changes the list; it costs a folder listing, no read (engine.kpi_history keys on it)."""
+    stamps = []
+    for name in sorted(tables or contract.TABLES):
+        base = Path(root) / name
+        files = base.rglob("*.parquet") if name in PARTITIONS else [base / FILE]
+        for path in files:
+            inside = path.relative_to(base)
+            if path.is_file() and not any(p.startswith((".", "_")) for p in inside.parts):
+                stat = path.stat()
+                stamps.append((name, inside.as_posix(), stat.st_size, stat.st_mtime_ns))
+    return sorted(stamps)
+
+
 def _write_manifest(root: Path, manifest: dict) -> None:
     tmp = Path(root) / f".{MANIFEST}.tmp"
     tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False), encoding="utf-8")

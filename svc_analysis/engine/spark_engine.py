@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from svc_analysis.core import contract, schema
-from svc_analysis.engine import lake
+from svc_analysis.engine import lake, spark_logs
 
 APP_NAME = "svc-analysis"
 # Settings every session gets (overridable by conf): zone (module docstring); no console progress bars
@@ -59,7 +59,9 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None, app_na
     """A SparkSession on ``master`` (local[N] or spark://host:port) with SESSION_CONF and ``conf``.
 
     In local mode the driver binds to loopback (SPARK_LOCAL_IP=127.0.0.1 unless set): no hostname
-    lookup, no warning). Executors run this interpreter for any Python work (PYSPARK_PYTHON).
+    lookup, no warning). Executors run this interpreter for any Python work (PYSPARK_PYTHON). The
+    driver JVM logs to the Spark log file with the package's log4j2 settings, not to the terminal
+    (spark_logs; the caller's spark.driver.extraJavaOptions are added after them).
     """
     from pyspark.sql import SparkSession
 
@@ -67,9 +69,10 @@ def session(master: str = "local[*]", conf: dict[str, str] | None = None, app_na
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = SparkSession.builder.master(master).appName(app_name)
-    for key, value in (SESSION_CONF | (conf or {})).items():
+    for key, value in spark_logs.with_java_options(SESSION_CONF | (conf or {})).items():
         builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    with spark_logs.jvm_stderr():  # the JVM's English start-up lines go to the Spark log file (spark_logs)
+        spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel(LOG_LEVEL)
     return spark
 

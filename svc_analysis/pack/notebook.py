@@ -158,14 +158,14 @@ class Context:
         return Markdown(self.header_text())
 
     def kpi_source(self):
-        """The summary's KPI source (summary.registry.KpiSource): on DuckDB with the KPI history kept
-        beside the warehouse (engine.kpi_history, keyed on the warehouse's ingest log); on Spark
-        without one (the lake has no ingest log to key it on: every month is computed)."""
+        """The summary's KPI source (summary.registry.KpiSource) with the KPI history (engine.kpi_history):
+        on DuckDB kept beside the warehouse, keyed on its ingest log; on Spark beside the lake folder,
+        keyed on the lake's files (a month is computed again only when a part of the lake changed)."""
         from svc_analysis.engine import connection
         from svc_analysis.summary.registry import KpiSource
 
         if connection.is_spark(self.con):
-            return KpiSource(self.con, self.scope, self.params)
+            return KpiSource.with_history(self.con, self.scope, self.params, lake=self.settings.lake)
         return KpiSource.with_history(self.con, self.scope, self.params, self.settings.warehouse)
 
     def close(self) -> None:

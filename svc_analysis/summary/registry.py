@@ -85,6 +85,13 @@ def areas_for(metrics: list[str] | None = None, areas: list[str] | None = None) 
     return chosen
 
 
+def areas_for_cadence(kind: str) -> list[str]:
+    """The areas (name order) with a catalogue metric defined for the period kind ``kind`` (Metric.cadences):
+    a monthly area's kpi_rows refuses a week (Period.month_only)."""
+    area_registry.area_modules()  # loading the areas registers their catalogue entries
+    return [a for a in builders() if catalogue.metrics(a, cadence=kind)]
+
+
 def kpi_table(con, params, scope: Scope, period: Period | str, areas: list[str] | None = None) -> pd.DataFrame:
     """The whole KPI table of one run, in process: every area's ``kpi_rows(con, params, scope, period)``
     (the rows notebooks 00-60 publish), validated and in kpis.csv's order (kpi_files.gather), without the
@@ -93,7 +100,12 @@ def kpi_table(con, params, scope: Scope, period: Period | str, areas: list[str] 
     ``con``: a DuckDB connection or an Ibis backend (engine.spark_engine.connect: the same rows on
     Spark); ``scope``: engine.scope.Scope over org.outlet_tree(con); ``period``: a Period or a month.
     The pack's kpis.csv holds the same figures (tests/engine/test_spark_parity.py checks it against
-    the golden file). ``areas``: only these areas' rows (None: every registered area)."""
+    the golden file). ``areas``: only these areas' rows (None: every registered area that defines a
+    metric for the period's kind, core.catalogue Metric.cadences: for a week or a day the complaints
+    and the queue, the areas whose notebooks publish a weekly pack's kpis.csv)."""
+    period = period if isinstance(period, Period) else Period.parse(period)
+    if areas is None:
+        areas = areas_for_cadence(period.kind)
     rows = KpiSource(con, scope, params).rows(period, areas=areas)
     return kpi_files.ordered(kpis.validate(rows, source="kpi_table"))
 
@@ -107,16 +119,19 @@ class KpiSource:
     scope: Scope
     params: object
     history: object = None  # engine.kpi_history.History: stored rows reused while the inputs are unchanged
+    lake: object = None  # on Spark: the lake folder ``con`` reads, fingerprinted by its files (no ingest log)
     _cache: dict = field(default_factory=dict, repr=False)
     _computed: int = field(default=0, repr=False)
     _reused: int = field(default=0, repr=False)
 
     @classmethod
-    def with_history(cls, con, scope: Scope, params, warehouse) -> "KpiSource":
-        """A source that reads and stores KPI history beside ``warehouse`` (engine.kpi_history)."""
+    def with_history(cls, con, scope: Scope, params, warehouse=None, *, lake=None) -> "KpiSource":
+        """A source that reads and stores KPI history beside ``warehouse``, or beside ``lake`` when
+        ``con`` reads a lake on Spark (engine.kpi_history)."""
         from svc_analysis.engine import kpi_history
 
-        return cls(con, scope, params, history=kpi_history.History.beside(warehouse))
+        return cls(con, scope, params, history=kpi_history.History.beside(lake if lake is not None else warehouse),
+                   lake=lake)
 
     def fingerprint(self) -> str | None:
         """The inputs' fingerprint (engine.kpi_history.fingerprint) plus the params and the code."""
@@ -124,7 +139,7 @@ class KpiSource:
             from svc_analysis.engine import kpi_history
 
             self._cache["fingerprint"] = kpi_history.fingerprint(self.con, extra=_params_text(self.params)
-                                                                 + code_version())
+                                                                 + code_version(), lake=self.lake)
         return self._cache["fingerprint"]
 
     def area_rows(self, period: Period, area: str) -> pd.DataFrame:

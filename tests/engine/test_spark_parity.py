@@ -7,6 +7,10 @@ exercises the complaint counts and rates: the complaint rows there). The anchor:
 of 2026-10 equals the golden kpis.csv of the tiny pack (tests/fixtures/golden, compared as
 tests/pack/test_figures_unchanged.py compares it), so the in-process table is the pack's table and
 the Spark table is too.
+
+The weekly pack's table too (`svc report --week --engine spark`): the tiny sample's 2026-W43 (the
+complaints' and the queue's rows, what the weekly notebooks 11 and 51 publish), equal on both engines,
+its queue counts the week's tickets counted by hand (the CLI's side: tests/pack/test_spark_week.py).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from svc_analysis.engine.scope import Scope
 from svc_analysis.summary import registry
 from tests.engine.spark_support import MARKS
 from tests.pack.test_figures_unchanged import GOLDEN, assert_same_figures
-from tests.support import TINY_MONTH
+from tests.support import TINY_MONTH, TINY_WEEK
 
 pytestmark = MARKS
 COMPLAINT_MONTH = "2026-08"
@@ -96,3 +100,43 @@ def test_the_in_process_table_is_the_packs_kpis_csv(tables, tmp_path):
     kpi_files.publish(on_duck, kpi_dir, "in_process")
     kpi_files.gather(kpi_dir, tmp_path / "kpis.csv")
     assert_same_figures(tmp_path / "kpis.csv", GOLDEN / f"tiny_{TINY_MONTH}_kpis.csv")
+
+
+WEEK = Period.week(TINY_WEEK)  # Monday 19 to Sunday 25 October 2026
+
+
+@pytest.fixture(scope="module")
+def week_tables(duck, sp) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The week's KPI table on both engines: kpi_table with a week Period takes the areas defined for
+    a week (registry.areas_for_cadence), with the params of the month holding the week's Sunday."""
+    def table(con):
+        return registry.kpi_table(con, load_params(WEEK.month_key), Scope(org.outlet_tree(con)), WEEK)
+
+    return table(duck), table(sp)
+
+
+def test_every_kpi_row_of_a_week_is_the_same_on_duckdb_and_spark(week_tables):
+    on_duck, on_spark = week_tables
+    assert list(on_spark.columns) == kpis.KPI_COLUMNS
+    assert set(on_duck["period"]) == {TINY_WEEK} and set(on_duck["month"]) == {"2026-10"}
+    assert set(on_duck["area"]) == {"complaints", "queue"}  # the weekly kpis.csv's areas (test_weekly_pack)
+    assert len(on_duck) == len(on_spark) and on_duck[KEY].values.tolist() == on_spark[KEY].values.tolist()
+    differ = [(tuple(d[KEY]), column, d[column], s[column])
+              for (_, d), (_, s) in zip(on_duck.iterrows(), on_spark.iterrows())
+              for column in kpis.KPI_COLUMNS
+              if not (_same_number if column in NUMBERS else _same_label)(d[column], s[column])]
+    assert not differ, f"{len(differ)} cells differ, e.g. {differ[:3]}"
+
+
+def test_the_weeks_queue_counts_on_spark_are_the_tickets_of_the_week(week_tables, duck):
+    """Counted by hand from the warehouse's tickets: taken from 19 October 00:00 to before 26 October,
+    a plain pandas filter: 1,979 tickets, 57 never called (no called_at)."""
+    tickets = duck.table("tickets").select("taken_at", "called_at").df()
+    week = tickets[(tickets["taken_at"] >= "2026-10-19") & (tickets["taken_at"] < "2026-10-26")]
+    assert (len(week), int(week["called_at"].isna().sum())) == (1979, 57)
+    _, on_spark = week_tables
+    province = on_spark[on_spark["level"] == "province"].set_index("metric")
+    # unserved share: never called over all taken; the mean wait is over the 1,979 - 57 served tickets
+    assert (province.loc["unserved_share", "numerator"], province.loc["unserved_share", "denominator"]) == (57, 1979)
+    assert province.loc["avg_wait_minutes", "denominator"] == 1979 - 57
+    assert province.loc["complaints_total", "value"] == 0  # the tiny sample has no complaint in October

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -88,6 +89,20 @@ def test_spark_pack_kpis_equal_the_duckdb_packs_row_for_row(packs, tmp_path):
         writer.writerows(row for row in reader if row["area"] in areas)
     assert len(kpi_records(tmp_path / "golden.csv")[1]) > 100
     assert_same_figures(folder / "kpis.csv", tmp_path / "golden.csv", rel=REL)
+
+
+# An English log line: three Latin words in a row, or a log level / JVM notice word (Spark's start-up
+# lines: "WARNING: Using incubator modules", "Using Spark's default log4j profile", "Setting default log
+# level to "WARN"", "WARN NativeCodeLoader: Unable to load native-hadoop library ...").
+ENGLISH_LOG = re.compile(r"[A-Za-z']{2,}\s+[A-Za-z']{2,}\s+[A-Za-z']{2,}|\b(WARN|WARNING|INFO|ERROR)\b|log4j")
+
+
+def test_the_spark_run_prints_no_english_log_lines_on_stderr(packs):
+    """The CLI's own driver JVM (the preflight) and every kernel's log to the Spark log file
+    (engine.spark_logs), not to the operator's terminal: `svc report --quiet` leaves stderr free of them."""
+    _, spark, _ = packs
+    assert spark.returncode == 0, spark.stderr
+    assert [line for line in spark.stderr.splitlines() if ENGLISH_LOG.search(line)] == []
 
 
 def test_spark_pack_pages_exist_and_passed_the_gate(packs):

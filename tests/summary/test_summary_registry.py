@@ -103,3 +103,11 @@ def test_a_week_is_refused_by_the_area(tiny):
     with pytest.raises(ValueError, match="month"):
         source.rows("2026-W44", areas=["staff"])
 
+
+
+def test_areas_for_a_cadence_are_those_with_a_metric_defined_for_it():
+    """A week's and a day's KPI table (kpi_table's default) come from the areas whose catalogue has a
+    metric for that period kind: the complaints' counts and the queue's waits (core.catalogue
+    EVERY_PERIOD); every area has monthly metrics."""
+    assert reg.areas_for_cadence("week") == reg.areas_for_cadence("day") == ["complaints", "queue"]
+    assert reg.areas_for_cadence("month") == sorted(reg.builders())
