@@ -28,7 +28,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from svc_analysis.core import contract
-from svc_analysis.engine import bookkeeping
+from svc_analysis.engine import bookkeeping, engine_ingest
 from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.parsing import DateWindow
@@ -60,7 +60,8 @@ class FileReport:
 
 def ingest_files(paths, warehouse=None, table: str | None = None, profile: str | Path | Profile | None = None,
                  progress: bool = True, chunk_rows: int = DEFAULT_CHUNK_ROWS, encoding: str | None = None,
-                 sheet: str | None = None, window: DateWindow | None = None) -> list[FileReport]:
+                 sheet: str | None = None, window: DateWindow | None = None, engine_checks: bool = True
+                 ) -> list[FileReport]:
     """Load files into the warehouse and return one report per file, in load order.
 
     ``table`` forces the table for every file (else the profile's, else the file name's);
@@ -80,7 +81,7 @@ def ingest_files(paths, warehouse=None, table: str | None = None, profile: str |
         wh.ensure_schema(con)
         for source in sources:
             try:
-                reports.append(_ingest_one(con, source, prof, warehouse, progress, window))
+                reports.append(_ingest_one(con, source, prof, warehouse, progress, window, engine_checks))
             except IngestError as exc:
                 exc.reports = reports
                 raise
@@ -108,8 +109,11 @@ def _sha256(path: Path) -> str:
 
 
 def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: bool,
-                window: DateWindow) -> FileReport:
-    """Load one opened file: stage chunk by chunk, then move it in with one transaction.
+                window: DateWindow, engine_checks: bool = True) -> FileReport:
+    """Load one opened file: stage it, then move it in with one transaction.
+
+    A CSV without a profile is checked and staged by DuckDB in one pass (engine_ingest.stage_csv);
+    XLSX, profiles and the CSVs engine_ingest hands back go chunk by chunk through pandas.
 
     Staging runs outside the transaction on purpose: DuckDB keeps a transaction's appended rows
     in memory (2.8 GB at 18 M rows), while committed staging tables spill to disk. The warehouse
@@ -123,9 +127,15 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
                    wh.create_staging(con, "outlets", f"_stage_{name}_outlets") if prof and prof.outlets else None)
     bar = tqdm(desc=source.path.name, unit=" rows", file=sys.stderr, delay=1.0,
                disable=not progress or not sys.stderr.isatty())
-    in_transaction = False
+    in_transaction, digest = False, None
     try:
-        for raw in source.chunks():
+        staged = engine_ingest.stage_csv(con, source, stage.rows, window) if engine_checks and not prof else None
+        if staged is not None:
+            digest, report.rows_read = staged.sha256, staged.rows_read
+            _set_aside(con, report, quarantine, staged.raw, staged.rejects, stage, file_key)
+        else:
+            wh.create_staging(con, name)
+        for raw in source.chunks() if staged is None else ():
             mapped = prof.apply(raw) if prof is not None else raw.rename(columns=source.mapping)
             if stage.outlets:
                 report.warnings += _stage_outlets(con, prof, raw, source.path.name, stage.outlets, window)
@@ -146,7 +156,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
             raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
         earlier = wh.clear_quarantine(con, name, file_key)
         wh.run(con, f'INSERT INTO _quarantine SELECT * FROM "{stage.rejects}"')
-        wh.log_ingest(con, file=file_key, sha256=_sha256(source.path), table_name=name,
+        wh.log_ingest(con, file=file_key, sha256=digest or _sha256(source.path), table_name=name,
                       profile=prof.name if prof is not None else None, rows_read=report.rows_read,
                       rows_loaded=report.rows_loaded, rows_set_aside=report.rows_set_aside,
                       rows_merged=report.rows_merged, rows_present=report.rows_present,
