@@ -123,7 +123,7 @@ def _stage_statement(source: Source, scan: str, target: str, window: DateWindow)
             f"WITH src AS ({scan}), kept AS (SELECT * FROM src WHERE NOT ({empty})), "
             f"texts AS (SELECT *, {texts} FROM kept), parsed AS (SELECT *, {parsed} FROM texts), "
             f"checked AS (SELECT *, {bad} FROM parsed), final AS (SELECT *, {final} FROM checked), "
-            f"found AS (SELECT *, list_filter([{', '.join(cases)}], x -> x IS NOT NULL) AS _problems FROM final) "
+            f"found AS (SELECT *, list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL) AS _problems FROM final) "
             f'SELECT {out}, "{ROW}", _problems, CASE WHEN len(_problems) > 0 THEN [{_cells(width)}] END AS _raw '
             f"FROM found")
 
