@@ -25,7 +25,7 @@ from svc_analysis.core import contract
 from svc_analysis.engine.parsing import DateWindow, impossible_reason, parse_column, unparsed_reason
 from svc_analysis.engine.validation import MISSING_REQUIRED, _chinese_rule, _fmt
 
-__all__ = ["problems", "text", "typed"]
+__all__ = ["column_problems", "impossible", "lit", "quoted", "rule_problems", "text", "typed"]
 
 # every character str.strip() removes (Unicode whitespace), as one DuckDB trim() character set
 _SPACES = "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())

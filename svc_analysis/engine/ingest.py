@@ -3,8 +3,10 @@
 Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
 - Files load in contract.LOAD_ORDER (outlets before staff before the facts that reference them);
   every file's headers are checked before anything loads.
-- Each file is staged chunk by chunk, then moved in by one transaction: a file that cannot be
-  read (IngestError) loads nothing, while files committed before it stay loaded.
+- Each file is staged (a CSV checked by DuckDB in one pass: svc_analysis.engine.engine_ingest; XLSX,
+  profiles and the CSVs it hands back chunk by chunk through pandas, with the same result), then
+  moved in by one transaction: a file that cannot be read (IngestError) loads nothing, while files
+  committed before it stay loaded.
 - Every row that breaks a rule is set aside with file, row, column and reason, into its quarantine
   CSV (svc_analysis.engine.quarantine: one per source file) and the _quarantine table; the rest loads.
 - Dates outside the plausible window (params ``ingest``) and non-finite numbers never load
@@ -13,7 +15,8 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
   repeat another good row of the file exactly, stored once and counted; rows_loaded are the file's
   distinct good rows, now in the warehouse; rows_present of them were there before (a re-load of
   the same file reports the same figures, all of its rows present, and changes nothing).
-Memory stays bounded: chunks are validated and staged one by one; the warehouse does the rest.
+Memory stays bounded: DuckDB streams the file (or chunks are validated and staged one by one); the
+warehouse does the rest.
 """
 
 from __future__ import annotations
@@ -67,7 +70,8 @@ def ingest_files(paths, warehouse=None, table: str | None = None, profile: str |
     ``table`` forces the table for every file (else the profile's, else the file name's);
     ``profile`` is a profile name, path or loaded Profile; ``encoding`` forces the text encoding of
     every CSV and ``sheet`` the XLSX sheet read (else the first); ``window`` is the plausible date
-    window (default: params ``ingest``). Raises IngestError (one sentence) for a file that cannot be
+    window (default: params ``ingest``); ``engine_checks`` False sends every file through the chunked
+    path (tests compare the two). Raises IngestError (one sentence) for a file that cannot be
     loaded; the error's ``reports`` holds the files committed before it.
     """
     prof = load_profile(profile) if isinstance(profile, (str, Path)) else profile
