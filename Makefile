@@ -7,6 +7,10 @@ SVC := $(VENV)/bin/svc
 STAMP := $(VENV)/.installed-stamp
 MONTH ?=
 SCALE ?= small
+# The Spark extra (docs/scale.md): a separate .venv-spark with the main lock plus pyspark, so .venv stays lean.
+SPARK_VENV := .venv-spark
+SPARK_PY := $(SPARK_VENV)/bin/python
+SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
 
 # Runs use the venv's own python3 kernel spec, never a user-level or global one (see docs/operations.md).
 export JUPYTER_PREFER_ENV_PATH := 1
@@ -18,8 +22,13 @@ report: $(STAMP)  ## sample data if the warehouse is empty, then the pack for th
 	$(SVC) sample-data --scale $(SCALE) --if-empty
 	$(SVC) report $(if $(MONTH),--month $(MONTH),)
 
-test: $(STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data
-	$(PY) -m pytest -p no:cacheprovider --nbval-lax --nbval-current-env tests notebooks
+test: $(STAMP) $(SPARK_STAMP)  ## every test: pytest, nbval on the helper notebooks and the pack on tiny sample data, with the Spark tests beside it
+	@# The Spark tests run beside the main suite (each keeps about one core busy: CI under 30 min on 2);
+	@# their output is printed when both are done, and either failing fails the target.
+	@log=$$(mktemp); $(SPARK_PY) -m pytest -p no:cacheprovider --durations=15 -m spark tests > $$log 2>&1 & spark=$$!; \
+	$(PY) -m pytest -p no:cacheprovider --durations=15 --nbval-lax --nbval-current-env tests notebooks; main=$$?; \
+	wait $$spark; sparked=$$?; echo "== the Spark tests (.venv-spark, -m spark) =="; cat $$log; rm -f $$log; \
+	test $$main = 0 && test $$sparked = 0
 
 lab: $(STAMP)  ## JupyterLab on the same kernel
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
@@ -47,11 +56,6 @@ lock:  ## re-resolve the newest versions into requirements/lock.txt (then run ma
 clean-venv:
 	rm -rf $(VENV) $(SPARK_VENV)
 
-# The Spark extra (docs/scale.md): a separate .venv-spark with the main lock plus pyspark, so .venv stays lean.
-SPARK_VENV := .venv-spark
-SPARK_PY := $(SPARK_VENV)/bin/python
-SPARK_STAMP := $(SPARK_VENV)/.installed-stamp
-
 spark-env: $(SPARK_STAMP)  ## .venv-spark: requirements/spark-lock.txt (the main lock plus pyspark) and the package
 
 $(SPARK_STAMP): pyproject.toml requirements/spark-lock.txt requirements/base.in requirements/spark.in
@@ -62,8 +66,8 @@ $(SPARK_STAMP): pyproject.toml requirements/spark-lock.txt requirements/base.in 
 	$(SPARK_PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(SPARK_STAMP)
 
-test-spark: $(SPARK_STAMP)  ## the Spark tests (marker spark): parity on local mode and on a loopback standalone cluster
-	$(SPARK_PY) -m pytest -p no:cacheprovider -m spark tests/engine/test_spark_engine.py tests/engine/test_spark_cluster.py
+test-spark: $(SPARK_STAMP)  ## the Spark tests (marker spark): parity on local mode, a loopback standalone cluster, the pack on Spark
+	$(SPARK_PY) -m pytest -p no:cacheprovider -m spark tests
 
 spark-lock:  ## re-resolve pyspark over the main lock into requirements/spark-lock.txt (then make test-spark)
 	rm -rf .venv-spark-lock && $(PYTHON) -m venv .venv-spark-lock

@@ -91,7 +91,7 @@ def test_catalogue_entries_are_complete(area):
     for entry in entries:
         assert catalogue.metric(entry.id) == entry and entry.area == area
         assert entry.name and entry.definition and entry.source
-        assert entry.unit in ("count", "share", "per_10k", "minutes", "score", "yuan")
+        assert entry.unit in ("count", "share", "balance", "per_10k", "minutes", "score", "yuan")
         assert not any(word in entry.source.lower() for word in (".py", ".md", ".csv", "seed", "种子"))
 
 

@@ -40,7 +40,8 @@ METRICS: tuple[Metric, ...] = (
            _PLAN + "方案二", cadences=EVERY_PERIOD),
     Metric("complaint_rate_reduction", "投诉率较基年下降", AREA, "share", "higher",
            "1 − 年初至本月万人投诉率 ÷ 基年万人投诉率；分子为年初至本月投诉率，分母为基年投诉率。",
-           _PLAN + "方案二", "complaints.reduction_target", basis="year"),  # year to date: vs last year only
+           _PLAN + "方案二", "complaints.reduction_target", basis="year",  # year to date: vs last year only
+           negative_word="不降反升"),
     Metric("comment_book_on_time_rate", "意见簿三日内答复率", AREA, "share", "higher",
            "答复期限（受理后 72 小时）落在本月的意见簿投诉中，在期限内答复的件数 ÷ 答复期限落在本月的意见簿投诉件数。",
            _PLAN, "complaints.comment_book_on_time_target"),
@@ -111,6 +112,12 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
         ledger_rows(con, params, scope, month),
     ], ignore_index=True)
     return kpis.apply_volumes(rows, minimums)
+
+
+def metric_names(params) -> dict[str, str]:
+    """Display names that depend on params (summary.scorecard.metric_names gathers them): the
+    reduction names its base year (params complaints.base_year), 投诉率较2025年下降."""
+    return {"complaint_rate_reduction": f"投诉率较{params.complaints.base_year}年下降"}
 
 
 def month_clusters(con, params, scope: Scope, period: Period) -> pd.DataFrame:

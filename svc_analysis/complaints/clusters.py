@@ -160,7 +160,7 @@ def detect(con, first_day: date, end_day: date, *, window_days: int, baseline_da
             if days[ep["first_alarm"]] < first_day and days[ep["end"]] < first_day:
                 continue
             rows.append({"kind": kind, "key": key,
-                         "series": f"{KIND_LABELS[kind]}:{label(kind, key)}",
+                         "series": f"{KIND_LABELS[kind]}：{label(kind, key)}",
                          **{k: days[ep[k]] for k in ("start", "end", "first_alarm")},
                          "days": ep["end"] - ep["start"] + 1,
                          **{k: ep[k] for k in ("complaints", "expected", "excess", "peak_window", "limit")}})

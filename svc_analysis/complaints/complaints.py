@@ -4,7 +4,8 @@ Definitions (DATA_CONTRACT.md "Output"; DOMAIN.md §1; seeds 000, 002, 003):
 
 - complaints_total: complaints received (received_at) in the month; complaints_responsible: of them,
   responsible (target [complaints.responsible_target] = 0, "zero responsible complaints", seed 000).
-- customers served: tickets taken (taken_at) in the period that were called (called_at not empty).
+- customers served: tickets taken (taken_at) in the period that were called (called_at not empty;
+  engine.measures, the one definition).
 - complaint_rate_per_10k = complaints_total / customers served x [complaints.per_customers]. A unit
   with no customers served has no rate (empty, 无数据), never 0 or infinity.
 - complaint_rate_reduction = 1 - (year-to-date rate / base-year rate), both per 10,000 served,
@@ -33,6 +34,7 @@ from ibis import _
 from svc_analysis.core import contract
 from svc_analysis.core.period import Period
 from svc_analysis.engine import kpis
+from svc_analysis.engine import measures
 from svc_analysis.core.periods import add_months, month_bounds, months_back, parse_month
 from svc_analysis.engine.warehouse import engine
 
@@ -51,8 +53,8 @@ def scoped(con, table: str, start, end, outlets=None, time: str = "received_at")
 
 
 def _served(con, start, end, outlets) -> ibis.Table:
-    """Customers served: tickets taken in [start, end) that were called."""
-    return scoped(con, "tickets", start, end, outlets, time="taken_at").filter(_.called_at.notnull())
+    """Customers served (engine.measures) as rows: tickets taken in [start, end) that were called."""
+    return measures.served(scoped(con, "tickets", start, end, outlets, time="taken_at"))
 
 
 def label(kind: str, value) -> str:

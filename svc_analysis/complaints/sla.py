@@ -192,6 +192,9 @@ def escalations(con, month: Period | str, tree: pd.DataFrame, *, channels: list[
     return mask_frame(_named(frame, tree), columns=["description"])
 
 
+NO_CATEGORY = ""  # an empty category inside the engine (no contract category is the empty text)
+
+
 def repeat_complainants(con, month: str, tree: pd.DataFrame, *, window_days: int, outlets=None) -> pd.DataFrame:
     """Customers who complained in the month and also within ``window_days`` days before (definition above).
 
@@ -210,8 +213,12 @@ def repeat_complainants(con, month: str, tree: pd.DataFrame, *, window_days: int
     frame = (c.filter(c.who.isin(repeat)).group_by("who").agg(
         customer_id=_.customer_id.arbitrary(), customer_phone=_.customer_phone.arbitrary(),
         complaints=_.count(), first_at=_.received_at.min(), last_at=_.received_at.max(),
-        outlets=_.outlet_id.collect(distinct=True, order_by=_.outlet_id).join("、"),
-        categories=_.category.collect(distinct=True, order_by=_.category, include_null=True))
-        .order_by(ibis.desc("complaints"), "first_at").to_pandas())
-    frame["categories"] = ["、".join(label("category", k) for k in ks) for ks in frame["categories"]]
+        # distinct lists, unordered in the engine (Spark has no ordered collect) and sorted on the small
+        # result; an empty category is collected as NO_CATEGORY (Spark's collect drops NULLs), listed last
+        outlets=_.outlet_id.collect(distinct=True),
+        categories=_.category.fill_null(NO_CATEGORY).collect(distinct=True))
+        .order_by(ibis.desc("complaints"), "first_at", "who").to_pandas())
+    frame["outlets"] = ["、".join(sorted(ks)) for ks in frame["outlets"]]
+    frame["categories"] = ["、".join(label("category", None if k == NO_CATEGORY else k)
+                                    for k in sorted(ks, key=lambda k: (k == NO_CATEGORY, k))) for ks in frame["categories"]]
     return mask_frame(frame.drop(columns="who"))

@@ -57,7 +57,7 @@ def cluster_alerts(con, params, scope: Scope, day: Period) -> list[dict]:
         new = a.first_alarm == day.start
         rows.append({"rule_id": "complaint_cluster", "subject": f"{a.kind}:{a.key}",
                      "rule": "投诉聚集（新发）" if new else "投诉聚集（持续）",
-                     "unit": f"{a.series.replace(':', '：')}（{scope.label}）",
+                     "unit": f"{a.series}（{scope.label}）",
                      "figure": f"{a.start:%m月%d日}以来 {a.complaints:.0f} 件，比基线多 {a.excess:.0f} 件",
                      "threshold": f"{c.window_days} 日合计超过 {a.limit:.0f} 件即为聚集",
                      "action": ACTIONS["new_cluster" if new else "cluster"]})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Unit = Literal["count", "share", "per_10k", "minutes", "score", "yuan"]
+Unit = Literal["count", "share", "balance", "per_10k", "minutes", "score", "yuan"]
 Direction = Literal["higher", "lower"]
 # What a month's figure may be compared with (the summary's 较上月 and highlights, issue 14):
 # month: last month; quarter: the same month of the previous quarter (a quarter-to-date figure, or one
@@ -27,13 +27,17 @@ class Metric:
 
     id: the metric column's value (a family such as ``campaign_progress:`` ends with ':');
     name: the Chinese name a manager reads (星级柜员率); area: kpis.csv's area;
-    unit: how the value is shown (a share 0-1 as a percent, per_10k as 每万人次 ...);
+    unit: how the value is shown (a share 0-1 as a percent, a balance -1..1 of two shares ×100 with
+          its sign as the net promoter score is read (+65), per_10k as 每万人次 ...);
     direction: which way is better (None: no direction, e.g. a count shown for information);
     definition: the rule in one or two Chinese sentences (numerator / denominator);
     source: the bank's own plan or rule it comes from (never a file name);
     target_param: the dotted params key of its target (``satisfaction.rate_target``), or None;
     family: True for an id prefix whose members are named by the data (campaign KPIs);
     basis: what a month's figure is compared with (Basis above; default last month).
+    negative_word: for a change named by its good direction (投诉率较基年下降), the word a value below
+    zero is read with, its size shown without the sign: a reduction of −0.89 reads 不降反升 89.0%,
+    never 下降 −89.0%.
     cadences: the period kinds (core.period.Period.kind) the metric is defined for: every metric is
     monthly; an additive count or a ratio of additive counts over the period's days is also defined
     for a week (and a day). Month-end stocks, deadlines falling in the month, year-to-date figures
@@ -51,6 +55,7 @@ class Metric:
     family: bool = False
     basis: Basis = "month"
     cadences: tuple[str, ...] = ("month",)
+    negative_word: str | None = None
 
     def matches(self, metric_id: str) -> bool:
         return metric_id.startswith(self.id) if self.family else metric_id == self.id

@@ -11,6 +11,9 @@ Environment variables (all optional):
     SVC_WEEK        the report week YYYY-Www of a weekly run; empty means the last complete ISO week
     SVC_DATA_DIR    where sample data and quarantine files go (default data/)
     SVC_REPORTS_DIR where report packs go (default reports/)
+    SVC_ENGINE      the data engine: duckdb (default: the warehouse file) or spark (the Parquet lake)
+    SVC_LAKE        the Parquet lake folder of --engine spark (`svc lake export`; docs/scale.md)
+    SVC_SPARK_MASTER the Spark master of --engine spark (default engine.connection.LOCAL_MASTER)
     SVC_SPILL_DIR   DuckDB's spill folder (default .duckdb_spill beside the warehouse; when it
                     cannot be written, e.g. a warehouse on a read-only share: the system temp dir)
 """
@@ -41,6 +44,10 @@ ENV_WEEK = "SVC_WEEK"
 ENV_DATA_DIR = "SVC_DATA_DIR"
 ENV_REPORTS_DIR = "SVC_REPORTS_DIR"
 ENV_SPILL_DIR = "SVC_SPILL_DIR"
+ENV_ENGINE = "SVC_ENGINE"
+ENV_LAKE = "SVC_LAKE"
+ENV_SPARK_MASTER = "SVC_SPARK_MASTER"
+ENGINES = ("duckdb", "spark")
 
 WAREHOUSE_FILENAME = "warehouse.duckdb"
 KERNEL_NAME = "python3"
@@ -126,19 +133,43 @@ def week_setting(week: str | None = None) -> str | None:
     return value or None
 
 
+def engine_setting(engine: str | None = None) -> str:
+    """The data engine: the argument, else $SVC_ENGINE, else duckdb (checked by engine.connection)."""
+    value = engine if engine is not None else os.environ.get(ENV_ENGINE, "")
+    return (value or "").strip().lower() or "duckdb"
+
+
+def lake_path(lake: str | Path | None = None) -> Path | None:
+    """The Parquet lake of the spark engine: the argument, else $SVC_LAKE, else None."""
+    if lake:
+        return Path(lake).expanduser().resolve()
+    found = _env_path(ENV_LAKE)
+    return found.resolve() if found else None
+
+
+def spark_master_setting(master: str | None = None) -> str | None:
+    """The Spark master URL: the argument, else $SVC_SPARK_MASTER, else None (local mode)."""
+    value = master if master is not None else os.environ.get(ENV_SPARK_MASTER, "")
+    return (value or "").strip() or None
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """What one report run (or one interactive notebook session) works on.
 
     ``period``: the report period (a month, or an ISO week for a weekly run); ``month`` is the month
     holding its last day (the month itself for a monthly run: kpis.csv's ``month``, the params month).
-    Left out, ``period`` is the month."""
+    Left out, ``period`` is the month. ``engine`` says where the data is read (engine.connection):
+    ``duckdb``, the warehouse file; ``spark``, the Parquet lake ``lake`` on ``spark_master``."""
 
     month: str
     warehouse: Path
     scope: str | None
     params_file: Path | None
     period: Period | None = None
+    engine: str = "duckdb"
+    lake: Path | None = None
+    spark_master: str | None = None
 
     def __post_init__(self):
         if self.period is None:
@@ -165,6 +196,9 @@ def run_settings(
     *,
     week: str | None = None,
     cadence: str = "month",
+    engine: str | None = None,
+    lake: str | Path | None = None,
+    spark_master: str | None = None,
 ) -> RunSettings:
     """Resolve every run setting once, in the documented order of precedence.
 
@@ -184,4 +218,7 @@ def run_settings(
         scope=scope_setting(scope),
         params_file=params_override_file(params_file),
         period=period,
+        engine=engine_setting(engine),
+        lake=lake_path(lake),
+        spark_master=spark_master_setting(spark_master),
     )

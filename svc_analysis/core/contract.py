@@ -1,145 +1,17 @@
 """The input side of the data contract (../shared/DATA_CONTRACT.md; docs/ingest.md for users) as data.
 
 Every table the bank's systems export is described once here: canonical English column names,
-their Chinese aliases, types, required or optional, allowed values (with Chinese aliases), ranges,
-keys and references. Readers, validation, the warehouse schema and the sample-data writer all
-read these definitions; none of them repeats a column list.
+their Chinese aliases, types, required or optional, allowed values (core.vocabularies), ranges,
+keys and references (the building blocks: core.schema). Readers, validation, the warehouse schema
+and the sample-data writer all read these definitions; none of them repeats a column list. The
+output side: the KPI table's Chinese column and area names.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-TEXT, DATE, TIMESTAMP, INT, FLOAT, BOOL = "text", "date", "timestamp", "int", "float", "bool"
-MONTH = "month"  # a calendar month written YYYY-MM (01-12), stored as text
-
-DUCKDB_TYPES = {
-    TEXT: "VARCHAR",
-    DATE: "DATE",
-    TIMESTAMP: "TIMESTAMP",
-    INT: "INTEGER",
-    FLOAT: "DOUBLE",
-    BOOL: "BOOLEAN",
-    MONTH: "VARCHAR",
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    zh: tuple[str, ...]
-    type: str = TEXT
-    required: bool = True
-    # canonical value -> accepted aliases (Chinese and variants); None = free values
-    values: dict[str, tuple[str, ...]] | None = None
-    min: float | None = None
-    max: float | None = None
-    references: str | None = None  # "table.column" that must hold this value
-    personal: bool = False  # personal data: masked before anything leaves the warehouse
-
-    @property
-    def headers(self) -> tuple[str, ...]:
-        """Every header text accepted for this column (canonical name first)."""
-        return (self.name, *self.zh)
-
-
-@dataclass(frozen=True)
-class RowRule:
-    """A check across columns of one row; ``sql`` is true for a good row (NULLs pass)."""
-
-    name: str
-    columns: tuple[str, ...]
-    sql: str
-    message: str
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    zh: tuple[str, ...]
-    columns: tuple[Column, ...]
-    primary_key: tuple[str, ...] | None = None  # None: the whole row is the identity
-    event_time: str | None = None  # the column that places a row in a month
-    rules: tuple[RowRule, ...] = field(default_factory=tuple)
-    # an optional key column (ratings.rating_id): a row that has a value is keyed on it like a
-    # primary key; a row without one is identified by the whole row
-    optional_key: tuple[str, ...] | None = None
-
-    @property
-    def column_names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    @property
-    def required(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-    def column(self, name: str) -> Column:
-        for col in self.columns:
-            if col.name == name:
-                return col
-        raise KeyError(f"table {self.name} has no column {name}")
-
-    @property
-    def key(self) -> tuple[str, ...] | None:
-        """The key re-loading replaces on: the primary key, else the optional key (for the rows that
-        have one), else None (the whole row is the identity)."""
-        return self.primary_key or self.optional_key
-
-    @property
-    def identity(self) -> tuple[str, ...]:
-        """Columns that identify a row for re-load de-duplication: the primary key, else the whole row
-        (a rating without rating_id; one with it goes by ``key``)."""
-        return self.primary_key or tuple(self.column_names)
-
-
-def _c(name, zh, type=TEXT, required=True, **kw) -> Column:
-    zh = (zh,) if isinstance(zh, str) else tuple(zh)
-    return Column(name, zh, type, required, **kw)
-
-
-OUTLET_TYPES = {
-    "standard": ("综合网点", "普通网点", "网点"),
-    "vip_centre": ("贵宾理财中心", "理财中心"),
-    "self_service": ("离行式自助银行", "自助银行"),
-}
-ROLES = {
-    "teller": ("柜员", "高柜柜员", "低柜柜员", "非现金柜员"),
-    "lobby_manager": ("大堂经理",),
-    "customer_manager": ("客户经理",),
-    "wealth_manager": ("理财经理",),
-    "marketing_manager": ("营销经理",),
-    "service_head": ("网点服务主任", "服务主任"),
-    "outlet_head": ("网点负责人",),
-    "security": ("保安",),
-    "other": ("其他",),
-}
-SKILL_TESTS = {
-    "expert": ("业务能手",),
-    "english": ("柜台英语",),
-    "sign_language": ("手语", "哑语"),
-}
-CHANNELS = {
-    "hotline": ("热线", "客服热线", "95588", "95566", "95580"),
-    "comment_book": ("意见簿",),
-    "onsite": ("现场", "现场口头", "口头"),
-    "media": ("媒体",),
-    "regulator": ("监管转办", "监管"),
-    "online": ("网络", "线上", "网银", "手机银行", "app"),
-    "letter": ("信函", "来信"),
-}
-CATEGORIES = {
-    "attitude": ("服务态度",),
-    "skill": ("业务技能",),
-    "efficiency": ("服务效率", "排队等候"),
-    "product": ("产品",),
-    "system": ("系统故障", "系统"),
-    "policy": ("政策误解", "政策"),
-    "fees": ("收费",),
-    "environment": ("环境设施", "环境"),
-    "other": ("其他",),
-}
-COMPLEXITY = {"normal": ("一般",), "complex": ("复杂",), "very_complex": ("特别复杂",)}
-INSPECTION_KINDS = {"mystery": ("神秘人", "神秘人检查"), "video": ("视频", "视频检查"), "onsite": ("现场", "现场检查")}
+from svc_analysis.core.schema import BOOL, DATE, FLOAT, INT, MONTH, TIMESTAMP, RowRule, Table, _c
+from svc_analysis.core.vocabularies import (CATEGORIES, CHANNELS, COMPLEXITY, INSPECTION_KINDS, OUTLET_TYPES,
+                                            ROLES, SKILL_TESTS)
 
 OUTLET = "outlets.outlet_id"
 STAFF = "staff.staff_id"
@@ -352,8 +224,6 @@ KPI_AREA_NAMES = {
     "inspections": "检查", "queue": "排队效率", "campaign": "服务活动",
 }
 
-TRUE_WORDS = ("1", "true", "t", "yes", "y", "是", "对", "√")
-FALSE_WORDS = ("0", "false", "f", "no", "n", "否", "错", "×")
 
 
 def table(name: str) -> Table:

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 
 import ibis
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine.warehouse import engine
 
 
@@ -51,7 +51,7 @@ class AsOf:
         t = t.filter(t[spec.event_time] < self._cut(spec, spec.event_time))
         later = {}
         for column in spec.columns:
-            if column.name != spec.event_time and column.type in (contract.DATE, contract.TIMESTAMP):
+            if column.name != spec.event_time and column.type in (schema.DATE, schema.TIMESTAMP):
                 value = t[column.name]
                 later[column.name] = ibis.cases((value < self._cut(spec, column.name), value),
                                                 else_=ibis.null(value.type()))
@@ -60,7 +60,7 @@ class AsOf:
     def _cut(self, spec, column: str):
         """The cut as a literal of the column's type. A DATE value is a whole day: known when that
         day began before the instant (the instant's own day counts unless the instant is midnight)."""
-        if spec.column(column).type != contract.DATE:
+        if spec.column(column).type != schema.DATE:
             return ibis.literal(self.instant, type="timestamp")
         day = self.instant.date()
         if self.instant.time() != datetime.min.time():

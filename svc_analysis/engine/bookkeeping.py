@@ -3,12 +3,15 @@ table_rows, the one count of rows loaded per table.
 
 The two tables are the engine's own (engine.warehouse writes them at ingest); their queries live
 here, next to the writer, so no area spells SQL. Both return empty frames with the same columns on
-a warehouse that has not ingested anything yet (the tables do not exist). Lines logged before
-_ingest_log had rows_merged and rows_present read those as 0 (their rows_loaded included them).
+a warehouse that has not ingested anything yet (the tables do not exist), and on a Parquet lake
+read by Spark (``con`` an Ibis backend, engine.connection: a lake holds the contract's tables
+only, no bookkeeping; its table_rows are the tables' counts). Lines logged before _ingest_log
+had rows_merged and rows_present read those as 0 (their rows_loaded included them).
 """
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 
 from svc_analysis.core import contract
@@ -22,9 +25,25 @@ TABLE_ROWS_COLUMNS = ["table", "rows_in_warehouse", "rows_merged", "rows_set_asi
 _LOG_COUNTS = ("rows_read", "rows_set_aside", "rows_merged")
 
 
+def _is_duckdb(con) -> bool:
+    return isinstance(con, duckdb.DuckDBPyConnection)
+
+
 def has_table(con, name: str) -> bool:
-    """Whether the warehouse holds a table called ``name``."""
+    """Whether the warehouse (a DuckDB connection, or an Ibis backend such as spark_engine's lake)
+    holds a table called ``name``."""
+    if not _is_duckdb(con):
+        return name in con.list_tables()
     return con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [name]).fetchone()[0] > 0
+
+
+def _row_counts(con, tables: list[str]) -> dict[str, int]:
+    """Rows per table, one round trip on DuckDB; an Ibis count per table on another backend."""
+    if not tables:
+        return {}
+    if not _is_duckdb(con):
+        return {t: int(con.table(t).count().execute()) for t in tables}
+    return dict(con.execute(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)).fetchall())
 
 
 def _logged(con, column: str) -> str:
@@ -80,8 +99,7 @@ def table_rows(con, tables: list[str] | None = None) -> pd.DataFrame:
     """
     names = [t for t in contract.LOAD_ORDER if tables is None or t in tables]
     present = [t for t in names if has_table(con, t)]
-    counts = dict(con.execute(" UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in present)).fetchall()
-                  ) if present else {}
+    counts = _row_counts(con, present)
     logged = pd.DataFrame(columns=["table", "files", *_LOG_COUNTS])
     if has_table(con, "_ingest_log"):
         logged = con.execute(

@@ -52,7 +52,7 @@ def csv_chunks(path: Path, encoding: str, headers: list[str], chunk_rows: int) -
             if row is not None:
                 raise too_many_cells(path, encoding, row) from None
             if width - len(headers) <= spares:  # pandas and the csv module disagree: say so, never loop
-                raise IngestError(f"{path.name}：第 {done} 行之后的一行无法拆分成单元格 (cannot split a row)；"
+                raise IngestError(f"{path.name}：第 {done} 行之后的一行无法拆分成单元格；"
                                   f"请另存为“CSV UTF-8”或 XLSX。") from None
             spares = width - len(headers)
 
@@ -78,16 +78,16 @@ def _read(path: Path, encoding: str, headers: list[str], chunk_rows: int, spares
     except UnicodeDecodeError:
         fault = first_undecodable(path, encoding)
         where = f"第 {fault.row} 行（文本第 {fault.line} 行）" if fault else f"第 {next_row} 行之后"
-        raise IngestError(f"{path.name}：{where}不是有效的 {encoding} 文本，没有导入任何行 (not valid {encoding} "
-                          f"text); 请另存为“CSV UTF-8”或 XLSX，或用 --encoding 指定编码。") from None
+        raise IngestError(f"{path.name}：{where}不是有效的 {encoding} 文本，没有导入任何行；"
+                          f"请另存为“CSV UTF-8”或 XLSX，或用 --encoding 指定编码。") from None
     except pd.errors.ParserError as exc:
         if re.search(r"Expected \d+ fields in line \d+", str(exc)):  # a row wider than the first chunk's
             raise _TooWide from None
         quote = unclosed_quote(path, encoding)
         if quote:
             raise unclosed(path, quote.row) from None
-        raise IngestError(f"{path.name}：第 {next_row} 行之后的一行无法拆分成单元格 (cannot split a row: "
-                          f"{str(exc).strip()})。") from None
+        raise IngestError(f"{path.name}：第 {next_row} 行之后的一行无法拆分成单元格；"
+                          f"请另存为“CSV UTF-8”或 XLSX。") from None
 
 
 def _widest(path: Path, encoding: str, width: int) -> tuple[int | None, int]:
@@ -105,8 +105,8 @@ def _widest(path: Path, encoding: str, width: int) -> tuple[int | None, int]:
 
 
 def unclosed(path: Path, row: int) -> IngestError:
-    return IngestError(f"{path.name}：第 {row} 行有一个引号没有闭合，之后的内容都被当成了同一个单元格 "
-                       f"(unclosed quote)；请补上引号或删掉它。")
+    return IngestError(f"{path.name}：第 {row} 行有一个引号没有闭合，之后的内容都被当成了同一个单元格；"
+                       f"请补上引号或删掉它。")
 
 
 def too_many_cells(path: Path, encoding: str | None, row: int) -> IngestError:
@@ -117,7 +117,7 @@ def too_many_cells(path: Path, encoding: str | None, row: int) -> IngestError:
     lines = row_lines(path, encoding, row) if encoding else None
     if lines and lines[1] > lines[0]:
         return IngestError(f"{path.name}：第 {row} 行从文本第 {lines[0]} 行延续到第 {lines[1]} 行，单元格比表头多，"
-                           f"多半是第 {row} 行有一个引号没有闭合 (unclosed quote, more cells than the header row)；"
+                           f"多半是第 {row} 行有一个引号没有闭合；"
                            f"请补上引号或删掉它。")
-    return IngestError(f"{path.name}：第 {row} 行的单元格比表头多 (more cells than the header row)；"
+    return IngestError(f"{path.name}：第 {row} 行的单元格比表头多；"
                        f"请删掉多余的单元格或补上表头。")

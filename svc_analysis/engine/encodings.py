@@ -65,7 +65,7 @@ def check_encoding(name: str, path: Path) -> str:
     try:
         codec = codecs.lookup(name).name
     except LookupError:
-        raise IngestError(f"{path.name}：不认识编码“{name}” (unknown encoding); 可用如 utf-8、gb18030、"
+        raise IngestError(f"{path.name}：不认识编码“{name}”；可用如 utf-8、gb18030、"
                           f"utf-16、latin-1。") from None
     with open(path, "rb") as fh:
         if codec == "utf-8" and fh.read(3) == codecs.BOM_UTF8:
@@ -81,15 +81,15 @@ def detect_encoding(path: Path, sample_bytes: int = ENCODING_SAMPLE_BYTES) -> st
     name = path.name
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_byte_order(sample):
         bom = "带 BOM" if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "无 BOM"
-        raise IngestError(f"{name}：文件是 UTF-16 编码（{bom}，如 Excel 的“Unicode 文本”），不是支持的编码 "
-                          f"(UTF-16 is not supported); {_SAVE_AS}，或加 --encoding utf-16 读取逗号分隔的文件。")
+        raise IngestError(f"{name}：文件是 UTF-16 编码（{bom}，如 Excel 的“Unicode 文本”），不是支持的编码；"
+                          f"{_SAVE_AS}，或加 --encoding utf-16 读取逗号分隔的文件。")
     if sample.startswith(codecs.BOM_UTF8):
         try:
             codecs.getincrementaldecoder("utf-8")().decode(sample[3:], final=whole)
         except UnicodeDecodeError as exc:
             row = row_of_offset(sample, exc.start + 3)
-            raise IngestError(f"{name}：文件以 UTF-8 BOM 开头，但第 {row} 行不是 UTF-8 文本（像是 GBK 保存的） "
-                              f"(UTF-8 BOM followed by non-UTF-8 bytes); {_SAVE_AS}，"
+            raise IngestError(f"{name}：文件以 UTF-8 BOM 开头，但第 {row} 行不是 UTF-8 文本（像是 GBK 保存的）；"
+                              f"{_SAVE_AS}，"
                               f"或加 --encoding gb18030。") from None
         return "utf-8-sig"
     try:
@@ -102,7 +102,7 @@ def detect_encoding(path: Path, sample_bytes: int = ENCODING_SAMPLE_BYTES) -> st
         text = codecs.getincrementaldecoder("gb18030")().decode(sample, final=whole)
     except UnicodeDecodeError as exc:
         row = row_of_offset(sample, exc.start)
-        raise IngestError(f"{name}：第 {row} 行既不是 UTF-8 也不是 GB18030/GBK 文本 (neither UTF-8 nor GB18030); "
+        raise IngestError(f"{name}：第 {row} 行既不是 UTF-8 也不是 GB18030/GBK 文本；"
                           f"{_SAVE_AS}，或用 --encoding 指定编码。") from None
     _check_confident_gb18030(text, name)
     return "gb18030"
@@ -119,7 +119,7 @@ def _check_confident_gb18030(text: str, name: str) -> None:
         line_start, line_end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
         snippet = text[max(line_start, at - 8): min(line_end % (len(text) + 1), at + 8)].strip("\r")
         raise IngestError(f"{name}：无法确定文件编码，按 GBK/GB18030 读出的多是生僻字（文本第 {row} 行“{snippet}”），"
-                          f"可能是 Latin-1/Windows-1252 等西文编码 (encoding not certain); {_SAVE_AS}，"
+                          f"可能是 Latin-1/Windows-1252 等西文编码；{_SAVE_AS}，"
                           f"或用 --encoding 指定（如 --encoding latin-1 或 --encoding gb18030）。")
 
 

@@ -13,16 +13,16 @@ Repeated extras and blank headers get internal names so that a DataFrame can hol
 
 from __future__ import annotations
 
-from svc_analysis.core import contract
+from svc_analysis.core import schema
 from svc_analysis.engine.encodings import IngestError
 
 
-def header_lookup(table: contract.Table) -> dict[str, str]:
+def header_lookup(table: schema.Table) -> dict[str, str]:
     """Accepted header text (English lower-cased) -> canonical column name."""
     return {h.strip().lower(): col.name for col in table.columns for h in col.headers}
 
 
-def map_headers(headers: list[str], table: contract.Table, file: str) -> tuple[dict[str, str], list[str]]:
+def map_headers(headers: list[str], table: schema.Table, file: str) -> tuple[dict[str, str], list[str]]:
     """Source header -> contract column for the headers the contract knows, and the extra headers.
 
     ``headers`` are unique (see unique_headers). Raises IngestError naming the file and the column when a
@@ -39,14 +39,12 @@ def map_headers(headers: list[str], table: contract.Table, file: str) -> tuple[d
             first = next(h for h, n in mapping.items() if n == name)
             raise IngestError(f"{file}：表头“{as_written(first)}”（第 {headers.index(first) + 1} 列）和"
                               f"“{as_written(header)}”（第 {position} 列）是同一列 {table.name}.{name}，"
-                              f"只能保留一个 (column given twice)。")
+                              f"只能保留一个。")
         else:
             mapping[header] = name
     for col in table.columns:
         if col.required and col.name not in mapping.values():
-            raise IngestError(f"{file}：{table.name} 文件缺少必需的列 {col.name}（{'/'.join(col.zh)}） "
-                              f"(required column {col.name} ({'/'.join(col.zh)}) is missing from the "
-                              f"{table.name} file).")
+            raise IngestError(f"{file}：{table.name} 文件缺少必需的列 {col.name}（{'/'.join(col.zh)}）。")
     return mapping, list(dict.fromkeys(extras))
 
 

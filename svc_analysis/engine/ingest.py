@@ -101,7 +101,7 @@ def _params_window() -> DateWindow:
     try:
         return load_params().ingest.window()
     except ParamsError as exc:
-        raise IngestError(f"参数文件有误，无法确定合理日期范围 (invalid params): {exc}") from None
+        raise IngestError(f"参数文件有误，无法确定合理日期范围：{exc}") from None
 
 
 def _sha256(path: Path) -> str:
@@ -129,7 +129,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
     quarantine = QuarantineFile(quarantine_path(warehouse, name, file_key), source.headers)
     stage = _Stage(name, wh.create_staging(con, name), wh.create_quarantine_staging(con, name),
                    wh.create_staging(con, "outlets", f"_stage_{name}_outlets") if prof and prof.outlets else None)
-    bar = tqdm(desc=source.path.name, unit=" rows", file=sys.stderr, delay=1.0,
+    bar = tqdm(desc=source.path.name, unit=" 行", file=sys.stderr, delay=1.0,
                disable=not progress or not sys.stderr.isatty())
     in_transaction, digest = False, None
     try:
@@ -220,7 +220,7 @@ def missing_references(con, name: str, frame: pd.DataFrame,
         absent = " AND ".join(f'NOT EXISTS (SELECT 1 FROM "{t}" r WHERE r."{ref_col}" = c."{col.name}")'
                               for t in sources)
         rows = wh.run(con, f'SELECT "{ROW}", "{col.name}" FROM "{view}" c WHERE "{col.name}" IS NOT NULL AND {absent}')
-        found += [(row, col.name, value, f"{ref_table} 中没有此 {ref_col} (no such {ref_col} in {ref_table})") for row, value in rows]
+        found += [(row, col.name, value, f"{ref_table} 中没有此 {ref_col}") for row, value in rows]
     con.unregister(view)
     return pd.DataFrame(found, columns=["row_number", "column", "value", "reason"])
 

@@ -270,17 +270,21 @@ def _read(path: Path) -> pd.DataFrame:
     return frame
 
 
+def ordered(table: pd.DataFrame) -> pd.DataFrame:
+    """kpis.csv's row order: area (AREAS), metric, level (LEVELS: province first), unit_id."""
+    order = {level: i for i, level in enumerate(LEVELS)}
+    return (table.assign(_area=table["area"].map(AREAS.index), _level=table["level"].map(order))
+            .sort_values(["_area", "metric", "_level", "unit_id"], kind="stable")
+            .drop(columns=["_area", "_level"]).reset_index(drop=True))
+
+
 def gather(kpi_dir: str | Path, out_csv: str | Path) -> pd.DataFrame:
     """Collect every notebook's KPI rows into the run's kpis.csv (UTF-8 with BOM for Excel)."""
     files = sorted(Path(kpi_dir).glob("*.csv")) if Path(kpi_dir).is_dir() else []
     frames = [validate(_read(f), source=f.name) for f in files]
     table = (pd.concat(frames, ignore_index=True) if frames
              else pd.DataFrame({c: pd.Series(dtype="object") for c in KPI_COLUMNS}))
-    table = validate(table, source="kpis.csv")
-    order = {level: i for i, level in enumerate(LEVELS)}
-    table = (table.assign(_area=table["area"].map(AREAS.index), _level=table["level"].map(order))
-             .sort_values(["_area", "metric", "_level", "unit_id"], kind="stable")
-             .drop(columns=["_area", "_level"]).reset_index(drop=True))
+    table = ordered(validate(table, source="kpis.csv"))
     out = table.copy()
     out["meets_target"] = out["meets_target"].map({True: "true", False: "false"}).astype("object")
     # Opened in Excel: a unit name such as '=HYPERLINK(...)' is written as text (safety.neutralise_frame);

@@ -38,7 +38,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine import warehouse
 from svc_analysis.core.periods import month_bounds
 
@@ -47,14 +47,15 @@ FILE = "data.parquet"
 PARTITION_KEY = "event_month"
 ALL = "all"  # the one part of a table without an event time
 ARROW_TYPES = {
-    contract.TEXT: pa.string(),
-    contract.DATE: pa.date32(),
-    contract.TIMESTAMP: pa.timestamp("us"),
-    contract.INT: pa.int32(),
-    contract.FLOAT: pa.float64(),
-    contract.BOOL: pa.bool_(),
+    schema.TEXT: pa.string(),
+    schema.DATE: pa.date32(),
+    schema.TIMESTAMP: pa.timestamp("us"),
+    schema.INT: pa.int32(),
+    schema.FLOAT: pa.float64(),
+    schema.BOOL: pa.bool_(),
+    schema.MONTH: pa.string(),  # YYYY-MM text, as the warehouse stores it
 }
-# The column whose month places a row in a partition, per event table (contract.Table.event_time).
+# The column whose month places a row in a partition, per event table (schema.Table.event_time).
 PARTITIONS = {name: t.event_time for name, t in contract.TABLES.items() if t.event_time}
 
 
@@ -113,8 +114,8 @@ def fingerprints(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, dict]:
                               f"FROM {_quoted(name)} GROUP BY part")
     parts = {p: {"rows": n, "fingerprint": fp} for p, n, fp in rows}
     if None in parts:  # ingest refuses such rows: one here was written around it
-        raise LakeError(f"table {name}: {parts[None]['rows']} row(s) have no {time}, so no month to go in; "
-                        f"re-load them with `svc ingest`")
+        raise LakeError(f"数据仓库的 {contract.table(name).zh[0]}表中有 {parts[None]['rows']} 行没有"
+                        f"{contract.table(name).column(time).zh[0]}，无法分月：请用 svc ingest 重新导入这些行。")
     return parts
 
 

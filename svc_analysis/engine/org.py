@@ -18,6 +18,7 @@ LEVELS = (PROVINCE, "branch", "subbranch", "outlet")
 TREE_COLUMNS = ("outlet_id", "outlet_name", "subbranch", "branch", "outlet_type", "opened_on", "closed_on")
 # Outlet types without counter staff (DATA_CONTRACT.md: "staffed outlets (not self_service)").
 UNSTAFFED_TYPES = ("self_service",)
+_DATES = ("opened_on", "closed_on")
 
 
 class ScopeError(ValueError):
@@ -27,11 +28,17 @@ class ScopeError(ValueError):
 def outlet_tree(con) -> pd.DataFrame:
     """The outlets table as a small frame (TREE_COLUMNS), sorted by branch, sub-branch, outlet.
 
-    ``con`` is a DuckDB connection to the warehouse. Dates come back as ``datetime.date`` objects.
+    ``con``: a DuckDB connection to the warehouse or an Ibis backend (warehouse.engine: Spark too).
+    Sorted here, not in the engine (Spark puts NULLs first, DuckDB last): text by code point, as
+    DuckDB's default collation. Dates come back as ``datetime.date`` objects.
     """
-    columns = ", ".join(TREE_COLUMNS)
-    tree = con.execute(f"SELECT {columns} FROM outlets ORDER BY branch, subbranch, outlet_id").df()
-    for col in ("opened_on", "closed_on"):
+    from svc_analysis.engine import warehouse
+
+    tree = warehouse.engine(con).table("outlets").select(*TREE_COLUMNS).to_pandas()
+    tree = tree.astype({c: "str" for c in TREE_COLUMNS if c not in _DATES})  # pandas' text type, on both engines
+    tree = tree.sort_values(["branch", "subbranch", "outlet_id"], kind="stable", na_position="last")
+    tree = tree.reset_index(drop=True)
+    for col in _DATES:
         tree[col] = pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in tree[col]],
                               index=tree.index, dtype=object)
     return tree

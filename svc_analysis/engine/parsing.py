@@ -12,7 +12,7 @@ then names the values that parse but cannot be real, so they are set aside inste
 
 Accepted text (docs/ingest.md): dates YYYY-MM-DD or YYYY/MM/DD (an Excel midnight time
 ' 00:00[:00]' is tolerated); timestamps YYYY-MM-DD HH:MM[:SS] (also with '/'); booleans per
-contract.TRUE_WORDS / FALSE_WORDS; allowed values by canonical name (any case) or alias.
+schema.TRUE_WORDS / FALSE_WORDS; allowed values by canonical name (any case) or alias.
 Reasons are Chinese first, with the English gloss the project has always printed.
 """
 
@@ -24,7 +24,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from svc_analysis.core import contract
+from svc_analysis.core import schema
 
 _DATE = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?: 00:00(?::00)?)?$"
 _TIMESTAMP = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
@@ -34,20 +34,20 @@ _MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"
 _NOT_FINITE_WORDS = r"[+-]?(?:nan|inf|infinity)"
 _EXCEL_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # days since 1899-12-30: 10000 = 1927, 99999 = 2173
 _PARTS = ["year", "month", "day", "hour", "minute", "second"]
-_BOOLS = {**{w: True for w in contract.TRUE_WORDS}, **{w: False for w in contract.FALSE_WORDS}}
+_BOOLS = {**{w: True for w in schema.TRUE_WORDS}, **{w: False for w in schema.FALSE_WORDS}}
 
-NOT_FINITE = "不是有限的数（inf、nan 或超出范围如 1e309）(not a finite number)"
-NOT_A_MONTH = "不是 YYYY-MM 格式的月份，月份须为 01–12 (not a month YYYY-MM)"
+NOT_FINITE = "不是有限的数（inf、nan 或超出范围如 1e309）"
+NOT_A_MONTH = "不是 YYYY-MM 格式的月份，月份须为 01–12"
 
 DateWindow = tuple[dt.date, dt.date]  # (earliest, latest), both included
 
 
 def outside_window_reason(window: DateWindow) -> str:
     """The set-aside reason for a date outside the plausible window."""
-    return f"日期不在合理范围 {window[0]} 至 {window[1]} 内 (impossible date)"
+    return f"日期不在合理范围 {window[0]} 至 {window[1]} 内"
 
 
-def _value_lookup(col: contract.Column) -> dict[str, str]:
+def _value_lookup(col: schema.Column) -> dict[str, str]:
     """Accepted text (lower-cased) -> canonical value, for a column with allowed values."""
     return {alias.strip().lower(): canon for canon, aliases in col.values.items() for alias in (canon, *aliases)}
 
@@ -72,45 +72,44 @@ def _parse_datetime(text: pd.Series, pattern: str, strict: str) -> pd.Series:
     return out
 
 
-def parse_column(col: contract.Column, text: pd.Series) -> tuple[pd.Series, str]:
+def parse_column(col: schema.Column, text: pd.Series) -> tuple[pd.Series, str]:
     """The typed column (missing where empty or unparseable) and the reason for unparseable text."""
     present = text.where(text.ne(""))
     if col.values is not None:
-        labels = ", ".join(col.values)
-        return present.str.lower().map(_value_lookup(col)).astype("str"), f"不是允许的值之一 (not one of {labels})"
-    if col.type == contract.TEXT:
+        return present.str.lower().map(_value_lookup(col)).astype("str"), "不是允许的值之一"
+    if col.type == schema.TEXT:
         return present.astype("str"), ""
-    if col.type == contract.MONTH:
+    if col.type == schema.MONTH:
         return present.where(present.str.fullmatch(_MONTH).fillna(False)).astype("str"), NOT_A_MONTH
-    if col.type == contract.BOOL:
-        return present.str.lower().map(_BOOLS).astype("boolean"), "不是是/否值 (not a yes/no value: 1/0, true/false, 是/否, Y/N)"
-    if col.type in (contract.INT, contract.FLOAT):
+    if col.type == schema.BOOL:
+        return present.str.lower().map(_BOOLS).astype("boolean"), "不是是/否值（可写 1/0、是/否、Y/N）"
+    if col.type in (schema.INT, schema.FLOAT):
         numbers = pd.to_numeric(present, errors="coerce").astype("Float64")
-        if col.type == contract.FLOAT:
-            return numbers, "不是数字 (not a number)"
+        if col.type == schema.FLOAT:
+            return numbers, "不是数字"
         whole = numbers.where(numbers.mod(1).eq(0))
-        return whole.astype("Int64"), "不是整数 (not a whole number)"
-    if col.type == contract.DATE:
-        return _parse_datetime(present, _DATE, _DATE_ISO).astype("datetime64[s]"), "不是日期 (not a date YYYY-MM-DD)"
-    if col.type == contract.TIMESTAMP:
+        return whole.astype("Int64"), "不是整数"
+    if col.type == schema.DATE:
+        return _parse_datetime(present, _DATE, _DATE_ISO).astype("datetime64[s]"), "不是日期（格式 YYYY-MM-DD）"
+    if col.type == schema.TIMESTAMP:
         return _parse_datetime(present, _TIMESTAMP, _TIMESTAMP_ISO).astype("datetime64[s]"), \
-            "不是时间 (not a timestamp YYYY-MM-DD HH:MM[:SS])"
+            "不是时间（格式 YYYY-MM-DD HH:MM[:SS]）"
     raise ValueError(f"column {col.name}: unknown contract type {col.type}")
 
 
-def unparsed_reason(col: contract.Column, text: str, reason: str) -> str:
+def unparsed_reason(col: schema.Column, text: str, reason: str) -> str:
     """The reason for one unparseable value: a date typed as an Excel serial number (46303.375, what a
     date cell formatted as General or text exports) says so, anything else gets the column's reason."""
-    if col.type in (contract.DATE, contract.TIMESTAMP) and _EXCEL_SERIAL.fullmatch(text):
-        return f"{text} 像是 Excel 日期序号，不是日期；请把单元格设为日期格式 (an Excel date serial, not a {col.type})"
+    if col.type in (schema.DATE, schema.TIMESTAMP) and _EXCEL_SERIAL.fullmatch(text):
+        return f"{text} 像是 Excel 日期序号，不是日期；请把单元格设为日期格式"
     return reason
 
 
-def impossible_values(col: contract.Column, text: pd.Series, typed: pd.Series,
+def impossible_values(col: schema.Column, text: pd.Series, typed: pd.Series,
                       window: DateWindow | None) -> pd.Series:
     """True where ``text`` parsed (or looks like a number) but cannot be a real value; see the module
     docstring. ``window`` None skips the date check (only for callers that have no params)."""
-    if col.type in (contract.INT, contract.FLOAT):
+    if col.type in (schema.INT, schema.FLOAT):
         infinite = np.isinf(typed.to_numpy(dtype="float64", na_value=np.nan))
         # 'nan' parses to missing: look at the text only where nothing parsed (usually no row)
         unparsed = typed.isna().to_numpy() & text.ne("").to_numpy()
@@ -118,9 +117,9 @@ def impossible_values(col: contract.Column, text: pd.Series, typed: pd.Series,
         if unparsed.any():
             words[unparsed] = text[unparsed].str.fullmatch(_NOT_FINITE_WORDS, case=False).to_numpy(dtype=bool)
         return pd.Series(infinite | words, index=text.index)
-    if window is None or col.type not in (contract.DATE, contract.TIMESTAMP, contract.MONTH):
+    if window is None or col.type not in (schema.DATE, schema.TIMESTAMP, schema.MONTH):
         return pd.Series(False, index=text.index)
-    if col.type == contract.MONTH:
+    if col.type == schema.MONTH:
         first_days = pd.to_datetime(typed + "-01", format="%Y-%m-%d", errors="coerce")
         earliest = pd.Timestamp(window[0].replace(day=1))
         return first_days.notna() & ((first_days < earliest) | (first_days > pd.Timestamp(window[1])))
@@ -128,6 +127,6 @@ def impossible_values(col: contract.Column, text: pd.Series, typed: pd.Series,
     return typed.notna() & ((typed < earliest) | (typed >= latest))
 
 
-def impossible_reason(col: contract.Column, window: DateWindow | None) -> str:
+def impossible_reason(col: schema.Column, window: DateWindow | None) -> str:
     """Why impossible_values set a value of this column aside."""
-    return NOT_FINITE if col.type in (contract.INT, contract.FLOAT) else outside_window_reason(window)
+    return NOT_FINITE if col.type in (schema.INT, schema.FLOAT) else outside_window_reason(window)

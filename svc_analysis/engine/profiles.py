@@ -31,7 +31,7 @@ import yaml
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError,
                       field_validator, model_validator)
 
-from svc_analysis.core import config
+from svc_analysis.core import config, contract, schema
 from svc_analysis.core import contract
 from svc_analysis.engine.readers import ROW, IngestError
 from svc_analysis.engine.source_formats import (DEFAULT_DATE_FORMATS, AmbiguousHeader, HeaderIndex, check_format,
@@ -190,17 +190,14 @@ class Profile(BaseModel):
                     header = index.find(names)
                 except AmbiguousHeader as exc:
                     raise IngestError(f"{file} 中 {'、'.join(exc.headers)} 都对应映射配置 {self.name} 的列 "
-                                      f"{exc.name}，请只保留一列。{file}: columns {', '.join(exc.headers)} all "
-                                      f"match '{exc.name}' of profile '{self.name}'; keep one of them.") from None
+                                      f"{exc.name}，请只保留一列。") from None
                 if header is not None:
                     used.add(header)
                 elif not spec.optional and names not in missing:
                     missing.append(names)
         if missing:
             zh = "、".join(n[0] + (f"（或 {' / '.join(n[1:])}）" if n[1:] else "") for n in missing)
-            en = ", ".join(" or ".join(f"'{name}'" for name in n) for n in missing)
-            raise IngestError(f"{file} 缺少映射配置 {self.name} 需要的列：{zh}。"
-                              f"{file}: profile '{self.name}' needs column(s) the file lacks: {en}.")
+            raise IngestError(f"{file} 缺少映射配置 {self.name} 需要的列：{zh}。")
         return [h for h in headers if h not in used]
 
     def apply(self, raw: pd.DataFrame) -> pd.DataFrame:
@@ -220,7 +217,7 @@ class Profile(BaseModel):
         return frame[frame["outlet_id"].ne("")].drop_duplicates("outlet_id")
 
 
-def _check_columns(key: str, columns: dict[str, ColumnSpec], table: contract.Table, implied: tuple[str, ...]) -> None:
+def _check_columns(key: str, columns: dict[str, ColumnSpec], table: schema.Table, implied: tuple[str, ...]) -> None:
     for name, spec in columns.items():
         if name not in table.column_names or name in implied:
             raise ValueError(f"{key}.{name}: not a column of {table.name} that can be set here")

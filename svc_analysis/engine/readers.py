@@ -89,7 +89,7 @@ def read_headers(path: Path, encoding: str | None = None, sheet: str | None = No
         headers, title = xlsx.sheet_headers(path, sheet)
         return headers, None, title
     if suffix not in CSV_SUFFIXES:
-        raise IngestError(f"{path.name}：只能导入 .csv 和 .xlsx 文件 (only .csv and .xlsx files can be loaded)。")
+        raise IngestError(f"{path.name}：只能导入 .csv 和 .xlsx 文件。")
     encoding = check_encoding(encoding, path) if encoding else detect_encoding(path)
     try:
         first = pd.read_csv(path, encoding=encoding, dtype=str, header=None, nrows=1, keep_default_na=False,
@@ -97,7 +97,7 @@ def read_headers(path: Path, encoding: str | None = None, sheet: str | None = No
     except pd.errors.EmptyDataError:
         first = []
     except UnicodeError:
-        raise IngestError(f"{path.name}：表头行不是有效的 {encoding} 文本 (header not valid {encoding} text)；"
+        raise IngestError(f"{path.name}：表头行不是有效的 {encoding} 文本；"
                           f"请另存为“CSV UTF-8”，或用 --encoding 指定编码。") from None
     except pd.errors.ParserError:  # a quote opened in the header row and never closed
         raise unclosed(path, 1) from None
@@ -109,14 +109,13 @@ def read_headers(path: Path, encoding: str | None = None, sheet: str | None = No
 
 def _table_name(path: Path, table: str | None, profile) -> str:
     if table and profile is not None and table != profile.table:
-        raise IngestError(f"{path.name}：映射配置“{profile.name}”对应 {profile.table} 表，不是 {table} "
-                          f"(profile '{profile.name}' feeds {profile.table}, not {table})。")
+        raise IngestError(f"{path.name}：映射配置“{profile.name}”对应 {profile.table} 表，不是 {table} 表。")
     name = table or (profile.table if profile is not None else contract.table_for_filename(path.stem))
     if name is None:
-        raise IngestError(f"{path.name}：文件名看不出是哪张表 (the file name does not say which table it holds)；"
+        raise IngestError(f"{path.name}：文件名看不出是哪张表；"
                           f"请用表名命名（{', '.join(contract.TABLES)}），或加 --table。")
     if name not in contract.TABLES:
-        raise IngestError(f"{path.name}：没有“{name}”这张表 (unknown table '{name}')；"
+        raise IngestError(f"{path.name}：没有“{name}”这张表；"
                           f"合同中的表：{', '.join(contract.TABLES)}。")
     return name
 
@@ -129,19 +128,19 @@ def open_source(path, table: str | None = None, profile=None, chunk_rows: int = 
     """
     path = Path(path)
     if path.is_dir():
-        raise IngestError(f"{path}：这是一个文件夹，不是文件 (a folder, not a file)；请给出文件名。")
+        raise IngestError(f"{path}：这是一个文件夹，不是文件；请给出文件名。")
     if not path.is_file():
-        raise IngestError(f"{path}：文件不存在 (no such file)。")
+        raise IngestError(f"{path}：文件不存在。")
     name = _table_name(path, table, profile)
     try:
         headers, encoding, read_sheet = read_headers(path, encoding, sheet)
     except PermissionError:
-        raise IngestError(f"{path.name}：没有读取这个文件的权限 (permission denied)。") from None
+        raise IngestError(f"{path.name}：没有读取这个文件的权限。") from None
     except OSError as exc:
-        raise IngestError(f"{path.name}：无法读取文件 (cannot read the file: {exc.strerror or exc})。") from None
+        raise IngestError(f"{path.name}：无法读取文件（系统提示：{exc.strerror or exc}）。") from None
     try:
         if not any(headers):
-            raise IngestError(f"{path.name}：文件是空的，没有表头行 (the file is empty, no header row)。")
+            raise IngestError(f"{path.name}：文件是空的，没有表头行。")
         unique = unique_headers(headers)
         if profile is not None:
             mapping, extras = {}, list(dict.fromkeys(shown(h) for h in profile.check_headers(unique, path.name)))
@@ -164,7 +163,7 @@ def _name_the_separator(path: Path, headers: list[str], error: IngestError) -> N
     if len(headers) == 1:
         for separator, label in ((";", "分号"), ("\t", "制表符")):
             if separator in headers[0]:
-                raise IngestError(f"{path.name}：表头行是用{label}分隔的，不是逗号 (not comma-separated)；"
+                raise IngestError(f"{path.name}：表头行是用{label}分隔的，不是逗号；"
                                   f"请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 XLSX。") from error
 
 
@@ -180,4 +179,4 @@ def _offer_other_sheet(path: Path, name: str, read: str, error: IngestError) -> 
     other = xlsx.fitting_sheet(path, read, fits)
     if other is not None:
         raise IngestError(f"{path.name}：只读取第一个工作表“{read}”，它没有 {name} 的表头；表头符合的是工作表"
-                          f"“{other}”，请加 --sheet {other} (only the first sheet is read)。") from error
+                          f"“{other}”，请加 --sheet {other}。") from error

@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine import lake
 
 APP_NAME = "svc-analysis"
@@ -39,11 +39,12 @@ LOG_LEVEL = "ERROR"
 
 
 def spark_types() -> dict[str, object]:
-    """Contract type -> Spark SQL type (timestamps naive: TimestampNTZType)."""
+    """Contract type -> Spark SQL type (timestamps naive: TimestampNTZType; a month is YYYY-MM text)."""
     from pyspark.sql import types as T
 
-    return {contract.TEXT: T.StringType(), contract.DATE: T.DateType(), contract.TIMESTAMP: T.TimestampNTZType(),
-            contract.INT: T.IntegerType(), contract.FLOAT: T.DoubleType(), contract.BOOL: T.BooleanType()}
+    return {schema.TEXT: T.StringType(), schema.DATE: T.DateType(), schema.TIMESTAMP: T.TimestampNTZType(),
+            schema.INT: T.IntegerType(), schema.FLOAT: T.DoubleType(), schema.BOOL: T.BooleanType(),
+            schema.MONTH: T.StringType()}  # YYYY-MM text, as DuckDB stores it (schema.DUCKDB_TYPES)
 
 
 def spark_schema(name: str):
@@ -98,7 +99,8 @@ def register_lake(spark, root: str | Path, tables: list[str] | None = None) -> l
 
 
 def _compiler():
-    """Ibis' PySpark compiler with count(where=...) as Spark's count_if, which is 0 where DuckDB's
+    """Ibis' PySpark compiler with float literals as DOUBLE (not DECIMAL), and count(where=...) as
+    Spark's count_if, which is 0 where DuckDB's
     count(*) FILTER (WHERE ...) is 0: Ibis 12 compiles it to sum(cast(... AS BIGINT)), which is NULL
     over no rows or when the condition is NULL on every row of a group (e.g. an outlet whose
     tickets were all left unserved has no overtime flag on any row)."""
@@ -107,6 +109,13 @@ def _compiler():
     class Compiler(PySparkCompiler):
         def visit_CountStar(self, op, *, arg, where):
             return super().visit_CountStar(op, arg=arg, where=None) if where is None else self.f.count_if(where)
+
+        def visit_NonNullLiteral(self, op, *, value, dtype):
+            # A float literal is written 60.0, which Spark SQL reads as DECIMAL(3,1): `seconds / 60.0`
+            # was then decimal division, rounded to 6-7 digits (a mean wait 13.3566668 where DuckDB
+            # gives 13.356666666666667). Cast to DOUBLE: the same IEEE arithmetic as DuckDB.
+            result = super().visit_NonNullLiteral(op, value=value, dtype=dtype)
+            return self.cast(result, dtype) if dtype.is_floating() and result is not None else result
 
     return Compiler()
 

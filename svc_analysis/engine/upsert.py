@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.warehouse import ROW
 
@@ -132,7 +132,7 @@ def _upsert_keyed(con, name: str, stage: str, key: tuple[str, ...], replace: boo
     return Moved(staged, merged, present)
 
 
-def _insert_new_rows(con, table: contract.Table, stage: str, where: str) -> Moved:
+def _insert_new_rows(con, table: schema.Table, stage: str, where: str) -> Moved:
     """The staged rows (``where``) identified by the whole row: only rows not already stored are added."""
     cols = _columns(table.name)
     staged, distinct = wh.run(con, f'SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {cols} FROM "{stage}" '

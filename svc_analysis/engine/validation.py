@@ -27,18 +27,18 @@ __all__ = ["REJECT_COLUMNS", "parse_column", "validate_chunk"]
 
 REJECT_COLUMNS = ["file", "row_number", "column", "value", "reason"]
 _REQUIRED_MISSING = "not_nullable"
-MISSING_REQUIRED = "必填值为空 (missing, required)"
+MISSING_REQUIRED = "必填值为空"
 
 
 def key_clash_reason(key) -> str:
     """The reason for every version of a key that occurs with different values in one file."""
-    return f"{'+'.join(key)} 在文件中重复出现且内容不同 ({'+'.join(key)} appears again with different values)"
+    return f"{'+'.join(key)} 在文件中重复出现且内容不同"
 
 
 def _chinese_rule(message: str) -> str:
-    """A row rule's reason: 'called_at is before taken_at' -> 'called_at 早于 taken_at (...)'."""
+    """A row rule's reason: 'called_at is before taken_at' -> 'called_at 早于 taken_at'."""
     later, _, earlier = message.partition(" is before ")
-    return f"{later} 早于 {earlier} ({message})" if earlier else message
+    return f"{later} 早于 {earlier}" if earlier else message
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +86,7 @@ def schemas(name: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema | None]:
         if col.min is not None or col.max is not None:
             checks.append(pa.Check.in_range(col.min if col.min is not None else float("-inf"),
                                             col.max if col.max is not None else float("inf"),
-                                            error=f"超出范围 {_fmt(col.min)}–{_fmt(col.max)} (outside {_fmt(col.min)}–{_fmt(col.max)})"))
+                                            error=f"超出范围 {_fmt(col.min)}–{_fmt(col.max)}"))
         if col.values is not None:
             checks.append(pa.Check.isin(list(col.values)))
         columns[col.name] = pa.Column(None, checks, nullable=not col.required)

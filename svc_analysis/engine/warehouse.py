@@ -1,7 +1,7 @@
 """The DuckDB warehouse: connection, schema, staging and upsert, ingest log, quarantine table, Ibis.
 
 Layout (docs/architecture.md "Warehouse layout"): one table per contract table, columns exactly
-the contract's, DuckDB types from contract.DUCKDB_TYPES, and no PRIMARY KEY constraints (on 50 M
+the contract's, DuckDB types from schema.DUCKDB_TYPES, and no PRIMARY KEY constraints (on 50 M
 rows the index would cost GBs; keys are enforced by ingest instead). Two bookkeeping tables:
 _ingest_log and _quarantine.
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from svc_analysis.core import config
+from svc_analysis.core import config, contract, schema
 from svc_analysis.core import contract
 # Opening the file (wait for a holder, refuse a damaged file, spill where writable): warehouse_file.
 from svc_analysis.engine.warehouse_file import (  # noqa: F401  (the warehouse's public API)
@@ -75,7 +75,7 @@ _ENGINES_KEPT = 4
 
 def column_types(name: str) -> dict[str, str]:
     """Contract column -> DuckDB type, in contract order."""
-    return {c.name: contract.DUCKDB_TYPES[c.type] for c in contract.table(name).columns}
+    return {c.name: schema.DUCKDB_TYPES[c.type] for c in contract.table(name).columns}
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:

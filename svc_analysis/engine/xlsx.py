@@ -44,7 +44,7 @@ def _open(path: Path):
     try:
         return load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a broken workbook
-        raise IngestError(f"{path.name}：不是可读的 XLSX 工作簿 (not a readable XLSX workbook: {exc})；"
+        raise IngestError(f"{path.name}：不是可读的 XLSX 工作簿（读取时出错：{exc}）；"
                           f"{_RESAVE}。") from None
 
 
@@ -52,15 +52,15 @@ def _sheet(book, sheet: str | None, path: Path):
     if sheet is None:
         return book.worksheets[0]
     if sheet not in book.sheetnames:
-        raise IngestError(f"{path.name}：工作簿中没有名为“{sheet}”的工作表 (no such sheet)，"
+        raise IngestError(f"{path.name}：工作簿中没有名为“{sheet}”的工作表，"
                           f"现有：{'、'.join(book.sheetnames)}。")
     return book[sheet]
 
 
 def _broken(path: Path, sheet_name: str, row: int | None) -> IngestError:
     where = f"读到第 {row} 行时" if row else ""
-    return IngestError(f"{path.name}：工作表“{sheet_name}”的内容已损坏，{where}无法读取 "
-                       f"(corrupt sheet XML)，没有导入任何行；{_RESAVE}。")
+    return IngestError(f"{path.name}：工作表“{sheet_name}”的内容已损坏，{where}无法读取，"
+                       f"没有导入任何行；{_RESAVE}。")
 
 
 def sheet_headers(path: Path, sheet: str | None = None) -> tuple[list[str], str]:
@@ -116,7 +116,7 @@ def sheet_rows(path: Path, sheet: str | None, width: int) -> Iterator[tuple[int,
                 return
             row += 1
             if any(v not in (None, "") for v in values[width:]):
-                raise IngestError(f"{path.name}：第 {row} 行的单元格比表头多 (more cells than the header row)；"
+                raise IngestError(f"{path.name}：第 {row} 行的单元格比表头多；"
                                   f"请删掉多余的单元格或补上表头。")
             cells = [cell_text(v) for v in values[:width]]
             yield row, cells + [""] * (width - len(cells))

@@ -1,7 +1,8 @@
 """What notebook 40 shows: headline figures, sentences generated from the data, report tables.
 
 The figures come from svc_analysis.inspections.inspections, rules, ranking and inspection_checks; this module
-only assembles them for reading (Chinese labels, 无数据 for missing) so the notebook stays thin.
+only assembles them for reading (Chinese labels, 无数据 for missing) so the notebook stays thin; the
+reward and penalty ledger's tables and sentences are inspections.ledger_views.
 Branch rankings compare every branch of the province (a ranking needs its peers); outlet lists are
 limited to the run's scope.
 """
@@ -76,15 +77,34 @@ def round_rows(con, scope: Scope, period: Period) -> pd.DataFrame:
     return inspections.with_tree(rows, scope.tree)
 
 
-def branch_ranking(rows: pd.DataFrame, params) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """(branch means with interval and rank, pairwise comparisons, sentence naming the bottom branches)."""
+def branch_ranking(rows: pd.DataFrame, params, scope: Scope | None = None) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """(branch means with interval and rank, pairwise comparisons, sentence naming the bottom branches).
+
+    Ranked over the whole province (``rows``: round_rows). A scoped run (a branch's own pack, `svc report
+    --scope` / `--each`, issue 18) shows only its own branch, with its province rank and place among
+    the bottom branches, and only the comparisons it takes part in: no other branch is named."""
     means = ranking.unit_means(rows, "branch", params.interval_level)
     pairs = ranking.pairwise(rows, "branch", params.pairwise_alpha)
     bottom = ranking.bottom_units(means, params.bottom_branches_named)
+    if scope is not None and not scope.is_province:
+        return _own_ranking(means, pairs, bottom, set(scope.tree_in_scope["branch"]))
     if bottom.empty:
         return means, pairs, "本季度尚无神秘人检查，无法排名。"
     named = "、".join(f"{md(r.branch)}（{r.mean:.1f} 分，{r.n} 次）" for r in bottom.itertuples())
     return means, pairs, f"本季度得分排名最后的 {len(bottom)} 家二级分行（简报会主会场）：{named}。"
+
+
+def _own_ranking(means, pairs, bottom, own: set) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The scope's branches of a province ranking, their comparisons, and their place in a sentence."""
+    shown = means[means["branch"].isin(own)].reset_index(drop=True)
+    involved = pairs[pairs["unit_a"].isin(own) | pairs["unit_b"].isin(own)].reset_index(drop=True)
+    if shown.empty:
+        return shown, involved, "本季度本范围尚无神秘人检查，无法排名。"
+    placed = "；".join(
+        f"{md(r.branch)}本季度平均分 {r.mean:.1f} 分（{r.n} 次），在全省 {len(means)} 家二级分行中排第 {r.rank} 名"
+        + (f"，属排名最后的 {len(bottom)} 家（简报会主会场）" if r.branch in set(bottom["branch"]) else "")
+        for r in shown.itertuples())
+    return shown, involved, f"{placed}。"
 
 
 def ranking_display(means: pd.DataFrame, target: float) -> pd.DataFrame:
@@ -126,43 +146,6 @@ def recheck_display(table: pd.DataFrame, tree: pd.DataFrame, params) -> tuple[pd
     return display_frame(shown, flags=("on_list", "severe"), labels=labels), text
 
 
-def ledger_display(ledger: pd.DataFrame, tree: pd.DataFrame, rule_set: str, outlets=None,
-                   max_rows: int | None = None) -> tuple[pd.DataFrame, str]:
-    """One rule set's ledger lines with the formula (scope's outlets; outlets with the largest penalty
-    first, at most ``max_rows`` lines) and a note when lines were left out."""
-    part = ledger[ledger["rule_set"] == rule_set]
-    if outlets is not None:
-        part = part[part["outlet_id"].isin(outlets)]
-    part = inspections.with_tree(part.drop(columns=["branch", "subbranch"]), tree)
-    penalty = part["amount"].where(part["effect"] == "penalty", 0).groupby(part["outlet_id"]).transform("sum")
-    part = part.assign(_p=penalty).sort_values(["_p", "outlet_id", "effect", "rule_id"],
-                                                ascending=[False, True, True, True], kind="stable")
-    total = len(part)
-    if max_rows is not None and total > max_rows:
-        part = part.head(max_rows)
-    note = (f"共 {total} 行，下表列出考核金额最大的网点的前 {len(part)} 行；按分行或支行运行（--scope）可看到该范围的全部台账。"
-            if len(part) < total else "")
-    part = part.assign(effect=part["effect"].map({"penalty": "考核(扣)", "reward": "奖励"}),
-                       amount=part["amount"].map(rules.fmt_number), score=part["score"].map(rules.fmt_number),
-                       target=part["target"].map(rules.fmt_number))
-    cols = ["outlet_id", "outlet_name", "branch", "label", "effect", "score", "target", "place", "formula", "amount"]
-    return display_frame(part[cols], labels={
-        "outlet_id": "网点编号", "outlet_name": "网点", "branch": "二级分行", "label": "规则", "effect": "类别",
-        "score": "得分", "target": "阶段目标", "place": "名次", "formula": "计算式", "amount": "金额(元)"}), note
-
-
-def ledger_totals(ledger: pd.DataFrame, rule_set: str, outlets=None) -> pd.DataFrame:
-    """Penalty, reward and net yuan per branch for one rule set."""
-    part = ledger[ledger["rule_set"] == rule_set]
-    if outlets is not None:
-        part = part[part["outlet_id"].isin(outlets)]
-    table = rules.totals(part, "branch")
-    for col in ("penalty", "reward", "net"):
-        table[col] = table[col].map(rules.fmt_number)
-    return display_frame(table, labels={
-        "branch": "二级分行", "penalty": "考核(元)", "reward": "奖励(元)", "net": "净额(元)"})
-
-
 def trend(con, scope: Scope, period: Period, params, months: int):
     """(branch means per month with a round over the last ``months`` months, stage target per month)."""
     span = months_back(period.month_key, months)
@@ -177,21 +160,6 @@ def checks_display(table: pd.DataFrame, params) -> pd.DataFrame:
               "meets": "未达每周要求", "coverage": "本月检查覆盖率"}
     return display_frame(table.assign(meets=~table["meets"].astype(bool)), percent=("coverage",),
                          flags=("meets",), labels=labels)
-
-
-def ledger_sentence(ledger: pd.DataFrame, params, outlets=None) -> str:
-    """The active rule sets' totals this month, in a sentence."""
-    parts = []
-    for rs in (r for r in params.rule_sets if r.active):
-        part = ledger[ledger["rule_set"] == rs.name]
-        if outlets is not None:
-            part = part[part["outlet_id"].isin(outlets)]
-        pen, rew = part[part["effect"] == "penalty"], part[part["effect"] == "reward"]
-        parts.append(f"按{rs.label}，考核 {pen['outlet_id'].nunique()} 家网点共 {pen['amount'].sum():,.0f} 元，"
-                     f"奖励 {rew['outlet_id'].nunique()} 家共 {rew['amount'].sum():,.0f} 元")
-    if ledger.empty:
-        return "本月没有神秘人检查得分，没有奖惩。"
-    return "；".join(parts) + "。" if parts else "参数中没有启用的奖惩规则集（active: true）。"
 
 
 def noise_sentence(rows: pd.DataFrame, alpha: float) -> str:
@@ -211,12 +179,6 @@ def show(*items) -> None:
     display(*[Markdown(i) if isinstance(i, str) else i for i in items])
 
 
-def month_ledger(con, scope: Scope, period: Period, params) -> pd.DataFrame:
-    """The month's reward and penalty ledger of the whole province (inspections.month_ledger):
-    the rules rank outlets province-wide even when a run shows one branch."""
-    return inspections.month_ledger(con, scope.tree, period.month_key, params)
-
-
 def in_scope(rows: pd.DataFrame, outlets: list[str] | None) -> pd.DataFrame:
     """The rows of the scope's outlets (all rows for the province: ``outlets`` None)."""
     return rows if outlets is None else rows[rows["outlet_id"].isin(outlets)]
@@ -229,31 +191,29 @@ def recheck_section(con, scope: Scope, period: Period, params) -> tuple[str, pd.
     return text, table
 
 
-def ledger_sections(ledger: pd.DataFrame, scope: Scope, params, active: bool = True) -> list:
-    """What the page shows of the ledger: for the active rule sets (active=True) the month's totals in a
-    sentence, then per rule set a heading, the branch totals and the lines; for the inactive ones
-    (shown for comparison, not published) a heading and the lines."""
-    tree, outlets = scope.tree, scope.outlets
-    out = [ledger_sentence(ledger, params, outlets)] if active else []
-    for rs in (r for r in params.rule_sets if r.active == active):
-        if active:
-            out += [f"**{rs.label}**（{rs.source}）：各二级分行合计", ledger_totals(ledger, rs.name, outlets)]
-        else:
-            out.append(f"**对照：{rs.label}**（未启用，不计入发布的奖惩金额）")
-        table, note = ledger_display(ledger, tree, rs.name, outlets, params.ledger_rows_shown)
-        out += [note, table]
-    return out
-
-
 def checks_section(con, scope: Scope, period: Period, params) -> pd.DataFrame:
     """Video, on-site and mystery checks per branch of the scope against the weekly and monthly rules."""
     return checks_display(inspection_checks.branch_table(con, scope.tree_in_scope, period.month_key, params), params)
 
 
-def spread_sentences(rows: pd.DataFrame, means: pd.DataFrame, pairs: pd.DataFrame, params) -> list[str]:
-    """How noisy one inspection is, and which branches differ beyond the noise."""
-    return [noise_sentence(rows, params.pairwise_alpha),
-            ranking.distinguishable_sentence(means, pairs, "branch", params.pairwise_alpha)]
+def spread_sentences(rows: pd.DataFrame, means: pd.DataFrame, pairs: pd.DataFrame, params,
+                     scope: Scope | None = None) -> list[str]:
+    """How noisy one inspection is, and which branches differ beyond the noise. A scoped run
+    (branch_ranking's pairs of its own branches) counts its comparisons without naming the others."""
+    if scope is None or scope.is_province:
+        return [noise_sentence(rows, params.pairwise_alpha),
+                ranking.distinguishable_sentence(means, pairs, "branch", params.pairwise_alpha)]
+    own = set(scope.tree_in_scope["branch"])
+    tested = pairs[pairs["p"].notna()]
+    real = tested[tested["distinguishable"]]
+    if tested.empty:
+        compared = "本范围的二级分行检查次数太少（每家至少需要2次），与其他分行的差别无法检验。"
+    else:
+        higher, lower = int(real["unit_a"].isin(own).sum()), int(real["unit_b"].isin(own).sum())
+        compared = (f"本范围的二级分行与全省其他二级分行的 {len(tested)} 组两两比较中（Holm 校正，总体显著性水平 "
+                    f"{params.pairwise_alpha:g}），{len(real)} 组差异显著（显著高于 {higher} 组、显著低于 {lower} 组）；"
+                    "其余名次先后在统计上无法区分。")
+    return [noise_sentence(rows, params.pairwise_alpha), compared]
 
 
 def kpi_rows(con, tree: pd.DataFrame, scope_tree: pd.DataFrame, month: str, params, ledger: pd.DataFrame,

@@ -59,7 +59,8 @@ def notebook_parameters(settings: config.RunSettings, kpi_dir: Path) -> dict:
     """The parameters every pack notebook of the run gets (docs/architecture.md "Notebook parameters")."""
     return {of(settings.period).parameter: settings.period.key, "warehouse": str(settings.warehouse),
             "scope": settings.scope, "params_file": str(settings.params_file) if settings.params_file else None,
-            "kpi_dir": str(kpi_dir)}
+            "kpi_dir": str(kpi_dir), "engine": settings.engine,
+            "lake": str(settings.lake) if settings.lake else None, "spark_master": settings.spark_master}
 
 
 def headline(metrics: dict[str, str | list[str]], period: Period) -> dict[str, str | list[str]]:

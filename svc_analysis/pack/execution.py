@@ -17,6 +17,7 @@ import tempfile
 import threading
 import time
 import traceback
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,6 +104,32 @@ def papermill_logs_to_notebook_logs():
         logger.removeHandler(router)
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
+
+
+class NotebookPool:
+    """Notebook runs, ``workers`` at a time in threads, with papermill's log lines routed to each
+    notebook's log. One pool serves one pack, or every pack of ``svc report --each`` (each.py): the
+    packs' notebooks queue on the same ``workers`` kernels, so the machine is never asked for more."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+
+    def __enter__(self) -> "NotebookPool":
+        self._logs = papermill_logs_to_notebook_logs()
+        self.router = self._logs.__enter__()
+        self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="svc-report")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            self._pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
+        finally:
+            self._logs.__exit__(*exc)
+
+    def submit(self, path: Path, pack_dir: Path, parameters: dict, cell_timeout: int, run=None) -> Future:
+        """Queue one notebook of the pack in ``pack_dir``; the future's result is its NotebookResult.
+        ``run``: the function that runs it (run_notebook; the runner passes its own name for it)."""
+        return self._pool.submit(run or run_notebook, path, pack_dir, parameters, cell_timeout, self.router)
 
 
 def _kernel_manager_class(kernel_stderr, session_name: str):

@@ -255,6 +255,9 @@ def write_run_json(pack_dir: str | Path, result, settings: RunSettings) -> Path:
         "parameters": {"month": settings.month, "period": _period(settings).key, "scope": settings.scope,
                        "warehouse": project_relative(settings.warehouse),
                        "params_file": project_relative(settings.params_file),
+                       "engine": settings.engine,
+                       **({"lake": project_relative(settings.lake), "spark_master": settings.spark_master}
+                          if settings.engine != "duckdb" else {}),
                        **result.options},
         "started_at": result.started_at.isoformat(timespec="seconds"),
         "finished_at": result.finished_at.isoformat(timespec="seconds"),

@@ -156,33 +156,48 @@ class Context:
 
         return Markdown(self.header_text())
 
+    def kpi_source(self):
+        """The summary's KPI source (summary.registry.KpiSource): on DuckDB with the KPI history kept
+        beside the warehouse (engine.kpi_history, keyed on the warehouse's ingest log); on Spark
+        without one (the lake has no ingest log to key it on: every month is computed)."""
+        from svc_analysis.engine import connection
+        from svc_analysis.summary.registry import KpiSource
+
+        if connection.is_spark(self.con):
+            return KpiSource(self.con, self.scope, self.params)
+        return KpiSource.with_history(self.con, self.scope, self.params, self.settings.warehouse)
+
     def close(self) -> None:
+        from svc_analysis.engine import connection
+
         if not self._closed:
-            self.ib.disconnect()
-            self.con.close()
+            if not connection.is_spark(self.con):
+                self.ib.disconnect()
+            connection.close(self.con)
             self._closed = True
 
 
 def data_as_of(con, warehouse: Path) -> datetime | None:
     """When the warehouse last took data: the newest _ingest_log finish, else the file's mtime."""
-    from svc_analysis.engine import warehouse as wh
+    from svc_analysis.engine import connection
 
-    latest = wh.data_as_of(con)
-    if latest is not None:
-        return latest
-    return datetime.fromtimestamp(warehouse.stat().st_mtime) if warehouse.is_file() else None
+    return connection.data_as_of(con, warehouse)
 
 
 def setup(month=None, warehouse=None, scope=None, params_file=None, kpi_dir=None, *, week=None,
-          cadence: str = "month", notebook: str | None = None, today=None) -> Context:
-    """Resolve settings and params, open the warehouse read-only, apply the theme: a Context.
+          cadence: str = "month", notebook: str | None = None, today=None, engine=None, lake=None,
+          spark_master=None) -> Context:
+    """Resolve settings and params, open the data read-only, apply the theme: a Context.
 
     ``cadence="week"`` (a weekly notebook): the period is ``week`` (YYYY-Www; None: $SVC_WEEK, else
     the last complete ISO week) and the params are those of the month holding its last day.
+    ``engine``, ``lake``, ``spark_master``: where the data is read (engine.connection: the DuckDB
+    warehouse, or the Parquet lake on Spark); ``ctx.con`` is what connection.open_data gives.
 
-    Raises org.ScopeError for an unknown scope (the message lists the valid names) and
-    FileNotFoundError when there is no warehouse.
+    Raises org.ScopeError for an unknown scope (the message lists the valid names),
+    FileNotFoundError when there is no warehouse and connection.EngineError when the engine cannot start.
     """
+    from svc_analysis.engine import connection
     from svc_analysis.engine import warehouse as wh
     from svc_analysis.core.params import load_params
 
@@ -192,17 +207,18 @@ def setup(month=None, warehouse=None, scope=None, params_file=None, kpi_dir=None
     plotting.setup()
 
     settings = config.run_settings(month=month, warehouse=warehouse, scope=scope, params_file=params_file,
-                                   today=today, week=week, cadence=cadence)
+                                   today=today, week=week, cadence=cadence, engine=engine, lake=lake,
+                                   spark_master=spark_master)
     params = load_params(month=settings.month, override=settings.params_file)
     limits = {"memory_limit": params.warehouse.memory_limit, "threads": params.warehouse.threads}
-    con = wh.connect(settings.warehouse, read_only=True, **limits)
+    con = connection.open_data(settings, **limits)
     try:
-        ib = wh.ibis_connect(settings.warehouse, read_only=True, **limits)
+        ib = con if connection.is_spark(con) else wh.ibis_connect(settings.warehouse, read_only=True, **limits)
         tree = org.outlet_tree(con)
         level, name = org.resolve_scope(tree, settings.scope)
-        as_of = data_as_of(con, settings.warehouse)
+        as_of = connection.data_as_of(con, settings.warehouse, settings.lake)
     except Exception:
-        con.close()
+        connection.close(con)
         raise
     return Context(settings=settings, params=params, con=con, ib=ib, tree=tree,
                    kpi_dir=Path(kpi_dir) if kpi_dir else None, notebook=notebook_name(notebook),

@@ -9,8 +9,10 @@ a machine without any CJK font still prints Chinese, and Chromium embeds the gly
 PDF: the PDF prints right on a PC without Chinese fonts (``pdffonts``: emb yes for every font; Skia, the
 PDF writer inside Chromium, embeds this CFF-outline font as Type 3 glyph programs).
 
-The combined PDF is ``<pack>/pdf/服务质量月度报告_<pack>.pdf``: the index first, then the pages in pack
-order, merged with pypdf, one bookmark per page. The runner calls ``write_pack_pdfs`` after the
+The combined PDF is ``<pack>/pdf/<the pack's name>_<pack>.pdf`` (服务质量月度报告_2026-10.pdf, the weekly
+pack's 服务质量周报_2026-W43.pdf): the index first, then the pages in pack order, merged with pypdf, one
+bookmark per page. The index links every page's PDF and the combined one (the runner renders it again
+once they are printed). The runner calls ``write_pack_pdfs`` after the
 publishing gate has checked the pages (so the PDFs are made from gated pages) and before the pack is
 moved into place. Without Chromium, nothing is written and ``NO_CHROMIUM`` is the warning: the HTML
 pack is published as usual and the exit code is unchanged (docs/operations.md "PDF").
@@ -29,7 +31,8 @@ from pathlib import Path
 from svc_analysis.views.plotting import BUNDLED_FONT_FILE, BUNDLED_FONT_PACKAGE
 
 PDF_DIR = "pdf"
-COMBINED_NAME = "服务质量月度报告_{pack}.pdf"
+COMBINED_NAME = "{label}_{pack}.pdf"  # label: the cadence's pack name (cadence.py)
+MONTHLY_LABEL = "服务质量月度报告"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 NO_CHROMIUM = ("未找到 Chromium 浏览器（chromium），未生成 PDF；HTML 报告包已照常发布，"
                "安装 chromium 后重新运行 svc report --pdf 即可。")
@@ -143,9 +146,9 @@ def merge(pdfs: list[tuple[Path, str]], out: Path) -> None:
 
 
 def write_pack_pdfs(pack_dir: str | Path, pages: list[tuple[str, str]], pack_name: str,
-                    chromium: str | None = None) -> PdfResult:
+                    chromium: str | None = None, label: str = MONTHLY_LABEL) -> PdfResult:
     """``pdf/<stem>.pdf`` for index.html and for each (html file, title) of ``pages``, and the
-    combined ``pdf/服务质量月度报告_<pack_name>.pdf``. Never raises for a missing Chromium or a page
+    combined ``pdf/<label>_<pack_name>.pdf`` (label: the pack's name, 服务质量月度报告 or 服务质量周报). Never raises for a missing Chromium or a page
     that does not print: the result's ``error`` says so in one Chinese sentence."""
     pack_dir = Path(pack_dir)
     chromium = chromium or find_chromium()
@@ -168,7 +171,7 @@ def write_pack_pdfs(pack_dir: str | Path, pages: list[tuple[str, str]], pack_nam
             result.pages.append(f"{PDF_DIR}/{target.name}")
             printed.append((target, title))
     if printed:
-        combined = out_dir / COMBINED_NAME.format(pack=pack_name)
+        combined = out_dir / COMBINED_NAME.format(label=label, pack=pack_name)
         merge(printed, combined)
         result.combined = f"{PDF_DIR}/{combined.name}"
     return result

@@ -24,7 +24,8 @@ import re
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from svc_analysis.core import config
 from svc_analysis.pack import cadence, export
 from svc_analysis.engine import locks
 from svc_analysis.pack import folder as pack_folder
-from svc_analysis.pack.execution import NotebookResult, papermill_logs_to_notebook_logs, run_notebook
+from svc_analysis.pack.execution import NotebookPool, NotebookResult, run_notebook
 from svc_analysis.pack.folder import STAGING_MARK, STALE_STAGING_SECONDS, remove_stale_staging  # noqa: F401
 
 PACK_NOTEBOOK = re.compile(r"^\d{2}_.+\.ipynb$")  # 00_data_quality.ipynb, 10_complaints.ipynb ...
@@ -56,6 +57,8 @@ class RunResult:
     workbook: str | None = None  # the progress report workbook's file name in the pack, when written
     workbook_error: str | None = None
     pdf: object = None  # pdf.PdfResult when --pdf was asked for
+    unit_packs: list = field(default_factory=list)  # each.UnitPack rows: the index's 各分行报告包 (--each)
+    index_inputs: dict = field(default_factory=dict, repr=False)  # coverage, key figures: the index re-rendered
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -89,7 +92,7 @@ def _check_can_start(settings: config.RunSettings, notebooks_dir: Path, workers:
     if not notebooks:
         raise RunStartError(f"笔记本文件夹 {notebooks_dir} 中没有报告笔记本"
                             f"（文件名形如 00_data_quality.ipynb）")
-    if not Path(settings.warehouse).is_file():
+    if settings.engine == "duckdb" and not Path(settings.warehouse).is_file():
         raise RunStartError(f"数据仓库 {settings.warehouse} 不存在：请先用 svc ingest 文件… 导入数据，"
                             f"或用 svc sample-data 生成样例数据。")
     if workers < 1 or cell_timeout < 1:
@@ -100,7 +103,7 @@ def _check_can_start(settings: config.RunSettings, notebooks_dir: Path, workers:
 def run_report(settings: config.RunSettings, out: str | Path | None = None,
                notebooks_dir: str | Path | None = None, workers: int = 2, cell_timeout: int = 600,
                progress: bool = True, *, coverage=None, key_figures=None, wait: float = 0,
-               pdf: bool = False) -> RunResult:
+               pdf: bool = False, pool: NotebookPool | None = None, unit_packs=None) -> RunResult:
     """Run the pack's notebooks for `settings` and publish reports/<pack_name>/ atomically.
 
     A failing notebook does not stop the others; it is exported with its error. `coverage`
@@ -110,7 +113,11 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
     folder, or `<pack>.failed-<time>` beside a complete pack when this run failed.
     Raises RunStartError when the run cannot start, locks.PackBusy when another run of the pack
     holds it (the CLI maps both to exit code 2). `pdf`: also print every page and the whole pack as
-    PDF into <pack>/pdf/ (pdf.py); what came of it is `result.pdf`.
+    PDF into <pack>/pdf/ (pdf.py); what came of it is `result.pdf`, and the index is rendered again
+    to link the PDFs that were printed (write_index masks its text as the gate does).
+    `pool`: the run's NotebookPool when several packs share the kernels (each.py), else one of its
+    own; `unit_packs`: the scoped packs the index lists (each.UnitPack rows, or a callable returning
+    them once they are built).
     """
     notebooks_dir = Path(notebooks_dir or cadence.of(settings.period).notebooks_dir)
     notebooks = _check_can_start(settings, notebooks_dir, workers, cell_timeout)
@@ -125,7 +132,7 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
         staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a pack is shared like any folder
         try:
             result = _build_pack(staging, notebooks, settings, workers, cell_timeout, progress,
-                                 coverage, key_figures)
+                                 coverage, key_figures, pool, unit_packs)
             from svc_analysis.pack.gate import guard  # no readable phone/ID/card number is published (exit 1)
 
             guard(staging)
@@ -133,7 +140,8 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
                 from svc_analysis.pack.pdf import write_pack_pdfs
 
                 result.pdf = write_pack_pdfs(staging, [(nb.html, nb.title) for nb in result.notebooks],
-                                             settings.pack_name)
+                                             settings.pack_name, label=cadence.of(settings.period).pack_label)
+                export.write_index(staging, result, settings, **result.index_inputs)  # links the PDFs
             result.pack_dir = pack_folder.publish(staging, final, result.exit_code)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -142,7 +150,7 @@ def run_report(settings: config.RunSettings, out: str | Path | None = None,
 
 
 def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettings, workers: int,
-                cell_timeout: int, progress: bool, coverage, key_figures) -> RunResult:
+                cell_timeout: int, progress: bool, coverage, key_figures, pool=None, unit_packs=None) -> RunResult:
     from tqdm import tqdm
 
     for sub in ("notebooks", "logs"):
@@ -151,12 +159,10 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
     parameters = cadence.notebook_parameters(settings, kpi_dir)  # month=YYYY-MM or week=YYYY-Www, ...
     started = datetime.now().astimezone()
     results = {}
-    with papermill_logs_to_notebook_logs() as router, \
-            ThreadPoolExecutor(max_workers=workers, thread_name_prefix="svc-report") as pool, \
+    with (nullcontext(pool) if pool else NotebookPool(workers)) as runs, \
             tqdm(total=len(notebooks), desc=f"生成报告 {settings.pack_name}", unit="份",
                  file=sys.stderr, disable=not progress) as bar:
-        futures = {pool.submit(run_notebook, path, staging, parameters, cell_timeout, router): path
-                   for path in notebooks}
+        futures = {runs.submit(path, staging, parameters, cell_timeout, run_notebook): path for path in notebooks}
         try:
             for future in as_completed(futures):
                 nb = future.result()
@@ -164,7 +170,8 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
                 bar.set_postfix_str(f"{nb.name} {'成功' if nb.status == 'ok' else '失败'}")
                 bar.update()
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            for future in futures:  # this pack's queued notebooks only: a shared pool serves other packs
+                future.cancel()
             raise
     kpi_error = _gather_kpis(kpi_dir, staging / "kpis.csv")
     from svc_analysis.pack import workbook  # 服务活动进展情况月报表.xlsx; a failure: logs/workbook.log, index, exit 1
@@ -184,8 +191,10 @@ def _build_pack(staging: Path, notebooks: list[Path], settings: config.RunSettin
     from svc_analysis.pack.page_nav import link_pages  # previous/next page links, now that every page exists
 
     link_pages(staging, result.notebooks)
+    result.unit_packs = list(unit_packs() if callable(unit_packs) else unit_packs or [])  # waits for them
+    result.index_inputs = {"coverage": coverage, "key_figures": key_figures}
     export.write_run_json(staging, result, settings)
-    export.write_index(staging, result, settings, coverage=coverage, key_figures=key_figures)
+    export.write_index(staging, result, settings, **result.index_inputs)
     return result
 
 

@@ -32,12 +32,12 @@ from pathlib import Path
 import pandas as pd
 
 from svc_analysis.core import config
+from svc_analysis.core.contract import KPI_AREA_NAMES
 from svc_analysis.core.masking import mask_text
 from svc_analysis.core.params import ParamsError
 from svc_analysis.core.period import Period, PeriodError
 from svc_analysis.core.safety import neutralise_frame, safe_filename
 from svc_analysis.engine import locks, org
-from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.scope import Scope
 from svc_analysis.pack import folder as pack_folder
 from svc_analysis.pack import page_safety
@@ -49,7 +49,7 @@ PAGE_TEMPLATE = "watch.html.j2"  # templates/pack/
 
 
 class WatchStartError(RuntimeError):
-    """The watch could not start (the CLI exits with code 2); the message says why, Chinese first."""
+    """The watch could not start (the CLI exits with code 2); the message says why, in Chinese."""
 
 
 START_ERRORS = (PeriodError, ParamsError, WatchStartError)  # with locks.Busy, WarehouseError: exit 2
@@ -76,17 +76,27 @@ def folder_name(day: Period, scope: str | None) -> str:
     return f"{day.key}_{safe_filename(scope)}" if scope else day.key
 
 
-def collect(day: Period, warehouse=None, scope: str | None = None, params=None, wait: float = 0) -> WatchResult:
-    """The day's list from the warehouse (read-only, held while the areas query it)."""
-    path = config.warehouse_path(warehouse)
-    if not path.is_file():
-        raise WatchStartError(f"数据仓库 {path} 不存在，请先导入数据（svc ingest 或 svc sample-data） "
-                              f"(warehouse {path} does not exist)")
-    con = wh.connect(path, read_only=True, wait=wait)
+def collect(day: Period, warehouse=None, scope: str | None = None, params=None, wait: float = 0, *,
+            engine: str | None = None, lake=None, spark_master: str | None = None) -> WatchResult:
+    """The day's list from the data (read-only, held while the areas query it): the DuckDB
+    warehouse, or the Parquet lake on Spark (``engine="spark"``: engine.connection; the day's cut,
+    engine.as_of, filters the Ibis tables on either engine)."""
+    from svc_analysis.engine import connection
+
+    settings = config.run_settings(month=day.month_key, warehouse=warehouse, engine=engine, lake=lake,
+                                   spark_master=spark_master)
+    path = settings.warehouse
+    if settings.engine == connection.DUCKDB and not path.is_file():
+        raise WatchStartError(f"数据仓库 {path} 不存在，请先导入数据（svc ingest 或 svc sample-data）。")
+    try:
+        con = connection.open_data(settings, wait=wait)
+    except connection.EngineError as exc:
+        raise WatchStartError(str(exc)) from None
+    source = f"数据仓库 {path}" if settings.engine == connection.DUCKDB else f"数据湖 {settings.lake}"
     try:
         tree = org.outlet_tree(con)
         if tree.empty:
-            raise WatchStartError(f"数据仓库 {path} 中没有网点，请先导入网点表 (the warehouse holds no outlets)")
+            raise WatchStartError(f"{source} 中没有网点，请先导入网点表。")
         try:
             resolved = Scope.of(tree, scope)
         except org.ScopeError as exc:
@@ -94,7 +104,7 @@ def collect(day: Period, warehouse=None, scope: str | None = None, params=None, 
         started = datetime.now().astimezone()
         alerts, failures = watch_list.day_alerts(con, params, resolved, day)
     finally:
-        con.close()
+        connection.close(con)
     return WatchResult(day=day, scope=resolved, alerts=alerts, failures=failures, started_at=started)
 
 
@@ -124,10 +134,10 @@ def write_page(path: Path, result: WatchResult) -> Path:
     return path
 
 
-def write_run_json(path: Path, result: WatchResult, warehouse, params_file) -> Path:
+def write_run_json(path: Path, result: WatchResult, warehouse, params_file, engine: dict | None = None) -> Path:
     record = {"parameters": {"day": result.day.key, "scope": result.scope.setting,
                              "warehouse": str(config.warehouse_path(warehouse)),
-                             "params_file": str(params_file) if params_file else None},
+                             "params_file": str(params_file) if params_file else None, **(engine or {})},
               "started_at": result.started_at.isoformat(timespec="seconds"),
               "finished_at": result.finished_at.isoformat(timespec="seconds"),
               "alerts": int(len(result.alerts)),
@@ -138,13 +148,18 @@ def write_run_json(path: Path, result: WatchResult, warehouse, params_file) -> P
 
 
 def run_watch(day: Period, warehouse=None, scope: str | None = None, params=None, params_file=None,
-              out=None, wait: float = 0) -> WatchResult:
+              out=None, wait: float = 0, *, engine: str | None = None, lake=None,
+              spark_master: str | None = None) -> WatchResult:
     """Collect the day's list and publish it in ``<out>/watch/<name>/`` (module docstring).
 
     ``params``: core.params.Params (loaded by the caller for the day's month). Raises
     WatchStartError, locks.Busy, warehouse_file.WarehouseError before anything is written, and
     gate.PackRefused when the gate finds a personal number it cannot mask (nothing published)."""
-    result = collect(day, warehouse, scope, params, wait)
+    result = collect(day, warehouse, scope, params, wait, engine=engine, lake=lake, spark_master=spark_master)
+    on_spark = config.engine_setting(engine) != "duckdb"
+    engine_record = {"engine": config.engine_setting(engine)} | (
+        {"lake": str(config.lake_path(lake)), "spark_master": config.spark_master_setting(spark_master)}
+        if on_spark else {})
     reports = config.reports_dir(out) / "watch"
     reports.mkdir(parents=True, exist_ok=True)
     name = folder_name(day, result.scope.setting)
@@ -158,7 +173,7 @@ def run_watch(day: Period, warehouse=None, scope: str | None = None, params=None
             result.finished_at = datetime.now().astimezone()
             write_csv(staging / CSV_NAME, result.alerts)
             write_page(staging / PAGE_NAME, result)
-            write_run_json(staging / "run.json", result, warehouse, params_file)
+            write_run_json(staging / "run.json", result, warehouse, params_file, engine_record)
             from svc_analysis.pack.gate import guard
 
             guard(staging)
@@ -169,14 +184,15 @@ def run_watch(day: Period, warehouse=None, scope: str | None = None, params=None
     return result
 
 
-def run_from_options(day: str | None, warehouse, scope: str | None, params_file, out, wait: float) -> WatchResult:
+def run_from_options(day: str | None, warehouse, scope: str | None, params_file, out, wait: float, *,
+                     engine: str | None = None, lake=None, spark_master: str | None = None) -> WatchResult:
     """`svc watch`'s options resolved once (the day: yesterday by default; params for its month) and run."""
     from svc_analysis.core.params import load_params
 
     period = Period.day(day) if day else Period.last_complete("day")
     override = config.params_override_file(params_file)
     return run_watch(period, warehouse, config.scope_setting(scope), load_params(period.month_key, override),
-                     override, out, wait)
+                     override, out, wait, engine=engine, lake=lake, spark_master=spark_master)
 
 
 def messages(result: WatchResult, quiet: bool) -> list[tuple[str, bool]]:
@@ -184,10 +200,11 @@ def messages(result: WatchResult, quiet: bool) -> list[tuple[str, bool]]:
     lines = []
     if not quiet:
         by_area = result.alerts.groupby("area_label", sort=False).size()
-        scoped = f", scope {result.scope.setting}" if result.scope.setting else ""
-        lines.append((f"watch {result.day.key}{scoped}: {len(result.alerts)} 条提示 alerts"
+        scoped = f"（范围：{result.scope.setting}）" if result.scope.setting else ""
+        lines.append((f"日监测 {result.day.key}{scoped}：{len(result.alerts)} 条提示"
                       + "".join(f"，{label} {n}" for label, n in by_area.items()), False))
-    for area, message in result.failures.items():
-        lines.append((f"错误 error: {area} 的日监测失败（其余领域的提示已发布）: {message}", True))
-    lines.append((f"list: {result.folder / PAGE_NAME}", False))
+    for area in result.failures:  # the developer's reason stays in run.json (failed_areas)
+        lines.append((f"错误：{KPI_AREA_NAMES.get(area, area)}的日监测失败（其余领域的提示已发布），"
+                      f"原因记在 {result.folder / 'run.json'}", True))
+    lines.append((f"清单：{result.folder / PAGE_NAME}", False))
     return lines

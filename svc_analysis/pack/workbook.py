@@ -217,18 +217,19 @@ def write_workbook(path: str | Path, data: dict, month: str, campaign_name: str,
 
 
 def write_progress_workbook(pack_dir: str | Path, settings, params=None) -> Path:
-    """The run's entry point: compute the report for ``settings`` from the warehouse and write it."""
-    from svc_analysis.engine import warehouse
+    """The run's entry point: compute the report for ``settings`` from its data (the warehouse, or
+    the lake on Spark: engine.connection) and write it."""
+    from svc_analysis.engine import connection
     from svc_analysis.core.params import load_params
 
     params = params or load_params(month=settings.month, override=settings.params_file)
-    con = warehouse.connect(settings.warehouse, read_only=True)
+    con = connection.open_data(settings)
     try:
         tree = org.outlet_tree(con)
         level, name = org.resolve_scope(tree, settings.scope)
         data = report_data(con, params, tree, settings.month, level, name)
     finally:
-        con.close()
+        connection.close(con)
     return write_workbook(Path(pack_dir) / FILE_NAME, data, settings.month, params.campaign.name, level, name)
 
 
@@ -242,7 +243,8 @@ def write_for_run(pack_dir: str | Path, settings, params=None) -> tuple[str | No
 
     path = Path(settings.warehouse)
     try:
-        if not path.is_file() or path.stat().st_size == 0 or warehouse.is_empty(path):
+        if settings.engine == "duckdb" and (
+                not path.is_file() or path.stat().st_size == 0 or warehouse.is_empty(path)):
             return None, None
         return write_progress_workbook(pack_dir, settings, params).name, None
     except Exception as exc:  # the pack must survive a workbook failure

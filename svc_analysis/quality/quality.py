@@ -160,8 +160,8 @@ def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFram
         j = od.left_join(c, (od.outlet_id == c.outlet_id) & (od.day == c.seen))
         frame = (j.group_by("outlet_id", "outlet_name", "subbranch", "branch").aggregate(
                      open_days=j.count(), days_with_data=j.seen.count(),
-                     missing=j.day.collect(where=j.seen.isnull(), order_by=j.day)
-                     .fill_null(ibis.literal([], type="array<date>")))
+                     # unordered (Spark has no ordered collect): sorted below, on the small result
+                     missing=j.day.collect(where=j.seen.isnull()).fill_null(ibis.literal([], type="array<date>")))
                  .order_by(["branch", "subbranch", "outlet_id"]).to_pandas())
         frames.append(frame.assign(table=name)[["table", *frame.columns]])
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -169,7 +169,7 @@ def outlet_days(con, month: str, tables: list[str], outlets=None) -> pd.DataFram
         return pd.DataFrame(columns=["table", "outlet_id", "outlet_name", "subbranch", "branch", "open_days",
                                      "days_with_data", "missing_days", "missing_dates"])
     out["missing_days"] = (out["open_days"] - out["days_with_data"]).astype("int64")
-    out["missing_dates"] = out["missing"].map(lambda days: date_ranges([pd.Timestamp(d).date() for d in days]))
+    out["missing_dates"] = out["missing"].map(lambda days: date_ranges(sorted(pd.Timestamp(d).date() for d in days)))
     return out.drop(columns="missing")
 
 

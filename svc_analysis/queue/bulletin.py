@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from svc_analysis.engine import measures
 from svc_analysis.core import status
 from svc_analysis.core.period import Period
 from svc_analysis.core.safety import md, md_list
@@ -169,7 +170,7 @@ def hour_cells(con, period: Period, outlets: list[str] | None, threshold: float)
     outlets (with a ticket), mean_wait, overtime_share; most overtime customers first."""
     t = queue.tickets_between(con, *period.bounds, outlets, threshold)
     frame = t.group_by(day=t.day, hour=t.taken_at.hour().cast("int64")).aggregate(
-        tickets=t.count(), served=t.called_at.count(), overtime=t.count(where=t.overtime),
+        tickets=t.count(), served=measures.customers_served(t), overtime=t.count(where=t.overtime),
         wait_minutes=t.wait.sum().fill_null(0), outlets=t.outlet_id.nunique()).to_pandas()
     served = frame["served"].where(frame["served"] > 0)
     frame["mean_wait"] = frame["wait_minutes"] / served

@@ -18,6 +18,7 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from svc_analysis.engine import measures
 from svc_analysis.engine import org
 from svc_analysis.engine import warehouse
 from svc_analysis.core.periods import add_months, month_bounds, month_start, next_month_start
@@ -32,11 +33,11 @@ def business_types(con, month: str, outlets: list[str] | None, threshold: float)
     """Per business type, most tickets first: tickets, share (of the month's tickets), served,
     mean_wait, p90_wait, overtime_share, mean_service, p90_service."""
     t = month_tickets(con, month, outlets, threshold)
-    service = (t.finished_at.epoch_seconds() - t.called_at.epoch_seconds()) / 60.0
+    service = measures.minutes_between(t.called_at, t.finished_at)
     frame = (t.group_by(business_type=t.business_type.strip().nullif("").fill_null(UNKNOWN_TYPE))
-             .aggregate(tickets=t.count(), served=t.called_at.count(), mean_wait=t.wait.mean(),
+             .aggregate(tickets=t.count(), served=measures.customers_served(t), mean_wait=t.wait.mean(),
                         p90_wait=t.wait.quantile(PERCENTILE),
-                        overtime_share=t.count(where=t.overtime) / t.called_at.count().nullif(0),
+                        overtime_share=t.count(where=t.overtime) / measures.customers_served(t).nullif(0),
                         mean_service=service.mean(), p90_service=service.quantile(PERCENTILE))
              .order_by([ibis.desc("tickets"), "business_type"]).to_pandas())
     total = frame["tickets"].sum()
@@ -60,7 +61,7 @@ def complaint_link(con, month: str, tree: pd.DataFrame, threshold: float, months
     start, end = month_bounds(first)[0], month_bounds(last)[1]
     ids = tree["outlet_id"].tolist()
     t = tickets_between(con, start, end, ids, threshold)
-    waits = t.group_by("outlet_id").aggregate(served=t.called_at.count(), overtime=t.count(where=t.overtime))
+    waits = t.group_by("outlet_id").aggregate(served=measures.customers_served(t), overtime=t.count(where=t.overtime))
     ib = warehouse.engine(con)
     c = org.scope_filter(ib.table("complaints"), ids)
     c = c.filter(c.category == EFFICIENCY, c.received_at >= start, c.received_at < end)

@@ -20,6 +20,7 @@ from datetime import timedelta
 import ibis
 import pandas as pd
 
+from svc_analysis.engine import measures
 from svc_analysis.engine import org
 from svc_analysis.core.periods import month_end, month_start
 from svc_analysis.queue.queue import month_tickets
@@ -31,7 +32,7 @@ LEVEL_COLUMN = {"outlet": "outlet_id", "subbranch": "subbranch"}
 
 def _counts(t) -> dict:
     """served (called tickets) and overtime (waits above the threshold) over month_tickets."""
-    return {"served": t.called_at.count(), "overtime": t.count(where=t.overtime)}
+    return {"served": measures.customers_served(t), "overtime": t.count(where=t.overtime)}
 
 
 def daily_overtime(con, month: str, tree: pd.DataFrame, threshold: float) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from svc_analysis.engine import measures
 from svc_analysis.queue.queue import month_tickets
 
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -30,7 +31,7 @@ def weekday_hour(con, month: str, outlets: list[str] | None, threshold: float) -
     t = month_tickets(con, month, outlets, threshold)
     weekday = t.day.day_of_week.index().cast("int64")  # 0 = Monday
     cells = t.group_by(weekday=weekday, hour=t.taken_at.hour().cast("int64")).aggregate(
-        tickets=t.count(), served=t.called_at.count(), wait_minutes=t.wait.sum().fill_null(0),
+        tickets=t.count(), served=measures.customers_served(t), wait_minutes=t.wait.sum().fill_null(0),
         overtime=t.count(where=t.overtime)).to_pandas()
     operating = t.select("outlet_id", "day", weekday=weekday).distinct()
     days = operating.group_by("weekday").aggregate(outlet_days=operating.count()).to_pandas()

@@ -3,8 +3,9 @@
 Definitions (DATA_CONTRACT.md; params in brackets):
 - a ticket belongs to the month in which it was taken (taken_at in [month start, next month start));
 - wait = called_at − taken_at in minutes, from the two timestamps (a wait across midnight is just
-  longer, never negative); a ticket with no called_at is a customer who left unserved and has no wait;
-- customers served = tickets of the month that were called;
+  longer, never negative; engine.measures.wait_minutes); a ticket with no called_at is a customer who
+  left unserved and has no wait;
+- customers served = tickets of the month that were called (engine.measures, the one definition);
 - overtime 超时等候: a wait longer than [queue.overtime_wait_minutes] (default 20: the bank's own
   choice, no public standard sets it);
 - overtime outlet 超时网点: an outlet whose overtime share in the month is above
@@ -31,6 +32,7 @@ from __future__ import annotations
 import ibis
 import pandas as pd
 
+from svc_analysis.engine import measures
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
 from svc_analysis.views import plotting
@@ -54,7 +56,7 @@ def tickets_between(con, start, end, outlets: list[str] | None, threshold: float
     called) and ``overtime`` (wait > threshold; NULL when not called)."""
     t = warehouse.engine(con).table("tickets")
     t = org.scope_filter(t.filter(t.taken_at >= start, t.taken_at < end), outlets)
-    wait = (t.called_at.epoch_seconds() - t.taken_at.epoch_seconds()) / 60.0
+    wait = measures.wait_minutes(t)
     return t.mutate(day=t.taken_at.date(), wait=wait, overtime=wait > float(threshold))
 
 
@@ -100,7 +102,7 @@ def counting_outlets(con, tree: pd.DataFrame, month: Period | str) -> pd.DataFra
 
 def _aggregates(t) -> dict:
     """STATS_COLUMNS (and negative_waits, for check_waits) as Ibis reductions over month_tickets."""
-    return {"tickets": t.count(), "served": t.called_at.count(), "unserved": t.count() - t.called_at.count(),
+    return {"tickets": t.count(), "served": measures.customers_served(t), "unserved": t.count() - measures.customers_served(t),
             "wait_minutes": t.wait.sum().fill_null(0), "overtime": t.count(where=t.overtime),
             "p90_wait": t.wait.quantile(PERCENTILE), "negative_waits": t.count(where=t.wait < 0)}
 

@@ -23,6 +23,7 @@ from datetime import timedelta
 
 import pandas as pd
 
+from svc_analysis.engine import measures
 from svc_analysis.core.areas import WATCH_ALERT_COLUMNS
 from svc_analysis.core.period import Period
 from svc_analysis.engine import org
@@ -39,7 +40,7 @@ ACTIONS = {
 def day_counts(con, scope: Scope, day: Period, threshold: float) -> pd.DataFrame:
     """Per outlet of the scope with a ticket taken on the day: tickets, served (called), overtime."""
     t = tickets_between(con, *day.bounds, scope.outlets, threshold)
-    return (t.group_by("outlet_id").aggregate(tickets=t.count(), served=t.called_at.count(),
+    return (t.group_by("outlet_id").aggregate(tickets=t.count(), served=measures.customers_served(t),
                                               overtime=t.count(where=t.overtime)).to_pandas())
 
 

@@ -26,6 +26,7 @@ import math
 import ibis
 import pandas as pd
 
+from svc_analysis.engine import measures
 from svc_analysis.queue.queue import month_tickets
 
 DAY_TYPES = (("weekday", "工作日"), ("weekend", "周末"))
@@ -89,10 +90,10 @@ def hourly_load(con, month: str, outlets: list[str] | None, threshold: float, we
     days = d.group_by("outlet_id", "day_type").aggregate(operating_days=d.day.nunique())
     done = t.filter(t.finished_at.notnull(), t.called_at.notnull())
     svc = done.group_by("outlet_id").aggregate(
-        service_minutes=(done.finished_at.epoch_seconds() - done.called_at.epoch_seconds()).mean() / 60.0)
+        service_minutes=measures.minutes_between(done.called_at, done.finished_at).mean())
     h = d.group_by("outlet_id", "day_type", hour=d.taken_at.hour().cast("int64")).aggregate(
         tickets=d.count(), mean_wait=d.wait.mean(),
-        overtime_share=d.count(where=d.overtime) / d.called_at.count().nullif(0))
+        overtime_share=d.count(where=d.overtime) / measures.customers_served(d).nullif(0))
     joined = h.join(days, ["outlet_id", "day_type"]).left_join(svc, h.outlet_id == svc.outlet_id)
     frame = (joined.select(h.outlet_id, h.day_type, h.hour, h.tickets, "operating_days", "service_minutes",
                            h.mean_wait, h.overtime_share)

@@ -34,7 +34,7 @@ METRICS = (
     Metric("survey_csat", "问卷总体满意（CSAT）", AREA, "share", "higher",
            "当月问卷中总体满意评分不低于 4 分（前两档，参数 satisfaction.csat_min_score）的答卷数 / 当月答卷数。",
            "客户满意银行建设（问卷调查；总体满意前两档为行业通行口径）"),
-    Metric("nps", "净推荐值 NPS", AREA, "share", "higher",
+    Metric("nps", "净推荐值 NPS", AREA, "balance", "higher",
            "（推荐意愿 9–10 分的答卷数 − 0–6 分的答卷数）/ 回答推荐意愿的答卷数。",
            "客户满意银行建设（问卷调查；净推荐值为行业通行口径）"),
 )

@@ -22,6 +22,7 @@ import pandas as pd
 from svc_analysis.core import contract
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
+from svc_analysis.engine.measures import customers_served  # the denominator of evaluator_participation_rate
 from svc_analysis.core import periods
 from svc_analysis.stats import proportions
 from svc_analysis.stats import spc
@@ -38,12 +39,6 @@ def window(month: str, trend_months: int) -> list[str]:
     """Months to count: the trend's months, extended back to January of the previous year (for YTD)."""
     first = min(periods.add_months(month, -(trend_months - 1)), f"{int(month[:4]) - 1}-01")
     return periods.months_between(first, month)
-
-
-def customers_served(tickets):
-    """Customers served, the area's one definition: tickets taken in the period (the caller filters
-    taken_at) that were called (called_at set). The denominator of evaluator_participation_rate."""
-    return tickets.called_at.count()
 
 
 def outlet_months(con, months: list[str], outlets: list[str] | None = None,

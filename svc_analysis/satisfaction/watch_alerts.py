@@ -24,10 +24,11 @@ import pandas as pd
 
 from svc_analysis.core.areas import WATCH_ALERT_COLUMNS
 from svc_analysis.core.period import Period
+from svc_analysis.engine.measures import customers_served
 from svc_analysis.engine.scope import Scope
 from svc_analysis.engine.warehouse import engine
 from svc_analysis.satisfaction import participation
-from svc_analysis.satisfaction.satisfaction import TOP_SCORE, customers_served
+from svc_analysis.satisfaction.satisfaction import TOP_SCORE
 
 ACTIONS = {
     "participation_drop": "检查评价器是否开启、是否被遮挡或故障，提醒柜员请每位客户评价",

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from svc_analysis.engine import measures
 from svc_analysis.views import plotting
 from svc_analysis.core.periods import add_months, month_bounds
 from svc_analysis.engine.warehouse import engine
@@ -59,7 +60,7 @@ def outlet_outcomes(con, month: str, *, months: int, satisfied_min_score: int, p
     parts = ibis.union(
         per_outlet("ratings", "rated_at", ratings=lambda t: t.count(),
                    satisfied=lambda t: t.count(where=t.score >= satisfied_min_score)),
-        per_outlet("tickets", "taken_at", served=lambda t: t.called_at.count()),
+        per_outlet("tickets", "taken_at", served=measures.customers_served),
         per_outlet("complaints", "received_at", complaints=lambda t: t.count()))
     out = parts.group_by("outlet_id").agg(**{c: parts[c].sum() for c in _COUNTS}).order_by("outlet_id").to_pandas()
     out[_COUNTS] = out[_COUNTS].astype("int64")

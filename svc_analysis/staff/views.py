@@ -9,7 +9,9 @@ import pandas as pd
 
 from svc_analysis.engine import kpis
 from svc_analysis.engine import org
+from svc_analysis.engine.scope import LEVEL_LABELS
 from svc_analysis.views import plotting
+from svc_analysis.views.labels import column_labels, kpi_column_labels
 from svc_analysis.core import catalogue
 from svc_analysis.staff import area  # noqa: F401  (registers the staff metrics in the catalogue)
 from svc_analysis.staff import staff
@@ -19,23 +21,24 @@ from svc_analysis.core.safety import md
 
 # the metrics' Chinese names: the catalogue's (staff.area registers them), never retyped
 METRIC_ZH = {metric: catalogue.name(metric) for metric in staff.METRICS}
-LEVEL_ZH = {"province": "省分行", "branch": "二级分行", "subbranch": "支行", "outlet": "网点"}
+LEVEL_ZH = LEVEL_LABELS  # the level names of engine.scope, one spelling for every page
+# the KPI table's column names (core.contract.KPI_COLUMN_NAMES), the headers of the unit and level columns
+KPI_ZH = kpi_column_labels()
 # what the shortfall counts for each metric
 SHORT_UNIT = {"star_teller_rate": "名柜员评上星级", "expert_rate": "人通过业务能手测试",
               "english_rate": "人通过柜台英语测试", "sign_language_coverage": "个网点配齐会手语的大堂经理"}
 # 未评定, 已失效, 0 star: greys and red (no star); 1-5 stars: light to dark blue
 STATE_COLORS = ("#d9d9d9", "#a23b3b", "#7d7d7d", "#c6dbef", "#8fb3d9", "#4f81b5", "#1f3b63", "#0b1a33")
-LABELS = {
-    "branch": "二级分行", "subbranch": "支行", "outlet_id": "网点编号", "outlet_name": "网点名称",
-    "staff_id": "员工编号", "role": "岗位", "stars": "星级", "assessed_on": "评定日期", "valid_until": "有效期至",
-    "days_left": "剩余天数", "hired_on": "入行日期", "anniversary": "入行满一年日期", "failed_attempts": "未通过次数",
-    "lobby_managers": "大堂经理人数", "cohort": "满一年人数", "passed_in_first_year": "一年内通过",
-    "passed_later": "一年后才通过", "not_passed": "尚未通过", "share": "一年内通过率", "total": "合计",
-    "level": "层级", "unit": "单位", "metric": "指标", "value": "实际", "target": "目标",
-    "numerator": "分子", "denominator": "分母", "shortfall": "缺口", "n": "网点数", "r": "相关系数",
-    "low": "区间下限", "high": "区间上限", "outcome": "结果指标",
+# headers: the contract's Chinese column names (outlets, staff, star ratings) and the KPI table's; the
+# page's own computed columns named here
+LABELS = column_labels(
+    "outlets", "staff", "star_ratings", **KPI_ZH, unit=KPI_ZH["unit_id"],
+    days_left="剩余天数", anniversary="入行满一年日期", failed_attempts="未通过次数",
+    lobby_managers="大堂经理人数", cohort="满一年人数", passed_in_first_year="一年内通过",
+    passed_later="一年后才通过", not_passed="尚未通过", share="一年内通过率", total="合计",
+    shortfall="缺口", n="网点数", r="相关系数", low="区间下限", high="区间上限", outcome="结果指标",
     **star_moves.MOVE_LABELS,
-}
+)
 
 
 def child_level(scope_level: str) -> str:
@@ -68,10 +71,10 @@ def headline(kpi_rows: pd.DataFrame, scope_level: str, tree: pd.DataFrame) -> pd
     names = unit_names(tree)
     levels = [scope_level, child_level(scope_level)]
     part = kpi_rows[kpi_rows["level"].isin(levels)].copy()
-    part["单位"] = [names.get(u, u) for u in part["unit_id"]]
+    part[KPI_ZH["unit_id"]] = [names.get(u, u) for u in part["unit_id"]]
     part["order"] = part["level"].map(levels.index)
     part["text"] = [cell(r) for _, r in part.iterrows()]
-    wide = part.pivot_table(index=["order", "单位"], columns="metric", values="text", aggfunc="first")
+    wide = part.pivot_table(index=["order", KPI_ZH["unit_id"]], columns="metric", values="text", aggfunc="first")
     wide = wide.reindex(columns=list(staff.METRICS)).rename(columns=METRIC_ZH)
     targets = kpi_rows.drop_duplicates("metric").set_index("metric")["target"]
     wide.columns = [f"{zh}（目标 {fmt_pct(targets[m], 0)}）" for m, zh in zip(staff.METRICS, wide.columns)]
@@ -118,8 +121,8 @@ def below_table(missed: pd.DataFrame, tree: pd.DataFrame, levels=None) -> pd.Dat
                           "_s": -gaps["star_teller_rate"].to_numpy(), "_e": -gaps["expert_rate"].to_numpy()},
                          index=wide.index)
     wide = wide.loc[order.sort_values(["_l", "_s", "_e"], kind="stable").index]
-    out = pd.DataFrame({"层级": [LEVEL_ZH[level] for level, _ in wide.index],
-                        "单位": [names.get(u, u) for _, u in wide.index]})
+    out = pd.DataFrame({KPI_ZH["level"]: [LEVEL_ZH[level] for level, _ in wide.index],
+                        KPI_ZH["unit_id"]: [names.get(u, u) for _, u in wide.index]})
     for metric in staff.METRICS:
         out[METRIC_ZH[metric]] = wide[metric].to_numpy()
     out.index = pd.RangeIndex(1, len(out) + 1)

@@ -9,6 +9,7 @@ month m, per staffed outlet of the scope open at month end, the components (0 or
 
 - complaint_rate: complaint_rate_per_10k in a funnel class of [complaint_funnel_classes] (funnel.py,
   Poisson, centred on the scope's own rate, levels [complaints.funnel_levels]; the row has no target);
+  an outlet whose row is small_sample (below params volumes) is classed small_sample, never flagged;
 - responsible: the outlet's complaints_responsible row fails its zero target (status) with at least
   [responsible_min] complaints;
 - satisfaction_funnel: the satisfaction area's funnel class (hook outlet_signals, notebook 20's funnel)
@@ -77,14 +78,16 @@ def signals(source, month: str) -> pd.DataFrame:
 
     rows = source.rows(month, metrics=ROW_METRICS)
     out = out.merge(_value_of(rows, "complaint_rate_per_10k", {"numerator": "complaints", "denominator": "served",
-                                                               "value": "complaint_rate"}), on="outlet_id", how="left")
+                                                               "value": "complaint_rate", "status": "rate_status"}),
+                    on="outlet_id", how="left")
     top = _top(rows, "complaint_rate_per_10k")
     scope_rate = float(top["value"]) if top is not None and pd.notna(top["value"]) else float("nan")
     out["scope_complaint_rate"] = scope_rate
     per = P.complaints.per_customers
     out["complaint_funnel"] = funnel.classify(out["complaint_rate"] / per, out["served"].fillna(0),
                                               0.0 if pd.isna(scope_rate) else scope_rate / per, kind="rate",
-                                              levels=tuple(P.complaints.funnel_levels)).to_numpy()
+                                              levels=tuple(P.complaints.funnel_levels),
+                                              judged=out["rate_status"].ne(st.SMALL_SAMPLE).to_numpy()).to_numpy()
     out = out.merge(_value_of(rows, "complaints_responsible", {"value": "responsible", "status": "responsible_status"}),
                     on="outlet_id", how="left")
 

@@ -61,9 +61,10 @@ def page_for(pack_dir: Path, area: str) -> str | None:
     return found[0].name if found else None
 
 
-def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str, bool], period_word: str = "本月"):
+def _metric_figure(rows: pd.DataFrame, area: str, metric: str, higher: dict[str, bool], period_word: str = "本月",
+                   names: dict[str, str] | None = None):
     hit = rows[rows["metric"] == metric]
-    label = f"{scorecard.AREA_LABELS.get(area, area)}：{scorecard.label(metric)}"
+    label = f"{scorecard.AREA_LABELS.get(area, area)}：{scorecard.label(metric, names)}"
     if hit.empty:
         return label, NO_DATA, f"{period_word}未发布"
     r = hit.iloc[0]
@@ -125,7 +126,7 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], l
                 names: dict[str, str] | None = None, period_word: str = "本月") -> list[tuple]:
     """(label, value, note, link) rows for index.html (module docstring); link may be None.
 
-    headline: area -> metric or list of metrics ([summary.headline]); names: campaign kpi_id -> name (params campaign);
+    headline: area -> metric or list of metrics ([summary.headline]); names: scorecard.metric_names(params);
     period_word: the run's "this period" in the notes (本月, 本周 for a weekly pack).
     """
     path = Path(kpis_csv)
@@ -144,7 +145,7 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], l
             if metric.endswith(":"):
                 figure = _prefix_figure(rows, area, metric, names or {})
             else:
-                figure = _metric_figure(rows, area, metric, higher, period_word)
+                figure = _metric_figure(rows, area, metric, higher, period_word, names)
             figures.append((*figure, page_for(path.parent, area)))
     summary = sorted(path.parent.glob(SUMMARY_PAGE_GLOB))
     if summary:

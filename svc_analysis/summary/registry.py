@@ -85,6 +85,19 @@ def areas_for(metrics: list[str] | None = None, areas: list[str] | None = None) 
     return chosen
 
 
+def kpi_table(con, params, scope: Scope, period: Period | str, areas: list[str] | None = None) -> pd.DataFrame:
+    """The whole KPI table of one run, in process: every area's ``kpi_rows(con, params, scope, period)``
+    (the rows notebooks 00-60 publish), validated and in kpis.csv's order (kpis.gather), without the
+    notebooks.
+
+    ``con``: a DuckDB connection or an Ibis backend (engine.spark_engine.connect: the same rows on
+    Spark); ``scope``: engine.scope.Scope over org.outlet_tree(con); ``period``: a Period or a month.
+    The pack's kpis.csv holds the same figures (tests/engine/test_spark_parity.py checks it against
+    the golden file). ``areas``: only these areas' rows (None: every registered area)."""
+    rows = KpiSource(con, scope, params).rows(period, areas=areas)
+    return kpis.ordered(kpis.validate(rows, source="kpi_table"))
+
+
 @dataclass
 class KpiSource:
     """The areas' KPI rows for one warehouse, scope (engine.scope.Scope) and params, cached per

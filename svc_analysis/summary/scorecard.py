@@ -24,7 +24,7 @@ import pandas as pd
 from svc_analysis.core import areas as area_registry
 from svc_analysis.core import catalogue, contract, periods, status
 from svc_analysis.engine import kpis
-from svc_analysis.views import formats
+from svc_analysis.views import formats, kpi_display
 from svc_analysis.views.plotting import NO_DATA
 
 KEYS = ["metric", "level", "unit_id"]
@@ -58,12 +58,29 @@ def is_share(metric: str) -> bool:
     return metric not in COUNTS and metric not in DECIMALS
 
 
+def metric_names(params) -> dict[str, str]:
+    """The display names ``label`` takes from params: campaign KPI names by kpi_id (params campaign)
+    and each area's ``metric_names(params)`` hook by metric id (投诉率较2025年下降)."""
+    names = {k.id: k.name for k in params.campaign.kpis}
+    for hook in area_registry.hooks("metric_names").values():
+        names.update(hook(params))
+    return names
+
+
 def label(metric: str, names: dict[str, str] | None = None) -> str:
-    """Chinese name of a metric; campaign KPIs by their params name (``names``: kpi_id -> name)."""
+    """Chinese name of a metric; campaign KPIs by their params name and metrics named from params
+    by ``names`` (metric_names: kpi_id or metric id -> name)."""
     if metric.startswith(CAMPAIGN_PREFIX):
         kpi_id = metric[len(CAMPAIGN_PREFIX):]
         return f"活动进度：{(names or {}).get(kpi_id, kpi_id)}"
-    return METRIC_LABELS.get(metric, metric)
+    return (names or {}).get(metric) or METRIC_LABELS.get(metric, metric)
+
+
+def _negative_word(metric: str) -> str | None:
+    try:
+        return kpi_display.entry(metric).negative_word
+    except catalogue.CatalogueError:  # a figure outside the catalogue (e.g. a share computed here)
+        return None
 
 
 def fmt_value(metric: str, value, target=None, higher_is_better: bool = True) -> str:
@@ -71,6 +88,8 @@ def fmt_value(metric: str, value, target=None, higher_is_better: bool = True) ->
     digits that decide (views.formats: 0.3995 against 40% is 39.95%, never 40.0% beside ✗)."""
     if value is None or pd.isna(value):
         return NO_DATA
+    if float(value) < 0 and _negative_word(metric):
+        return kpi_display.value_text(metric, value, target)  # 不降反升 89.0%, as the pages read it
     if is_share(metric):
         return formats.share_against_target(value, target, higher_is_better)
     if metric in COUNTS:

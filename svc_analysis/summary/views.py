@@ -24,19 +24,26 @@ OUTCOME_LABELS = {"complaint_rate_per_10k": "次月万人投诉率", "satisfacti
                   "overtime_wait_share": "次月超时等候占比"}
 
 
-def card_sentence(card: pd.DataFrame, level: str, unit_id: str, scope_label: str) -> str:
-    """'全省本月有目标且有数据的 25 项指标中 14 项达标；较上月向好 9 项、变差 5 项。'"""
+def card_sentence(card: pd.DataFrame, level: str, unit_id: str, scope_label: str,
+                  names: dict[str, str] | None = None) -> str:
+    """'全省本月有固定目标且有数据的 16 项指标中 5 项达标，服务活动 11 项指标中进度正常 5 项；与上月相比
+    向好 8 项、变差 9 项。' The fixed targets and the campaign's progress are counted apart, as the
+    index counts them (summary.figures); ``names``: scorecard.metric_names(params)."""
     rows = card[(card["level"] == level) & (card["unit_id"] == unit_id)]
     judged = rows["meets_target"].notna()
     if not judged.any():
         return f"{md(scope_label)}本月没有可与目标比较的指标（{NO_DATA}）。"
-    met = int(rows.loc[judged, "meets_target"].eq(True).sum())
+    campaign = rows["metric"].str.startswith(scorecard.CAMPAIGN_PREFIX)
+    fixed, progress = judged & ~campaign, judged & campaign
+    met = int(rows.loc[fixed, "meets_target"].eq(True).sum())
+    on_track = int(rows.loc[progress, "meets_target"].eq(True).sum())
     better = int(rows["better_previous"].eq(True).sum())
     worse = int(rows["better_previous"].eq(False).sum())
-    missed = [scorecard.label(m) for m in rows.loc[rows["meets_target"].eq(False), "metric"]
-              if not m.startswith(scorecard.CAMPAIGN_PREFIX)]
-    text = (f"{md(scope_label)}本月有目标且有数据的 {int(judged.sum())} 项指标中 **{met} 项达标**；"
-            f"与上月相比向好 {better} 项、变差 {worse} 项。")
+    missed = [scorecard.label(m, names) for m in rows.loc[rows["meets_target"].eq(False) & ~campaign, "metric"]]
+    text = f"{md(scope_label)}本月有固定目标且有数据的 {int(fixed.sum())} 项指标中 **{met} 项达标**"
+    if progress.any():
+        text += f"，服务活动 {int(progress.sum())} 项指标中进度正常 {on_track} 项"
+    text += f"；与上月相比向好 {better} 项、变差 {worse} 项。"
     return text + (f"未达标的非活动指标：{'、'.join(missed)}。" if missed else "")
 
 

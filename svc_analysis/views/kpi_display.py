@@ -3,7 +3,7 @@
 Every page table of KPI rows and the index use these helpers, so a figure reads the same everywhere
 and can be checked against its kpis.csv row (tests/pack/test_consistency.py):
 
-- ``value_text``: the value in the unit of core.catalogue (share 85.3%, per_10k 12.34, count 1,234,
+- ``value_text``: the value in the unit of core.catalogue (share 85.3%, balance +65 (NPS), per_10k 12.34, count 1,234,
   minutes and scores 3.2, yuan 1,234); 无数据 without a value. Displayed rounding never contradicts
   the judgment: when rounding would put the value on the other side of its target (0.3995 against
   0.40 shows 40.0% although it missed), more digits are shown (39.95%) until it does not;
@@ -27,7 +27,7 @@ from svc_analysis.core import catalogue, status as st
 from svc_analysis.core.masking import mask_text
 
 NO_DATA = "无数据"
-DIGITS = {"share": 1, "per_10k": 2, "count": 0, "minutes": 1, "score": 1, "yuan": 0}
+DIGITS = {"share": 1, "balance": 0, "per_10k": 2, "count": 0, "minutes": 1, "score": 1, "yuan": 0}
 MAX_EXTRA_DIGITS = 4
 
 
@@ -63,13 +63,15 @@ def name_of(metric: str) -> str:
 def _number(unit: str, value: float, digits: int) -> str:
     if unit == "share":
         return f"{value * 100:.{digits}f}%"
+    if unit == "balance":  # the net promoter score: promoters' minus detractors' share, ×100, signed
+        return f"{value * 100:+.{digits}f}"
     if unit in ("count", "yuan"):
         return f"{value:,.{digits}f}"
     return f"{value:.{digits}f}"
 
 
 def _shown(unit: str, value: float, digits: int) -> float:
-    return round(value * 100, digits) / 100 if unit == "share" else round(value, digits)
+    return round(value * 100, digits) / 100 if unit in ("share", "balance") else round(value, digits)
 
 
 def digits_for(metric: str, value, target=None) -> int:
@@ -90,9 +92,13 @@ def digits_for(metric: str, value, target=None) -> int:
 
 
 def value_text(metric: str, value, target=None) -> str:
-    """The value in the catalogue's unit (module docstring); 无数据 when empty."""
+    """The value in the catalogue's unit (module docstring); 无数据 when empty; a negative change
+    of a metric with a negative_word as that word and the size (不降反升 89.0%)."""
     if _missing(value):
         return NO_DATA
+    word = entry(metric).negative_word
+    if word and float(value) < 0:
+        return f"{word} {_number(unit_of(metric), -float(value), digits_for(metric, value, target))}"
     return _number(unit_of(metric), float(value), digits_for(metric, value, target))
 
 

@@ -1,4 +1,4 @@
-"""svc_analysis.complaints.views on the hand-built warehouse of tests/complaints/support.py."""
+"""svc_analysis.complaints.views (and .page) on the hand-built warehouse of tests/complaints/support.py."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 matplotlib.use("Agg")
 
 from svc_analysis.complaints import comparison  # noqa: E402
+from svc_analysis.complaints import page  # noqa: E402
 from svc_analysis.complaints import views as report  # noqa: E402
 from svc_analysis.complaints import complaints  # noqa: E402
 from svc_analysis.engine import org
@@ -40,7 +41,7 @@ def test_every_contract_metric_at_every_level(rows):
 
 
 def test_headline_states_targets_intervals_and_statuses(con, rows):
-    shown = report.with_intervals(con, load_params(), Scope.of(org.outlet_tree(con), None), Period.month(MONTH), rows)
+    shown = page.with_intervals(con, load_params(), Scope.of(org.outlet_tree(con), None), Period.month(MONTH), rows)
     table = report.headline(shown, "province", "province").frame.set_index("指标")
     assert table.loc["投诉总量（件）", "本月"] == "6"
     # 6 complaints / 6,000 customers x 10,000; exact Poisson interval chi2(0.025; 12)/2 = 2.2019 and

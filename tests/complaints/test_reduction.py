@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from svc_analysis.complaints import area, complaints, reduction
+from svc_analysis.complaints import page
 from svc_analysis.complaints import views as report
 from svc_analysis.core.params import load_params
 from svc_analysis.core.period import Period
@@ -42,12 +43,12 @@ def test_sentence_names_base_year_rate_and_counts(con):
     params = load_params()
     scope = Scope.of(org.outlet_tree(con), None)
     rows = area.kpi_rows(con, params, scope, Period.month(MONTH))
-    text = report.reduction_sentence(con, params, scope, Period.month(MONTH), rows)
+    text = page.reduction_sentence(con, params, scope, Period.month(MONTH), rows)
     # base year 2025 from params/complaints.yaml; 12000 served = 1.2万; 20000 = 2万; 24.2% < 40%
     assert text == ("**投诉率较基年下降**：2026年1–10月万人投诉率 8.33（投诉 10 件，服务客户 1.2万人次）；"
                     "基年 2025 年万人投诉率 11.00（投诉 22 件，服务客户 2万人次）；较基年下降 24.2%，"
                     "目标下降 40.0%，未达标。")
-    shown = report.overview(con, params, scope, Period.month(MONTH), rows)
+    shown = page.overview(con, params, scope, Period.month(MONTH), rows)
     assert shown[-1].data == text  # right under the headline table
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 
 
 @pytest.mark.parametrize("stem,table", [
@@ -28,7 +28,7 @@ def test_keys_and_event_times_are_real_columns():
         for name in t.identity:
             t.column(name)
         if t.event_time:
-            assert t.column(t.event_time).type in (contract.DATE, contract.TIMESTAMP)
+            assert t.column(t.event_time).type in (schema.DATE, schema.TIMESTAMP)
 
 
 def test_headers_are_unique_within_a_table():

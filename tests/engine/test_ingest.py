@@ -16,7 +16,7 @@ from svc_analysis.engine.ingest import IngestError, ingest_files, missing_refere
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 REFERENCE = [FIX / "outlets.csv", FIX / "staff_bom.csv"]
-NO_OUTLET = "outlets 中没有此 outlet_id (no such outlet_id in outlets)"
+NO_OUTLET = "outlets 中没有此 outlet_id"
 
 
 @pytest.fixture
@@ -69,13 +69,13 @@ def test_bad_rows_are_set_aside_with_row_column_reason(w):
     lines = pd.read_csv(report.quarantine_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert list(lines.columns[-3:]) == ["_row", "_column", "_reason"]
     assert lines[["complaint_id", "_row", "_column", "_reason"]].values.tolist() == [
-        ["B002", "3", "received_at", "不是时间 (not a timestamp YYYY-MM-DD HH:MM[:SS])"],
+        ["B002", "3", "received_at", "不是时间（格式 YYYY-MM-DD HH:MM[:SS]）"],
         ["B003", "4", "channel",
-         "不是允许的值之一 (not one of hotline, comment_book, onsite, media, regulator, online, letter)"],
-        ["B004", "5", "outlet_id", "outlets 中没有此 outlet_id (no such outlet_id in outlets)"],
-        ["B005", "6", "received_at, replied_at", "replied_at 早于 received_at (replied_at is before received_at)"],
-        ["B006", "7", "received_at", "必填值为空 (missing, required)"],
-        ["B006", "7", "responsible", "不是是/否值 (not a yes/no value: 1/0, true/false, 是/否, Y/N)"],
+         "不是允许的值之一"],
+        ["B004", "5", "outlet_id", "outlets 中没有此 outlet_id"],
+        ["B005", "6", "received_at, replied_at", "replied_at 早于 received_at"],
+        ["B006", "7", "received_at", "必填值为空"],
+        ["B006", "7", "responsible", "不是是/否值（可写 1/0、是/否、Y/N）"],
     ]
     assert lines.loc[0, "received_at"] == "2024-13-01 09:00"  # the raw text as read
     assert q(w, "SELECT complaint_id FROM complaints ORDER BY 1") == [("B001",), ("B007",)]
@@ -92,7 +92,7 @@ def test_called_before_taken_and_unknown_outlet_without_reference_data(w):
     [report] = ingest_files([FIX / "tickets.csv"], warehouse=w, progress=False)
     assert _counts(report) == ("tickets", 3, 2, 1)
     assert q(w, "SELECT row_number, column_name, reason FROM _quarantine") == [
-        (3, "taken_at, called_at", "called_at 早于 taken_at (called_at is before taken_at)")]  # the earlier load's lines were replaced
+        (3, "taken_at, called_at", "called_at 早于 taken_at")]  # the earlier load's lines were replaced
 
 
 def test_reingest_changes_nothing(w):
@@ -128,7 +128,7 @@ def test_ratings_deduplicate_on_the_whole_row(w):
 def test_missing_required_column_loads_nothing_from_any_file(w):
     with pytest.raises(IngestError) as err:
         ingest_files([*REFERENCE, FIX / "complaints_no_outlet.csv"], warehouse=w, progress=False)
-    assert "complaints_no_outlet.csv" in str(err.value) and "outlet_id (网点编号)" in str(err.value)
+    assert "complaints_no_outlet.csv" in str(err.value) and "outlet_id（网点编号）" in str(err.value)
     assert wh.is_empty(w) and not w.exists()
 
 
@@ -157,8 +157,8 @@ def test_key_clash_across_chunks_sets_both_versions_aside(w, tmp_path):
     assert report.rows_merged == 1  # K2 twice identical is fine: stored once, the second merged
     lines = pd.read_csv(report.quarantine_file, dtype=str, encoding="utf-8-sig")
     assert lines[["complaint_id", "responsible", "_row", "_reason"]].values.tolist() == [
-        ["K1", "0", "2", "complaint_id 在文件中重复出现且内容不同 (complaint_id appears again with different values)"],
-        ["K1", "1", "5", "complaint_id 在文件中重复出现且内容不同 (complaint_id appears again with different values)"]]
+        ["K1", "0", "2", "complaint_id 在文件中重复出现且内容不同"],
+        ["K1", "1", "5", "complaint_id 在文件中重复出现且内容不同"]]
     assert q(w, "SELECT complaint_id FROM complaints ORDER BY 1") == [("K2",), ("K3",)]
 
 

@@ -99,8 +99,8 @@ def test_rating_id_keys_a_rating_as_complaint_id_keys_a_complaint(w, tmp_path):
     assert _figures(report) == (5, 2, 2, 1, 0, 2)  # 5 = 2 loaded (R2, the row without id) + 2 + 1
     lines = pd.read_csv(report.quarantine_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert lines[["rating_id", "score", "_row", "_column", "_reason"]].values.tolist() == [
-        ["R1", "5", "2", "rating_id", "rating_id 在文件中重复出现且内容不同 (rating_id appears again with different values)"],
-        ["R1", "4", "3", "rating_id", "rating_id 在文件中重复出现且内容不同 (rating_id appears again with different values)"]]
+        ["R1", "5", "2", "rating_id", "rating_id 在文件中重复出现且内容不同"],
+        ["R1", "4", "3", "rating_id", "rating_id 在文件中重复出现且内容不同"]]
 
     fix = _write(tmp_path / "ratings_fix.csv", "网点编号,评价时间,评价分值,评价编号",  # the Chinese header
                  ["O001,2026-10-08 09:00,3,R2", "O001,2026-10-08 09:00,4,R1"])

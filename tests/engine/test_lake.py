@@ -154,24 +154,27 @@ def test_date_event_tables_partition_by_their_date(con, tmp_path):
         == [date(2026, 8, 31)]
 
 
-def test_cli_lake_export_reports_each_table_in_chinese_then_english(con, tmp_path):
+def test_cli_lake_export_reports_each_table_in_chinese(con, tmp_path):
     con.close()
     runner = CliRunner()
     args = ["lake", "export", "--warehouse", str(tmp_path / "w.duckdb"), "--to", str(tmp_path / "lake")]
     first = runner.invoke(cli.main, args)
     assert first.exit_code == 0, first.output
-    assert "complaints：5 行，重写 2 个分区，未变 0 个，删除 0 个。 complaints: 5 rows, 2 parts written" in first.output
+    # the fixture's 5 complaints fall in two months: two partitions written on the first export
+    assert "投诉表：5 行，重写 2 个分区，未变 0 个，删除 0 个" in first.output
+    assert first.output.splitlines()[-1] == f"数据湖已更新：{tmp_path / 'lake'}"
     second = runner.invoke(cli.main, args + ["--table", "complaints"])
-    assert second.output.splitlines()[0].startswith("complaints：5 行，重写 0 个分区，未变 2 个")
+    assert second.output.splitlines()[0].startswith("投诉表：5 行，重写 0 个分区，未变 2 个")
     missing = runner.invoke(cli.main, ["lake", "export", "--warehouse", str(tmp_path / "none.duckdb"),
                                        "--to", str(tmp_path / "lake")])
-    assert missing.exit_code == 2 and "数据仓库" in missing.output and "no warehouse at" in missing.output
+    assert missing.exit_code == 2 and missing.output.strip() == (
+        f"错误：数据仓库 {tmp_path / 'none.duckdb'} 不存在，请先用 svc ingest 导入数据。")
     unknown = runner.invoke(cli.main, args + ["--table", "nope"])
-    assert unknown.exit_code == 2 and "unknown table 'nope'" in unknown.output
+    assert unknown.exit_code == 2 and unknown.output.startswith("错误：没有数据表“nope”。可选的数据表有 ")
 
 
 def test_an_event_row_without_its_time_stops_the_export_with_the_table_named(con, tmp_path):
     con.execute("INSERT INTO ratings (outlet_id, rated_at, score) VALUES ('O1', NULL, 5), ('O1', '2026-10-02 10:00', 4)")
-    with pytest.raises(lake.LakeError, match=r"table ratings: 1 row\(s\) have no rated_at"):
+    with pytest.raises(lake.LakeError, match=r"评价表中有 1 行没有评价时间，无法分月"):
         lake.export(con, tmp_path / "lake", ["ratings"])
     assert not (tmp_path / "lake" / "ratings").exists()

@@ -3,14 +3,14 @@ from datetime import date
 import duckdb
 import pytest
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine import org
 
 
 @pytest.fixture(scope="module")
 def tree():
     con = duckdb.connect()
-    cols = ", ".join(f"{c.name} {contract.DUCKDB_TYPES[c.type]}" for c in contract.table("outlets").columns)
+    cols = ", ".join(f"{c.name} {schema.DUCKDB_TYPES[c.type]}" for c in contract.table("outlets").columns)
     con.execute(f"CREATE TABLE outlets ({cols})")
     con.execute(
         "INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type, opened_on, closed_on) VALUES "

@@ -72,8 +72,7 @@ def test_check_headers_missing_source_column_and_unused_headers():
     assert profile.check_headers(headers, "c.csv") == ["State"]
     with pytest.raises(IngestError) as err:
         profile.check_headers([h for h in headers if h != "Company"], "c.csv")
-    assert str(err.value) == ("c.csv 缺少映射配置 cfpb 需要的列：Company。"
-                              "c.csv: profile 'cfpb' needs column(s) the file lacks: 'Company'.")
+    assert str(err.value) == "c.csv 缺少映射配置 cfpb 需要的列：Company。"
 
 
 @pytest.mark.parametrize("text, message", [
@@ -150,13 +149,10 @@ columns:
     assert profile.check_headers(["OUTLET", "rated_on", "score", "Remark"], "r.csv") == ["Remark"]
     with pytest.raises(IngestError) as err:
         profile.check_headers(["Score", "Teller"], "r.csv")
-    assert str(err.value) == ("r.csv 缺少映射配置 p 需要的列：Branch code（或 Outlet）、Rated on（或 Date）。"
-                              "r.csv: profile 'p' needs column(s) the file lacks: "
-                              "'Branch code' or 'Outlet', 'Rated on' or 'Date'.")
+    assert str(err.value) == "r.csv 缺少映射配置 p 需要的列：Branch code（或 Outlet）、Rated on（或 Date）。"
     with pytest.raises(IngestError) as err:
         profile.check_headers(["Outlet", "Date", "Score", "score?"], "r.csv")
-    assert str(err.value) == ("r.csv 中 Score、score? 都对应映射配置 p 的列 Score，请只保留一列。"
-                              "r.csv: columns Score, score? all match 'Score' of profile 'p'; keep one of them.")
+    assert str(err.value) == "r.csv 中 Score、score? 都对应映射配置 p 的列 Score，请只保留一列。"
     out = profile.apply(pd.DataFrame({"Outlet": ["O1"], "Date": ["7.3.2013"], "Score": ["5"], "_row": [2]}))
     assert out.to_dict("records") == [{"outlet_id": "O1", "rated_at": "2013-03-07 00:00:00", "score": "5",
                                        "staff_id": ""}]

@@ -17,7 +17,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema, vocabularies
 from svc_analysis.engine.sample import generate, plan_for
 
 END = "2026-10"
@@ -27,10 +27,10 @@ EXPECTED_FILES = ["outlets.csv", "staff.csv", "star_ratings.csv", "skill_tests.c
 ENCODINGS = {"outlets.csv": "utf-8-sig", "投诉.csv": "gb18030"}
 CHINESE = {"outlets", "staff", "complaints", "inspections"}
 PATTERNS = {
-    contract.INT: r"-?\d+",
-    contract.FLOAT: r"-?\d+(\.\d+)?",
-    contract.DATE: r"\d{4}-\d{2}-\d{2}",
-    contract.TIMESTAMP: r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}",
+    schema.INT: r"-?\d+",
+    schema.FLOAT: r"-?\d+(\.\d+)?",
+    schema.DATE: r"\d{4}-\d{2}-\d{2}",
+    schema.TIMESTAMP: r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}",
 }
 
 
@@ -77,12 +77,12 @@ def violations(paths) -> set[tuple[str, str, str]]:
             present = text != ""
             if col.type in PATTERNS:
                 bad |= present & ~text.str.fullmatch(PATTERNS[col.type])
-            if col.type == contract.BOOL:
-                bad |= present & ~text.str.lower().isin(contract.TRUE_WORDS + contract.FALSE_WORDS)
+            if col.type == schema.BOOL:
+                bad |= present & ~text.str.lower().isin(schema.TRUE_WORDS + schema.FALSE_WORDS)
             if col.values:
                 accepted = {a for canon, aliases in col.values.items() for a in (canon, *aliases)}
                 bad |= present & ~text.isin(accepted)
-            if col.type in (contract.INT, contract.FLOAT) and (col.min is not None or col.max is not None):
+            if col.type in (schema.INT, schema.FLOAT) and (col.min is not None or col.max is not None):
                 number = pd.to_numeric(text.where(present & ~bad), errors="coerce")
                 bad |= (number < (col.min if col.min is not None else -np.inf)) | \
                        (number > (col.max if col.max is not None else np.inf))
@@ -90,8 +90,8 @@ def violations(paths) -> set[tuple[str, str, str]]:
                 ref_table, ref_col = col.references.split(".")
                 bad |= present & ~text.isin(set(frames[ref_table][ref_col]))
             found |= {(name, col.name, k) for k in key[bad]}
-            if col.type in (contract.DATE, contract.TIMESTAMP):
-                fmt = "%Y-%m-%d" if col.type == contract.DATE else "%Y-%m-%d %H:%M:%S"
+            if col.type in (schema.DATE, schema.TIMESTAMP):
+                fmt = "%Y-%m-%d" if col.type == schema.DATE else "%Y-%m-%d %H:%M:%S"
                 typed[col.name] = pd.to_datetime(text.where(present), format=fmt, errors="coerce")
             else:
                 typed[col.name] = text
@@ -127,8 +127,8 @@ def test_encodings_headers_and_values(paths):
     outlets = read_table(by_name["outlets.csv"])
     assert set(outlets["outlet_type"]) == {"综合网点", "贵宾理财中心", "离行式自助银行"}
     assert set(outlets["smart"]) == {"是", "否"}
-    assert set(read_table(by_name["staff.csv"])["role"]) <= {z for v in contract.ROLES.values() for z in v[:1]}
-    assert set(read_table(by_name["投诉.csv"])["channel"]) <= {v[0] for v in contract.CHANNELS.values()}
+    assert set(read_table(by_name["staff.csv"])["role"]) <= {z for v in vocabularies.ROLES.values() for z in v[:1]}
+    assert set(read_table(by_name["投诉.csv"])["channel"]) <= {v[0] for v in vocabularies.CHANNELS.values()}
 
 
 def test_same_seed_gives_identical_csv_files(paths, tmp_path):

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from ibis.common.exceptions import UnsupportedOperationError
 
 from svc_analysis.complaints import sla as complaint_sla
 from svc_analysis.complaints import complaints
@@ -24,34 +23,11 @@ from svc_analysis.satisfaction import satisfaction
 from svc_analysis.satisfaction import surveys
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.core.params import load_params
-from tests.engine.spark_support import DRIVER_ZONE, MARKS, TEST_CONF, same_rows, tiny_lake
-from tests.support import TINY_MONTH, tiny_warehouse
+from tests.engine.spark_support import DRIVER_ZONE, MARKS, same_rows
+from tests.support import TINY_MONTH
 
 pytestmark = MARKS
 COMPLAINT_MONTH = "2026-08"
-
-
-@pytest.fixture(scope="module")
-def duck():
-    con = wh.connect(tiny_warehouse(), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def spark():
-    from svc_analysis.engine import spark_engine
-
-    session = spark_engine.session("local[2]", TEST_CONF)
-    yield session
-    session.stop()
-
-
-@pytest.fixture(scope="module")
-def sp(spark):
-    from svc_analysis.engine import spark_engine
-
-    return spark_engine.connect(tiny_lake(), spark=spark)
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +113,9 @@ def _params():
 
 # name -> (function of a connection or backend, sort keys, anchor: a check of the DuckDB result)
 CASES = {
+    # the page's repeat complainants: lists collected unordered, sorted in pandas (no ordered collect on Spark)
+    "complaint_sla.repeat_complainants": (lambda c, tree: complaint_sla.repeat_complainants(
+        c, COMPLAINT_MONTH, tree, window_days=30), ["first_at", "outlets", "categories"], lambda f: len(f) > 0),
     "queue.outlet_stats": (lambda c, tree: queue.outlet_stats(c, TINY_MONTH, 20.0), ["outlet_id"],
                            lambda f: len(f) == 8 and f["served"].sum() > 0 and f["p90_wait"].notna().all()),
     "queue.level_stats": (lambda c, tree: queue.level_stats(c, TINY_MONTH, 20.0, tree), ["level", "unit_id"],
@@ -165,6 +144,12 @@ CASES = {
                            lambda f: f["served"].sum() > 0),
     "quality.daily_counts": (lambda c, tree: quality.daily_counts(c, TINY_MONTH), ["table", "day"],
                              lambda f: len(f) > 0),
+    # were refused on Spark (ordered collects); now collected unordered and sorted on the small result
+    "quality.outlet_days": (lambda c, tree: quality.outlet_days(c, TINY_MONTH, ["tickets", "ratings"]),
+                            ["table", "outlet_id"], lambda f: f["missing_days"].sum() > 0),
+    "complaint_sla.repeat_complainants": (lambda c, tree: complaint_sla.repeat_complainants(
+        c, COMPLAINT_MONTH, tree, window_days=30), ["customer_id", "customer_phone", "first_at"],
+        lambda f: len(f) > 0),
 }
 
 
@@ -182,20 +167,24 @@ def test_check_waits_runs_on_both_engines(duck, sp):
     assert queue.check_waits(duck, TINY_MONTH) is None and queue.check_waits(sp, TINY_MONTH) is None
 
 
-# Ibis expressions in the package today that the PySpark backend refuses (the restructure's list):
-# each is an order-sensitive aggregate Ibis 12 does not compile for Spark. Strict: a case that starts
-# to work fails here, and belongs in CASES instead.
-NOT_PORTABLE = {
-    "quality.outlet_days: collect(where=..., order_by=day)": lambda c, tree: quality.outlet_days(
-        c, TINY_MONTH, ["tickets"]),
-    "complaint_sla.repeat_complainants: collect(distinct, order_by, include_null)": lambda c, tree:
-        complaint_sla.repeat_complainants(c, COMPLAINT_MONTH, tree, window_days=30),
-}
+def test_bookkeeping_reads_the_lake_as_a_warehouse_without_ingest_tables(duck, sp):
+    """The lake has the contract tables and no _ingest_log / _quarantine: the rows loaded per table
+    are the warehouse's (the lake is an export of it), nothing is listed as set aside or ingested."""
+    from svc_analysis.engine import bookkeeping
+
+    on_duck, on_spark = bookkeeping.table_rows(duck), bookkeeping.table_rows(sp)
+    assert on_duck["table"].tolist() == on_spark["table"].tolist()
+    assert on_spark["rows_in_warehouse"].tolist() == on_duck["rows_in_warehouse"].tolist()
+    assert on_duck.set_index("table").at["tickets", "rows_in_warehouse"] > 0
+    assert (on_spark["files"] == 0).all()  # no ingest log in the lake
+    assert bookkeeping.set_aside(sp).empty and bookkeeping.ingested_files(sp).empty
 
 
-@pytest.mark.parametrize("case", list(NOT_PORTABLE))
-@pytest.mark.xfail(strict=True, raises=UnsupportedOperationError,
-                   reason="order-sensitive aggregate not compiled by Ibis 12 for PySpark")
-def test_known_non_portable_expressions_run_on_duckdb_and_not_yet_on_spark(case, duck, sp, tree):
-    NOT_PORTABLE[case](duck, tree)  # fine on DuckDB (any error here fails the test)
-    NOT_PORTABLE[case](sp, tree)
+def test_float_literals_are_doubles_as_on_duckdb(duck, sp):
+    """`seconds / 60.0`: Spark SQL reads the literal 60.0 as DECIMAL(3,1), so the stock compiler made
+    it decimal division rounded to 6 digits (the queue's mean waits moved by ~1e-8); spark_engine
+    casts float literals to DOUBLE. 1 / 3.0 as a double is 0.3333333333333333 (decimal: 0.333333)."""
+    import ibis
+
+    expr = ibis.literal(1, type="int64") / ibis.literal(3.0)
+    assert sp.execute(expr) == wh.engine(duck).execute(expr) == 1 / 3

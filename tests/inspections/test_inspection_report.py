@@ -5,6 +5,7 @@ import pandas as pd
 from svc_analysis.core.period import Period
 from svc_analysis.engine.scope import Scope
 
+from svc_analysis.inspections import ledger_views
 from svc_analysis.inspections import views as report
 from svc_analysis.inspections import inspections
 from svc_analysis.core.params import load_params
@@ -32,15 +33,15 @@ def test_recheck_display_marks_and_names(con, tree):  # noqa: F811
 
 def test_ledger_display_formula_and_truncation(con, tree):  # noqa: F811
     ledger = inspections.month_ledger(con, tree, MONTH, P)
-    table, note = report.ledger_display(ledger, tree, "plan2")
+    table, note = ledger_views.ledger_display(ledger, tree, "plan2")
     assert note == "" and len(table) == 7
     # the outlet with the largest penalty first: O4 8900 (its two lines)
     assert table.iloc[0]["网点编号"] == "O4" and table.iloc[1]["网点编号"] == "O4"
     assert "1000 + (98 − 79.5) × 200 = 4700" in set(table["计算式"])
-    short, note = report.ledger_display(ledger, tree, "plan2", max_rows=3)
+    short, note = ledger_views.ledger_display(ledger, tree, "plan2", max_rows=3)
     assert len(short) == 3 and "共 7 行" in note
-    assert "考核 5 家网点共 25,200 元" in report.ledger_sentence(ledger, P)
-    totals = report.ledger_totals(ledger, "plan2").set_index("二级分行")
+    assert "考核 5 家网点共 25,200 元" in ledger_views.ledger_sentence(ledger, P)
+    totals = ledger_views.ledger_totals(ledger, "plan2").set_index("二级分行")
     assert totals.loc["B1", "考核(元)"] == "21400"
 
 
@@ -74,3 +75,18 @@ def test_noise_sentence():
     # pooled sd = sqrt(2) = 1.4; smallest real gap 1.96 x sqrt(2) x sqrt(2) = 3.9
     assert "约 1.4 分" in report.noise_sentence(rows, 0.05) and "3.9 分" in report.noise_sentence(rows, 0.05)
     assert "太少" in report.noise_sentence(rows.iloc[[0, 2]], 0.05)
+
+
+def test_a_branch_run_ranks_its_own_branch_and_names_no_other(con, tree):  # noqa: F811
+    """A branch's own pack (svc report --scope / --each, issue 18): B2 only, with its province rank.
+    Hand count: quarter means B1 425.5 / 5 = 85.1, B2 84 (one visit) -> B2 is 2nd of 2, and with
+    bottom_branches_named 3 both are in the bottom group; B2's one visit leaves its one pair untested."""
+    rows = report.round_rows(con, Scope(tree), Period.month(MONTH))
+    b2 = Scope.of(tree, "B2")
+    means, pairs, text = report.branch_ranking(rows, P, b2)
+    assert means["branch"].tolist() == ["B2"] and means["rank"].tolist() == [2]
+    assert text == "B2本季度平均分 84.0 分（1 次），在全省 2 家二级分行中排第 2 名，属排名最后的 2 家（简报会主会场）。"
+    sentences = report.spread_sentences(rows, means, pairs, P, b2)
+    assert sentences[1] == "本范围的二级分行检查次数太少（每家至少需要2次），与其他分行的差别无法检验。"
+    shown = report.ranking_display(means, 98)
+    assert "B1" not in " ".join([text, *sentences, shown.to_string()])

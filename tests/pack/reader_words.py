@@ -8,7 +8,10 @@ over a rendered page: its visible text (no script, no style), its images' alt te
 - text in <code> (a parameter or column name in back-quotes in a notebook's Markdown);
 - True / False in a table cell;
 - English in chart alt text: a word of two or more ASCII letters (acronyms a manager reads, such as
-  ATM or NPS, excepted).
+  ATM or NPS, excepted);
+- wording a branch manager stumbles on (``stumbles``): an ASCII colon between Chinese words
+  ("投诉类别:系统故障"), programmers' words ("计算函数"), month algebra ("各月 m", "m+1 月"), and the
+  net promoter score printed as a percent ("净推荐值 NPS … 65.4%" beside "NPS +65" in the text).
 """
 
 from __future__ import annotations
@@ -104,3 +107,17 @@ def english_in_alt(page: BeautifulSoup) -> list[str]:
         if words or not alt:
             bad.append(alt or "(no alt)")
     return bad
+
+
+STUMBLES = {
+    "ASCII colon between Chinese words": re.compile(r"[\u4e00-\u9fff]:[\u4e00-\u9fff]"),
+    "programmers' word": re.compile(r"函数|变量|字段名|参数键"),
+    "month algebra": re.compile(r"(?<![A-Za-z])m\s*[+−-]\s*1(?![\d])|各月\s*m(?![A-Za-z])|(?<![A-Za-z])m\s*月"),
+    "NPS as a percent": re.compile(r"NPS(?:\n[^\n%]{1,12}){0,3}\n[-+−]?\d+(?:\.\d+)?%"),
+}
+
+
+def stumbles(text: str) -> list[str]:
+    """What in ``text`` (a page's visible text) a branch manager would stumble on (module docstring):
+    '<kind>: <the words found>' per hit."""
+    return [f"{kind}: {m.group(0)!r}" for kind, pattern in STUMBLES.items() for m in pattern.finditer(text)]

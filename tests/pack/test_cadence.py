@@ -53,7 +53,13 @@ def test_a_cadence_per_period_kind():
     assert cadence.for_parameters({"month": "2026-10"}) is cadence.MONTH
     settings = config.run_settings(week="2026-W43", warehouse="/data/w.duckdb")
     assert cadence.notebook_parameters(settings, Path("/k")) == {
-        "week": "2026-W43", "warehouse": "/data/w.duckdb", "scope": None, "params_file": None, "kpi_dir": "/k"}
+        "week": "2026-W43", "warehouse": "/data/w.duckdb", "scope": None, "params_file": None, "kpi_dir": "/k",
+        "engine": "duckdb", "lake": None, "spark_master": None}
+    # --engine spark: the kernels are told the lake and the master (papermill parameters, engine.connection)
+    spark = config.run_settings(month="2026-10", warehouse="/data/w.duckdb", engine="spark", lake="/lake",
+                                spark_master="spark://h:7077")
+    assert {k: cadence.notebook_parameters(spark, Path("/k"))[k] for k in ("month", "engine", "lake", "spark_master")} \
+        == {"month": "2026-10", "engine": "spark", "lake": "/lake", "spark_master": "spark://h:7077"}
 
 
 def test_the_monthly_and_weekly_notebook_sets_are_apart():

@@ -25,8 +25,9 @@ from svc_analysis.core.safety import restore_cell
 pytestmark = pytest.mark.slow
 
 # usual digits per catalogue unit (core.catalogue.Unit) and the metrics of each unit shown on pages
-DIGITS = {"share": 1, "per_10k": 2, "count": 0, "minutes": 1, "score": 1, "yuan": 0}
-NUMBER = re.compile(r"^(-?[\d,]+(?:\.(\d+))?)(%?)$")
+DIGITS = {"share": 1, "balance": 0, "per_10k": 2, "count": 0, "minutes": 1, "score": 1, "yuan": 0}
+NUMBER = re.compile(r"^([-+]?[\d,]+(?:\.(\d+))?)(%?)$")
+RISE = "不降反升 "  # a reduction below zero (catalogue negative_word): its size, read as negative
 
 
 class _Marks(HTMLParser):
@@ -96,12 +97,14 @@ def check_figure(key: str, code: str, text: str, rows: dict, units: dict) -> Non
         assert text == "无数据", f"{key}: no value in kpis.csv, page shows {text!r}"
         return
     unit = _unit(units, key.split("|", 1)[0])
-    found = NUMBER.match(text)
+    rise = text.startswith(RISE)
+    found = NUMBER.match(text[len(RISE):] if rise else text)
     assert found, f"{key}: {text!r} is not a number"
-    shown, decimals = float(found[1].replace(",", "")), len(found[2] or "")
+    shown, decimals = float(found[1].replace(",", "")) * (-1 if rise else 1), len(found[2] or "")
+    assert not rise or key.startswith("complaint_rate_reduction|"), f"{key}: {text!r}"
     assert (found[3] == "%") == (unit == "share"), f"{key}: {text!r} in the wrong unit ({unit})"
     assert decimals >= DIGITS[unit], f"{key}: {text!r} shows fewer digits than its unit's {DIGITS[unit]}"
-    value = float(row["value"]) * (100 if unit == "share" else 1)
+    value = float(row["value"]) * (100 if unit in ("share", "balance") else 1)
     assert abs(shown - value) <= 0.5 * 10 ** -decimals + 1e-9, f"{key}: page {text}, kpis.csv {row['value']}"
     target = row["target"]
     if row["meets_target"] and target:  # the digits shown never put a judged value on the other side

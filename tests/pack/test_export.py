@@ -235,7 +235,7 @@ def test_run_json_records_parameters_timings_and_versions(tmp_path):
     record = json.loads(write_run_json(tmp_path, _result(tmp_path), SETTINGS).read_text(encoding="utf-8"))
     assert record["parameters"] == {"month": "2024-10", "period": "2024-10", "scope": "城东<支行>",
                                     "warehouse": "/data/warehouse.duckdb", "params_file": None,
-                                    "workers": 2, "cell_timeout": 600}
+                                    "engine": "duckdb", "workers": 2, "cell_timeout": 600}
     assert record["started_at"] == "2024-11-03T08:00:00+00:00"
     assert record["duration_seconds"] == 90.0
     assert record["exit_code"] == 1

@@ -39,18 +39,18 @@ def kpi_records(path: Path) -> tuple[list[str], dict[tuple, dict]]:
     return list(reader.fieldnames), keyed
 
 
-def _same(a: str, b: str) -> bool:
+def _same(a: str, b: str, rel: float = REL) -> bool:
     if a == b:
         return True
     try:
         x, y = float(a), float(b)
     except ValueError:
         return False
-    return abs(x - y) <= REL * max(abs(x), abs(y))
+    return abs(x - y) <= rel * max(abs(x), abs(y))
 
 
-def assert_same_figures(path: Path, golden: Path):
-    """Same keys; every golden column the same text, numbers within REL (float summation order),
+def assert_same_figures(path: Path, golden: Path, rel: float = REL):
+    """Same keys; every golden column the same text, numbers within ``rel`` (float summation order),
     except meets_target of a small_sample row, which must be empty (not judged)."""
     header, now = kpi_records(path)
     columns, before = kpi_records(golden)
@@ -61,7 +61,7 @@ def assert_same_figures(path: Path, golden: Path):
         a, b = before[key][col], now[key][col]
         if col == "meets_target" and now[key].get("status") == "small_sample":
             return b == ""
-        return _same(a, b) if col in NUMBERS else a == b
+        return _same(a, b, rel) if col in NUMBERS else a == b
 
     differ = [(key, col, before[key][col], now[key][col]) for key in before for col in columns if not same(key, col)]
     assert not differ, f"{len(differ)} cells differ, e.g. {differ[:3]}"

@@ -48,6 +48,11 @@ def test_every_chart_has_chinese_alt_text(pages):
     assert {name: rw.english_in_alt(page) for name, page in pages.items() if rw.english_in_alt(page)} == {}
 
 
+def test_no_wording_a_branch_manager_stumbles_on(pages):
+    found = {name: rw.stumbles(rw.visible_text(page)) for name, page in pages.items()}
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
 def test_no_true_or_false_in_any_table(pages):
     assert {name: rw.true_false_cells(page) for name, page in pages.items() if rw.true_false_cells(page)} == {}
 

@@ -44,8 +44,8 @@ def test_the_day_is_published_as_csv_page_and_run_record(warehouse, tmp_path):
     folder = tmp_path / "out" / "watch" / "2026-10-14"
     assert sorted(p.name for p in folder.iterdir()) == ["alerts.csv", "index.html", "run.json"]
     # 12 alerts: 8 complaints, 2 queue, 2 satisfaction (tests/summary/test_summary_watch.py)
-    assert "12 条提示 alerts，投诉 8，排队效率 2，满意度 2" in done.output
-    assert f"list: {folder / 'index.html'}" in done.output
+    assert done.output.splitlines()[0] == "日监测 2026-10-14：12 条提示，投诉 8，排队效率 2，满意度 2"
+    assert done.output.splitlines()[-1] == f"清单：{folder / 'index.html'}"
     record = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     assert (record["exit_code"], record["alerts"], record["parameters"]["day"]) == (0, 12, "2026-10-14")
     assert not list((tmp_path / "out" / "watch").glob(".*partial*"))  # staging swapped into place
@@ -102,7 +102,11 @@ def test_a_failing_area_publishes_the_others_and_exits_1(warehouse, tmp_path, mo
     monkeypatch.setattr(areas, "hooks", lambda name: hooks)
     done = _svc("--day", "2026-10-14", "--warehouse", warehouse, "--out", tmp_path)
     assert done.exit_code == 1
-    page = (tmp_path / "watch" / "2026-10-14" / "index.html").read_text(encoding="utf-8")
+    folder = tmp_path / "watch" / "2026-10-14"
+    assert f"错误：排队效率的日监测失败（其余领域的提示已发布），原因记在 {folder / 'run.json'}" in done.output
+    assert json.loads((folder / "run.json").read_text(encoding="utf-8"))["failed_areas"] == {
+        "queue": "RuntimeError: 排队数据异常"}
+    page = (folder / "index.html").read_text(encoding="utf-8")
     assert "排队效率：RuntimeError: 排队数据异常" in page
     assert "全省2026年10月14日共有 10 条需要处理的事项" in page  # 12 less the two queue rows
 

@@ -10,6 +10,7 @@ import pytest
 matplotlib.use("Agg")
 
 from svc_analysis.views import plotting  # noqa: E402
+from svc_analysis.queue import charts as qc
 from svc_analysis.queue import views as qr
 
 
@@ -57,10 +58,10 @@ def test_charts_draw_without_warnings():
                          "windows_needed": pd.array([3, 2, 1], dtype="Int64"), "load": [1.2, 0.8, 0.3]})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        figs = [qr.plot_heatmap(wide, 0.05), qr.plot_heatmap(pd.DataFrame(), 0.05),
-                qr.plot_weekday_hour(grid, grid, "全省"), qr.plot_business_types(types, 20),
-                qr.plot_complaint_link(link, 0.05), qr.plot_staffing(plan, "X", "某网点"),
-                qr.plot_staffing(plan, "missing")]
+        figs = [qc.plot_heatmap(wide, 0.05), qc.plot_heatmap(pd.DataFrame(), 0.05),
+                qc.plot_weekday_hour(grid, grid, "全省"), qc.plot_business_types(types, 20),
+                qc.plot_complaint_link(link, 0.05), qc.plot_staffing(plan, "X", "某网点"),
+                qc.plot_staffing(plan, "missing")]
         for fig in figs:
             fig.canvas.draw()
 
@@ -83,9 +84,9 @@ def test_charts_of_a_month_without_tickets_say_so():
     link = pd.DataFrame(columns=["outlet_name", "served", "overtime_share", "complaints_per_10k"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        hours = qr.plot_weekday_hour(empty, all_nan, "全省")
-        business = qr.plot_business_types(types, 20)
-        complaints = qr.plot_complaint_link(link, 0.05)
+        hours = qc.plot_weekday_hour(empty, all_nan, "全省")
+        business = qc.plot_business_types(types, 20)
+        complaints = qc.plot_complaint_link(link, 0.05)
         for fig in (hours, business, complaints):
             fig.canvas.draw()
     assert _texts(hours) == [plotting.NO_DATA_MONTH] * 2

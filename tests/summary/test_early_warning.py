@@ -127,3 +127,42 @@ def test_scoped_run_scores_the_branch_outlets_only(tiny):
     inside = _open_staffed(tree)
     assert set(sig["outlet_id"]) == set(inside.loc[inside["branch"] == branch, "outlet_id"])
     assert not math.isnan(sig["scope_complaint_rate"].iloc[0])
+
+
+class _RatesByHand:
+    """The tiny sample's KpiSource with the complaint-rate rows replaced by hand: the province at 5.0
+    per 10k, and one outlet at 5 complaints in 1,000 customers (50.0 per 10k) with the ``status`` given."""
+
+    def __init__(self, source, outlet: str, status: str):
+        self.source, self.outlet, self.status = source, outlet, status
+
+    def __getattr__(self, name):
+        return getattr(self.source, name)
+
+    def rows(self, month, metrics=None):
+        rows = self.source.rows(month, metrics=metrics).copy()
+        rate = rows["metric"] == "complaint_rate_per_10k"
+        province = rate & (rows["level"] == "province")
+        rows.loc[province, ["value", "numerator", "denominator"]] = [5.0, 5.0, 10000.0]
+        mine = rate & (rows["level"] == "outlet") & (rows["unit_id"] == self.outlet)
+        rows.loc[mine, ["value", "numerator", "denominator", "status"]] = [50.0, 5.0, 1000.0, self.status]
+        return rows
+
+
+@pytest.mark.parametrize("status, funnel, fired", [("small_sample", "small_sample", 0),
+                                                    ("no_target", "above_99.8", 1)])
+def test_a_small_sample_outlet_is_never_flagged_for_its_complaint_rate(tiny, status, funnel, fired):
+    # 1,000 customers at the province's 5.0 per 10k expect 0.5 complaints; 5 or more has Poisson
+    # P(X >= 5 | 0.5) = 1 - e^-0.5 (1 + 0.5 + 0.125 + 0.0208 + 0.0026) = 0.00017 < 0.001: beyond the
+    # 99.8% limit when judged. Below the 2,000-customer minimum (params volumes) the complaints area
+    # marks the row small_sample: the early warning classes it so and does not fire (issue 14).
+    from svc_analysis.summary.registry import KpiSource, Scope
+    from tests.support import TINY_MONTH
+
+    con, tree, params, plan = tiny
+    outlet = plan.participation_outlet
+    source = _RatesByHand(KpiSource(con, Scope.of(tree, None), params), outlet, status)
+    scored = ew.score(ew.signals(source, TINY_MONTH), params.summary.early_warning).set_index("outlet_id")
+    assert params.volumes.minimum("complaint_rate_per_10k") == 2000
+    assert scored.loc[outlet, "complaint_funnel"] == funnel
+    assert scored.loc[outlet, "c_complaint_rate"] == fired

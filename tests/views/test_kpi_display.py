@@ -16,6 +16,13 @@ def test_values_in_the_catalogue_unit():
     assert kpi_display.value_text("complaints_total", 1234) == "1,234"  # count
     assert kpi_display.value_text("avg_wait_minutes", 7.25) == "7.2"  # minutes: one decimal (7.25 -> 7.2)
     assert kpi_display.value_text("satisfaction_rate", float("nan")) == "无数据"
+    # the net promoter score as the satisfaction page's sentence reads it (净推荐值 NPS +65), never a percent:
+    # 65.4% promoters' minus detractors' share x 100 = +65.4 -> +65; 12% more detractors -> -12
+    assert kpi_display.value_text("nps", 0.654) == "+65"
+    assert kpi_display.value_text("nps", -0.12) == "-12"
+    # a reduction below zero is a rise: 1 - 18.9 / 10.0 = -0.89 reads 不降反升 89.0%, never 下降 -89.0%
+    assert kpi_display.value_text("complaint_rate_reduction", 1 - 18.9 / 10.0, target=0.4) == "不降反升 89.0%"
+    assert kpi_display.value_text("complaint_rate_reduction", 0.0) == "0.0%"
 
 
 def test_rounding_never_contradicts_the_judgment():

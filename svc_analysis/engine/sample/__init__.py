@@ -52,7 +52,7 @@ class _Progress:
 
     def __call__(self, message: str) -> None:
         if self.enabled:
-            print(f"[sample {time.perf_counter() - self.start:6.1f}s] {message}", file=sys.stderr, flush=True)
+            print(f"[样例数据 {time.perf_counter() - self.start:6.1f} 秒] {message}", file=sys.stderr, flush=True)
 
 
 def generate(scale: str, seed: int = DEFAULT_SEED, out_dir: Path | None = None, end_month: str | None = None,
@@ -63,7 +63,7 @@ def generate(scale: str, seed: int = DEFAULT_SEED, out_dir: Path | None = None, 
     out = Path(out_dir) if out_dir is not None else config.sample_dir(scale)
     out.mkdir(parents=True, exist_ok=True)
     say = _Progress(progress)
-    say(f"{scale}: {window.months[0]} .. {window.end_month}, seed {seed}, into {out}")
+    say(f"{scale} 规模：{window.months[0]} 至 {window.end_month}，随机数种子 {seed}，写入 {out}")
 
     outlets = organisation.build_outlets(spec, window, _rng(seed, STREAMS["outlets"]))
     plan = make_plan(outlets, window)
@@ -78,7 +78,7 @@ def generate(scale: str, seed: int = DEFAULT_SEED, out_dir: Path | None = None, 
         "star_ratings": writer.write_frame(out, "star_ratings", stars),
         "skill_tests": writer.write_frame(out, "skill_tests", tests),
     }
-    say(f"{len(outlets)} outlets, {len(people)} staff, {len(stars)} star ratings, {len(tests)} skill tests")
+    say(f"网点 {len(outlets)} 个，员工 {len(people)} 人，星级评定 {len(stars)} 条，技能测试 {len(tests)} 条")
 
     served = []
     with writer.StreamWriter(out, "tickets") as tw, writer.StreamWriter(out, "ratings") as rw:
@@ -88,7 +88,7 @@ def generate(scale: str, seed: int = DEFAULT_SEED, out_dir: Path | None = None, 
             tw.write(tickets)
             rw.write(ratings)
             served.append(aggregates)
-            say(f"{month}: {tickets.num_rows:,} tickets, {ratings.num_rows:,} ratings")
+            say(f"{month}：排队 {tickets.num_rows:,} 条，评价 {ratings.num_rows:,} 条")
     paths["tickets"], paths["ratings"] = tw.path, rw.path
     served_all = pd.concat(served, ignore_index=True)
 
@@ -103,7 +103,7 @@ def generate(scale: str, seed: int = DEFAULT_SEED, out_dir: Path | None = None, 
     }
     for name, frame in tables.items():
         paths[name] = writer.write_frame(out, name, frame)
-        say(f"{name}: {len(frame):,} rows")
+        say(f"{contract.TABLES[name].zh[0]}：{len(frame):,} 行")
     for label, where in scenarios.describe(plan):
-        say(f"scenario {label}: {where}")
+        say(f"情景 {label}：{where}")
     return [paths[name] for name in contract.LOAD_ORDER]

@@ -1,7 +1,7 @@
 """The sample organisation: scales, the data window and the outlet tree (outlets table).
 
 A province branch (texts.PROVINCE) has tier-1 branches named after its cities (武汉分行 ...),
-sub-branches named after districts (江汉支行), and outlets of three types (contract.OUTLET_TYPES):
+sub-branches named after districts (江汉支行), and outlets of three types (vocabularies.OUTLET_TYPES):
 standard outlets (the sub-branch's 营业部 and 网点/分理处), VIP wealth centres and off-site
 self-service banks (no staff, no tickets). A few standard outlets open or close inside the window.
 

@@ -132,20 +132,20 @@ def outage_start(end_month: str) -> date:
 
 
 def describe(plan: Plan) -> list[tuple[str, str]]:
-    """(scenario, where) pairs for the progress output and the docs."""
+    """(scenario, where) pairs for the operator's progress output (Chinese)."""
     return [
-        ("1 system outage", f"{plan.outage_product}, week {plan.outage_start} - "
-                            f"{plan.outage_end - timedelta(days=1)} ({plan.outage_month})"),
-        ("2 star-teller rate below target", f"{plan.star_branch} at {plan.end_month}"),
-        ("3 evaluator participation collapse", f"outlet {plan.participation_outlet}, "
-                                               f"{plan.participation_months[0]} - {plan.end_month}"),
-        ("4 campaign behind plan", f"new_atms at half pace; {plan.offsite_behind_branch} behind on "
-                                   f"offsite_self_service_banks"),
-        ("5 mystery-shopper failures", f"outlet {plan.mystery_outlet}, latest {MYSTERY_ROUNDS} rounds"),
-        ("6 chronic overtime waiting", f"outlet {plan.overtime_outlet}, "
-                                       f"{plan.overtime_months[0]} - {plan.end_month}"),
-        ("7 expert rate below target", f"{plan.expert_branch} at {plan.end_month}"),
-        ("8 missing progress report", f"{plan.missing_report_branch}, report for {plan.missing_report_month}"),
-        ("bad rows", f"tickets/ratings at {plan.bad_rows_outlet} on {plan.bad_rows_day}; "
-                     f"complaint {BAD_COMPLAINT_ID} at outlet {UNKNOWN_OUTLET_ID}"),
+        ("1 系统故障", f"{plan.outage_product}，{plan.outage_start} 至 "
+                      f"{plan.outage_end - timedelta(days=1)}（{plan.outage_month}）"),
+        ("2 星级柜员占比低于目标", f"{plan.star_branch}，{plan.end_month}"),
+        ("3 评价器参评率骤降", f"网点 {plan.participation_outlet}，"
+                                f"{plan.participation_months[0]} 至 {plan.end_month}"),
+        ("4 服务活动进度落后", f"新增自助设备（ATM）只有一半进度；{plan.offsite_behind_branch} "
+                               f"离行式自助银行进度落后"),
+        ("5 神秘人检查不合格", f"网点 {plan.mystery_outlet}，最近 {MYSTERY_ROUNDS} 轮"),
+        ("6 长期超时等候", f"网点 {plan.overtime_outlet}，"
+                           f"{plan.overtime_months[0]} 至 {plan.end_month}"),
+        ("7 专家级员工占比低于目标", f"{plan.expert_branch}，{plan.end_month}"),
+        ("8 未报送进度月报", f"{plan.missing_report_branch}，{plan.missing_report_month} 的月报"),
+        ("错误行", f"网点 {plan.bad_rows_outlet} 在 {plan.bad_rows_day} 的排队和评价；"
+                   f"网点 {UNKNOWN_OUTLET_ID} 的投诉 {BAD_COMPLAINT_ID}"),
     ]

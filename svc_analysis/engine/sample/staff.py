@@ -1,6 +1,6 @@
 """The staff table: positions per outlet, filled by a sequence of people over time.
 
-Each staffed outlet has positions by role (contract.ROLES): tellers by customer volume (most
+Each staffed outlet has positions by role (vocabularies.ROLES): tellers by customer volume (most
 staff), lobby managers, customer / wealth / marketing managers, a service head, an outlet head and
 security guards; a VIP centre is staffed as seed 000 asks (3 wealth managers, 2 lobby managers,
 1 marketing manager, 1 service head) plus a teller. Self-service banks have no staff.

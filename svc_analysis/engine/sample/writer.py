@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 
 BOM = b"\xef\xbb\xbf"
 
@@ -56,29 +56,29 @@ def path_for(out_dir: Path, table: str) -> Path:
     return Path(out_dir) / f"{spec.stem}{spec.suffix}"
 
 
-def _columns(table: str, present) -> list[contract.Column]:
+def _columns(table: str, present) -> list[schema.Column]:
     return [c for c in contract.table(table).columns if c.name in present]
 
 
 def _bool_words(chinese: bool) -> tuple[str, str]:
     """(true, false) words the contract accepts: 是/否 or 1/0."""
-    return ("是", "否") if chinese else (contract.TRUE_WORDS[0], contract.FALSE_WORDS[0])
+    return ("是", "否") if chinese else (schema.TRUE_WORDS[0], schema.FALSE_WORDS[0])
 
 
-def _text(value, col: contract.Column, chinese: bool) -> str | None:
+def _text(value, col: schema.Column, chinese: bool) -> str | None:
     """One value as the source system would print it (None stays empty)."""
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return None
-    if col.type == contract.BOOL:
+    if col.type == schema.BOOL:
         yes, no = _bool_words(chinese)
         return yes if value else no
-    if col.type == contract.TIMESTAMP:
+    if col.type == schema.TIMESTAMP:
         return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M:%S")
-    if col.type == contract.DATE:
+    if col.type == schema.DATE:
         return f"{value:%Y-%m-%d}"
     if col.values and chinese:
         return col.values[value][0]
-    if col.type == contract.FLOAT:
+    if col.type == schema.FLOAT:
         return f"{float(value):.4f}".rstrip("0").rstrip(".")
     return str(value)
 
@@ -113,7 +113,7 @@ def _write_xlsx(path: Path, table: str, frame: pd.DataFrame, chinese: bool) -> N
     for row in frame[[c.name for c in cols]].itertuples(index=False):
         cells = []
         for value, col in zip(row, cols):
-            if col.type in (contract.DATE, contract.FLOAT, contract.INT) and isinstance(value, (date, int, float)):
+            if col.type in (schema.DATE, schema.FLOAT, schema.INT) and isinstance(value, (date, int, float)):
                 cells.append(value)  # real date and number cells, as Excel holds them
             else:
                 cells.append(_text(value, col, chinese))
