@@ -148,7 +148,7 @@ def _reference_rejects(con, name: str, target: str) -> list[tuple[int, str, str]
             ref_table, ref_col = col.references.split(".")
             rows = wh.run(con, f'SELECT "{ROW}" FROM "{target}" s WHERE "{col.name}" IS NOT NULL AND NOT EXISTS '
                                f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = s."{col.name}")')
-            found += [(row, col.name, f"{ref_table} 中没有此 {ref_col} (no such {ref_col} in {ref_table})")
+            found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}")
                       for (row,) in rows]
     merge.drop_staged_rows(con, name, sorted({r for r, _, _ in found}))
     return found
