@@ -87,7 +87,7 @@ def typed(col: schema.Column, t: str) -> str:
         finite = f"CASE WHEN isfinite({number}) THEN {number} END"
         if col.type == schema.FLOAT:
             return finite
-        return f"CASE WHEN {finite} = floor({finite}) THEN TRY_CAST({finite} AS INTEGER) END"
+        return f"CASE WHEN {finite} = floor({finite}) THEN TRY_CAST({finite} AS BIGINT) END"
     if col.type == schema.DATE:
         return f"CASE WHEN regexp_full_match({t}, {lit(_DATE)}) THEN {_clock(t, _DATE, False)} END"
     if col.type == schema.TIMESTAMP:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from svc_analysis.core import contract
 from svc_analysis.engine import check_sql as sql
+from svc_analysis.engine import fast_checks as fast
 from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.parsing import DateWindow
@@ -102,28 +103,45 @@ def _scan(path: Path, width: int) -> str:
 
 def _stage_statement(source: Source, scan: str, target: str, window: DateWindow) -> str:
     """CREATE the staging table: typed contract columns, _row, _problems (list of {column, reason})
-    and _raw (the cells as read, only for rows with a problem)."""
+    and _raw (the cells as read, only for rows with a problem).
+
+    Rows whose cells are all canonical (fast_checks.row_ok: _ok) take the fast values; check_sql's
+    full expressions run only on the other rows (each behind CASE WHEN _ok), where they type the
+    cells and find the problems exactly as the chunked path does."""
     table, width = contract.table(source.table), len(source.headers)
     where = {column: f"c{i}" for i, h in enumerate(source.headers) if (column := source.mapping.get(h))}
     empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
+    q = {c.name: sql.quoted(c.name) for c in table.columns}
+    f = {c.name: sql.quoted(f"f:{c.name}") for c in table.columns}
     t = {c.name: sql.quoted(f"t:{c.name}") for c in table.columns}
     v = {c.name: sql.quoted(f"v:{c.name}") for c in table.columns}
     b = {c.name: sql.quoted(f"b:{c.name}") for c in table.columns}
-    texts = ", ".join(f"{sql.text(where.get(c.name))} AS {t[c.name]}" for c in table.columns)
-    parsed = ", ".join(f"{sql.typed(c, t[c.name])} AS {v[c.name]}" for c in table.columns)
-    bad = ", ".join(f"{sql.impossible(c, t[c.name], v[c.name], window)} AS {b[c.name]}" for c in table.columns)
-    final = ", ".join(f"CASE WHEN {b[c.name]} THEN NULL ELSE {v[c.name]} END AS {sql.quoted(c.name)}"
+
+    def slow(expression: str, fast_value: str = "NULL") -> str:
+        return f"CASE WHEN _ok THEN {fast_value} ELSE {expression} END"
+
+    quick = ", ".join(f"{fast.fast(c, where.get(c.name))} AS {q[c.name]}" for c in table.columns)
+    renamed = ", ".join(f"{q[c.name]} AS {f[c.name]}" for c in table.columns)
+    ok = fast.row_ok(table, where, window)
+    texts = ", ".join(f"{slow(sql.text(where.get(c.name)))} AS {t[c.name]}" for c in table.columns)
+    parsed = ", ".join(f"{slow(sql.typed(c, t[c.name]))} AS {v[c.name]}" for c in table.columns)
+    bad = ", ".join(f"{slow(sql.impossible(c, t[c.name], v[c.name], window), 'FALSE')} AS {b[c.name]}"
+                    for c in table.columns)
+    final = ", ".join(f"{slow(f'CASE WHEN {b[c.name]} THEN NULL ELSE {v[c.name]} END', f[c.name])} AS {q[c.name]}"
                       for c in table.columns)
     cases = [case for c in table.columns
-             for case in sql.column_problems(c, t[c.name], sql.quoted(c.name), b[c.name], window)]
+             for case in sql.column_problems(c, t[c.name], q[c.name], b[c.name], window)]
     cases += sql.rule_problems(table)
+    problems = slow(f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)")
     types = wh.column_types(source.table)
-    out = ", ".join(f"CAST({sql.quoted(c)} AS {types[c]}) AS {sql.quoted(c)}" for c in table.column_names)
+    out = ", ".join(f"CAST({q[c]} AS {types[c]}) AS {q[c]}" for c in table.column_names)
     return (f'CREATE OR REPLACE TABLE "{target}" AS '
             f"WITH src AS ({scan}), kept AS (SELECT * FROM src WHERE NOT ({empty})), "
-            f"texts AS (SELECT *, {texts} FROM kept), parsed AS (SELECT *, {parsed} FROM texts), "
+            f"quick AS (SELECT *, {quick} FROM kept), "
+            f"sorted AS (SELECT * EXCLUDE ({', '.join(q.values())}), {renamed}, {ok} AS _ok FROM quick), "
+            f"texts AS (SELECT *, {texts} FROM sorted), parsed AS (SELECT *, {parsed} FROM texts), "
             f"checked AS (SELECT *, {bad} FROM parsed), final AS (SELECT *, {final} FROM checked), "
-            f"found AS (SELECT *, list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL) AS _problems FROM final) "
+            f"found AS (SELECT *, {problems} AS _problems FROM final) "
             f'SELECT {out}, "{ROW}", _problems, CASE WHEN len(_problems) > 0 THEN [{_cells(width)}] END AS _raw '
             f"FROM found")
 

@@ -156,3 +156,22 @@ def test_gbk_file_is_transcoded_and_takes_the_engine_path(tmp_path, monkeypatch)
 def io_of(data: bytes):
     import io
     return io.BytesIO(data)
+
+
+# canonical-looking traps for the engine path's fast lane (fast_checks; tests/engine/test_fast_checks.py)
+TRAPS = ["O001,2026-10-01 09:23:35,4", "O001,2026-10-01 24:00:00,4", "O001,2026-10-1 09:24:00,4",
+         "O001,2026-10-01 09:25:00.5,4", "O001,0000-01-01 00:00:00,4", "O001,2099-01-01 00:00:00,3",
+         "O001,2026-10-01 09:26:00,04", "O001,2026-10-01 09:27:00,+4", "O001,2026-10-01 09:28:00,4.0",
+         "O001,2026-10-01 09:29:00,6", "\" O001\",2026-10-01 09:30:00,5", "O001\u3000,2026-10-01 09:31:00,5",
+         "O009,2026-10-01 09:33:00,3", "O001,2026-10-01 09:23:35,4", "O002,2026-10-01 09:34:00,2147483648"]
+
+
+def test_fast_lane_traps_same_on_both_paths(tmp_path):
+    path = tmp_path / "ratings_traps.csv"
+    path.write_text("outlet_id,rated_at,score\n" + "\n".join(TRAPS) + "\n", encoding="utf-8")
+    engine = _outcome(path, tmp_path / "engine", True, [])
+    assert engine == _outcome(path, tmp_path / "chunked", False, [])
+    # counted by hand (header = row 1): set aside 3 (24:00), 6 (year 0), 7 (2099), 11 (score 6), 14 (no
+    # outlet O009), 16 (beyond INTEGER and 5); row 15 repeats row 2 (merged); the other 8 load
+    assert engine["log"][0][:5] == (15, 8, 6, 1, 0)
+    assert sorted({line[2] for line in engine["lines"]}) == [3, 6, 7, 11, 14, 16]
