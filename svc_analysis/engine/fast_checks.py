@@ -30,27 +30,24 @@ from svc_analysis.engine.parsing import DateWindow
 
 __all__ = ["fast", "row_ok"]
 
-def _not_space_ranges() -> list[tuple[int, int]]:
-    """The code points above 32 that str.strip() keeps, as ranges (ASCII first: it decides most cells)."""
-    spaces = [i for i in range(33, sys.maxunicode + 1) if chr(i).isspace()] + [sys.maxunicode + 1]
-    out, start = [], 33
-    for space in spaces:
-        if space > start:
-            out.append((start, space - 1))
-        start = space + 1
-    return out
+def _space_class() -> str:
+    """An RE2 class of every character str.strip() removes (str.isspace), as code point ranges."""
+    spaces = [i for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+    ranges, start = [], spaces[0]
+    for prev, code in zip(spaces, spaces[1:] + [None]):
+        if code != prev + 1:
+            ranges.append(f"\\x{{{start:X}}}" + (f"-\\x{{{prev:X}}}" if prev > start else ""))
+            start = code
+    return "[^" + "".join(ranges) + "]"
 
 
-_KEPT = _not_space_ranges()
-
-
-def _edge(code: str) -> str:
-    return "(" + " OR ".join(f"{code} BETWEEN {low} AND {high}" for low, high in _KEPT) + ")"
+# a cell that is not empty and has no whitespace at either end (anything, line breaks too, between)
+_STRIPPED = f"{_space_class()}(?s:.*{_space_class()})?"
 
 
 def _stripped(cell: str) -> str:
     """SQL true when the cell is not empty and has no whitespace (str.isspace) at either end."""
-    return f"({_edge(f'unicode({cell})')} AND {_edge(f'unicode(right({cell}, 1))')})"
+    return f"regexp_full_match({cell}, {lit(_STRIPPED)})"
 
 
 def fast(col: schema.Column, cell: str | None) -> str:

@@ -149,7 +149,8 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
             bar.update(len(raw))
         con.begin()
         in_transaction = True
-        _set_aside_conflicts(con, source, report, quarantine, stage, file_key)
+        if staged is None:  # the engine path set its key clashes aside already (engine_ingest._key_rejects)
+            _set_aside_conflicts(con, source, report, quarantine, stage, file_key)
         if stage.outlets:
             before = wh.scalar(con, "SELECT count(*) FROM outlets")
             merge.upsert(con, "outlets", stage.outlets, replace=False)
