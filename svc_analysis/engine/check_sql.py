@@ -25,10 +25,11 @@ from svc_analysis.core import schema
 from svc_analysis.engine.parsing import DateWindow, impossible_reason, parse_column, unparsed_reason
 from svc_analysis.engine.validation import MISSING_REQUIRED, _chinese_rule, _fmt
 
-__all__ = ["column_problems", "impossible", "lit", "quoted", "rule_problems", "text", "typed"]
+__all__ = ["SPACE_CODES", "column_problems", "impossible", "lit", "quoted", "rule_problems", "text", "typed"]
 
 # every character str.strip() removes (Unicode whitespace), as one DuckDB trim() character set
-_SPACES = "".join(chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace())
+SPACE_CODES = [i for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+_SPACES = "".join(map(chr, SPACE_CODES))
 _NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 _NOT_FINITE_WORDS = r"(?i)[+-]?(nan|inf|infinity)"
 _DATE = r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})(?: 00:00(?::00)?)?"

@@ -22,17 +22,15 @@ the set-aside output is unchanged; tests/engine/test_engine_checks.py compares b
 
 from __future__ import annotations
 
-import sys
-
 from svc_analysis.core import schema
-from svc_analysis.engine.check_sql import impossible, lit, quoted
+from svc_analysis.engine.check_sql import SPACE_CODES, impossible, lit, quoted
 from svc_analysis.engine.parsing import DateWindow
 
 __all__ = ["fast", "row_ok"]
 
 def _space_class() -> str:
     """An RE2 class of every character str.strip() removes (str.isspace), as code point ranges."""
-    spaces = [i for i in range(sys.maxunicode + 1) if chr(i).isspace()]
+    spaces = SPACE_CODES
     ranges, start = [], spaces[0]
     for prev, code in zip(spaces, spaces[1:] + [None]):
         if code != prev + 1:
