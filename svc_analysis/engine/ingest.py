@@ -3,8 +3,10 @@
 Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
 - Files load in contract.LOAD_ORDER (outlets before staff before the facts that reference them);
   every file's headers are checked before anything loads.
-- Each file is staged chunk by chunk, then moved in by one transaction: a file that cannot be
-  read (IngestError) loads nothing, while files committed before it stay loaded.
+- Each file is staged (a CSV checked by DuckDB in one pass: svc_analysis.engine.engine_ingest; XLSX,
+  profiles and the CSVs it hands back chunk by chunk through pandas, with the same result), then
+  moved in by one transaction: a file that cannot be read (IngestError) loads nothing, while files
+  committed before it stay loaded.
 - Every row that breaks a rule is set aside with file, row, column and reason, into its quarantine
   CSV (svc_analysis.engine.quarantine: one per source file) and the _quarantine table; the rest loads.
 - Dates outside the plausible window (params ``ingest``) and non-finite numbers never load
@@ -13,7 +15,8 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
   repeat another good row of the file exactly, stored once and counted; rows_loaded are the file's
   distinct good rows, now in the warehouse; rows_present of them were there before (a re-load of
   the same file reports the same figures, all of its rows present, and changes nothing).
-Memory stays bounded: chunks are validated and staged one by one; the warehouse does the rest.
+Memory stays bounded: DuckDB streams the file (or chunks are validated and staged one by one); the
+warehouse does the rest.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from svc_analysis.core import contract
-from svc_analysis.engine import bookkeeping
+from svc_analysis.engine import bookkeeping, engine_ingest
 from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.parsing import DateWindow
@@ -60,13 +63,15 @@ class FileReport:
 
 def ingest_files(paths, warehouse=None, table: str | None = None, profile: str | Path | Profile | None = None,
                  progress: bool = True, chunk_rows: int = DEFAULT_CHUNK_ROWS, encoding: str | None = None,
-                 sheet: str | None = None, window: DateWindow | None = None) -> list[FileReport]:
+                 sheet: str | None = None, window: DateWindow | None = None, engine_checks: bool = True
+                 ) -> list[FileReport]:
     """Load files into the warehouse and return one report per file, in load order.
 
     ``table`` forces the table for every file (else the profile's, else the file name's);
     ``profile`` is a profile name, path or loaded Profile; ``encoding`` forces the text encoding of
     every CSV and ``sheet`` the XLSX sheet read (else the first); ``window`` is the plausible date
-    window (default: params ``ingest``). Raises IngestError (one sentence) for a file that cannot be
+    window (default: params ``ingest``); ``engine_checks`` False sends every file through the chunked
+    path (tests compare the two). Raises IngestError (one sentence) for a file that cannot be
     loaded; the error's ``reports`` holds the files committed before it.
     """
     prof = load_profile(profile) if isinstance(profile, (str, Path)) else profile
@@ -80,7 +85,7 @@ def ingest_files(paths, warehouse=None, table: str | None = None, profile: str |
         wh.ensure_schema(con)
         for source in sources:
             try:
-                reports.append(_ingest_one(con, source, prof, warehouse, progress, window))
+                reports.append(_ingest_one(con, source, prof, warehouse, progress, window, engine_checks))
             except IngestError as exc:
                 exc.reports = reports
                 raise
@@ -108,8 +113,11 @@ def _sha256(path: Path) -> str:
 
 
 def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: bool,
-                window: DateWindow) -> FileReport:
-    """Load one opened file: stage chunk by chunk, then move it in with one transaction.
+                window: DateWindow, engine_checks: bool = True) -> FileReport:
+    """Load one opened file: stage it, then move it in with one transaction.
+
+    A CSV without a profile is checked and staged by DuckDB in one pass (engine_ingest.stage_csv);
+    XLSX, profiles and the CSVs engine_ingest hands back go chunk by chunk through pandas.
 
     Staging runs outside the transaction on purpose: DuckDB keeps a transaction's appended rows
     in memory (2.8 GB at 18 M rows), while committed staging tables spill to disk. The warehouse
@@ -123,9 +131,15 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
                    wh.create_staging(con, "outlets", f"_stage_{name}_outlets") if prof and prof.outlets else None)
     bar = tqdm(desc=source.path.name, unit=" 行", file=sys.stderr, delay=1.0,
                disable=not progress or not sys.stderr.isatty())
-    in_transaction = False
+    in_transaction, digest = False, None
     try:
-        for raw in source.chunks():
+        staged = engine_ingest.stage_csv(con, source, stage.rows, window) if engine_checks and not prof else None
+        if staged is not None:
+            digest, report.rows_read = staged.sha256, staged.rows_read
+            _set_aside(con, report, quarantine, staged.raw, staged.rejects, stage, file_key)
+        else:
+            wh.create_staging(con, name)
+        for raw in source.chunks() if staged is None else ():
             mapped = prof.apply(raw) if prof is not None else raw.rename(columns=source.mapping)
             if stage.outlets:
                 report.warnings += _stage_outlets(con, prof, raw, source.path.name, stage.outlets, window)
@@ -135,7 +149,8 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
             bar.update(len(raw))
         con.begin()
         in_transaction = True
-        _set_aside_conflicts(con, source, report, quarantine, stage, file_key)
+        if staged is None:  # the engine path set its key clashes aside already (engine_ingest._key_rejects)
+            _set_aside_conflicts(con, source, report, quarantine, stage, file_key)
         if stage.outlets:
             before = wh.scalar(con, "SELECT count(*) FROM outlets")
             merge.upsert(con, "outlets", stage.outlets, replace=False)
@@ -146,7 +161,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
             raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
         earlier = wh.clear_quarantine(con, name, file_key)
         wh.run(con, f'INSERT INTO _quarantine SELECT * FROM "{stage.rejects}"')
-        wh.log_ingest(con, file=file_key, sha256=_sha256(source.path), table_name=name,
+        wh.log_ingest(con, file=file_key, sha256=digest or _sha256(source.path), table_name=name,
                       profile=prof.name if prof is not None else None, rows_read=report.rows_read,
                       rows_loaded=report.rows_loaded, rows_set_aside=report.rows_set_aside,
                       rows_merged=report.rows_merged, rows_present=report.rows_present,

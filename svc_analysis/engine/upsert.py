@@ -135,12 +135,16 @@ def _upsert_keyed(con, name: str, stage: str, key: tuple[str, ...], replace: boo
 def _insert_new_rows(con, table: schema.Table, stage: str, where: str) -> Moved:
     """The staged rows (``where``) identified by the whole row: only rows not already stored are added."""
     cols = _columns(table.name)
-    staged, distinct = wh.run(con, f'SELECT count(*), (SELECT count(*) FROM (SELECT DISTINCT {cols} FROM "{stage}" '
-                                f'WHERE {where})) FROM "{stage}" WHERE {where}')[0]
     window = ""
     if table.event_time:  # only compare with stored rows in the staged time range
         window = (f' WHERE "{table.event_time}" BETWEEN (SELECT min("{table.event_time}") FROM "{stage}") '
                   f'AND (SELECT max("{table.event_time}") FROM "{stage}")')
+    staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {where}')
+    if not wh.scalar(con, f'SELECT count(*) > 0 FROM (SELECT 1 FROM "{table.name}"{window} LIMIT 1)'):
+        # nothing stored in the range (a first load): one pass, each distinct row once
+        inserted = wh.scalar(con, f'INSERT INTO "{table.name}" SELECT DISTINCT {cols} FROM "{stage}" WHERE {where}')
+        return Moved(staged, staged - inserted, 0)
+    distinct = wh.scalar(con, f'SELECT count(*) FROM (SELECT DISTINCT {cols} FROM "{stage}" WHERE {where})')
     inserted = wh.scalar(con, f'INSERT INTO "{table.name}" SELECT {cols} FROM "{stage}" WHERE {where} '
                            f'EXCEPT SELECT {cols} FROM "{table.name}"{window}')
     return Moved(staged, staged - distinct, distinct - inserted)

@@ -15,13 +15,16 @@ Parsing and the impossible-value checks (inf, 1e309, dates outside the plausible
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
-import pandera.pandas as pa
 
 from svc_analysis.core import contract
 from svc_analysis.engine.parsing import DateWindow, impossible_reason, impossible_values, parse_column, unparsed_reason
+
+if TYPE_CHECKING:  # pandera is imported where used: the engine path never needs it (1.3 s of start-up)
+    import pandera.pandas as pa
 
 __all__ = ["REJECT_COLUMNS", "parse_column", "validate_chunk"]
 
@@ -49,6 +52,7 @@ def _rules_connection() -> duckdb.DuckDBPyConnection:
 
 def _rule_check(rule: contract.RowRule) -> pa.Check:
     """A RowRule's SQL evaluated by DuckDB over the chunk; NULLs pass (COALESCE ... TRUE)."""
+    import pandera.pandas as pa
 
     def ok(frame: pd.DataFrame) -> pd.Series:
         con = _rules_connection()
@@ -65,6 +69,7 @@ def _rule_check(rule: contract.RowRule) -> pa.Check:
 def _key_check(table: contract.Table) -> pa.Check:
     """Rows whose key (Table.key) occurs with different values elsewhere in the chunk fail; rows
     without a value of an optional key (a rating without rating_id) have no key and pass."""
+    import pandera.pandas as pa
     key = list(table.key)
 
     def ok(frame: pd.DataFrame) -> pd.Series:
@@ -79,6 +84,7 @@ def _key_check(table: contract.Table) -> pa.Check:
 @lru_cache(maxsize=None)
 def schemas(name: str) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema | None]:
     """The table's row schema (values, ranges, row rules) and its key-uniqueness schema."""
+    import pandera.pandas as pa
     table = contract.table(name)
     columns = {}
     for col in table.columns:
@@ -101,6 +107,7 @@ def _fmt(bound: float | None) -> str:
 
 def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame, table: contract.Table) -> list[tuple]:
     """(row, column, reason) for every pandera failure case."""
+    import pandera.pandas as pa
     try:
         schema.validate(frame, lazy=True)
         return []
