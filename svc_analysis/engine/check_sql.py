@@ -25,7 +25,7 @@ from svc_analysis.core import schema
 from svc_analysis.engine.parsing import DateWindow, impossible_reason, parse_column, unparsed_reason
 from svc_analysis.engine.validation import MISSING_REQUIRED, _chinese_rule, _fmt
 
-__all__ = ["SPACE_CODES", "column_problems", "impossible", "lit", "quoted", "rule_problems", "text", "typed"]
+__all__ = ["SPACE_CODES", "column_problems", "impossible", "lit", "quoted", "rule_problems", "text", "typed", "value_lookup"]
 
 # every character str.strip() removes (Unicode whitespace), as one DuckDB trim() character set
 SPACE_CODES = [i for i in range(sys.maxunicode + 1) if chr(i).isspace()]
@@ -69,10 +69,15 @@ def _clock(t: str, pattern: str, with_time: bool) -> str:
     return f"CASE WHEN {ok} THEN TRY_CAST({stamp} AS TIMESTAMP) END"
 
 
+def value_lookup(col: schema.Column) -> dict[str, str]:
+    """Each allowed value and alias of a vocabulary column, trimmed and lower-cased, to its canonical value."""
+    return {alias.strip().lower(): canon for canon, aliases in col.values.items() for alias in (canon, *aliases)}
+
+
 def typed(col: schema.Column, t: str) -> str:
     """The parsed value of text expression ``t`` (NULL when empty or unparseable), as the column's type."""
     if col.values is not None:
-        lookup = {alias.strip().lower(): canon for canon, aliases in col.values.items() for alias in (canon, *aliases)}
+        lookup = value_lookup(col)
         whens = " ".join(f"WHEN {lit(k)} THEN {lit(v)}" for k, v in lookup.items())
         return f"CASE lower({t}) {whens} END"
     if col.type == schema.TEXT:

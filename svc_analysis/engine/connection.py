@@ -75,11 +75,14 @@ def open_data(settings: config.RunSettings, *, wait: float = 0, **limits):
         from svc_analysis.engine import warehouse
 
         return warehouse.connect(settings.warehouse, read_only=True, wait=wait, **limits)
-    from svc_analysis.engine import spark_engine
+    from svc_analysis.engine import spark_engine, spark_logs
 
     master = settings.spark_master or LOCAL_MASTER
     conf = LOCAL_CONF if master.startswith("local") else None
-    return spark_engine.connect(settings.lake, master=master, conf=conf)
+    try:
+        return spark_engine.connect(settings.lake, master=master, conf=conf)
+    except Exception as exc:  # the JVM did not start or the master refused: the JVM's own words are in its log
+        raise EngineError(f"Spark 未能启动（主节点 {master}）：原因见 Spark 日志 {spark_logs.log_path()}。") from exc
 
 
 def close(con) -> None:

@@ -23,7 +23,7 @@ the set-aside output is unchanged; tests/engine/test_engine_checks.py compares b
 from __future__ import annotations
 
 from svc_analysis.core import schema
-from svc_analysis.engine.check_sql import SPACE_CODES, impossible, lit, quoted
+from svc_analysis.engine.check_sql import SPACE_CODES, impossible, lit, quoted, value_lookup
 from svc_analysis.engine.parsing import DateWindow
 
 __all__ = ["fast", "row_ok"]
@@ -53,7 +53,7 @@ def fast(col: schema.Column, cell: str | None) -> str:
     if cell is None:
         return "NULL"
     if col.values is not None:  # written exactly as an allowed value or alias: check_sql's lookup of it
-        canonical = {a.strip().lower(): c for c, aliases in col.values.items() for a in (c, *aliases)}
+        canonical = value_lookup(col)
         exact = {a: canonical[a.lower()] for c, aliases in col.values.items() for a in (c, *aliases) if a == a.strip()}
         return f"CASE {cell} {' '.join(f'WHEN {lit(k)} THEN {lit(v)}' for k, v in exact.items())} END"
     if col.type == schema.TEXT:

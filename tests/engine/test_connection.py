@@ -90,3 +90,17 @@ def test_a_lakes_data_as_of_is_its_newest_written_part(tmp_path):
 
     assert connection.data_as_of(Spark(), lake=tmp_path) == datetime(2026, 11, 2, 8, 30)
     assert connection.data_as_of(Spark(), lake=tmp_path / "none") is None
+
+
+def test_a_spark_that_does_not_start_is_one_chinese_sentence_naming_its_log(monkeypatch, tmp_path):
+    from svc_analysis.engine import spark_engine
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("Java gateway process exited before sending its port number")
+
+    monkeypatch.setattr(connection, "check", lambda settings: None)  # pyspark and java as if present
+    monkeypatch.setattr(spark_engine, "connect", refuse)
+    monkeypatch.setenv("SVC_SPARK_LOG", str(tmp_path / "spark.log"))
+    with pytest.raises(connection.EngineError) as caught:
+        connection.open_data(_spark_settings(_lake(tmp_path), master="spark://h:7077"))
+    assert str(caught.value) == f"Spark 未能启动（主节点 spark://h:7077）：原因见 Spark 日志 {tmp_path / 'spark.log'}。"

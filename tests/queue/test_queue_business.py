@@ -4,24 +4,10 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from svc_analysis.engine import org
-from svc_analysis.queue import queue
 from svc_analysis.queue import business as qb
 from tests.queue.support import MONTH, build
 
 T = 20.0
-
-
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = build(tmp_path_factory.mktemp("business") / "w.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def tree(con):
-    return queue.counting_outlets(con, org.outlet_tree(con), MONTH)
 
 
 def test_business_types_by_hand(con):

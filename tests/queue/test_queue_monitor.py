@@ -9,21 +9,9 @@ import pytest
 from svc_analysis.engine import org
 from svc_analysis.queue import queue
 from svc_analysis.queue import monitor as qm
-from tests.queue.support import MONTH, build
+from tests.queue.support import MONTH
 
 T, TOL = 20.0, 0.05
-
-
-@pytest.fixture(scope="module")
-def con(tmp_path_factory):
-    con = build(tmp_path_factory.mktemp("monitor") / "w.duckdb")
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def tree(con):
-    return queue.counting_outlets(con, org.outlet_tree(con), MONTH)
 
 
 @pytest.fixture(scope="module")
