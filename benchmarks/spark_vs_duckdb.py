@@ -14,7 +14,7 @@ Writes benchmarks/results/<date>_spark-vs-duckdb.md.
 every area's kpi_rows, what the pack's notebooks 00-60 publish) on a real sample warehouse (`svc
 sample-data --scale small|province`): `lake.export` of W, then kpi_table on DuckDB and on Spark
 local[2] (session start, registration, first and second run), the tables compared cell by cell.
-Writes benchmarks/results/<date>_spark-vs-duckdb_kpi-table.md.
+Writes benchmarks/results/<date>_spark-vs-duckdb_kpi-table_<warehouse file name>.md.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def kpi_table_benchmark(args) -> None:
              f"--month {args.month} --work {args.work}", "```", "",
              "| step | wall |", "|---|---:|"]
     lines += [f"| {label} | {seconds:.1f} s |" for label, seconds in rows]
-    out = ROOT / "benchmarks" / "results" / f"{date.today()}_spark-vs-duckdb_kpi-table.md"
+    out = ROOT / "benchmarks" / "results" / f"{date.today()}_spark-vs-duckdb_kpi-table_{args.warehouse.stem}.md"
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(out)
 
