@@ -113,8 +113,20 @@ def write_for_run(pack_dir: str | Path, settings, params=None) -> tuple[str | No
             return None, None
         return write_progress_workbook(pack_dir, settings, params).name, None
     except Exception as exc:  # the pack must survive a workbook failure
-        error = mask_text(f"{FILE_NAME} 未生成：{type(exc).__name__}: {exc}")
         logs = Path(pack_dir) / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        (logs / LOG_NAME).write_text(error + "\n\n" + mask_text(traceback.format_exc()), encoding="utf-8")
-        return None, error
+        detail = mask_text(f"{FILE_NAME}: {type(exc).__name__}: {exc}\n\n{traceback.format_exc()}")
+        (logs / LOG_NAME).write_text(detail, encoding="utf-8")
+        return None, f"{FILE_NAME} 未生成：{failure_reason(exc)}"
+
+
+def failure_reason(exc: Exception) -> str:
+    """The reader's words for why the workbook was not written; the exception itself goes to the log
+    (the index and the operator's terminal read Chinese, never a Python exception)."""
+    from svc_analysis.core.params import ParamsError
+
+    if isinstance(exc, ParamsError):
+        return "活动参数有误，须由系统管理员修正"
+    if isinstance(exc, OSError):
+        return "文件无法写入（磁盘已满、文件夹不可写或文件被占用）"
+    return "生成月报表时出错"

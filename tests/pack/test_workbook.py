@@ -127,8 +127,18 @@ def test_write_for_run_writes_skips_and_reports_failures(tmp_path, monkeypatch):
         raise RuntimeError("disk full")
     monkeypatch.setattr(workbook, "write_workbook", boom)
     name, error = workbook.write_for_run(tmp_path / "pack", settings, P.load_params("2026-02"))
-    assert name is None and "RuntimeError: disk full" in error
-    assert "disk full" in (tmp_path / "pack" / "logs" / workbook.LOG_NAME).read_text(encoding="utf-8")
+    # the reader's sentence in Chinese; the exception in the log only
+    assert (name, error) == (None, "服务活动进展情况月报表.xlsx 未生成：生成月报表时出错")
+    assert "RuntimeError: disk full" in (tmp_path / "pack" / "logs" / workbook.LOG_NAME).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("exc, reason", [
+    (P.ParamsError("campaign: Extra inputs are not permitted"), "活动参数有误，须由系统管理员修正"),
+    (PermissionError(13, "Permission denied"), "文件无法写入（磁盘已满、文件夹不可写或文件被占用）"),
+    (KeyError("outlet_id"), "生成月报表时出错"),
+])
+def test_a_workbook_failure_reads_chinese_on_the_index(exc, reason):
+    assert workbook.failure_reason(exc) == reason
 
 
 def test_run_result_exit_code_and_index_for_a_workbook_failure(tmp_path):
@@ -138,10 +148,10 @@ def test_run_result_exit_code_and_index_for_a_workbook_failure(tmp_path):
     now = datetime(2026, 3, 3, 6, 0).astimezone()
     settings = config.RunSettings(month="2026-02", warehouse=tmp_path / "w.duckdb", scope=None, params_file=None)
     failed = RunResult(pack_dir=tmp_path, notebooks=[], started_at=now, finished_at=now,
-                       workbook_error="服务活动进展情况月报表.xlsx 未生成：RuntimeError: disk full")
+                       workbook_error="服务活动进展情况月报表.xlsx 未生成：生成月报表时出错")
     assert failed.exit_code == 1
     page = export.write_index(tmp_path, failed, settings).read_text(encoding="utf-8")
-    assert "disk full" in page and "logs/workbook.log" in page and 'href="服务活动进展情况月报表.xlsx"' not in page
+    assert "未生成：生成月报表时出错（详见 logs/workbook.log）" in page and 'href="服务活动进展情况月报表.xlsx"' not in page
     ok = RunResult(pack_dir=tmp_path, notebooks=[], started_at=now, finished_at=now, workbook=workbook.FILE_NAME)
     assert ok.exit_code == 0
     assert f'href="{workbook.FILE_NAME}"' in export.write_index(tmp_path, ok, settings).read_text(encoding="utf-8")
