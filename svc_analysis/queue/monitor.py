@@ -150,10 +150,13 @@ def ranking_sentence(table: pd.DataFrame, tolerance: float, unit_word: str = LEV
     top = ranked.iloc[0]
     name = top.get("outlet_name", top["unit_id"]) if unit_word == LEVEL_LABELS["outlet"] else top["unit_id"]
     week_cols = [c for c in table.columns if c.endswith(" 排名")]
-    first_weeks = sum(int(top[c] == 1) for c in week_cols if pd.notna(top[c]))
+    ranked_weeks = [c for c in week_cols if pd.notna(top[c])]  # a week without customers or 样本不足 is no contest
+    first_weeks = sum(int(top[c] == 1) for c in ranked_weeks)
+    others = (f"（本月共 {len(week_cols)} 个周，其余周无已叫号客户或样本不足，不参加排名）"
+              if len(ranked_weeks) < len(week_cols) else "")
     above = int((ranked["overtime_share"] > tolerance).sum())
     small = int(table["small"].fillna(False).astype(bool).sum()) if "small" in table.columns else 0
     return (f"本月超时客户占比最高的{unit_word}是 **{md(name)}**（{top['overtime_share'] * 100:.1f}%），"
-            f"在 {len(week_cols)} 个周中有 {first_weeks} 周排名第一；"
+            f"在参加排名的 {len(ranked_weeks)} 个周中有 {first_weeks} 周排名第一{others}；"
             f"本月超时占比高于 {tolerance * 100:.1f}% 的{unit_word}共 {above} 个（均为参加排名的{unit_word}）。"
             + (f"另有 {small} 个{unit_word}本月服务客户数不足最低样本量，样本不足，不参加排名。" if small else ""))

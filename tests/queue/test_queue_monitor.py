@@ -110,7 +110,10 @@ def test_ranking_table_and_sentence(weekly, tree):
     assert "10-05~10-11 排名" in table.columns and "10-26~10-31 超时占比" in table.columns
     assert qm.ranking_table(qm.ranking(weekly, tree, "outlet"), tree, "outlet", top_n=2).shape[0] == 2
     text = qm.ranking_sentence(table, TOL)
-    assert "丙网点" in text and "100.0%" in text and "3 个周中有 1 周排名第一" in text and "共 2 个" in text
+    # 丙 (support.py) was ranked only in 10-05~10-11 (1 served, 45 min: first); in 10-12~10-18 its one ticket
+    # was never called (nobody served) and in 10-26~10-31 it had none: 1 week of 3 ranked, first in it
+    assert "丙网点" in text and "100.0%" in text and "共 2 个" in text
+    assert "在参加排名的 1 个周中有 1 周排名第一（本月共 3 个周，其余周无已叫号客户或样本不足，不参加排名）" in text
 
 
 def test_planted_overtime_outlet_tops_every_week_on_tiny_sample():
