@@ -22,7 +22,9 @@ import sys
 import pandas as pd
 
 from svc_analysis.core import schema
-from svc_analysis.engine.parsing import DateWindow, impossible_reason, parse_column, unparsed_reason
+from svc_analysis.engine import parsing
+from svc_analysis.engine.parsing import (DateWindow, impossible_reason, parse_column, unparsed_reason,
+                                          value_lookup)
 from svc_analysis.engine.validation import MISSING_REQUIRED, _chinese_rule, _fmt
 
 __all__ = ["SPACE_CODES", "column_problems", "impossible", "lit", "quoted", "rule_problems", "text", "typed", "value_lookup"]
@@ -31,11 +33,9 @@ __all__ = ["SPACE_CODES", "column_problems", "impossible", "lit", "quoted", "rul
 SPACE_CODES = [i for i in range(sys.maxunicode + 1) if chr(i).isspace()]
 _SPACES = "".join(map(chr, SPACE_CODES))
 _NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
-_NOT_FINITE_WORDS = r"(?i)[+-]?(nan|inf|infinity)"
-_DATE = r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})(?: 00:00(?::00)?)?"
-_TIMESTAMP = r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
-_MONTH = r"[0-9]{4}-(?:0[1-9]|1[0-2])"
-_EXCEL_SERIAL = r"[0-9]{5}(?:\.[0-9]+)?"
+_NOT_FINITE_WORDS = "(?i)" + parsing.NOT_FINITE_PATTERN
+_DATE, _TIMESTAMP = parsing.DATE_PATTERN, parsing.TIMESTAMP_PATTERN  # the same layouts as the pandas path
+_MONTH, _EXCEL_SERIAL = parsing.MONTH_PATTERN, parsing.EXCEL_SERIAL_PATTERN
 
 
 def lit(value: str) -> str:
@@ -67,11 +67,6 @@ def _clock(t: str, pattern: str, with_time: bool) -> str:
     ok = f"{part[3]}::INT <= 23 AND {part[4]}::INT <= 59 AND {second}::INT <= 59 AND {part[0]} <> '0000'"
     stamp = f"{date} || ' ' || lpad({part[3]}, 2, '0') || ':' || {part[4]} || ':' || lpad({second}, 2, '0')"
     return f"CASE WHEN {ok} THEN TRY_CAST({stamp} AS TIMESTAMP) END"
-
-
-def value_lookup(col: schema.Column) -> dict[str, str]:
-    """Each allowed value and alias of a vocabulary column, trimmed and lower-cased, to its canonical value."""
-    return {alias.strip().lower(): canon for canon, aliases in col.values.items() for alias in (canon, *aliases)}
 
 
 def typed(col: schema.Column, t: str) -> str:

@@ -26,13 +26,22 @@ import pandas as pd
 
 from svc_analysis.core import schema
 
-_DATE = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?: 00:00(?::00)?)?$"
-_TIMESTAMP = r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
-_DATE_ISO = r"\d{4}-\d{2}-\d{2}"
-_TIMESTAMP_ISO = r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?"
-_MONTH = r"\d{4}-(?:0[1-9]|1[0-2])"
-_NOT_FINITE_WORDS = r"[+-]?(?:nan|inf|infinity)"
-_EXCEL_SERIAL = re.compile(r"\d{5}(?:\.\d+)?")  # days since 1899-12-30: 10000 = 1927, 99999 = 2173
+# The accepted layouts, written once for both ingest paths (pandas here, DuckDB's RE2 in check_sql).
+# Digits are ASCII [0-9], never \d: Python's \d also matches full-width and other Unicode digits
+# (２０２６), which neither path can turn into a number; such a cell is set aside with its reason.
+DATE_PATTERN = r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})(?: 00:00(?::00)?)?"
+TIMESTAMP_PATTERN = r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})[ T]([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
+MONTH_PATTERN = r"[0-9]{4}-(?:0[1-9]|1[0-2])"
+NOT_FINITE_PATTERN = r"[+-]?(?:nan|inf|infinity)"  # any case
+EXCEL_SERIAL_PATTERN = r"[0-9]{5}(?:\.[0-9]+)?"  # days since 1899-12-30: 10000 = 1927, 99999 = 2173
+
+_DATE = f"^{DATE_PATTERN}$"
+_TIMESTAMP = f"^{TIMESTAMP_PATTERN}$"
+_DATE_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIMESTAMP_ISO = r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})?"
+_MONTH = MONTH_PATTERN
+_NOT_FINITE_WORDS = NOT_FINITE_PATTERN
+_EXCEL_SERIAL = re.compile(EXCEL_SERIAL_PATTERN)
 _PARTS = ["year", "month", "day", "hour", "minute", "second"]
 _BOOLS = {**{w: True for w in schema.TRUE_WORDS}, **{w: False for w in schema.FALSE_WORDS}}
 
@@ -47,7 +56,7 @@ def outside_window_reason(window: DateWindow) -> str:
     return f"日期不在合理范围 {window[0]} 至 {window[1]} 内"
 
 
-def _value_lookup(col: schema.Column) -> dict[str, str]:
+def value_lookup(col: schema.Column) -> dict[str, str]:
     """Accepted text (lower-cased) -> canonical value, for a column with allowed values."""
     return {alias.strip().lower(): canon for canon, aliases in col.values.items() for alias in (canon, *aliases)}
 
@@ -76,7 +85,7 @@ def parse_column(col: schema.Column, text: pd.Series) -> tuple[pd.Series, str]:
     """The typed column (missing where empty or unparseable) and the reason for unparseable text."""
     present = text.where(text.ne(""))
     if col.values is not None:
-        return present.str.lower().map(_value_lookup(col)).astype("str"), "不是允许的值之一"
+        return present.str.lower().map(value_lookup(col)).astype("str"), "不是允许的值之一"
     if col.type == schema.TEXT:
         return present.astype("str"), ""
     if col.type == schema.MONTH:

@@ -175,3 +175,18 @@ def test_fast_lane_traps_same_on_both_paths(tmp_path):
     # outlet O009), 16 (beyond INTEGER and 5); row 15 repeats row 2 (merged); the other 8 load
     assert engine["log"][0][:5] == (15, 8, 6, 1, 0)
     assert sorted({line[2] for line in engine["lines"]}) == [3, 6, 7, 11, 14, 16]
+
+
+def test_full_width_digits_are_set_aside_alike_on_both_paths(tmp_path):
+    # Python's \d matches full-width digits (２０２６) that no parser turns into a number: the chunked path
+    # used to stop with a pandas ValueError on such a timestamp. Both paths now set the row aside alike.
+    # By hand (header = row 1): row 2 full-width year in a slashed timestamp, row 3 full-width ISO
+    # timestamp, row 4 Arabic-Indic year: set aside; row 5 is plain and loads.
+    rows = ["O001,２０２６/10/1 9:00,4", "O001,２０２６-１０-０１ 09:00:00,4", "O001,٢٠٢٦-10-01 09:00:00,4",
+            "O001,2026-10-01 09:00:00,4"]
+    path = tmp_path / "ratings_full_width.csv"
+    path.write_text("outlet_id,rated_at,score\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    engine = _outcome(path, tmp_path / "engine", True, [])
+    assert engine == _outcome(path, tmp_path / "chunked", False, [])
+    assert engine["log"][0][:4] == (4, 1, 3, 0)
+    assert [(line[2], line[3]) for line in engine["lines"]] == [(2, "rated_at"), (3, "rated_at"), (4, "rated_at")]
