@@ -159,7 +159,7 @@ def checks_display(table: pd.DataFrame, params) -> pd.DataFrame:
     labels = {"branch": LEVEL_LABELS["branch"], "mystery": "神秘人", "video": "视频(非现场)", "onsite": "现场",
               "weeks": "计入考核的周数", "weeks_met": f"每周≥{params.video_checks_per_branch_per_week}次的周数",
               "weeks_open": "尚未结束的周（不计未达标）",
-              "meets": "未达每周要求", "coverage": "本月检查覆盖率"}
+              "meets": "未达每周要求", "coverage": catalogue.name("inspection_check_coverage_month")}
     return display_frame(table.assign(meets=~table["meets"].astype(bool)), percent=("coverage",),
                          flags=("meets",), labels=labels,
                          counts=("mystery", "video", "onsite", "weeks", "weeks_met", "weeks_open"))

@@ -70,7 +70,7 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
     from svc_analysis.summary.figures import key_figures
 
     figures = partial(key_figures, headline=cadence.headline(params.summary.headline, settings.period),
-                      lower_is_better=params.summary.lower_is_better, names=scorecard.metric_names(params),
+                      names=scorecard.metric_names(params),
                       period_word=cadence.of(settings.period).period_word)
     options = dict(out=out, notebooks_dir=notebooks_dir, workers=params.report.workers,
                    cell_timeout=params.report.cell_timeout_seconds, progress=not quiet,

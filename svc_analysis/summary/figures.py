@@ -128,7 +128,7 @@ def _headline_metrics(headline: dict[str, str | list[str]]) -> list[str]:
     return [m for v in headline.values() for m in ([v] if isinstance(v, str) else v)]
 
 
-def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], lower_is_better: list[str] = (),
+def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]],
                 names: dict[str, str] | None = None, period_word: str = "本月") -> list[tuple]:
     """(label, value, note, link) rows for index.html (module docstring); link may be None.
 
@@ -141,7 +141,7 @@ def key_figures(kpis_csv: str | Path, *, headline: dict[str, str | list[str]], l
     rows = own_unit(read_kpis(path))
     if rows.empty:
         return []
-    higher = {m: False for m in lower_is_better}
+    higher = scorecard.higher_is_better()
     figures = [_fixed_target_figure(rows, period_word)]
     if scorecard.CAMPAIGN_PREFIX not in _headline_metrics(headline) and rows["status"].isin(st.CAMPAIGN).any():
         figures.append((*_prefix_figure(rows, "campaign", scorecard.CAMPAIGN_PREFIX, names or {}),

@@ -92,7 +92,7 @@ def highlights(card: pd.DataFrame, level: str, unit_id: str, rules, scope_label:
 
     rows: the month's KPI rows of the scope (KpiSource.rows); signals: early_warning.signals of the
     month (evaluator anomalies; outlet names); clusters: month_clusters; new_warnings: new_warnings();
-    names: campaign kpi_id -> name; higher: metric -> higher is better (scorecard.directions).
+    names: campaign kpi_id -> name; higher: metric -> higher is better (metric_text.higher_is_better).
     """
     unit_names = None if signals is None else dict(zip(signals["outlet_id"], signals["outlet_name"]))
     frames = [kpi_candidates(card, level, unit_id, rules, scope_label, names),

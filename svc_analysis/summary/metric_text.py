@@ -1,7 +1,9 @@
-"""How a metric reads on the summary page (notebook 90): its Chinese name (the catalogue's words, campaign
-KPIs and params-named metrics by their params names) and its value and change for people: shares as
-percents with the digits that decide against the target and changes in 个百分点, counts with thousands
-separators, scores and minutes with their decimals; 无数据 for no value, never 0 or -0.0.
+"""How a metric reads on the summary page (notebook 90) and the index: its Chinese name (the catalogue's
+words, campaign KPIs and params-named metrics by their params names) and its value and change for people:
+shares as percents with the digits that decide against the target and changes in 个百分点, counts with
+thousands separators, scores and minutes with their unit's decimals (views.kpi_display); 无数据 for no
+value, never 0 or -0.0. Name, unit and direction come from the metric catalogue (core.catalogue) only,
+so the summary cannot name or read a figure differently from its area page.
 """
 
 from __future__ import annotations
@@ -14,28 +16,30 @@ from svc_analysis.views import formats, kpi_display
 from svc_analysis.views.plotting import NO_DATA
 
 CAMPAIGN_PREFIX = "campaign_progress:"
-METRIC_LABELS = {
-    "complaints_responsible": "责任性投诉（件）", "complaint_rate_reduction": "投诉率较基年下降",
-    "comment_book_on_time_rate": "意见簿三日内答复率", "complaints_closed_on_time_rate": "投诉按期办结率",
-    "satisfaction_rate": "满意率", "star_teller_rate": "星级柜员率", "expert_rate": "业务能手率",
-    "english_rate": "柜台英语达标率", "sign_language_coverage": "手语服务网点覆盖率",
-    "mystery_score_avg": "神秘人检查平均分", "inspection_coverage_quarter": "季度检查覆盖率",
-    "inspection_coverage_year": "年度检查覆盖率", "inspection_check_coverage_month": "本月检查覆盖率",
-    "overtime_wait_share": "超时等候占比", "overtime_outlets": "超时网点（个）", "report_on_time": "月报按时报送率",
-    "complaint_rate_per_10k": "万人投诉率", "avg_wait_minutes": "平均等候（分钟）",
-    "outlets_below_85": "低于85分网点（个）", "mystery_score_latest_round": "神秘人检查最近一轮平均分",
-    "mystery_score_quarter": "神秘人检查本季度平均分",
-}
-COUNTS = {"complaints_total", "complaints_responsible", "complaints_overdue_open", "praises_total",
-          "outlets_below_85", "overtime_outlets", "penalty_yuan", "reward_yuan", "complaint_penalty_yuan",
-          "praise_reward_yuan"}
-DECIMALS = {"mystery_score_avg": 1, "avg_wait_minutes": 1, "p90_wait_minutes": 1, "complaint_rate_per_10k": 2,
-            "mystery_score_latest_round": 1, "mystery_score_quarter": 1}
+
+
+def _unit(metric: str) -> str | None:
+    """The catalogue unit of ``metric``; None for a figure outside the catalogue."""
+    try:
+        return kpi_display.unit_of(metric)
+    except catalogue.CatalogueError:
+        return None
 
 
 def is_share(metric: str) -> bool:
-    """Shares (0-1) print as percents and move in share points; counts, scores, minutes do not."""
-    return metric not in COUNTS and metric not in DECIMALS
+    """Shares (0-1) print as percents and move in share points; counts, scores, minutes do not
+    (the catalogue's unit decides: core.catalogue)."""
+    return _unit(metric) == "share"
+
+
+def higher_is_better(campaign=None) -> dict[str, bool]:
+    """metric -> higher is better, from the catalogue's directions; a campaign KPI (a family member)
+    by its own ``direction`` in params campaign.kpis (down: a falling value is progress)."""
+    area_registry.area_modules()  # the catalogue holds every area's entries
+    out = {m.id: not m.lower_is_better for m in catalogue.metrics() if not m.family}
+    for kpi in getattr(campaign, "kpis", []) or []:
+        out[CAMPAIGN_PREFIX + kpi.id] = kpi.direction == "up"
+    return out
 
 
 def metric_names(params) -> dict[str, str]:
@@ -53,7 +57,12 @@ def label(metric: str, names: dict[str, str] | None = None) -> str:
     if metric.startswith(CAMPAIGN_PREFIX):
         kpi_id = metric[len(CAMPAIGN_PREFIX):]
         return f"活动进度：{(names or {}).get(kpi_id, kpi_id)}"
-    return (names or {}).get(metric) or METRIC_LABELS.get(metric, metric)
+    if (names or {}).get(metric):
+        return names[metric]
+    try:
+        return kpi_display.name_of(metric)
+    except catalogue.CatalogueError:  # a figure outside the catalogue keeps its id: a test finds it
+        return metric
 
 
 def _negative_word(metric: str) -> str | None:
@@ -72,9 +81,7 @@ def fmt_value(metric: str, value, target=None, higher_is_better: bool = True) ->
         return kpi_display.value_text(metric, value, target)  # 不降反升 89.0%, as the pages read it
     if is_share(metric):
         return formats.share_against_target(value, target, higher_is_better)
-    if metric in COUNTS:
-        return f"{float(value):,.0f}"
-    return f"{float(value):.{DECIMALS[metric]}f}"
+    return kpi_display.value_text(metric, value, target)  # its unit's digits: 1,234 / 93.5 / 2.90
 
 
 def fmt_change(metric: str, change) -> str:
@@ -83,5 +90,5 @@ def fmt_change(metric: str, change) -> str:
         return NO_DATA
     if is_share(metric):
         return formats.points_change(change)  # never -0.0 个百分点
-    digits = 0 if metric in COUNTS else DECIMALS[metric]
-    return formats.signed(change, digits, grouping=True)
+    unit = _unit(metric)
+    return formats.signed(change, kpi_display.DIGITS.get(unit, 1), grouping=unit in ("count", "yuan"))

@@ -11,8 +11,8 @@ months. Definitions:
   shares, the metric's own unit otherwise; empty when either is empty.
 - movement: 'up' / 'down' when the change is at least [summary.flat_share_points] (shares) or
   [summary.flat_relative] × |the earlier value| (other metrics), else 'flat'; None without data.
-- better: whether the movement is an improvement: up is better unless the metric is in
-  [summary.lower_is_better] (campaign KPIs: their own direction in params campaign.kpis).
+- better: whether the movement is an improvement: up is better unless the catalogue's direction is
+  lower (campaign KPIs: their own direction in params campaign.kpis): metric_text.higher_is_better.
 Marks read in black and white: ✓ 达标 / ✗ 未达标 / — 无目标或无数据, ▲ up / ▼ down / ＝ flat, with
 向好 / 变差 in words; colour is never the only carrier.
 """
@@ -26,8 +26,8 @@ from svc_analysis.core import catalogue, contract, periods, status
 from svc_analysis.engine import kpis
 from svc_analysis.views.plotting import NO_DATA
 # A metric's name and its value and change as text (summary.metric_text); also read as scorecard.<name>.
-from svc_analysis.summary.metric_text import (CAMPAIGN_PREFIX, COUNTS, DECIMALS, METRIC_LABELS,  # noqa: F401
-                                             fmt_change, fmt_value, is_share, label, metric_names)
+from svc_analysis.summary.metric_text import (CAMPAIGN_PREFIX, fmt_change, fmt_value,  # noqa: F401
+                                             higher_is_better, is_share, label, metric_names)
 
 KEYS = ["metric", "level", "unit_id"]
 # how the 较上月 column names the earlier value of each comparison basis (compare below)
@@ -35,14 +35,6 @@ BASIS_WORDS = {"month": "上月", "quarter": "上季同月"}
 MARKS = {True: "✓ 达标", False: "✗ 未达标"}
 ARROWS = {"up": "▲", "down": "▼", "flat": "＝"}
 AREA_LABELS = contract.KPI_AREA_NAMES  # the areas' Chinese names, one spelling (core.contract)
-
-
-def directions(summary, campaign=None) -> dict[str, bool]:
-    """metric -> higher is better, for the lower-is-better list and the campaign's down KPIs."""
-    out = {m: False for m in summary.lower_is_better}
-    for kpi in getattr(campaign, "kpis", []) or []:
-        out[CAMPAIGN_PREFIX + kpi.id] = kpi.direction == "up"
-    return out
 
 
 def movement(metric: str, change, before, flat_share_points: float, flat_relative: float) -> str | None:
@@ -117,7 +109,7 @@ def scorecard(source, month: str, summary, campaign=None, levels: list[str] | No
     if levels is not None:
         frames = [f[f["level"].isin(levels)] for f in frames]
         quarter = quarter[quarter["level"].isin(levels)]
-    return compare(*frames, directions(summary, campaign), summary.flat_share_points, summary.flat_relative,
+    return compare(*frames, higher_is_better(campaign), summary.flat_share_points, summary.flat_relative,
                    quarter_before=quarter)
 
 

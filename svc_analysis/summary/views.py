@@ -91,14 +91,15 @@ def _fmt(outcome: str):
         NO_DATA if pd.isna(v) else f"{v * 100:.1f}%")
 
 
-def backtest_sentences(result: pd.DataFrame, lower_is_better: list[str], level: float, primary: str) -> str:
+def backtest_sentences(result: pd.DataFrame, level: float, primary: str) -> str:
     """One sentence per outcome (the primary outcome first), as Markdown paragraphs."""
     rows = sorted(result.itertuples(index=False), key=lambda r: r.outcome != primary)
+    higher = scorecard.higher_is_better()
     parts = []
     for r in rows:
         row = r._asdict()
         label = OUTCOME_LABELS.get(r.outcome, scorecard.label(r.outcome))
-        parts.append(summary_backtest.sentence(row, label, _fmt(r.outcome), r.outcome not in lower_is_better, level,
+        parts.append(summary_backtest.sentence(row, label, _fmt(r.outcome), higher.get(r.outcome, True), level,
                                                lambda v, m=r.outcome: scorecard.fmt_change(m, v)))
     return "\n\n".join(parts)
 

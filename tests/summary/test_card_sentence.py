@@ -23,7 +23,7 @@ def test_fixed_targets_and_campaign_progress_are_counted_apart():
     # fixed: satisfaction, reduction, report_on_time judged (3), satisfaction met (1); campaign: 2, on track 1;
     # better_previous: satisfaction and new_atms better (2), the reduction worse (1)
     assert text == ("全省本月有固定目标且有数据的 3 项指标中 **1 项达标**，服务活动 2 项指标中进度正常 1 项；"
-                    "与上月相比向好 2 项、变差 1 项。未达标的非活动指标：投诉率较2025年下降、月报按时报送率。")
+                    "与上月相比向好 2 项、变差 1 项。未达标的非活动指标：投诉率较2025年下降、进展月报按时报送率。")
 
 
 def test_without_campaign_rows_the_campaign_clause_is_left_out():

@@ -33,7 +33,7 @@ def test_kpi_candidates_by_hand():
     assert c.loc["star_teller_rate", "kind"] == "newly_met"
     assert c.loc["expert_rate", "strength"] == pytest.approx(2.5)   # 0.05 / 0.02
     assert c.loc["overtime_outlets", "strength"] == 5.0   # 5 / (0.10 x 10)
-    assert c.loc["overtime_outlets", "sentence"] == "全省超时网点（个）较上月下降 5（向好），由 10 到 5，✗ 未达标。"
+    assert c.loc["overtime_outlets", "sentence"] == "全省超时网点数较上月下降 5（向好），由 10 到 5，✗ 未达标。"
     assert "english_rate" not in c.index
 
 
@@ -89,8 +89,8 @@ def test_a_by_round_figure_is_never_compared_month_on_month():
     found = highlights.highlights(c.reset_index(), "province", "province", RULES, "全省")
     assert found["metric"].tolist() == ["satisfaction_rate"]   # 4 / 2 points: the one movement
     shown = scorecard.unit_card(c.reset_index(), "province", "province").set_index("指标")["较上月"]
-    assert shown["季度检查覆盖率"] == "▼ -1.2 个百分点 变差（较上季同月）"
-    assert shown["年度检查覆盖率"] == "年初至今累计，只与上年同月比"
+    assert shown["神秘人检查季度覆盖率"] == "▼ -1.2 个百分点 变差（较上季同月）"
+    assert shown["神秘人检查年度覆盖率"] == "年初至今累计，只与上年同月比"
 
 
 def _november():

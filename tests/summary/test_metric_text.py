@@ -18,3 +18,22 @@ def test_values_and_changes_read_as_written_by_hand():
 
 def test_campaign_kpis_are_named_from_params():
     assert metric_text.label("campaign_progress:atms", {"atms": "新投放ATM"}) == "活动进度：新投放ATM"
+
+
+def test_the_summary_names_a_figure_as_its_area_page_does():
+    """The November small pack's scorecard said 季度检查覆盖率, 超时等候占比 and 月报按时报送率 while the
+    inspections, queue and campaign pages (the catalogue) said 神秘人检查季度覆盖率, 超时等候客户占比 and
+    进展月报按时报送率: one figure, two names. The summary now reads the catalogue's name."""
+    assert metric_text.label("inspection_coverage_quarter") == "神秘人检查季度覆盖率"
+    assert metric_text.label("overtime_wait_share") == "超时等候客户占比"
+    assert metric_text.label("report_on_time") == "进展月报按时报送率"
+
+
+def test_units_come_from_the_catalogue():
+    # nps is a balance of two shares (promoters − detractors, ×100 with its sign), never a percent;
+    # money and counts are thousands-separated whole numbers; minutes keep one decimal
+    assert metric_text.fmt_value("nps", 0.654) == "+65"
+    assert metric_text.fmt_value("penalty_yuan", 12500) == "12,500"
+    assert metric_text.fmt_change("overtime_outlets", -1234) == "-1,234"
+    assert metric_text.fmt_value("avg_wait_minutes", 12.345) == "12.3"
+    assert metric_text.is_share("satisfaction_rate") and not metric_text.is_share("nps")

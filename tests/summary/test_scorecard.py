@@ -74,7 +74,7 @@ def test_marks_read_without_colour():
 def test_unit_card_and_unit_table():
     c = card()
     shown = scorecard.unit_card(c, "province", "province")
-    assert shown["指标"].tolist() == ["满意率", "神秘人检查平均分", "超时网点（个）"]
+    assert shown["指标"].tolist() == ["满意率", "神秘人检查平均分", "超时网点数"]
     assert shown.iloc[0].tolist() == ["满意度", "满意率", "92.0%", "≥ 90.0%", "✓ 达标",
                                       "▲ +3.0 个百分点 向好", "▼ -1.0 个百分点 变差"]
     table = scorecard.unit_table(c, "branch")
@@ -82,9 +82,13 @@ def test_unit_card_and_unit_table():
     assert scorecard.top_level(c) == ("province", "province")
 
 
-def test_directions_and_campaign_labels():
-    summary = SimpleNamespace(lower_is_better=["overtime_outlets"])
+def test_directions_come_from_the_catalogue_and_the_campaign_params():
+    # The catalogue's direction is the one source: a queue's overtime outlets and a complaint count
+    # improve when they fall, satisfaction and star tellers when they rise (DOMAIN §1, §2, §5); the
+    # complaint penalty total falls to improve too (it was missing from the old params list).
     campaign = SimpleNamespace(kpis=[SimpleNamespace(id="queue_cut", direction="down"),
                                      SimpleNamespace(id="atms", direction="up")])
-    assert scorecard.directions(summary, campaign) == {
-        "overtime_outlets": False, "campaign_progress:queue_cut": False, "campaign_progress:atms": True}
+    higher = scorecard.higher_is_better(campaign)
+    assert [higher[m] for m in ("overtime_outlets", "complaints_responsible", "complaint_penalty_yuan",
+                                "satisfaction_rate", "star_teller_rate")] == [False, False, False, True, True]
+    assert higher["campaign_progress:queue_cut"] is False and higher["campaign_progress:atms"] is True

@@ -28,13 +28,12 @@ def test_province_figures_with_marks_and_links(tmp_path):
     (tmp_path / "kpis.csv").write_text(CSV, encoding="utf-8-sig")
     (tmp_path / "20_satisfaction.html").write_text("", encoding="utf-8")
     (tmp_path / "90_summary.html").write_text("", encoding="utf-8")
-    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
-                                          lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE, names={"atms": "新投放ATM"})
     # fixed targets at the province: satisfaction met; overtime outlets and report_on_time missed -> 1/3;
     # campaign progress apart: news on track, lobby at risk, atms behind -> 1/3
     assert figures[0] == ("服务指标达标", "1/3", FIXED_NOTE, None)
     assert text(figures[1]) == ("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html")
-    assert text(figures[2]) == ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)
+    assert text(figures[2]) == ("排队效率：超时网点数", "25", "✗ 未达标（目标 ≤ 0）", None)
     assert figures[3] == ("服务活动：进度正常的活动指标", "1/3",
                           "✗ 进度滞后 1 项：新投放ATM；进度预警 1 项：lobby", None)
     assert figures[4] == ("员工资质：星级柜员率", "无数据", "本月未发布", None)
@@ -77,11 +76,11 @@ def test_index_links_each_figure_and_marks_read_in_black_and_white(tmp_path):
                              workbook=None, started_at=now, finished_at=now)
     settings = SimpleNamespace(month="2026-10", scope=None, warehouse="w.duckdb", params_file=None)
     figures = [("满意度：满意率", "92.4%", "✓ 达标（目标 ≥ 90.0%）", "20_satisfaction.html"),
-               ("排队效率：超时网点（个）", "25", "✗ 未达标（目标 ≤ 0）", None)]
+               ("排队效率：超时网点数", "25", "✗ 未达标（目标 ≤ 0）", None)]
     html = write_index(tmp_path, result, settings, key_figures=figures).read_text(encoding="utf-8")
     assert ('<td><a href="20_satisfaction.html">满意度：满意率</a></td><td class="value num">92.4%</td>'
             '<td class="ok">✓ 达标（目标 ≥ 90.0%）</td>') in html
-    assert '<td>排队效率：超时网点（个）</td><td class="value num">25</td><td class="failed">✗ 未达标（目标 ≤ 0）</td>' in html
+    assert '<td>排队效率：超时网点数</td><td class="value num">25</td><td class="failed">✗ 未达标（目标 ≤ 0）</td>' in html
 
 
 JUDGED = """month,area,metric,level,unit_id,value,numerator,denominator,target,meets_target,status
@@ -102,8 +101,7 @@ def test_index_shows_the_rows_own_judgments(tmp_path):
     from svc_analysis.pack.export import write_index
 
     (tmp_path / "kpis.csv").write_text(JUDGED, encoding="utf-8-sig")
-    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
-                                          lower_is_better=["overtime_outlets"], names={"atms": "新投放ATM"})
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE, names={"atms": "新投放ATM"})
     assert figures[0][1] == "1/2"  # rows judged against a fixed target: 1 says met
     assert text(figures[1])[2].startswith("✗ 未达标")  # 95% ≥ 90% but the row says not met
     assert text(figures[2])[2].startswith("✓ 达标")  # 25 > 0 but the row says met
@@ -136,14 +134,13 @@ def test_a_month_without_a_round_shows_the_round_and_overtime_outlets_their_deno
     (tmp_path / "kpis.csv").write_text(NOVEMBER, encoding="utf-8-sig")
     headline = {"inspections": ["mystery_score_avg", "mystery_score_latest_round", "mystery_score_quarter"],
                 "queue": "overtime_outlets"}
-    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=headline,
-                                          lower_is_better=["overtime_outlets"])
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=headline)
     assert figures[0][1] == "0/3"   # none met of three judged rows (the empty month is not judged)
     assert text(figures[1])[:3] == ("检查：神秘人检查平均分", "无数据", "— 无数据（目标 ≥ 98.0）")
     assert text(figures[2])[:3] == ("检查：神秘人检查最近一轮平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
     assert text(figures[3])[:3] == ("检查：神秘人检查本季度平均分", "93.5", "✗ 未达标（目标 ≥ 98.0）")
     label, value, note, _ = text(figures[4])
-    assert (label, value) == ("排队效率：超时网点（个）", "25 / 48")
+    assert (label, value) == ("排队效率：超时网点数", "25 / 48")
     # the definition names the counted base: outlets with at least the minimum volume of customers served
     assert note.startswith("✗ 未达标（目标 ≤ 0）。本月已叫号客户不少于最低样本量（默认100人）的网点中，"
                            "超时等候客户占比高于超时网点判定线的网点数；分子为超时网点数，分母为计入判定的网点数")
@@ -155,7 +152,7 @@ def test_a_campaign_share_without_its_baseline_is_named_not_counted(tmp_path):
     counts it neither as on track nor in the denominator, and names it so it is not hidden."""
     csv = CSV + "2026-10,campaign,campaign_progress:smart,province,province,1.0,0.6,0.6,,,no_target\n"
     (tmp_path / "kpis.csv").write_text(csv, encoding="utf-8-sig")
-    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE, lower_is_better=["overtime_outlets"],
+    figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
                                           names={"atms": "新投放ATM", "smart": "智能化网点覆盖率"})
     # still news on track of news, lobby and atms: 1/3
     assert figures[3][:3] == ("服务活动：进度正常的活动指标", "1/3",

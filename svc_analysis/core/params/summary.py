@@ -111,7 +111,6 @@ class Summary(_Section):
     """Management summary (notebook 90, index key figures): docs/summary.md."""
 
     headline: dict[str, str | list[str]]  # area -> its headline metric, or several shown one under another
-    lower_is_better: list[str]
     flat_share_points: float = Field(ge=0, lt=1)
     flat_relative: float = Field(ge=0, lt=1)
     highlights: SummaryHighlights
