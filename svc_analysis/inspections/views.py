@@ -171,7 +171,7 @@ def noise_sentence(rows: pd.DataFrame, alpha: float) -> str:
     if pd.isna(floor["sd"]):
         return "本季度检查次数太少，无法估计单次检查分数的波动。"
     return (f"同一分行内单次检查分数的标准差约 {floor['sd']:.1f} 分：两家各只检查一次的网点，"
-            f"分差不超过 {floor['min_gap']:.1f} 分时（双侧 {alpha:g} 水平）无法区分优劣，"
+            f"分差不超过 {floor['min_gap']:.1f} 分时（显著性水平 {alpha:g}）无法区分优劣，"
             "差一两分的名次先后只是抽样波动。")
 
 

@@ -120,12 +120,12 @@ STUMBLES = {
     # a figure its data cannot carry: a percentage of four digits or more (a reduction interval -21699%)
     "absurd percentage": re.compile(r"(?<![\d.,])[-−]?\d{4,}(?:\.\d+)?%"),
     # a count or amount in a sentence without thousands separators ("共 48705 条评价", "扣罚合计 1450 元")
-    "count without separators": re.compile(r"(?<![\d.,\w-])\d{4,}(?:\.\d+)?[ \t]*(?:条|件|元|人次|人|行|台|篇|场)"),
+    "count without separators": re.compile(r"(?<![\d.,\w-])\d{4,}(?:\.\d+)?[ \t]*(?:条|件|元|人次|人|行|台|篇|场|份)"),
     # a statistician's or method's name: the reader needs what the method tells ("95% 置信区间",
     # "漏斗图控制限", "多重比较校正后"), not "Wilson 区间" or "Holm 校正" (docstrings keep the names)
     "method name": re.compile(
         r"(?<![A-Za-z])(?:Wilson|Spiegelhalter|Laney|Shapley|LMG|Holm|Welch|Spearman|Pearson|Erlang|Fisher|"
-        r"Benjamini|Hochberg|Poisson|Gr[öo]mping|CSAT)(?![A-Za-z])|(?i:beta)\s*[-‐–]?\s*二项|σz|p′"),
+        r"Benjamini|Hochberg|Poisson|Gr[öo]mping|CSAT)(?![A-Za-z])|(?i:beta)\s*[-‐–]?\s*二项|σz|p′|泊松|卡方检验|t 分布"),
 }
 
 
