@@ -41,7 +41,8 @@ def _month(period: Period) -> str:
 
 def kpi_rows(con, params, scope: Scope, period: Period, parts: dict | None = None) -> pd.DataFrame:
     """The campaign's KPI rows (engine.kpis.KPI_COLUMNS): campaign_progress:<kpi_id> from the progress
-    board and report_on_time for the reports due in the month (when the month before is in the campaign).
+    board (a row whose actual differs from the outlets table beyond the KPI's params tolerance is
+    unverified, 待核实, meets_target empty: progress_report.parts, master_data.withhold) and report_on_time for the reports due in the month (when the month before is in the campaign).
 
     ``period`` must be a month (ValueError otherwise: no weekly cadence yet); ``parts`` are
     progress_report.parts of the same arguments when the caller has them already.

@@ -10,6 +10,10 @@ flagged with a Chinese sentence asking the units to check, e.g. 活动报送 50 
 
 Outlets count when open at the month end (engine.org.open_on). The counting is one small Ibis query per
 KPI and level through the engine seam (warehouse.engine).
+
+A flagged row is not judged (``withhold``): the progress board's row, and so its KPI row, carries status
+unverified (待核实, meets_target empty, core.status) and no forecast until the units check the figure:
+"on schedule" must not stand on a reported actual the outlets table does not back (issue 14).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import pandas as pd
 
 from svc_analysis.core import periods
+from svc_analysis.core import status as st
 from svc_analysis.engine import org, warehouse
 from svc_analysis.engine.scope import LEVEL_LABELS
 
@@ -118,3 +123,22 @@ def check(con, campaign, board: pd.DataFrame, month: str) -> pd.DataFrame:
                              "outlets": n, "source": source_text(kpi), "gap": gap, "flagged": flag,
                              "sentence": sentence(kpi, r.actual, value, n, flag)})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def withhold(board: pd.DataFrame, checks: pd.DataFrame) -> pd.DataFrame:
+    """``board`` (campaign.progress_board) with every judged row (on_track / at_risk / behind) whose check is
+    flagged (``checks``: ``check`` of the same board; the gap beyond the KPI's params tolerance) set to status
+    unverified and its forecast emptied: the reported actual is shown, its progress is not judged (module
+    docstring). A row judged by nothing anyway (no_target: 基数未填报) keeps its one reason; its gap is
+    flagged in the check all the same."""
+    if board.empty or checks.empty or not checks["flagged"].any():
+        return board
+    keys = set(map(tuple, checks.loc[checks["flagged"], ["kpi_id", "level", "unit_id"]].to_numpy()))
+    hit = pd.Series([k in keys for k in zip(board["kpi_id"], board["level"], board["unit_id"])], index=board.index)
+    hit &= board["status"].isin(st.CAMPAIGN)
+    out = board.copy()
+    out.loc[hit, "status"] = st.UNVERIFIED
+    out.loc[hit, ["forecast", "forecast_low", "forecast_high"]] = float("nan")
+    out["forecast_meets"] = out["forecast_meets"].astype(object)
+    out.loc[hit, "forecast_meets"] = None
+    return out

@@ -18,13 +18,16 @@ from svc_analysis.engine.scope import Scope
 
 
 def parts(con, params, scope: Scope, month: str) -> dict:
-    """What the report on ``month`` holds before its KPI rows: state, progress board, its actuals against
-    the outlets table (``master_data``: campaign.master_data.check), whether reports are due in the month
+    """What the report on ``month`` holds before its KPI rows: state, progress board (a row whose actual
+    the outlets table does not back is unverified: master_data.withhold), its actuals against the
+    outlets table (``master_data``: campaign.master_data.check), whether reports are due in the month
     (``reports_due``: the month before is inside the campaign), their submissions and the due moment of
     the report on ``month``."""
     camp = params.campaign
     due = camp.report_due
     board = campaign.progress_board(con, camp, scope.tree, month, scope.level, scope.name)
+    checks = master_data.check(con, camp, board, month)
+    board = master_data.withhold(board, checks)  # an actual the outlets table does not back: 待核实, not judged
     reported = periods.previous_month(month)
     reports_due = campaign.campaign_state(camp, reported) == "in_force"
     status = pd.DataFrame(columns=deadlines.STATUS_COLUMNS)
@@ -33,5 +36,5 @@ def parts(con, params, scope: Scope, month: str) -> dict:
         status = deadlines.submission_status(con, reported, units,
                                              deadlines.due_at(month, due.weekday, due.hour, due.holidays))
     return {"state": campaign.campaign_state(camp, month), "board": board,
-            "master_data": master_data.check(con, camp, board, month), "reports_due": reports_due,
+            "master_data": checks, "reports_due": reports_due,
             "submissions": status, "due": deadlines.due_for_report_on(month, due.weekday, due.hour, due.holidays)}

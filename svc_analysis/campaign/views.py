@@ -80,7 +80,17 @@ def board_sentence(board: pd.DataFrame, top_level: str) -> str:
         rows = top[top["status"] == code]
         if len(rows):
             text += f"{st.label(code)}：" + "；".join(_behind_text(r) for r in rows.itertuples()) + "。"
-    return text + baseline_sentence(top)
+    return text + unverified_sentence(top) + baseline_sentence(top)
+
+
+def unverified_sentence(board: pd.DataFrame) -> str:
+    """The rows whose reported actual the outlets table does not back (status unverified, campaign.master_data):
+    named, not judged, no forecast."""
+    rows = board[board["status"] == st.UNVERIFIED]
+    if rows.empty:
+        return ""
+    return (f"{st.label(st.UNVERIFIED)} {len(rows)} 项（{md_list(rows['name'].drop_duplicates().tolist())}）："
+            "活动报送的完成数与网点表不符（见第二节），核实前不判断进度、不作预测。")
 
 
 BASELINE_MISSING = "基数未填报"
@@ -135,7 +145,7 @@ def master_data_table(checks: pd.DataFrame) -> pd.DataFrame:
         "reported": [_amount(v, u) for v, u in zip(checks["reported"], checks["unit_of_measure"])],
         "counted": [_amount(v, u) for v, u in zip(checks["counted"], checks["unit_of_measure"])],
         "source": checks["source"],
-        "gap": [plotting.NO_DATA if pd.isna(g) else f"{g * 100:+.1f} 个百分点" if share
+        "gap": [plotting.NO_DATA if pd.isna(g) else f"{(round(g * 100, 1) or 0.0):+.1f} 个百分点" if share
                 else f"{g:+,.0f}" if float(g).is_integer() else f"{g:+,.1f}" for g, share in zip(checks["gap"], shares)],
         "flagged": checks["flagged"],
     })
@@ -147,6 +157,10 @@ def nothing_flagged(board: pd.DataFrame, state_text: str) -> str:
     in force, else that every KPI is on track."""
     if board.empty:
         return state_text or "本范围没有在考核期内的活动指标。"
+    unverified = board[board["status"] == st.UNVERIFIED]
+    if len(unverified):  # not every KPI is known to be on track: say which are not judged
+        return (f"本范围没有进度预警或进度滞后的指标；{st.label(st.UNVERIFIED)} "
+                f"{unverified['name'].nunique()} 项（{md_list(unverified['name'].drop_duplicates().tolist())}）未作判断。")
     return "本范围所有指标进度正常，且预计都能按期完成。"
 
 

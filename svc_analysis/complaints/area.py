@@ -93,7 +93,7 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
     p = params.complaints
     tree, level, outlets = scope.tree_in_scope, scope.level, scope.outlets
     # complaint_rate_reduction's denominator is the base-year rate: its volume is judged in
-    # complaints.reduction_kpis from the customers served behind it
+    # complaints.reduction_kpis from the customers served and the base-year complaints behind it
     minimums = {m: v for m, v in params.volumes.min_denominator.items() if m != "complaint_rate_reduction"}
     counts = complaints.month_kpis(con, period, tree, per_customers=p.per_customers,
                                    responsible_target=p.responsible_target, scope_level=level, outlets=outlets)
@@ -105,7 +105,8 @@ def kpi_rows(con, params, scope: Scope, period: Period) -> pd.DataFrame:
         complaints.reduction_kpis(con, month, tree, base_year=p.base_year, base_rate=p.base_year_rate_per_10k,
                                   target=p.reduction_target, per_customers=p.per_customers,
                                   scope_level=level, outlets=outlets,
-                                  min_volume=params.volumes.minimum("complaint_rate_reduction")),
+                                  min_volume=params.volumes.minimum("complaint_rate_reduction"),
+                                  min_events=params.volumes.events("complaint_rate_reduction")),
         sla.sla_kpis(con, month, tree, reply_hours=p.comment_book_reply_hours,
                      closing_days=p.closing_days.model_dump(), reply_target=p.comment_book_on_time_target,
                      close_target=p.closed_on_time_target, scope_level=level, outlets=outlets),

@@ -158,15 +158,18 @@ def reduction_counts(con, month: str, tree: pd.DataFrame, *, base_year: int, sco
 
 def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_rate: float | None,
                    target: float, per_customers: float, scope_level: str | None = None,
-                   outlets=None, min_volume: float | None = None) -> pd.DataFrame:
+                   outlets=None, min_volume: float | None = None,
+                   min_events: float | None = None) -> pd.DataFrame:
     """KPI rows complaint_rate_reduction at every level (definition in the module docstring; the
     parts in reduction_parts).
 
     No value when the report year is not after the base year, when the unit served nobody this
     year, or when the base-year rate is missing or zero (nothing to reduce from). min_volume
-    (params volumes): a unit that served fewer customers this year, or in the base year when its
-    rate comes from the data, is shown but not judged (small_sample): one complaint more or less
-    must not turn a sub-branch's reduction from +50% into -150%.
+    (params volumes.min_denominator): a unit that served fewer customers this year, or in the base
+    year when its rate comes from the data, is shown but not judged (small_sample). min_events
+    (params volumes.min_events): likewise a unit with fewer complaints in the base year behind its
+    base rate (only when that rate comes from the data): one complaint more or less must not turn a
+    sub-branch's reduction from +50% into -150%.
     """
     month = parse_month(month)
     parts = reduction_parts(con, month, tree, base_year=base_year, base_rate=base_rate,
@@ -176,7 +179,11 @@ def reduction_kpis(con, month: str, tree: pd.DataFrame, *, base_year: int, base_
             for (lv, unit), r in parts[["value", "ytd_rate", "base_rate"]].iterrows()]
     served = parts["ytd_served"] if base_rate is not None else parts[["ytd_served", "base_served"]].min(axis=1)
     frame = kpis.frame_of(rows)
-    return kpis.small_sample(frame, min_volume, volume=pd.Series(served.to_numpy(), index=frame.index))
+    frame = kpis.small_sample(frame, min_volume, volume=pd.Series(served.to_numpy(), index=frame.index))
+    if base_rate is not None:  # the params' province rate: no unit's few complaints behind it
+        return frame
+    return kpis.small_sample(frame, min_events,
+                             volume=pd.Series(parts["base_complaints"].to_numpy(), index=frame.index))
 
 
 def monthly_trend(con, month: str, months: int, *, per_customers: float, rolling: int,

@@ -64,7 +64,7 @@ def p_text(p: float) -> str:
 
 def rising_sentence(rising: pd.DataFrame, t) -> str:
     """Which terms rose (named), or that none did, with the test in words."""
-    test = f"单侧 Fisher 精确检验，按检验的词数做 Benjamini-Hochberg 校正，显著性水平 {t.rising_alpha * 100:g}%"
+    test = f"单侧精确检验，按检验的词数做多重比较校正，显著性水平 {t.rising_alpha * 100:g}%"
     if rising.empty:
         return f"与前 {t.rising_months} 个月相比，没有占比显著上升的词（{test}）。"
     return (f"与前 {t.rising_months} 个月相比，占比显著上升的词：{md_list(rising['term'])}（至少 "

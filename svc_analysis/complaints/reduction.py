@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from svc_analysis.core import status
 from svc_analysis.core.period import Period
 from svc_analysis.views import formats
 from svc_analysis.views.plotting import fmt_pct, fmt_wan
@@ -55,5 +56,7 @@ def sentence(parts: pd.Series, row: pd.Series | None, period: Period, *, base_ye
     change = f"较基年下降 {shown}" if value >= 0 else f"较基年不降反升 {shown}"
     if pd.isna(target):
         return f"{head}；{change}。"
+    if row.get("status") == status.SMALL_SAMPLE:  # below params volumes: shown, not judged
+        return f"{head}；{change}，目标下降 {fmt_pct(target)}，{status.label(status.SMALL_SAMPLE)}（不作判断）。"
     verdict = "" if pd.isna(row["meets_target"]) else ("，达标" if bool(row["meets_target"]) else "，未达标")
     return f"{head}；{change}，目标下降 {fmt_pct(target)}{verdict}。"

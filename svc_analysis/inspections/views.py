@@ -171,7 +171,7 @@ def noise_sentence(rows: pd.DataFrame, alpha: float) -> str:
     if pd.isna(floor["sd"]):
         return "本季度检查次数太少，无法估计单次检查分数的波动。"
     return (f"同一分行内单次检查分数的标准差约 {floor['sd']:.1f} 分：两家各只检查一次的网点，"
-            f"分差不超过 {floor['min_gap']:.1f} 分时（双侧 {alpha:g} 水平）无法区分优劣，"
+            f"分差不超过 {floor['min_gap']:.1f} 分时（显著性水平 {alpha:g}）无法区分优劣，"
             "差一两分的名次先后只是抽样波动。")
 
 
@@ -213,7 +213,7 @@ def spread_sentences(rows: pd.DataFrame, means: pd.DataFrame, pairs: pd.DataFram
         compared = "本范围的二级分行检查次数太少（每家至少需要2次），与其他分行的差别无法检验。"
     else:
         higher, lower = int(real["unit_a"].isin(own).sum()), int(real["unit_b"].isin(own).sum())
-        compared = (f"本范围的二级分行与全省其他二级分行的 {len(tested)} 组两两比较中（Holm 校正，总体显著性水平 "
+        compared = (f"本范围的二级分行与全省其他二级分行的 {len(tested)} 组两两比较中（多重比较校正后，总体显著性水平 "
                     f"{params.pairwise_alpha:g}），{len(real)} 组差异显著（显著高于 {higher} 组、显著低于 {lower} 组）；"
                     "其余名次先后在统计上无法区分。")
     return [noise_sentence(rows, params.pairwise_alpha), compared]

@@ -109,6 +109,6 @@ def link_sentence(link: pd.DataFrame, corr: dict, first: str, last: str) -> str:
     lead = (f"效率类投诉最多的是 **{md(top['outlet_name'])}**（每万名客户 {top['complaints_per_10k']:.1f} 件，"
             f"超时占比 {top['overtime_share'] * 100:.1f}%）。" if total else "期间没有效率类投诉。")
     return (f"{first} 至 {last}，{corr['outlets']} 个网点共有效率类投诉 {total} 件。{lead}"
-            f"各网点超时占比与效率类投诉率的 Spearman 等级相关系数为 {rho(corr['complaints'])}，"
+            f"各网点超时占比与效率类投诉率的等级相关系数为 {rho(corr['complaints'])}，"
             f"与问卷“效率”评分的相关系数为 {rho(corr['survey'])}（接近 1 或 −1 表示关联强，"
             f"相关不等于因果）。")

@@ -31,7 +31,7 @@ METRICS = (
     Metric("evaluator_participation_rate", "评价器参与率", AREA, "share", "higher",
            "当月评价条数 / 当月服务客户数（当月取号且已叫号的号票数）；参与率低可能掩盖不满意。",
            "客户满意银行建设"),
-    Metric("survey_csat", "问卷总体满意（CSAT）", AREA, "share", "higher",
+    Metric("survey_csat", "问卷满意率", AREA, "share", "higher",
            "当月问卷中总体满意评分不低于 4 分（前两档，参数 satisfaction.csat_min_score）的答卷数 / 当月答卷数。",
            "客户满意银行建设（问卷调查；总体满意前两档为行业通行口径）"),
     Metric("nps", "净推荐值 NPS", AREA, "balance", "higher",

@@ -37,7 +37,7 @@ def trend(series: pd.DataFrame, target: float, floor: float | None = None, level
     x = _month_axis(ax, series["month"])
     if series["rate"].notna().any():
         ax.fill_between(x, series["lower"], series["upper"], color=PALETTE[2], alpha=0.4, linewidth=0,
-                        label=f"{level * 100:g}% 区间（Wilson）")
+                        label=f"{level * 100:g}% 置信区间")
         ax.plot(x, series["rate"], marker="o", markersize=3, color=PALETTE[0], linestyle="-", label="满意率")
         ax.axhline(target, color=PALETTE[3], linestyle="--", linewidth=1, label=f"目标 {target * 100:g}%")
         if floor is not None:

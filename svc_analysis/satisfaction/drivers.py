@@ -108,8 +108,8 @@ def importance_performance(corr: pd.DataFrame, scores: pd.DataFrame, target: str
 def sentence(table: pd.DataFrame, answers: int, window: tuple[str, str]) -> str:
     """Chinese summary: R², the most important dimension, and the ones to improve first."""
     top = table.sort_values("importance", ascending=False, kind="stable").iloc[0]
-    text = (f"{window[0]} 至 {window[1]} 共 {answers} 份完整答卷。四个分项合计解释了总体满意度差异的 "
-            f"{table.attrs['r_squared'] * 100:.0f}%（R²，LMG/Shapley 分解），其中{top.measure_zh}的贡献最大，"
+    text = (f"{window[0]} 至 {window[1]} 共 {answers:,} 份完整答卷。四个分项合计解释了总体满意度差异的 "
+            f"{table.attrs['r_squared'] * 100:.0f}%（R²，贡献分解），其中{top.measure_zh}的贡献最大，"
             f"占 {top.importance * 100:.0f}%。")
     improve = table[table["quadrant"] == "improve"]
     if improve.empty:

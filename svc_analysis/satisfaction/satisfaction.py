@@ -217,8 +217,8 @@ def control_sentence(chart: pd.DataFrame) -> str:
     if chart["rate"].isna().all():
         return "趋势期内没有评价数据（无数据），无法绘制控制图。"
     laney = chart["chart"].iloc[0] == spc.LANEY
-    why = (f"各月差异超出二项分布的随机波动（过度离散，σz = {chart['sigma_z'].iloc[0]:.2f}），"
-           "采用 Laney p′ 控制图" if laney else "各月差异符合二项分布的随机波动，采用 p 控制图")
+    why = (f"各月差异超出纯随机的波动（过度离散，实际波动约为纯随机的 {chart['sigma_z'].iloc[0]:.2f} 倍），"
+           "采用已校正过度离散的控制图" if laney else "各月差异符合纯随机的波动，采用普通控制图")
     out = chart[chart["out_of_control"].fillna(False).astype(bool)]
     if out.empty:
         return f"{why}；所有月份均在控制限内，满意率处于受控状态。"

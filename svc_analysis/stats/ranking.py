@@ -115,10 +115,10 @@ def distinguishable_sentence(means: pd.DataFrame, pairs: pd.DataFrame, by: str, 
     if not tested:
         return "各单位检查次数太少（每单位至少需要2次），排名之间的差别无法检验。"
     if real.empty:
-        return (f"在 {tested} 组两两比较中（Holm 校正，总体显著性水平 {alpha:g}），没有一组差异显著："
+        return (f"在 {tested} 组两两比较中（多重比较校正后，总体显著性水平 {alpha:g}），没有一组差异显著："
                 "本期排名的先后可能只是抽样波动，不宜据此区分优劣。")
     named = "；".join(f"{md(r.unit_a)} 高于 {md(r.unit_b)}（差 {r.diff:.1f} 分）" for r in real.itertuples())
-    return (f"在 {tested} 组两两比较中（Holm 校正，总体显著性水平 {alpha:g}），{len(real)} 组差异显著：{named}。"
+    return (f"在 {tested} 组两两比较中（多重比较校正后，总体显著性水平 {alpha:g}），{len(real)} 组差异显著：{named}。"
             "其余名次先后在统计上无法区分。")
 
 

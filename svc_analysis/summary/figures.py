@@ -112,6 +112,11 @@ def _prefix_figure(rows: pd.DataFrame, area: str, prefix: str, names: dict[str, 
                 rows.loc[rows["metric"].str.startswith(prefix) & rows["status"].eq(st.NO_TARGET), "metric"]]
     if unjudged:
         note += f"；基数未填报、未判断 {len(unjudged)} 项：{'、'.join(unjudged)}"
+    # nor one whose reported actual the outlets table does not back (campaign.master_data: 待核实)
+    unverified = [scorecard.label(m, names).split("：", 1)[-1] for m in
+                  rows.loc[rows["metric"].str.startswith(prefix) & rows["status"].eq(st.UNVERIFIED), "metric"]]
+    if unverified:
+        note += f"；与网点表不符、{st.label(st.UNVERIFIED)} {len(unverified)} 项：{'、'.join(unverified)}"
     return label, f"{on_track}/{len(hit)}", note
 
 

@@ -115,9 +115,9 @@ def scorecard(source, month: str, summary, campaign=None, levels: list[str] | No
 
 def mark(meets, code=None) -> str:
     """✓ 达标 / ✗ 未达标 / — (no target or no value); '— 样本不足' for a row whose status is small_sample
-    (below the minimum volume: shown, not judged); a campaign row in its own words, as the campaign page
+    (below the minimum volume: shown, not judged), '— 待核实' for an unverified campaign row; a campaign row in its own words, as the campaign page
     reads it: ✓ 进度正常 / ✗ 进度预警 / ✗ 进度滞后 (never 未达标 beside the page's 进度预警)."""
-    if code == status.SMALL_SAMPLE:
+    if code in (status.SMALL_SAMPLE, status.UNVERIFIED):
         return f"— {status.label(code)}"
     if code in status.CAMPAIGN:
         return f"{'✓' if code == status.ON_TRACK else '✗'} {status.label(code)}"

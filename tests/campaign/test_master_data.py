@@ -6,11 +6,18 @@ B2 self-service (no opening date: open since before the campaign). Added here: A
 2026-02-01 and closed 2026-05-01 (not open at the June month end); A1 and B1 are smart.
 """
 
+from types import SimpleNamespace
+
+import pandas as pd
 import pytest
 
-from svc_analysis.campaign import campaign, master_data
+from svc_analysis.campaign import area, campaign, master_data, progress_report, views
 from svc_analysis.core import params as P
-from svc_analysis.engine import org
+from svc_analysis.core import status
+from svc_analysis.core.period import Period
+from svc_analysis.engine import kpis, org
+from svc_analysis.engine.scope import Scope
+from svc_analysis.summary import scorecard
 from tests.campaign.support import build, kpi, make_campaign
 
 ACTUALS = [("offsite", "BA", "2026-01", 3), ("offsite", "BB", "2026-04", 2),
@@ -71,3 +78,80 @@ def test_a_share_counterpart_needs_a_flag_and_a_count_none():
     with pytest.raises(ValueError, match="a count's master_data counts outlets"):
         make_campaign([kpi("c", 10, master_data={"base": "all_outlets", "flag": "smart"})])
     assert P.MasterData(base="vip_centre_outlets").tolerance == 0
+
+
+def _parts(tmp_path, camp):
+    con = build(tmp_path / "w.duckdb", actuals=ACTUALS)
+    con.execute("""INSERT INTO outlets (outlet_id, outlet_name, subbranch, branch, outlet_type, opened_on, closed_on)
+        VALUES ('A4', 'a4', 'SA', 'BA', 'self_service', DATE '2025-12-01', NULL),
+               ('B3', 'b3', 'SB', 'BB', 'self_service', DATE '2026-03-10', NULL),
+               ('B4', 'b4', 'SB', 'BB', 'self_service', DATE '2026-02-01', DATE '2026-05-01')""")
+    con.execute("UPDATE outlets SET smart = true WHERE outlet_id IN ('A1', 'B1')")
+    params = SimpleNamespace(campaign=camp)
+    scope = Scope.of(org.outlet_tree(con), None)
+    parts = progress_report.parts(con, params, scope, "2026-06")
+    rows = area.kpi_rows(con, params, scope, Period.month("2026-06"), parts)
+    con.close()
+    return parts, rows.set_index(["metric", "unit_id"])
+
+
+def test_an_actual_the_outlets_table_does_not_back_is_shown_not_judged(tmp_path):
+    parts, rows = _parts(tmp_path, CAMPAIGN)
+    # offsite (tolerance 0): province 5 reported / 1 counted, BA 3 / 0, BB 2 / 1 -> every row 待核实;
+    # smart: 40.0% reported / 50.0% counted, gap 10 points > tolerance 1 point -> 待核实
+    for unit in ("province", "BA", "BB"):
+        row = rows.loc[("campaign_progress:offsite", unit)]
+        assert row.status == "unverified" and pd.isna(row.meets_target)
+    assert rows.loc[("campaign_progress:offsite", "province"), "value"] == pytest.approx(5 / 10)  # still shown
+    assert rows.loc[("campaign_progress:smart", "province"), "status"] == "unverified"
+    # vip BA: 1 reported, 1 VIP centre (A3) counted: agrees, judged (1 of 1: on track); plain has no counterpart
+    assert rows.loc[("campaign_progress:vip", "BA"), "status"] == "on_track"
+    assert rows.loc[("campaign_progress:plain", "province"), "status"] in ("on_track", "at_risk", "behind")
+    kpis.validate(rows.reset_index())
+    board = parts["board"].set_index(["kpi_id", "unit_id"])
+    assert pd.isna(board.loc[("offsite", "province"), "forecast"])  # no forecast from an unverified actual
+    assert board.loc[("offsite", "province"), "forecast_meets"] is None
+    # the page prints the word (label), counts it beside the three campaign words and names the rows
+    table = views.board_table(parts["board"], "province").set_index("指标")
+    assert table.loc["OFFSITE", "状态"] == "待核实" and table.loc["OFFSITE", "预测能完成"] == "暂不预测"
+    text = views.board_sentence(parts["board"], "province")
+    assert "待核实 2 项（OFFSITE、SMART）" in text and "进度正常" in text
+
+
+def test_a_gap_within_the_tolerance_is_judged(tmp_path):
+    # offsite with tolerance 4: province gap 5 − 1 = 4 and BA's 3, BB's 1 are within it: judged as before
+    loose = make_campaign([
+        kpi("offsite", 10, deadline="2026-06-30",
+            master_data={"base": "self_service_outlets", "opened_since_start": True, "tolerance": 4}),
+    ])
+    _, rows = _parts(tmp_path, loose)
+    assert not rows["status"].eq("unverified").any()
+    # the deadline is the month end: expected 100%, province 5 / 10 below it
+    assert rows.loc[("campaign_progress:offsite", "province"), "status"] in ("at_risk", "behind")
+
+
+def test_the_unverified_status_word_and_its_count():
+    assert status.label("unverified") == "待核实" and status.MEETS["unverified"] is None
+    codes = ["on_track", "unverified", "behind"]
+    assert status.count_text(codes) == "进度正常 1 项、进度预警 0 项、进度滞后 1 项、待核实 1 项"
+    assert status.count_text(["on_track"]) == "进度正常 1 项、进度预警 0 项、进度滞后 0 项"  # none: not named
+    assert scorecard.mark(None, "unverified") == "— 待核实"
+
+
+def test_a_gap_that_rounds_to_zero_has_no_minus_sign():
+    # the October small pack: transformed share reported 27.08% against 27.0833...% counted: -0.003 points
+    checks = pd.DataFrame([{"kpi_id": "t", "name": "T", "unit_of_measure": "占比", "level": "province",
+                            "unit_id": "province", "reported": 0.2708, "counted": 13 / 48, "outlets": 48.0,
+                            "source": "", "gap": 0.2708 - 13 / 48, "flagged": False, "sentence": ""}])
+    assert views.master_data_table(checks).iloc[0]["差额（报送 − 网点表）"] == "+0.0 个百分点"
+
+
+def test_a_row_without_a_judgment_keeps_its_reason(tmp_path):
+    # smart as a growth share without a reported baseline (no_target, 基数未填报): its gap is flagged in the
+    # check (40.0% against 50.0%), but the row keeps no_target, not unverified (one reason per row)
+    camp = make_campaign([kpi("smart", 0.6, combine="latest", units="province", adds_up=False, unit_of_measure="占比",
+                              kind="growth", baseline=None, curve="back_loaded",
+                              master_data={"base": "staffed_outlets", "flag": "smart", "tolerance": 0.01})])
+    parts, rows = _parts(tmp_path, camp)
+    assert parts["master_data"].set_index("kpi_id").loc["smart", "flagged"]
+    assert rows.loc[("campaign_progress:smart", "province"), "status"] == "no_target"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from svc_analysis.complaints import complaints
@@ -88,6 +89,32 @@ def test_reduction_against_base_year_from_data(con, tree):
     # O3 has no base-year customers, O4 no customers at all: no value
     assert math.isnan(_value(rows, "complaint_rate_reduction", "outlet", "O3"))
     assert math.isnan(_value(rows, "complaint_rate_reduction", "outlet", "O4"))
+    kpis.validate(rows)
+
+
+def test_reduction_below_the_minimum_of_base_year_complaints_is_not_judged(con, tree):
+    # params volumes.min_events complaint_rate_reduction 10: the base year's complaints behind the base rate.
+    # Base 2025 (support.BASE_COMPLAINTS): O1 20 complaints (judged), O2 2 (below 10: small_sample although
+    # its rate rose from 2 to 5 per 10k, "不降反升 150%"), 甲一支行 and 甲分行 22 (O1 + O2), province 22.
+    rows = complaints.reduction_kpis(con, MONTH, tree, base_year=2025, base_rate=None, target=0.4,
+                                     per_customers=10000, min_events=10)
+    assert _value(rows, "complaint_rate_reduction", "outlet", "O2", "status") == "small_sample"
+    assert pd.isna(_value(rows, "complaint_rate_reduction", "outlet", "O2", "meets_target"))
+    assert _value(rows, "complaint_rate_reduction", "outlet", "O2") == pytest.approx(1 - 5 / 2)  # still shown
+    # O1: 20 base complaints, 1 - 8/20 = 0.6 >= 0.4 met; 甲一支行: YTD 7 / 11000 = 6.36, base 22 / 20000 = 11:
+    # 0.42 met; province (22 base complaints): 1 - (10/12000) / (22/20000) = 0.24 < 0.4, judged: missed
+    assert _value(rows, "complaint_rate_reduction", "outlet", "O1", "status") == "met"
+    assert _value(rows, "complaint_rate_reduction", "subbranch", "甲一支行", "status") == "met"
+    assert _value(rows, "complaint_rate_reduction", "province", "province", "status") == "missed"
+    # 23 is above the province's 22 base-year complaints: every row with a value is small_sample
+    strict = complaints.reduction_kpis(con, MONTH, tree, base_year=2025, base_rate=None, target=0.4,
+                                       per_customers=10000, min_events=23)
+    assert set(strict.loc[strict["value"].notna(), "status"]) == {"small_sample"}
+    # a base rate given in params (the province's, no unit's complaints behind it): the minimum does not apply
+    given = complaints.reduction_kpis(con, MONTH, tree, base_year=2025, base_rate=20.0, target=0.4,
+                                      per_customers=10000, min_events=23)
+    # O2: YTD 3 / 6000 = 5 per 10k against 20: 1 - 5/20 = 0.75 met
+    assert _value(given, "complaint_rate_reduction", "outlet", "O2", "status") == "met"
     kpis.validate(rows)
 
 

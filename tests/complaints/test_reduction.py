@@ -79,6 +79,14 @@ def test_a_rise_base_given_and_no_value():
     assert same_year.endswith("报告年份不晚于基年 2025 年，不计算下降幅度。")
 
 
+def test_small_sample_reduction_is_shown_not_judged():
+    # a unit below params volumes.min_events (base-year complaints): the rise is shown, no 达标/未达标
+    row = pd.Series({"value": -1.535, "target": 0.4, "meets_target": pd.NA, "status": "small_sample"})
+    text = reduction.sentence(_parts(value=-1.535), row, Period.month("2026-11"), base_year=2025)
+    assert text.endswith("较基年不降反升 153.5%，目标下降 40.0%，样本不足（不作判断）。")
+    assert "未达标" not in text and "达标" not in text
+
+
 def test_headline_shows_the_digits_that_decide():
     rows = pd.DataFrame([{"metric": "complaint_rate_reduction", "level": "province", "unit_id": "province",
                           "value": 0.3995, "target": 0.4, "meets_target": False},

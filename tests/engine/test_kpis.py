@@ -121,6 +121,11 @@ def test_a_status_that_contradicts_meets_target_is_refused():
                                       0.97, target=1.0, status="on_track")])  # 0.97 < 1.0 cannot be on track
     with pytest.raises(kpis.KpiError, match="row 1, column status: status disagrees with meets_target"):
         kpis.validate(rows)
+    # unverified (待核实: the outlets table does not back the actual) is not judged: meets_target must be empty
+    judged = rows.assign(status="unverified", meets_target=True)
+    with pytest.raises(kpis.KpiError, match="status disagrees with meets_target"):
+        kpis.validate(judged)
+    kpis.validate(rows.assign(status="unverified", meets_target=pd.NA))
 
 
 def test_apply_volumes_uses_the_metric_s_own_volume_when_given():

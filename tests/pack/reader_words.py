@@ -12,7 +12,9 @@ over a rendered page: its visible text (no script, no style), its images' alt te
 - wording a branch manager stumbles on (``stumbles``): an ASCII colon between Chinese words
   ("投诉类别:系统故障"), programmers' words ("计算函数"), month algebra ("各月 m", "m+1 月"), and the
   net promoter score printed as a percent ("净推荐值 NPS … 65.4%" beside "NPS +65" in the text), a
-  percentage of four digits or more, a count or amount in a sentence without thousands separators.
+  percentage of four digits or more, a count or amount in a sentence without thousands separators,
+  and the name of a statistician or method (Wilson, Spiegelhalter, Laney, Holm, Erlang, CSAT, beta-二项 ...)
+  where the reader needs what the method tells (95% 置信区间, 漏斗图控制限, 多重比较校正后 ...).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ PARAM_SECTIONS = ("quality", "complaints", "satisfaction", "staff", "inspections
                   "summary", "report", "ingest", "volumes", "warehouse")
 SECTION_KEY = re.compile(r"\b(?:" + "|".join(PARAM_SECTIONS) + r")\.(?!(?:csv|xlsx|xls|txt)\b)[a-z_*]+")
 ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
-ALT_ACRONYMS = {"ATM", "NPS", "CSAT", "VIP"}
+ALT_ACRONYMS = {"ATM", "NPS", "VIP"}
 
 
 def soup(html: str) -> BeautifulSoup:
@@ -118,7 +120,12 @@ STUMBLES = {
     # a figure its data cannot carry: a percentage of four digits or more (a reduction interval -21699%)
     "absurd percentage": re.compile(r"(?<![\d.,])[-−]?\d{4,}(?:\.\d+)?%"),
     # a count or amount in a sentence without thousands separators ("共 48705 条评价", "扣罚合计 1450 元")
-    "count without separators": re.compile(r"(?<![\d.,\w-])\d{4,}(?:\.\d+)?[ \t]*(?:条|件|元|人次|人|行|台|篇|场)"),
+    "count without separators": re.compile(r"(?<![\d.,\w-])\d{4,}(?:\.\d+)?[ \t]*(?:条|件|元|人次|人|行|台|篇|场|份)"),
+    # a statistician's or method's name: the reader needs what the method tells ("95% 置信区间",
+    # "漏斗图控制限", "多重比较校正后"), not "Wilson 区间" or "Holm 校正" (docstrings keep the names)
+    "method name": re.compile(
+        r"(?<![A-Za-z])(?:Wilson|Spiegelhalter|Laney|Shapley|LMG|Holm|Welch|Spearman|Pearson|Erlang|Fisher|"
+        r"Benjamini|Hochberg|Poisson|Gr[öo]mping|CSAT)(?![A-Za-z])|(?i:beta)\s*[-‐–]?\s*二项|σz|p′|泊松|卡方检验|t 分布"),
 }
 
 

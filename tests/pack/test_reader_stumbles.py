@@ -31,6 +31,25 @@ def test_absurd_figures_and_counts_without_separators_are_found():
     assert rw.stumbles("满意率 92.2%（95% 区间 92.0%–92.5%，共 48705 条评价）") == [
         "count without separators: '48705 条'"]
     assert rw.stumbles("本月责任性投诉 5 件，扣罚合计 1450 元") == ["count without separators: '1450 元'"]
+    # the November small pack's questionnaire sentence (issue 14, last reading)
+    assert rw.stumbles("2025-12 至 2026-11 共 1758 份完整答卷") == ["count without separators: '1758 份'"]
     # the fixed wording passes; years, dates, ids and percentages below 1,000% are not counts
     assert rw.stumbles("不降反升 153.5%（区间过宽）；共 48,705 条评价；扣罚合计 1,450 元；104.2%；"
                        "2026 年 1–11 月；网点 42010101；员工编号 1000151") == []
+
+
+def test_method_names_are_found_and_plain_words_pass():
+    # sentences of the October small pack (issue 14, reader-facing words): the method named, not what it tells
+    found = rw.stumbles("区间为 95% Wilson 区间。实线为 99.8% 控制限（Spiegelhalter 2005）。采用 Laney p′ 控制图；"
+                        "两两比较用 Welch t 检验并以 Holm 法校正。按 Erlang-C 排队模型估算。Spearman 等级相关系数。"
+                        "单侧 Fisher 精确检验。LMG/Shapley 分解。问卷总体满意（CSAT）。经验贝叶斯收缩（beta-二项模型）")
+    names = [hit.split(": ", 1)[1].strip("'") for hit in found if hit.startswith("method name")]
+    assert names == ["Wilson", "Spiegelhalter", "Laney", "p′", "Welch", "Holm", "Erlang", "Spearman", "Fisher",
+                     "LMG", "Shapley", "CSAT", "beta-二项"]
+    # the November small pack: the names in Chinese are jargon too (quasi-Poisson, chi-square, t distribution)
+    assert [h.split(": ", 1)[1] for h in rw.stumbles("超过准泊松上限；二项分布（卡方检验）；平均分及其区间（t 分布）")] == [
+        "'泊松'", "'卡方检验'", "'t 分布'"]
+    # the plain words pass; a word merely containing a name's letters does not count
+    assert rw.stumbles("区间为 95% 置信区间；虚线、实线为漏斗图控制限；已校正过度离散；贡献分解；多重比较校正后；"
+                       "两组均值差异检验；等级相关；排队模型估算；精确检验；问卷满意率；按全省水平收缩后的估计；"
+                       "Fishery Holmes") == []

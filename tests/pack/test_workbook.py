@@ -58,8 +58,10 @@ def test_values_and_number_formats(book):
     k_sum = rows["K_SUM"]
     # province: 25 of 100 by Feb 28 (59 of 365 days expected)
     assert (k_sum[3], k_sum[6], k_sum[7]) == (100, 25, 0.25)
-    assert k_sum[8] == pytest.approx(59 / 365) and k_sum[9] == "进度正常"  # core.status.label(on_track)
-    assert wb["全省"]["A4"].value == "共 2 项指标：进度正常 2 项、进度预警 0 项、进度滞后 0 项。"
+    # 25 reported against 0 self-service banks opened since the start in the outlets table (tolerance 0): not
+    # judged, core.status.label(unverified), no forecast; k_share (no counterpart) is on track
+    assert k_sum[8] == pytest.approx(59 / 365) and k_sum[9] == "待核实" and k_sum[10] is None
+    assert wb["全省"]["A4"].value == "共 2 项指标：进度正常 1 项、进度预警 0 项、进度滞后 0 项、待核实 1 项。"
     cells = {c.value: c for c in wb["全省"]["B"]}
     row = cells["K_SHARE"].row
     assert wb["全省"].cell(row, 7).number_format == "0.0%"     # a share's actual prints as a percent

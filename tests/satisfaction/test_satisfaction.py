@@ -147,7 +147,9 @@ def test_control_sentence():
     chart = pd.DataFrame({"month": ["2026-09", MONTH], "rate": [0.9, 0.8], "out_of_control": [False, True],
                           "chart": ["laney_p_prime"] * 2, "sigma_z": [2.5, 2.5]})
     text = satisfaction.control_sentence(chart)
-    assert "Laney p′" in text and "σz = 2.50" in text and "2026-10（80.0%）" in text
+    # sigma_z 2.5: the months vary 2.5 times as much as chance alone would make them (said in words, not σz)
+    assert "已校正过度离散的控制图" in text and "纯随机的 2.50 倍" in text and "2026-10（80.0%）" in text
+    assert "Laney" not in text and "σz" not in text
     calm = chart.assign(out_of_control=[False, pd.NA], chart="p")
     assert "所有月份均在控制限内" in satisfaction.control_sentence(calm)
 
