@@ -165,7 +165,7 @@ def test_index_names_an_unverified_campaign_row_apart(tmp_path):
     rows = JUDGED + ("2026-10,campaign,campaign_progress:offsite,province,province,1.02,51,50,1.0,,unverified\n")
     (tmp_path / "kpis.csv").write_text(rows, encoding="utf-8-sig")
     figures = summary_figures.key_figures(tmp_path / "kpis.csv", headline=HEADLINE,
-                                          lower_is_better=["overtime_outlets"], names={"offsite": "新建离行式自助银行"})
+                                          names={"offsite": "新建离行式自助银行"})
     # judged campaign rows: atms on track, news at risk -> 1/2 as before; offsite named as 待核实
     assert figures[3][1:3] == ("1/2", "✗ 进度预警 1 项：news；基数未填报、未判断 1 项：drills；"
                                       "与网点表不符、待核实 1 项：新建离行式自助银行")
