@@ -36,6 +36,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from svc_analysis.engine import history_frames
@@ -151,15 +152,18 @@ class History:
                     newest = (f"SELECT period, area, arg_max(run_id, stored_at) AS run_id FROM {RUNS} "
                               "WHERE scope = ? AND fingerprint = ? GROUP BY period, area")
                     runs = con.execute(newest, [scope, fp]).fetchall()
-                    rows = con.execute(
+                    rows = con.sql(
                         f"SELECT h.period AS _period, h.source_area AS _area, {', '.join('h.' + c for c in STORED)} "
                         f"FROM {TABLE} h JOIN ({newest}) r ON h.period = r.period AND h.source_area = r.area "
-                        "AND h.run_id = r.run_id WHERE h.scope = ? AND h.fingerprint = ? ORDER BY h.rowid",
-                        [scope, fp, scope, fp]).to_arrow_table().to_pandas()  # stored order: the area's own
-                    parts = dict(iter(rows.groupby(["_period", "_area"], sort=False)))
+                        "AND h.run_id = r.run_id WHERE h.scope = ? AND h.fingerprint = ? "
+                        "ORDER BY h.period, h.source_area, h.rowid",  # within a set the stored order: the area's own
+                        params=[scope, fp, scope, fp]).to_arrow_table().to_pandas()
+                    new_set = (rows["_period"] != rows["_period"].shift()) | (rows["_area"] != rows["_area"].shift())
+                    starts = [*np.flatnonzero(new_set.to_numpy()), len(rows)]
+                    parts = {(rows["_period"].iat[a], rows["_area"].iat[a]): (a, b) for a, b in zip(starts, starts[1:])}
                     for period, area, _ in runs:
-                        part = parts.get((period, area), rows.iloc[0:0])
-                        found[(period, area)] = _typed_stored(part.assign(period=period))
+                        a, b = parts.get((period, area), (0, 0))
+                        found[(period, area)] = _typed_stored(rows.iloc[a:b].assign(period=period))
             except duckdb.Error:
                 found = {}
             finally:
