@@ -13,7 +13,9 @@ Tables (in the history file):
   but period>)``:
   the rows, one set per (run, period, scope, source area: the area whose kpi_rows made them);
 - ``_kpi_history_v2_runs(run_id, stored_at, period, scope, area, fingerprint, n_rows)``: one line per
-  stored set, so an area with no rows for a period is remembered too.
+  stored set, so an area with no rows for a period is remembered too;
+- ``_kpi_history_v2_frames``: frames derived from the rows (the early warning's signals per month),
+  engine.history_frames, read and written through ``load_frame`` / ``store_frame`` under the same key.
 
 Fingerprint (``fingerprint(con, extra)``): a SHA-256 over ``_ingest_log`` per input table (the number
 of files loaded, the newest finish time, the sorted SHA-256s of the files), plus ``extra`` (the
@@ -141,7 +143,7 @@ class History:
 
     def _load_all(self, scope: str, fp: str) -> dict[tuple[str, str], pd.DataFrame]:
         """Every stored set of ``scope`` with fingerprint ``fp``, the newest run's per (period, area):
-        one query for all of them (the newest run chosen in SQL), typed once, then split."""
+        one query for all of them (the newest run chosen in SQL), split into sets and each typed as _typed does."""
         if (scope, fp) in self._read:
             return self._read[(scope, fp)]
         found: dict[tuple[str, str], pd.DataFrame] = {}
