@@ -110,9 +110,7 @@ def _typed_stored(frame: pd.DataFrame) -> pd.DataFrame:
         else:
             out[column] = pd.Series([None] * len(out), dtype="object")
     out["meets_target"] = out["meets_target"].astype("boolean")
-    for column in ("value", "numerator", "denominator", "target"):
-        out[column] = out[column].astype("float64")
-    return out
+    return out.astype({column: "float64" for column in ("value", "numerator", "denominator", "target")})
 
 
 class History:
@@ -131,12 +129,11 @@ class History:
         return cls(history_path(warehouse), run_id)
 
     def _reader(self):
-        """A connection to read the file (this process's writer when it writes the file already, else
-        read-only); None when the file is missing, locked by another writer or not a DuckDB file."""
+        """A connection to read the file (this process's writer if any, else read-only); None when missing or busy."""
         shared = _WRITERS.get(self.path.resolve())
-        if not self.path.is_file():
-            return None
         try:
+            if not self.path.is_file():
+                return None
             return shared.cursor() if shared is not None else duckdb.connect(str(self.path), read_only=True)
         except duckdb.Error:
             return None
@@ -237,12 +234,10 @@ class History:
     def load_frame(self, kind: str, period: str, scope: str, fp: str | None) -> pd.DataFrame | None:
         """A derived frame of ``kind`` (engine.history_frames) stored for (period, scope) under ``fp``;
         None when not stored (every frame of the kind read in one query, once per run)."""
-        if fp is None:
-            return None
-        if (scope, fp, kind) not in self._frames:
+        if fp is not None and (scope, fp, kind) not in self._frames:
             con = self._reader()
             self._frames[(scope, fp, kind)] = {} if con is None else history_frames.read_all(con, scope, fp, kind)
-        frame = self._frames[(scope, fp, kind)].get(period)
+        frame = self._frames.get((scope, fp, kind), {}).get(period)
         return None if frame is None else frame.copy()
 
     def store_frame(self, kind: str, period: str, scope: str, fp: str | None, frame: pd.DataFrame) -> bool:
