@@ -10,6 +10,9 @@ the areas' rows from the history and differ only in the ratings):
   as_before  the back-test declares its span inside backtest.pairs, after the two signals calls;
   declared   summary.backtest.declare_span before the first signals call (notebook 90 since
              2026-12-03).
+Since 2026-12-03 (evening) the warm-up also stores every month's warning signals in the history
+(engine.history_frames), so the measured runs compute no signals and make no ratings pass; the
+counts of signals computed and the CPU time (this process) are printed beside the wall time.
 With --passes-only, only the ratings passes themselves (the satisfaction area's outlet_counts for
 the months each way asks), without the areas' rows: what the declared span saves on a warehouse whose
 other tables are not loaded yet.
@@ -34,8 +37,9 @@ def run(warehouse: str, month: str, declared: bool, profile: bool = False) -> di
 
     ctx = setup(month=month, warehouse=warehouse)
     source = ctx.kpi_source()
-    passes = []
-    count = KpiSource._count_satisfaction
+    passes, computed_signals = [], []
+    count, compute_signals = KpiSource._count_satisfaction, early_warning._signals
+    early_warning._signals = lambda src, m: computed_signals.append(m) or compute_signals(src, m)
 
     def counted(self, months):
         started = time.perf_counter()
@@ -45,6 +49,7 @@ def run(warehouse: str, month: str, declared: bool, profile: bool = False) -> di
 
     KpiSource._count_satisfaction = counted
     steps = {}
+    cpu = time.process_time()
     profiler = cProfile.Profile() if profile else None
     try:
         if profiler:
@@ -67,12 +72,15 @@ def run(warehouse: str, month: str, declared: bool, profile: bool = False) -> di
         steps["back-test"] = time.perf_counter() - t
         if profiler:
             profiler.disable()
+        cpu = time.process_time() - cpu
     finally:
         KpiSource._count_satisfaction = count
+        early_warning._signals = compute_signals
         ctx.close()
     if profiler:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
-    return {"steps": steps, "passes": passes, "computed": source.calls(), "reused": source.reused()}
+    return {"steps": steps, "passes": passes, "computed": source.calls(), "reused": source.reused(), "cpu": cpu,
+            "signals_computed": len(computed_signals)}
 
 
 def passes_only(warehouse: str, month: str) -> None:
@@ -130,12 +138,14 @@ def main() -> None:
         passes_only(args.warehouse, args.month)
         return
     warm = run(args.warehouse, args.month, declared=True)
-    print(f"warm-up: area row sets computed {warm['computed']}, reused {warm['reused']}")
+    print(f"warm-up: area row sets computed {warm['computed']}, reused {warm['reused']}; "
+          f"months of warning signals computed {warm['signals_computed']}")
     for declared in (False, True):
         result = run(args.warehouse, args.month, declared, profile=args.cprofile)
         name = "declared" if declared else "as_before"
         total = sum(result["steps"].values())
-        print(f"\n{name}: {total:.1f} s in all; row sets computed {result['computed']}, reused {result['reused']}; "
+        print(f"\n{name}: {total:.1f} s in all, CPU {result['cpu']:.1f} s; row sets computed {result['computed']}, "
+              f"reused {result['reused']}; months of signals computed {result['signals_computed']}; "
               f"load average {os.getloadavg()[0]:.1f}")
         for step, seconds in result["steps"].items():
             print(f"  {step:28s} {seconds:7.1f} s")

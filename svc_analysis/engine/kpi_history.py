@@ -13,7 +13,9 @@ Tables (in the history file):
   but period>)``:
   the rows, one set per (run, period, scope, source area: the area whose kpi_rows made them);
 - ``_kpi_history_v2_runs(run_id, stored_at, period, scope, area, fingerprint, n_rows)``: one line per
-  stored set, so an area with no rows for a period is remembered too.
+  stored set, so an area with no rows for a period is remembered too;
+- ``_kpi_history_v2_frames``: frames derived from the rows (the early warning's signals per month),
+  engine.history_frames, read and written through ``load_frame`` / ``store_frame`` under the same key.
 
 Fingerprint (``fingerprint(con, extra)``): a SHA-256 over ``_ingest_log`` per input table (the number
 of files loaded, the newest finish time, the sorted SHA-256s of the files), plus ``extra`` (the
@@ -36,8 +38,10 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
+from svc_analysis.engine import history_frames
 from svc_analysis.engine.kpis import KPI_COLUMNS
 
 SUFFIX = ".kpi_history.duckdb"
@@ -95,6 +99,20 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _typed_stored(frame: pd.DataFrame) -> pd.DataFrame:
+    """_typed's result for one set read back from the file (typed there already), without a call per
+    value: the dtype pandas infers from the values, as _typed's map does: a text column with any
+    value is str, one with none (or an empty set) object; meets_target nullable boolean."""
+    out = frame[KPI_COLUMNS].reset_index(drop=True)
+    for column in ("month", "period", "area", "metric", "level", "unit_id", "status"):
+        if out[column].notna().any():
+            out[column] = out[column].astype("str")
+        else:
+            out[column] = pd.Series([None] * len(out), dtype="object")
+    out["meets_target"] = out["meets_target"].astype("boolean")
+    return out.astype({column: "float64" for column in ("value", "numerator", "denominator", "target")})
+
+
 class History:
     """The history file of one warehouse or lake: read once per (scope, fingerprint), stored per computation."""
 
@@ -102,6 +120,7 @@ class History:
         self.path = Path(path)
         self.run_id = run_id or f"{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
         self._read: dict[tuple[str, str], dict[tuple[str, str], pd.DataFrame]] = {}
+        self._frames: dict[tuple[str, str, str], dict[str, pd.DataFrame]] = {}  # (scope, fp, kind) -> period -> frame
         self._writer = None
         self._writer_failed = False
 
@@ -109,36 +128,45 @@ class History:
     def beside(cls, warehouse: str | Path, run_id: str | None = None) -> "History":
         return cls(history_path(warehouse), run_id)
 
+    def _reader(self):
+        """A connection to read the file (this process's writer if any, else read-only); None when missing or busy."""
+        shared = _WRITERS.get(self.path.resolve())
+        try:
+            if not self.path.is_file():
+                return None
+            return shared.cursor() if shared is not None else duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error:
+            return None
+
     def _load_all(self, scope: str, fp: str) -> dict[tuple[str, str], pd.DataFrame]:
-        """Every stored set of ``scope`` with fingerprint ``fp``, the newest run's per (period, area)."""
+        """Every stored set of ``scope`` with fingerprint ``fp``, the newest run's per (period, area):
+        one query for all of them (the newest run chosen in SQL), split into sets and each typed as _typed does."""
         if (scope, fp) in self._read:
             return self._read[(scope, fp)]
         found: dict[tuple[str, str], pd.DataFrame] = {}
-        shared = _WRITERS.get(self.path.resolve())  # this process writes the file already: read through it
-        if self.path.is_file():
+        con = self._reader()
+        if con is not None:
             try:
-                con = shared.cursor() if shared is not None else duckdb.connect(str(self.path), read_only=True)
-            except duckdb.Error:  # locked by a writer, or not a DuckDB file: compute instead
-                con = None
-            if con is not None:
-                try:
-                    has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?",
-                                      [RUNS]).fetchone()[0]
-                    if has:
-                        runs = con.execute(
-                            f"SELECT period, area, arg_max(run_id, stored_at) AS run_id FROM {RUNS} "
-                            "WHERE scope = ? AND fingerprint = ? GROUP BY period, area", [scope, fp]).df()
-                        rows = con.execute(
-                            f"SELECT h.period, h.source_area AS _area, h.run_id AS _run, {', '.join('h.' + c for c in STORED)} "
-                            f"FROM {TABLE} h WHERE h.scope = ? AND h.fingerprint = ?", [scope, fp]).df()
-                        for r in runs.itertuples(index=False):
-                            part = rows[(rows["period"] == r.period) & (rows["_area"] == r.area)
-                                        & (rows["_run"] == r.run_id)]
-                            found[(r.period, r.area)] = _typed(part[STORED].assign(period=r.period)).reset_index(drop=True)
-                except duckdb.Error:
-                    found = {}
-                finally:
-                    con.close()
+                if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [RUNS]).fetchone()[0]:
+                    newest = (f"SELECT period, area, arg_max(run_id, stored_at) AS run_id FROM {RUNS} "
+                              "WHERE scope = ? AND fingerprint = ? GROUP BY period, area")
+                    runs = con.execute(newest, [scope, fp]).fetchall()
+                    rows = con.sql(
+                        f"SELECT h.period AS _period, h.source_area AS _area, {', '.join('h.' + c for c in STORED)} "
+                        f"FROM {TABLE} h JOIN ({newest}) r ON h.period = r.period AND h.source_area = r.area "
+                        "AND h.run_id = r.run_id WHERE h.scope = ? AND h.fingerprint = ? "
+                        "ORDER BY h.period, h.source_area, h.rowid",  # within a set the stored order: the area's own
+                        params=[scope, fp, scope, fp]).to_arrow_table().to_pandas()
+                    new_set = (rows["_period"] != rows["_period"].shift()) | (rows["_area"] != rows["_area"].shift())
+                    starts = [*np.flatnonzero(new_set.to_numpy()), len(rows)]
+                    parts = {(rows["_period"].iat[a], rows["_area"].iat[a]): (a, b) for a, b in zip(starts, starts[1:])}
+                    for period, area, _ in runs:
+                        a, b = parts.get((period, area), (0, 0))
+                        found[(period, area)] = _typed_stored(rows.iloc[a:b].assign(period=period))
+            except duckdb.Error:
+                found = {}
+            finally:
+                con.close()
         self._read[(scope, fp)] = found
         return found
 
@@ -201,4 +229,22 @@ class History:
             return False
         if (scope, fp) in self._read:
             self._read[(scope, fp)][(period, area)] = rows.reset_index(drop=True)
+        return True
+
+    def load_frame(self, kind: str, period: str, scope: str, fp: str | None) -> pd.DataFrame | None:
+        """A derived frame of ``kind`` (engine.history_frames) stored for (period, scope) under ``fp``;
+        None when not stored (every frame of the kind read in one query, once per run)."""
+        if fp is not None and (scope, fp, kind) not in self._frames:
+            con = self._reader()
+            self._frames[(scope, fp, kind)] = {} if con is None else history_frames.read_all(con, scope, fp, kind)
+        frame = self._frames.get((scope, fp, kind), {}).get(period)
+        return None if frame is None else frame.copy()
+
+    def store_frame(self, kind: str, period: str, scope: str, fp: str | None, frame: pd.DataFrame) -> bool:
+        """Keep a derived frame of ``kind`` for (period, scope) under ``fp``; False when the file is busy."""
+        con = None if fp is None else self._writer_connection()
+        if con is None or not history_frames.write(con, [self.run_id, datetime.now(), period, scope, fp], kind, frame):
+            return False
+        if (scope, fp, kind) in self._frames:
+            self._frames[(scope, fp, kind)][period] = frame.copy()
         return True

@@ -35,6 +35,7 @@ from svc_analysis.engine import org
 from svc_analysis.stats import funnel
 from svc_analysis.core.periods import month_end
 
+SIGNALS = "warning_signals"  # the kind of the stored signals in the KPI history (KpiSource.derived)
 COMPONENTS = ("complaint_rate", "responsible", "satisfaction_funnel", "participation_drop", "star_shortfall",
               "overtime", "mystery_low", "recheck_open")
 ROW_METRICS = ["complaints_responsible", "complaint_rate_per_10k", "star_teller_rate", "overtime_wait_share",
@@ -71,7 +72,15 @@ def signals(source, month: str) -> pd.DataFrame:
     """One row per staffed outlet of the scope open at month end with the raw figures (SIGNAL_COLUMNS).
 
     source: summary_registry.KpiSource (its cache is shared with the scorecard and the back-test).
+    Made once per month and kept (KpiSource.derived): for the run, and in the KPI history beside the
+    rows under their fingerprint, so an unchanged warehouse reuses the back-test's months' signals;
+    an ingest, a params or a code change computes them again.
     """
+    return source.derived(SIGNALS, month, lambda: _signals(source, month))
+
+
+def _signals(source, month: str) -> pd.DataFrame:
+    """signals() computed: from the source's KPI rows and the satisfaction area's hooks."""
     s, P = source.scope, source.params
     base = org.open_outlets(org.staffed(s.tree_in_scope), month_end(month))
     out = base[["outlet_id", "outlet_name", "subbranch", "branch"]].reset_index(drop=True)

@@ -160,6 +160,22 @@ class KpiSource:
         self._cache[key] = frame
         return frame
 
+    def derived(self, kind: str, period_key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A frame the summary makes from this source's rows for one period (``kind``, e.g. the early
+        warning's signals of a month): cached for the run, else stored in the KPI history beside the
+        rows under the same fingerprint (engine.history_frames), else ``compute()`` and stored. A copy."""
+        key = (kind, period_key)
+        if key not in self._cache:
+            scope_key = f"{self.scope.level}:{self.scope.name}"
+            frame = None if self.history is None else self.history.load_frame(kind, period_key, scope_key,
+                                                                               self.fingerprint())
+            if frame is None:
+                frame = compute()
+                if self.history is not None:
+                    self.history.store_frame(kind, period_key, scope_key, self.fingerprint(), frame)
+            self._cache[key] = frame
+        return self._cache[key].copy()
+
     def rows(self, period: Period | str, metrics: list[str] | None = None,
              areas: list[str] | None = None) -> pd.DataFrame:
         """KPI rows (kpis.KPI_COLUMNS) of ``period`` (a Period, or a month string parsed here) from
@@ -171,7 +187,8 @@ class KpiSource:
             return kpis.frame_of([])
         out = kpis.complete(pd.concat(frames, ignore_index=True))
         if metrics is not None:
-            out = out[[any(_matches(x, m) for x in metrics) for m in out["metric"]]]
+            wanted = [m for m in out["metric"].unique() if any(_matches(x, m) for x in metrics)]
+            out = out[out["metric"].isin(wanted)]
         return out.reset_index(drop=True)
 
     def satisfaction_counts(self, months: list[str]) -> pd.DataFrame:
