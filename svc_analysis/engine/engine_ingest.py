@@ -69,16 +69,12 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
         scan = _scan(text_path, len(source.headers))
         try:
             wh.run(con, _stage_statement(source, scan, target, window))
+            rows_read, slow = wh.run(con, f'SELECT count(*), count(_raw) FROM "{target}"')[0]
+            problems = _recheck(con, source, target, window) if slow else []
         except duckdb.Error as exc:  # the chunked path names the problem (or reads what DuckDB cannot)
             log.info("%s: chunked path (%s)", source.path.name, str(exc).splitlines()[0])
             wh.drop_tables(con, [target])
             return None
-        rows_read = wh.scalar(con, f'SELECT count(*) FROM "{target}"')
-        problems = con.execute(f'SELECT "{ROW}", _raw, p."column", p.reason FROM (SELECT "{ROW}", _raw, '
-                               f'unnest(_problems) AS p FROM "{target}" WHERE len(_problems) > 0) '
-                               f'ORDER BY 1').fetchall()
-        if problems:
-            wh.run(con, f'DELETE FROM "{target}" WHERE len(_problems) > 0')
         checks = [(row, column, reason) for row, _, column, reason in problems] + _key_rejects(con, source.table)
         refs = _reference_rejects(con, source.table, target)
         raw = {row: cells for row, cells, _, _ in problems}
@@ -102,48 +98,76 @@ def _scan(path: Path, width: int) -> str:
 
 
 def _stage_statement(source: Source, scan: str, target: str, window: DateWindow) -> str:
-    """CREATE the staging table: typed contract columns, _row, _problems (list of {column, reason})
-    and _raw (the cells as read, only for rows with a problem).
+    """CREATE the staging table in one pass over the file: typed contract columns, _row, and _raw
+    (the cells as read) for the rows that are not certainly good.
 
-    Rows whose cells are all canonical (fast_checks.row_ok: _ok) take the fast values; check_sql's
-    full expressions run only on the other rows (each behind CASE WHEN _ok), where they type the
-    cells and find the problems exactly as the chunked path does."""
+    Rows whose cells are all canonical (fast_checks.row_ok) are typed by the fast lane and have
+    no _raw; the others keep their cells in _raw and are typed and checked by _recheck_statement
+    (check_sql's full rules) afterwards, over those rows only (usually a handful)."""
     table, width = contract.table(source.table), len(source.headers)
-    where = {column: f"c{i}" for i, h in enumerate(source.headers) if (column := source.mapping.get(h))}
+    where = _cells_by_column(source)
     empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
     q = {c.name: sql.quoted(c.name) for c in table.columns}
-    f = {c.name: sql.quoted(f"f:{c.name}") for c in table.columns}
+    quick = ", ".join(f"{fast.fast(c, where.get(c.name))} AS {q[c.name]}" for c in table.columns)
+    ok = fast.row_ok(table, where, window)
+    return (f'CREATE OR REPLACE TABLE "{target}" AS '
+            f"WITH src AS ({scan}), kept AS (SELECT * FROM src WHERE NOT ({empty})), "
+            f"quick AS (SELECT *, {quick} FROM kept), sorted AS (SELECT *, {ok} AS _ok FROM quick) "
+            f'SELECT {_typed_columns(source.table)}, "{ROW}", '
+            f"CASE WHEN _ok THEN NULL ELSE [{_cells(width)}] END AS _raw FROM sorted")
+
+
+def _recheck_statement(source: Source, target: str, checked: str, window: DateWindow) -> str:
+    """CREATE ``checked`` from the staged rows with _raw: every cell typed and checked by check_sql's
+    full expressions, exactly as the chunked path does; _problems lists {column, reason}."""
+    table, width = contract.table(source.table), len(source.headers)
+    where = _cells_by_column(source)
+    q = {c.name: sql.quoted(c.name) for c in table.columns}
     t = {c.name: sql.quoted(f"t:{c.name}") for c in table.columns}
     v = {c.name: sql.quoted(f"v:{c.name}") for c in table.columns}
     b = {c.name: sql.quoted(f"b:{c.name}") for c in table.columns}
-
-    def slow(expression: str, fast_value: str = "NULL") -> str:
-        return f"CASE WHEN _ok THEN {fast_value} ELSE {expression} END"
-
-    quick = ", ".join(f"{fast.fast(c, where.get(c.name))} AS {q[c.name]}" for c in table.columns)
-    renamed = ", ".join(f"{q[c.name]} AS {f[c.name]}" for c in table.columns)
-    ok = fast.row_ok(table, where, window)
-    texts = ", ".join(f"{slow(sql.text(where.get(c.name)))} AS {t[c.name]}" for c in table.columns)
-    parsed = ", ".join(f"{slow(sql.typed(c, t[c.name]))} AS {v[c.name]}" for c in table.columns)
-    bad = ", ".join(f"{slow(sql.impossible(c, t[c.name], v[c.name], window), 'FALSE')} AS {b[c.name]}"
-                    for c in table.columns)
-    final = ", ".join(f"{slow(f'CASE WHEN {b[c.name]} THEN NULL ELSE {v[c.name]} END', f[c.name])} AS {q[c.name]}"
-                      for c in table.columns)
+    cells = ", ".join(f"_raw[{i + 1}] AS c{i}" for i in range(width))
+    texts = ", ".join(f"{sql.text(where.get(c.name))} AS {t[c.name]}" for c in table.columns)
+    parsed = ", ".join(f"{sql.typed(c, t[c.name])} AS {v[c.name]}" for c in table.columns)
+    bad = ", ".join(f"{sql.impossible(c, t[c.name], v[c.name], window)} AS {b[c.name]}" for c in table.columns)
+    final = ", ".join(f"CASE WHEN {b[c.name]} THEN NULL ELSE {v[c.name]} END AS {q[c.name]}" for c in table.columns)
     cases = [case for c in table.columns
              for case in sql.column_problems(c, t[c.name], q[c.name], b[c.name], window)]
     cases += sql.rule_problems(table)
-    problems = slow(f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)")
-    types = wh.column_types(source.table)
-    out = ", ".join(f"CAST({q[c]} AS {types[c]}) AS {q[c]}" for c in table.column_names)
-    return (f'CREATE OR REPLACE TABLE "{target}" AS '
-            f"WITH src AS ({scan}), kept AS (SELECT * FROM src WHERE NOT ({empty})), "
-            f"quick AS (SELECT *, {quick} FROM kept), "
-            f"sorted AS (SELECT * EXCLUDE ({', '.join(q.values())}), {renamed}, {ok} AS _ok FROM quick), "
-            f"texts AS (SELECT *, {texts} FROM sorted), parsed AS (SELECT *, {parsed} FROM texts), "
+    problems = f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)"
+    return (f'CREATE OR REPLACE TEMP TABLE "{checked}" AS '
+            f'WITH src AS (SELECT "{ROW}", _raw, {cells} FROM "{target}" WHERE _raw IS NOT NULL), '
+            f"texts AS (SELECT *, {texts} FROM src), parsed AS (SELECT *, {parsed} FROM texts), "
             f"checked AS (SELECT *, {bad} FROM parsed), final AS (SELECT *, {final} FROM checked), "
             f"found AS (SELECT *, {problems} AS _problems FROM final) "
-            f'SELECT {out}, "{ROW}", _problems, CASE WHEN len(_problems) > 0 THEN [{_cells(width)}] END AS _raw '
-            f"FROM found")
+            f'SELECT {_typed_columns(source.table)}, "{ROW}", _raw, _problems FROM found')
+
+
+def _cells_by_column(source: Source) -> dict[str, str]:
+    """Contract column -> the raw cell c<i> it is read from (absent columns are missing)."""
+    return {column: f"c{i}" for i, h in enumerate(source.headers) if (column := source.mapping.get(h))}
+
+
+def _typed_columns(name: str) -> str:
+    """The contract columns cast to their warehouse types, in contract order."""
+    types = wh.column_types(name)
+    return ", ".join(f"CAST({sql.quoted(c)} AS {types[c]}) AS {sql.quoted(c)}" for c in types)
+
+
+def _recheck(con, source: Source, target: str, window: DateWindow) -> list[tuple]:
+    """Type and check the staged rows that took the slow lane; those without a problem go back
+    into the stage typed, and (row, cells, column, reason) of the others is returned, by row."""
+    checked = f"{target}_checked"
+    try:
+        wh.run(con, _recheck_statement(source, target, checked, window))
+        wh.run(con, f'DELETE FROM "{target}" WHERE _raw IS NOT NULL')
+        columns = ", ".join(sql.quoted(c) for c in contract.table(source.table).column_names)
+        wh.run(con, f'INSERT INTO "{target}" SELECT {columns}, "{ROW}", NULL FROM "{checked}" '
+                    f"WHERE len(_problems) = 0")
+        return con.execute(f'SELECT "{ROW}", _raw, p."column", p.reason FROM (SELECT "{ROW}", _raw, '
+                           f'unnest(_problems) AS p FROM "{checked}" WHERE len(_problems) > 0) ORDER BY 1').fetchall()
+    finally:
+        wh.drop_tables(con, [checked])
 
 
 def _key_rejects(con, name: str) -> list[tuple[int, str, str]]:

@@ -79,7 +79,7 @@ def ingest_files(paths, warehouse=None, table: str | None = None, profile: str |
     sources = [open_source(p, table=table, profile=prof, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet)
                for p in paths]
     sources.sort(key=lambda s: contract.LOAD_ORDER.index(s.table))
-    con = wh.connect(warehouse)
+    con = wh.connect(warehouse, memory_limit=wh.INGEST_MEMORY_LIMIT)
     reports: list[FileReport] = []
     try:
         wh.ensure_schema(con)
