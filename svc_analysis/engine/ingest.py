@@ -181,5 +181,6 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         raise
     finally:
         bar.close()
-        wh.drop_tables(con, [t for t in (stage.rows, stage.rejects, stage.outlets) if t])
+        scratch = (stage.rows, stage.rejects, stage.outlets, merge.repeated_name(stage.rows))
+        wh.drop_tables(con, [t for t in scratch if t])
     return report
