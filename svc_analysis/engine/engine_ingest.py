@@ -18,34 +18,31 @@ reading could differ from what Excel shows or when the file must be refused with
 - text that does not decode: files not in UTF-8 are transcoded to a temporary UTF-8 copy first
   (streamed, 1 MB at a time), and a decoding error sends the original to the chunked path.
 XLSX files and files read through a profile always take the chunked path (docs/ingest.md section 11).
+
+Modules: engine_csv (the text DuckDB reads, the scan with row numbers), engine_staging (the staging
+statements: fast lane, then the full rules on the other rows), this one (the file staged, its key
+clashes and missing references set aside, the reject lines in the chunked path's order).
 """
 
 from __future__ import annotations
 
-import codecs
-import hashlib
 import logging
-import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from svc_analysis.core import contract
-from svc_analysis.engine import check_sql as sql
-from svc_analysis.engine import fast_checks as fast
 from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
+from svc_analysis.engine import engine_csv as text
+from svc_analysis.engine import engine_staging as staging
 from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.readers import ROW, Source
 from svc_analysis.engine.validation import REJECT_COLUMNS, key_clash_reason
 
 __all__ = ["Staged", "stage_csv"]
 log = logging.getLogger(__name__)
-BLOCK = 1 << 20
-NATIVE = {"utf-8", "utf-8-sig", "utf8", "ascii"}
 
 
 @dataclass
@@ -62,88 +59,27 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
     """Check and stage one CSV into ``target`` (created here); None when it needs the chunked path."""
     if source.encoding is None or any(c in h for h in source.headers for c in "\r\n\""):
         return None
-    with _utf8_text(source.path, source.encoding) as (text_path, digest, plain):
+    with text.utf8_text(source.path, source.encoding) as (text_path, digest, plain):
         if text_path is None or not plain:
             log.info("%s: chunked path (blank lines, bare CR or undecodable text)", source.path.name)
             return None
-        scan = _scan(text_path, len(source.headers))
+        scan = text.scan(text_path, len(source.headers))
         try:
-            wh.run(con, _stage_statement(source, scan, target, window))
+            wh.run(con, staging.stage_statement(source, scan, target, window))
+            rows_read, slow = wh.run(con, f'SELECT count(*), count(_raw) FROM "{target}"')[0]
+            problems = staging.recheck(con, source, target, window) if slow else []
         except duckdb.Error as exc:  # the chunked path names the problem (or reads what DuckDB cannot)
             log.info("%s: chunked path (%s)", source.path.name, str(exc).splitlines()[0])
             wh.drop_tables(con, [target])
             return None
-        rows_read = wh.scalar(con, f'SELECT count(*) FROM "{target}"')
-        problems = con.execute(f'SELECT "{ROW}", _raw, p."column", p.reason FROM (SELECT "{ROW}", _raw, '
-                               f'unnest(_problems) AS p FROM "{target}" WHERE len(_problems) > 0) '
-                               f'ORDER BY 1').fetchall()
-        if problems:
-            wh.run(con, f'DELETE FROM "{target}" WHERE len(_problems) > 0')
         checks = [(row, column, reason) for row, _, column, reason in problems] + _key_rejects(con, source.table)
         refs = _reference_rejects(con, source.table, target)
         raw = {row: cells for row, cells, _, _ in problems}
         later = sorted({r for r, _, _ in checks + refs} - set(raw))
         if later:  # rows set aside after staging: read their cells once more (usually none)
-            raw |= dict(con.execute(f'SELECT "{ROW}", [{_cells(len(source.headers))}] FROM ({scan}) '
+            raw |= dict(con.execute(f'SELECT "{ROW}", [{text.cells(len(source.headers))}] FROM ({scan}) '
                                     f'WHERE "{ROW}" IN (SELECT unnest(?))', [later]).fetchall())
     return Staged(rows_read, _raw_frame(raw, source.headers), _rejects(source, checks, refs, raw), digest)
-
-
-def _cells(width: int) -> str:
-    return ", ".join(f"c{i}" for i in range(width))
-
-
-def _scan(path: Path, width: int) -> str:
-    """The file's records as text cells c0..cN with their spreadsheet row (header = row 1)."""
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width))
-    return (f"SELECT row_number() OVER () + 1 AS \"{ROW}\", {_cells(width)} FROM read_csv({sql.lit(str(path))}, "
-            f"header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', strict_mode = true, "
-            f"null_padding = false, columns = {{{columns}}})")
-
-
-def _stage_statement(source: Source, scan: str, target: str, window: DateWindow) -> str:
-    """CREATE the staging table: typed contract columns, _row, _problems (list of {column, reason})
-    and _raw (the cells as read, only for rows with a problem).
-
-    Rows whose cells are all canonical (fast_checks.row_ok: _ok) take the fast values; check_sql's
-    full expressions run only on the other rows (each behind CASE WHEN _ok), where they type the
-    cells and find the problems exactly as the chunked path does."""
-    table, width = contract.table(source.table), len(source.headers)
-    where = {column: f"c{i}" for i, h in enumerate(source.headers) if (column := source.mapping.get(h))}
-    empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
-    q = {c.name: sql.quoted(c.name) for c in table.columns}
-    f = {c.name: sql.quoted(f"f:{c.name}") for c in table.columns}
-    t = {c.name: sql.quoted(f"t:{c.name}") for c in table.columns}
-    v = {c.name: sql.quoted(f"v:{c.name}") for c in table.columns}
-    b = {c.name: sql.quoted(f"b:{c.name}") for c in table.columns}
-
-    def slow(expression: str, fast_value: str = "NULL") -> str:
-        return f"CASE WHEN _ok THEN {fast_value} ELSE {expression} END"
-
-    quick = ", ".join(f"{fast.fast(c, where.get(c.name))} AS {q[c.name]}" for c in table.columns)
-    renamed = ", ".join(f"{q[c.name]} AS {f[c.name]}" for c in table.columns)
-    ok = fast.row_ok(table, where, window)
-    texts = ", ".join(f"{slow(sql.text(where.get(c.name)))} AS {t[c.name]}" for c in table.columns)
-    parsed = ", ".join(f"{slow(sql.typed(c, t[c.name]))} AS {v[c.name]}" for c in table.columns)
-    bad = ", ".join(f"{slow(sql.impossible(c, t[c.name], v[c.name], window), 'FALSE')} AS {b[c.name]}"
-                    for c in table.columns)
-    final = ", ".join(f"{slow(f'CASE WHEN {b[c.name]} THEN NULL ELSE {v[c.name]} END', f[c.name])} AS {q[c.name]}"
-                      for c in table.columns)
-    cases = [case for c in table.columns
-             for case in sql.column_problems(c, t[c.name], q[c.name], b[c.name], window)]
-    cases += sql.rule_problems(table)
-    problems = slow(f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)")
-    types = wh.column_types(source.table)
-    out = ", ".join(f"CAST({q[c]} AS {types[c]}) AS {q[c]}" for c in table.column_names)
-    return (f'CREATE OR REPLACE TABLE "{target}" AS '
-            f"WITH src AS ({scan}), kept AS (SELECT * FROM src WHERE NOT ({empty})), "
-            f"quick AS (SELECT *, {quick} FROM kept), "
-            f"sorted AS (SELECT * EXCLUDE ({', '.join(q.values())}), {renamed}, {ok} AS _ok FROM quick), "
-            f"texts AS (SELECT *, {texts} FROM sorted), parsed AS (SELECT *, {parsed} FROM texts), "
-            f"checked AS (SELECT *, {bad} FROM parsed), final AS (SELECT *, {final} FROM checked), "
-            f"found AS (SELECT *, {problems} AS _problems FROM final) "
-            f'SELECT {out}, "{ROW}", _problems, CASE WHEN len(_problems) > 0 THEN [{_cells(width)}] END AS _raw '
-            f"FROM found")
 
 
 def _key_rejects(con, name: str) -> list[tuple[int, str, str]]:
@@ -199,60 +135,3 @@ def _rejects(source: Source, checks: list, refs: list, raw: dict[int, list]) -> 
     frame["file"] = source.path.name
     frame["row_number"] = frame["row_number"].astype("int64")
     return frame[REJECT_COLUMNS]
-
-
-@contextmanager
-def _utf8_text(path: Path, encoding: str):
-    """(a UTF-8 path to read, the original file's SHA-256, whether its lines are plain): the file
-    itself when UTF-8, else a streamed UTF-8 copy (path None when it does not decode). Plain: no
-    blank line and no bare CR, so that DuckDB's records are the rows Excel shows."""
-    digest, lines = hashlib.sha256(), _LineCheck()
-    native = codecs.lookup(encoding).name in {codecs.lookup(e).name for e in NATIVE}
-    with tempfile.TemporaryDirectory(prefix="svc-ingest-") as folder:
-        out_path = path if native else Path(folder) / "utf8.csv"
-        decoder = None if native else codecs.getincrementaldecoder(encoding)(errors="strict")
-        try:
-            with open(path, "rb") as fh, (open(out_path, "wb") if decoder else _Null()) as out:
-                while block := fh.read(BLOCK):
-                    digest.update(block)
-                    if decoder:
-                        block = decoder.decode(block).encode("utf-8")
-                        out.write(block)
-                    lines.feed(block)
-                if decoder:
-                    out.write(decoder.decode(b"", final=True).encode("utf-8"))
-        except UnicodeDecodeError:
-            yield None, digest.hexdigest(), False
-            return
-        yield out_path, digest.hexdigest(), lines.plain()
-
-
-class _Null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
-class _LineCheck:
-    """Finds blank lines and bare carriage returns in a byte stream, block by block."""
-
-    def __init__(self):
-        self.tail, self.pending_cr, self.bad, self.first = b"", False, False, True
-
-    def feed(self, block: bytes) -> None:
-        if self.bad or not block:
-            return
-        if self.pending_cr and not block.startswith(b"\n"):
-            self.bad = True
-        text = self.tail + block
-        if self.first and (block.startswith(b"\n") or block.startswith(b"\r")):
-            self.bad = True
-        self.first = False
-        crs = block.count(b"\r") - (1 if block.endswith(b"\r") else 0)
-        self.bad = self.bad or b"\n\n" in text or b"\n\r\n" in text or crs != block.count(b"\r\n")
-        self.pending_cr, self.tail = block.endswith(b"\r"), text[-2:]
-
-    def plain(self) -> bool:
-        return not self.bad and not self.pending_cr

@@ -16,8 +16,9 @@ cell that gives the typed value only when the cell is certainly good, and NULL o
   inside the plausible window and its range, and every row rule holds: check_sql would find no
   problem in the row and would type it to the fast values.
 
-engine_ingest runs check_sql's expressions only on the rows that are not ok (CASE WHEN _ok), so
-the set-aside output is unchanged; tests/engine/test_engine_checks.py compares both lanes.
+engine_staging runs check_sql's expressions only on the rows that are not ok (their cells kept in
+_raw, rechecked after the staging pass), so the set-aside output is unchanged;
+tests/engine/test_engine_checks.py compares both lanes.
 """
 
 from __future__ import annotations

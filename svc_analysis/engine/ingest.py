@@ -4,7 +4,8 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
 - Files load in contract.LOAD_ORDER (outlets before staff before the facts that reference them);
   every file's headers are checked before anything loads.
 - Each file is staged (a CSV checked by DuckDB in one pass: svc_analysis.engine.engine_ingest; XLSX,
-  profiles and the CSVs it hands back chunk by chunk through pandas, with the same result), then
+  profiles and the CSVs it hands back chunk by chunk through pandas, with the same result:
+  svc_analysis.engine.ingest_chunks), then
   moved in by one transaction: a file that cannot be read (IngestError) loads nothing, while files
   committed before it stay loaded.
 - Every row that breaks a rule is set aside with file, row, column and reason, into its quarantine
@@ -27,18 +28,19 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from tqdm import tqdm
 
 from svc_analysis.core import contract
 from svc_analysis.engine import bookkeeping, engine_ingest
 from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
+# the chunked path and the set-aside lines: ingest_chunks (missing_references stays importable here)
+from svc_analysis.engine.ingest_chunks import (Stage, check_chunk, missing_references, set_aside,  # noqa: F401
+                                               set_aside_conflicts, stage_outlets)
 from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.profiles import Profile, load_profile
 from svc_analysis.engine.quarantine import QuarantineFile, quarantine_path
-from svc_analysis.engine.readers import DEFAULT_CHUNK_ROWS, ROW, IngestError, Source, open_source
-from svc_analysis.engine.validation import REJECT_COLUMNS, key_clash_reason, validate_chunk
+from svc_analysis.engine.readers import DEFAULT_CHUNK_ROWS, IngestError, Source, open_source
 
 __all__ = ["FileReport", "IngestError", "ingest_files"]
 HASH_BLOCK = 1 << 20
@@ -79,7 +81,7 @@ def ingest_files(paths, warehouse=None, table: str | None = None, profile: str |
     sources = [open_source(p, table=table, profile=prof, chunk_rows=chunk_rows, encoding=encoding, sheet=sheet)
                for p in paths]
     sources.sort(key=lambda s: contract.LOAD_ORDER.index(s.table))
-    con = wh.connect(warehouse)
+    con = wh.connect(warehouse, memory_limit=wh.INGEST_MEMORY_LIMIT)
     reports: list[FileReport] = []
     try:
         wh.ensure_schema(con)
@@ -127,7 +129,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
     report = FileReport(source.path, name, warnings=list(source.warnings))
     file_key = str(source.path.resolve())
     quarantine = QuarantineFile(quarantine_path(warehouse, name, file_key), source.headers)
-    stage = _Stage(name, wh.create_staging(con, name), wh.create_quarantine_staging(con, name),
+    stage = Stage(name, wh.create_staging(con, name), wh.create_quarantine_staging(con, name),
                    wh.create_staging(con, "outlets", f"_stage_{name}_outlets") if prof and prof.outlets else None)
     bar = tqdm(desc=source.path.name, unit=" 行", file=sys.stderr, delay=1.0,
                disable=not progress or not sys.stderr.isatty())
@@ -136,21 +138,21 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         staged = engine_ingest.stage_csv(con, source, stage.rows, window) if engine_checks and not prof else None
         if staged is not None:
             digest, report.rows_read = staged.sha256, staged.rows_read
-            _set_aside(con, report, quarantine, staged.raw, staged.rejects, stage, file_key)
+            set_aside(con, report, quarantine, staged.raw, staged.rejects, stage, file_key)
         else:
             wh.create_staging(con, name)
         for raw in source.chunks() if staged is None else ():
             mapped = prof.apply(raw) if prof is not None else raw.rename(columns=source.mapping)
             if stage.outlets:
-                report.warnings += _stage_outlets(con, prof, raw, source.path.name, stage.outlets, window)
-            rejects = _check_chunk(con, name, mapped, source.path.name, stage, window)
-            _set_aside(con, report, quarantine, raw, rejects, stage, file_key)
+                report.warnings += stage_outlets(con, prof, raw, source.path.name, stage.outlets, window)
+            rejects = check_chunk(con, name, mapped, source.path.name, stage, window)
+            set_aside(con, report, quarantine, raw, rejects, stage, file_key)
             report.rows_read += len(raw)
             bar.update(len(raw))
         con.begin()
         in_transaction = True
         if staged is None:  # the engine path set its key clashes aside already (engine_ingest._key_rejects)
-            _set_aside_conflicts(con, source, report, quarantine, stage, file_key)
+            set_aside_conflicts(con, source, report, quarantine, stage, file_key)
         if stage.outlets:
             before = wh.scalar(con, "SELECT count(*) FROM outlets")
             merge.upsert(con, "outlets", stage.outlets, replace=False)
@@ -179,88 +181,6 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         raise
     finally:
         bar.close()
-        wh.drop_tables(con, [t for t in (stage.rows, stage.rejects, stage.outlets) if t])
+        scratch = (stage.rows, stage.rejects, stage.outlets, merge.repeated_name(stage.rows))
+        wh.drop_tables(con, [t for t in scratch if t])
     return report
-
-
-@dataclass(frozen=True)
-class _Stage:
-    """The staging tables of one file: its rows, its set-aside lines, outlets a profile registers."""
-
-    table: str
-    rows: str
-    rejects: str
-    outlets: str | None
-
-
-def _check_chunk(con, name: str, mapped: pd.DataFrame, file: str, stage: _Stage,
-                 window: DateWindow) -> pd.DataFrame:
-    """Validate one chunk, check its references, stage the good rows; return the rejects."""
-    good, rejects = validate_chunk(name, mapped, file, window)
-    missing = missing_references(con, name, good, {"outlets": stage.outlets} if stage.outlets else None)
-    if len(missing):
-        missing["file"] = file
-        good = good.drop(index=missing["row_number"].unique())
-        rejects = pd.concat([rejects, missing[REJECT_COLUMNS]], ignore_index=True)
-    wh.stage_frame(con, name, good, stage.rows)
-    return rejects.sort_values("row_number", kind="stable")
-
-
-def missing_references(con, name: str, frame: pd.DataFrame,
-                       staged: dict[str, str] | None = None) -> pd.DataFrame:
-    """(row_number, column, value, reason) for values whose Column.references target is neither in
-    the warehouse nor in its staging table (``staged``: table -> staging table, e.g. outlets a
-    profile registers in the same load)."""
-    found, staged, view = [], staged or {}, f"_refs_{name}"
-    con.register(view, frame.reset_index())
-    for col in contract.table(name).columns:
-        if not col.references:
-            continue
-        ref_table, ref_col = col.references.split(".")
-        sources = [ref_table] + ([staged[ref_table]] if ref_table in staged else [])
-        absent = " AND ".join(f'NOT EXISTS (SELECT 1 FROM "{t}" r WHERE r."{ref_col}" = c."{col.name}")'
-                              for t in sources)
-        rows = wh.run(con, f'SELECT "{ROW}", "{col.name}" FROM "{view}" c WHERE "{col.name}" IS NOT NULL AND {absent}')
-        found += [(row, col.name, value, f"{ref_table} 中没有此 {ref_col}") for row, value in rows]
-    con.unregister(view)
-    return pd.DataFrame(found, columns=["row_number", "column", "value", "reason"])
-
-
-def _set_aside(con, report: FileReport, quarantine: QuarantineFile, raw: pd.DataFrame,
-               rejects: pd.DataFrame, stage: _Stage, file_key: str) -> None:
-    if rejects.empty:
-        return
-    report.rows_set_aside += rejects["row_number"].nunique()
-    quarantine.write(raw, rejects)
-    wh.add_quarantine(con, rejects, stage.table, file_key, str(quarantine.path), target=stage.rejects)
-
-
-def _set_aside_conflicts(con, source: Source, report: FileReport, quarantine: QuarantineFile,
-                         stage: _Stage, file_key: str) -> None:
-    """Keys staged from different chunks with different values: set every version aside.
-
-    Conflicts inside one chunk are caught by validation; this finds those across chunks and
-    re-reads the file once (only when there are any) to quarantine the raw rows.
-    """
-    conflicts = merge.key_conflicts(con, stage.table)
-    if conflicts.empty:
-        return
-    key = contract.table(stage.table).key
-    rows = [int(r) for r in conflicts["row_number"]]
-    merge.drop_staged_rows(con, stage.table, rows)
-    rejects = pd.DataFrame({"file": source.path.name, "row_number": rows, "column": ", ".join(key),
-                            "value": conflicts["key"].astype(str).to_numpy(),
-                            "reason": key_clash_reason(key)})
-    for raw in source.chunks():
-        chunk_rejects = rejects[rejects["row_number"].isin(raw[ROW])]
-        _set_aside(con, report, quarantine, raw, chunk_rejects, stage, file_key)
-
-
-def _stage_outlets(con, prof: Profile, raw: pd.DataFrame, file: str, target: str,
-                   window: DateWindow) -> list[str]:
-    """Stage the outlets a profile derives from this chunk; warn about any it cannot make."""
-    rows = prof.outlet_rows(raw)
-    good, rejects = validate_chunk("outlets", rows, file, window)
-    wh.stage_frame(con, "outlets", good, target)
-    return [f"{file}: profile {prof.name} could not register outlet '{rows.at[r.row_number, 'outlet_id']}': "
-            f"{r.column} {r.reason}" for r in rejects.itertuples()]

@@ -22,7 +22,7 @@ from svc_analysis.core import contract, schema
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.warehouse import ROW
 
-__all__ = ["Moved", "drop_staged_rows", "key_conflicts", "upsert"]
+__all__ = ["Moved", "drop_staged_rows", "key_conflicts", "repeated_name", "upsert"]
 
 
 def _columns(name: str) -> str:
@@ -30,11 +30,21 @@ def _columns(name: str) -> str:
     return ", ".join(f'"{c}"' for c in contract.table(name).column_names)
 
 
-def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, ...]) -> str:
+def repeated_name(stage: str) -> str:
+    """The temp table of ``stage``'s repeated keys (_repeated_keys), for the caller's clean-up."""
+    return f"{stage}_repeated"
+
+
+def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, ...], reuse: bool = False) -> str:
     """A temp table of the keys staged more than once (with ``_n``, how often): usually tiny, so the
     whole-row comparisons below touch only those rows instead of hashing every column of 50 M rows.
-    Rows without a key value (an optional key left empty) have no key and are not counted."""
-    cols, target = ", ".join(f'"{k}"' for k in key), f"{stage}_repeated"
+    Rows without a key value (an optional key left empty) have no key and are not counted.
+    ``reuse``: take the table key_conflicts made if it is still there (drop_staged_rows drops it
+    when rows leave the stage, upsert when it is done), instead of grouping every key again."""
+    cols, target = ", ".join(f'"{k}"' for k in key), repeated_name(stage)
+    if reuse and wh.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary",
+                           [target]):
+        return target
     wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" AS SELECT {cols}, count(*) AS _n FROM "{stage}" '
              f'WHERE {_has_key("", key)} GROUP BY ALL HAVING count(*) > 1')
     return target
@@ -66,8 +76,11 @@ def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
 
 
 def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
+    """Take rows (by _row) out of the staging table; the repeated keys counted before no longer hold."""
     if rows:
-        wh.run(con, f'DELETE FROM "{wh.staging_name(name)}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
+        stage = wh.staging_name(name)
+        wh.run(con, f'DELETE FROM "{stage}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
+        wh.drop_tables(con, [repeated_name(stage)])
 
 
 @dataclass(frozen=True)
@@ -115,7 +128,7 @@ def _upsert_keyed(con, name: str, stage: str, key: tuple[str, ...], replace: boo
     """The staged rows with a key value: the newest version of a key replaces the stored one."""
     cols, keyed = _columns(name), _has_key("s", key)
     staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" s WHERE {keyed}')
-    repeated = _repeated_keys(con, stage, key)
+    repeated = _repeated_keys(con, stage, key, reuse=True)  # as key_conflicts left it, when it did
     merged = int(wh.scalar(con, f'SELECT coalesce(sum(_n - 1), 0) FROM "{repeated}"'))
     stored = f'SELECT 1 FROM "{name}" t WHERE {_with_key("t", "s", key)}'
     present = 0
@@ -129,6 +142,7 @@ def _upsert_keyed(con, name: str, stage: str, key: tuple[str, ...], replace: boo
                            f'WHERE {keyed} AND {seen}{keep}')
     if not replace:
         present = staged - merged - inserted
+    wh.drop_tables(con, [repeated])
     return Moved(staged, merged, present)
 
 

@@ -22,6 +22,10 @@ from svc_analysis.engine import locks
 # Run settings, not business rules: DuckDB spills to config.spill_dir() beyond the memory limit,
 # which keeps ingest plus one pandas chunk under 2 GB on the office's 2-core machines.
 DEFAULT_MEMORY_LIMIT = "1GB"
+# Ingest holds less: its big operators (the whole-row DISTINCT of a keyless table, the key passes)
+# spill, so its peak stays at this plus Python's whatever the file's size (issue 17: 4x the rows,
+# at most 1.3x the memory; benchmarks/results/2026-12-03_vm_ingest-engine-3.md).
+INGEST_MEMORY_LIMIT = "512MB"
 DEFAULT_THREADS = None  # None = DuckDB's default (one per core)
 
 

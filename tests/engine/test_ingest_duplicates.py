@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from svc_analysis.engine import bookkeeping
+from svc_analysis.engine import bookkeeping, engine_ingest
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.ingest import ingest_files
 from svc_analysis.pack.cli import main
@@ -120,3 +120,51 @@ def test_rating_id_clash_across_chunks_is_set_aside_too(w, tmp_path):
                   [A + ",R1", B + ",R3", "O001,2026-10-08 09:00,1,,R1", B + ",R3"])
     [report] = ingest_files([path], warehouse=w, chunk_rows=2, progress=False)
     assert _figures(report) == (4, 1, 2, 1, 0, 1)  # R1 twice differently: set aside; R3 twice: 1 loaded, 1 merged
+
+
+# Plain rows take the engine's fast lane; a row written otherwise (no seconds, a space around a cell)
+# is typed by the full rules afterwards (engine_ingest._recheck). Typed alike, the two are one rating.
+PLAIN = "O001,2026-10-08 09:00:00,5,"
+MIXED = [PLAIN, "O001,2026-10-08 09:00,5,",  # row 3: the same rating without seconds: merged with row 2
+         " O002,2026-10-08 09:10:00,4,",  # row 4: a space before the outlet: O002, loaded
+         "O002,2026-10-08 09:10:00,9,",  # row 5: score 9 above 5: set aside
+         "O003,2026-10-08 09:20:00,3,"]  # row 6: plain, loaded
+
+
+@pytest.mark.parametrize("engine", [True, False], ids=["engine", "chunked"])
+def test_a_plain_row_and_its_twin_written_otherwise_merge_on_both_paths(w, tmp_path, engine, monkeypatch):
+    path = _write(tmp_path / "ratings.csv", HEADER, MIXED)
+    staged = _spy(monkeypatch)
+    [report] = ingest_files([path], warehouse=w, progress=False, engine_checks=engine)
+    assert [s is not None for s in staged] == ([True] if engine else [])  # the engine path took the file
+    # read 5 = loaded 3 (rows 2, 4, 6) + set aside 1 (row 5) + merged 1 (row 3, the twin of row 2)
+    assert _figures(report) == (5, 3, 1, 1, 0, 3)
+    lines = pd.read_csv(report.quarantine_file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert lines[["_row", "_column", "score"]].values.tolist() == [["5", "score", "9"]]
+    con = wh.connect(w, read_only=True)
+    try:
+        assert con.execute("SELECT outlet_id, strftime(rated_at, '%H:%M:%S'), score FROM ratings ORDER BY 1"
+                           ).fetchall() == [("O001", "09:00:00", 5), ("O002", "09:10:00", 4), ("O003", "09:20:00", 3)]
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("engine", [True, False], ids=["engine", "chunked"])
+def test_rating_id_twins_across_the_lanes_merge_by_key_on_both_paths(w, tmp_path, engine, monkeypatch):
+    staged = _spy(monkeypatch)
+    path = _write(tmp_path / "ratings.csv", HEADER + ",rating_id", [
+        PLAIN + ",R1", "O001,2026-10-08 09:00,5,, R1",  # rows 2-3: R1 plain, then R1 with no seconds and a
+        "O002,2026-10-08 09:10:00,4,,", "O002,2026-10-08 09:10:00,4,,",  # space: one rating; rows 4-5: no id,
+        "O003,2026-10-08 09:20:00,3,,R2"])  # the same whole row twice: one rating; row 6: R2
+    [report] = ingest_files([path], warehouse=w, progress=False, engine_checks=engine)
+    # read 5 = loaded 3 (R1, the row without id, R2) + set aside 0 + merged 2 (row 3 by key, row 5 by whole row)
+    assert _figures(report) == (5, 3, 0, 2, 0, 3)
+    assert report.quarantine_file is None
+    assert [s is not None for s in staged] == ([True] if engine else [])
+
+
+def _spy(monkeypatch) -> list:
+    """What engine_ingest.stage_csv returned for each file (None: handed to the chunked path)."""
+    taken, real = [], engine_ingest.stage_csv
+    monkeypatch.setattr(engine_ingest, "stage_csv", lambda *a, **k: taken.append(real(*a, **k)) or taken[-1])
+    return taken

@@ -82,3 +82,19 @@ def test_rating_id_conflicts_ignore_ratings_without_an_id(con):
                             ["O1", AT, 4, None, None], ["O1", AT, 5, None, None]])
     assert upsert.key_conflicts(con, "ratings").values.tolist() == [[2, "R1"], [3, "R1"]]
     assert upsert.key_conflicts(con, "star_ratings").empty  # no key at all
+
+
+def test_upsert_counts_the_repeated_keys_as_the_stage_holds_them_after_rows_left(con):
+    # C1 twice identical (rows 2, 3), C2 twice identical (rows 4, 5); key_conflicts finds no clash
+    a = ["C1", AT, "hotline", "O1", "fees", False] + [None] * 8
+    c = ["C2", *a[1:]]
+    _stage(con, "complaints", [a, a, c, c])
+    assert upsert.key_conflicts(con, "complaints").empty
+    upsert.drop_staged_rows(con, "complaints", [5])  # e.g. row 5 set aside for a missing outlet
+    # 3 staged (rows 2, 3, 4): C1 twice: 1 merged; C2 once now: 0 merged (not the 2 counted before the drop)
+    assert upsert.upsert(con, "complaints") == Moved(staged=3, merged=1, present=0)
+    assert con.execute("SELECT complaint_id FROM complaints ORDER BY 1").fetchall() == [("C1",), ("C2",)]
+    # without a drop, the repeated keys key_conflicts counted are taken as they are: C1 and C2 each merged once
+    _stage(con, "complaints", [a, a, c, c])
+    assert upsert.key_conflicts(con, "complaints").empty
+    assert upsert.upsert(con, "complaints") == Moved(staged=4, merged=2, present=2)

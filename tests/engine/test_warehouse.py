@@ -1,5 +1,7 @@
 """warehouse: connection settings, schema, emptiness, staging, quarantine and log tables (upsert: test_upsert.py)."""
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -22,6 +24,24 @@ def test_connect_applies_memory_threads_and_spill_dir(tmp_path):
     assert settings["threads"] == "1"
     assert settings["memory_limit"] in ("256.0 MiB", "244.1 MiB")  # DuckDB prints MB as MiB
     assert settings["temp_directory"] == str(config.spill_dir(tmp_path / "w.duckdb"))
+
+
+def test_ingest_works_within_its_own_memory_limit(tmp_path, monkeypatch):
+    """Ingest's DuckDB holds at most 512 MB (warehouse.INGEST_MEMORY_LIMIT) and spills beyond it, so a
+    file four times larger does not need four times the memory (issue 17)."""
+    from svc_analysis.engine import ingest
+
+    seen, real = [], wh.connect
+
+    def spy(*args, **kwargs):
+        con = real(*args, **kwargs)
+        seen.append(con.execute("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'").fetchone()[0])
+        return con
+
+    monkeypatch.setattr(ingest.wh, "connect", spy)
+    outlets = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "outlets.csv"
+    ingest.ingest_files([outlets], tmp_path / "w.duckdb", progress=False)
+    assert seen == ["488.2 MiB"]  # 512 MB = 512,000,000 bytes = 488.28 MiB, as DuckDB prints it
 
 
 def test_read_only_needs_an_existing_warehouse(tmp_path):

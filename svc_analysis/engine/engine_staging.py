@@ -1,0 +1,101 @@
+"""The engine path's staging statements: a CSV checked and typed by DuckDB (issue 17, engine speed).
+
+stage_statement reads the file once (engine_csv.scan) into the staging table: rows whose cells are
+all canonical (fast_checks.row_ok) are typed by the fast lane; the others keep their cells in _raw.
+recheck then runs check_sql's full rules (the chunked path's rules as SQL: trimming, aliases, date
+layouts, ranges, row rules, reasons) over those rows only: the good ones go back into the stage
+typed, the others come back with their {column, reason} problems exactly as the chunked path finds
+them (tests/engine/test_engine_checks.py compares both paths).
+
+Why two statements: the full rules cost many regular expressions per cell and, written as CASE
+branches of the one pass, still cost a projection per column and layer on every row; run apart
+they touch only the rows the fast lane could not vouch for (benchmarks/results/
+2026-12-03_vm_ingest-engine-3.md). Every column is cast to its warehouse type (warehouse.column_types);
+a contract column absent from the file is NULL in the fast lane and '' for the full rules, as the
+chunked path reads it.
+"""
+
+from __future__ import annotations
+
+from svc_analysis.core import contract
+from svc_analysis.engine import check_sql as sql
+from svc_analysis.engine import fast_checks as fast
+from svc_analysis.engine import warehouse as wh
+from svc_analysis.engine.engine_csv import cells
+from svc_analysis.engine.parsing import DateWindow
+from svc_analysis.engine.readers import ROW, Source
+
+__all__ = ["recheck", "recheck_statement", "stage_statement"]
+
+
+def stage_statement(source: Source, scan: str, target: str, window: DateWindow) -> str:
+    """CREATE the staging table in one pass over the file: typed contract columns, _row, and _raw
+    (the cells as read) for the rows that are not certainly good.
+
+    Rows whose cells are all canonical (fast_checks.row_ok) are typed by the fast lane and have
+    no _raw; the others keep their cells in _raw and are typed and checked by recheck_statement
+    (check_sql's full rules) afterwards, over those rows only (usually a handful)."""
+    table, width = contract.table(source.table), len(source.headers)
+    where = _cells_by_column(source)
+    empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
+    q = {c.name: sql.quoted(c.name) for c in table.columns}
+    quick = ", ".join(f"{fast.fast(c, where.get(c.name))} AS {q[c.name]}" for c in table.columns)
+    ok = fast.row_ok(table, where, window)
+    return (f'CREATE OR REPLACE TABLE "{target}" AS '
+            f"WITH src AS ({scan}), kept AS (SELECT * FROM src WHERE NOT ({empty})), "
+            f"quick AS (SELECT *, {quick} FROM kept), sorted AS (SELECT *, {ok} AS _ok FROM quick) "
+            f'SELECT {_typed_columns(source.table)}, "{ROW}", '
+            f"CASE WHEN _ok THEN NULL ELSE [{cells(width)}] END AS _raw FROM sorted")
+
+
+def recheck_statement(source: Source, target: str, checked: str, window: DateWindow) -> str:
+    """CREATE ``checked`` from the staged rows with _raw: every cell typed and checked by check_sql's
+    full expressions, exactly as the chunked path does; _problems lists {column, reason}."""
+    table, width = contract.table(source.table), len(source.headers)
+    where = _cells_by_column(source)
+    q = {c.name: sql.quoted(c.name) for c in table.columns}
+    t = {c.name: sql.quoted(f"t:{c.name}") for c in table.columns}
+    v = {c.name: sql.quoted(f"v:{c.name}") for c in table.columns}
+    b = {c.name: sql.quoted(f"b:{c.name}") for c in table.columns}
+    cells = ", ".join(f"_raw[{i + 1}] AS c{i}" for i in range(width))
+    texts = ", ".join(f"{sql.text(where.get(c.name))} AS {t[c.name]}" for c in table.columns)
+    parsed = ", ".join(f"{sql.typed(c, t[c.name])} AS {v[c.name]}" for c in table.columns)
+    bad = ", ".join(f"{sql.impossible(c, t[c.name], v[c.name], window)} AS {b[c.name]}" for c in table.columns)
+    final = ", ".join(f"CASE WHEN {b[c.name]} THEN NULL ELSE {v[c.name]} END AS {q[c.name]}" for c in table.columns)
+    cases = [case for c in table.columns
+             for case in sql.column_problems(c, t[c.name], q[c.name], b[c.name], window)]
+    cases += sql.rule_problems(table)
+    problems = f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)"
+    return (f'CREATE OR REPLACE TEMP TABLE "{checked}" AS '
+            f'WITH src AS (SELECT "{ROW}", _raw, {cells} FROM "{target}" WHERE _raw IS NOT NULL), '
+            f"texts AS (SELECT *, {texts} FROM src), parsed AS (SELECT *, {parsed} FROM texts), "
+            f"checked AS (SELECT *, {bad} FROM parsed), final AS (SELECT *, {final} FROM checked), "
+            f"found AS (SELECT *, {problems} AS _problems FROM final) "
+            f'SELECT {_typed_columns(source.table)}, "{ROW}", _raw, _problems FROM found')
+
+
+def _cells_by_column(source: Source) -> dict[str, str]:
+    """Contract column -> the raw cell c<i> it is read from (absent columns are missing)."""
+    return {column: f"c{i}" for i, h in enumerate(source.headers) if (column := source.mapping.get(h))}
+
+
+def _typed_columns(name: str) -> str:
+    """The contract columns cast to their warehouse types, in contract order."""
+    types = wh.column_types(name)
+    return ", ".join(f"CAST({sql.quoted(c)} AS {types[c]}) AS {sql.quoted(c)}" for c in types)
+
+
+def recheck(con, source: Source, target: str, window: DateWindow) -> list[tuple]:
+    """Type and check the staged rows that took the slow lane; those without a problem go back
+    into the stage typed, and (row, cells, column, reason) of the others is returned, by row."""
+    checked = f"{target}_checked"
+    try:
+        wh.run(con, recheck_statement(source, target, checked, window))
+        wh.run(con, f'DELETE FROM "{target}" WHERE _raw IS NOT NULL')
+        columns = ", ".join(sql.quoted(c) for c in contract.table(source.table).column_names)
+        wh.run(con, f'INSERT INTO "{target}" SELECT {columns}, "{ROW}", NULL FROM "{checked}" '
+                    f"WHERE len(_problems) = 0")
+        return con.execute(f'SELECT "{ROW}", _raw, p."column", p.reason FROM (SELECT "{ROW}", _raw, '
+                           f'unnest(_problems) AS p FROM "{checked}" WHERE len(_problems) > 0) ORDER BY 1').fetchall()
+    finally:
+        wh.drop_tables(con, [checked])
