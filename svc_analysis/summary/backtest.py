@@ -151,5 +151,5 @@ def sentence(row, label: str, fmt, higher_is_better: bool, level: float, fmt_dif
     return (f"{label}：{row['first']} 至 {row['last']} 各月被预警的网点（{row['outlet_months_flagged']} 个网点月，"
             f"{row['outlets_flagged']} 个网点）次月为 {fmt(row['rate_flagged'])}，未预警的"
             f"（{row['outlet_months_other']} 个网点月）为 {fmt(row['rate_other'])}；{band}"
-            f"（按网点整群自助抽样）。预警网点次月{'更差' if worse else '并不更差'}"
+            f"（区间已计入同一网点连续多月预警的影响）。预警网点次月{'更差' if worse else '并不更差'}"
             f"{'，且区间不含 0' if sure else '，但区间含 0，差异可能只是波动'}。")

@@ -125,7 +125,7 @@ STUMBLES = {
     # "漏斗图控制限", "多重比较校正后"), not "Wilson 区间" or "Holm 校正" (docstrings keep the names)
     "method name": re.compile(
         r"(?<![A-Za-z])(?:Wilson|Spiegelhalter|Laney|Shapley|LMG|Holm|Welch|Spearman|Pearson|Erlang|Fisher|"
-        r"Benjamini|Hochberg|Poisson|Gr[öo]mping|CSAT)(?![A-Za-z])|(?i:beta)\s*[-‐–]?\s*二项|σz|p′|泊松|卡方检验|t 分布"),
+        r"Benjamini|Hochberg|Poisson|Gr[öo]mping|CSAT)(?![A-Za-z])|(?i:beta)\s*[-‐–]?\s*二项|σz|p′|泊松|卡方检验|t 分布|最小二乘|自助抽样|整群|指数分布"),
 }
 
 

@@ -49,6 +49,9 @@ def test_method_names_are_found_and_plain_words_pass():
     # the November small pack: the names in Chinese are jargon too (quasi-Poisson, chi-square, t distribution)
     assert [h.split(": ", 1)[1] for h in rw.stumbles("超过准泊松上限；二项分布（卡方检验）；平均分及其区间（t 分布）")] == [
         "'泊松'", "'卡方检验'", "'t 分布'"]
+    # and the session-6 reading: least squares, the cluster bootstrap, the exponential service time
+    assert [h.split(": ", 1)[1] for h in rw.stumbles("直线为最小二乘拟合；（按网点整群自助抽样）；办理时间服从指数分布")] == [
+        "'最小二乘'", "'整群'", "'自助抽样'", "'指数分布'"]
     # the plain words pass; a word merely containing a name's letters does not count
     assert rw.stumbles("区间为 95% 置信区间；虚线、实线为漏斗图控制限；已校正过度离散；贡献分解；多重比较校正后；"
                        "两组均值差异检验；等级相关；排队模型估算；精确检验；问卷满意率；按全省水平收缩后的估计；"
