@@ -11,10 +11,32 @@ had rows_merged and rows_present read those as 0 (their rows_loaded included the
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
 from svc_analysis.core import contract
+
+
+@dataclass
+class FileReport:
+    """What happened to one file at ingest: the line _ingest_log keeps of it (engine.ingest's module
+    docstring defines rows_loaded)."""
+
+    file: Path
+    table: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_set_aside: int = 0
+    rows_merged: int = 0  # exact duplicates of another row of the file: stored once
+    rows_present: int = 0  # of rows_loaded, those already in the warehouse before this load
+    rows_in_table: int = 0  # the table's rows after this load (bookkeeping.table_rows: the one count)
+    quarantine_file: Path | None = None  # None when no row was set aside
+    warnings: list[str] = field(default_factory=list)
+    outlets_added: int = 0  # outlets a profile registered from this file
+
 
 SET_ASIDE_COLUMNS = ["table", "reason", "rows", "files", "columns", "example_file", "example_row",
                      "example_column", "example_value"]

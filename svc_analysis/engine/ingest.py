@@ -25,13 +25,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
 
 from svc_analysis.core import contract
 from svc_analysis.engine import bookkeeping, engine_ingest
+from svc_analysis.engine.bookkeeping import FileReport
 from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 # the chunked path and the set-aside lines: ingest_chunks (missing_references stays importable here)
@@ -44,23 +44,6 @@ from svc_analysis.engine.readers import DEFAULT_CHUNK_ROWS, IngestError, Source,
 
 __all__ = ["FileReport", "IngestError", "ingest_files"]
 HASH_BLOCK = 1 << 20
-
-
-@dataclass
-class FileReport:
-    """What happened to one file (see the module docstring for rows_loaded)."""
-
-    file: Path
-    table: str
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_set_aside: int = 0
-    rows_merged: int = 0  # exact duplicates of another row of the file: stored once
-    rows_present: int = 0  # of rows_loaded, those already in the warehouse before this load
-    rows_in_table: int = 0  # the table's rows after this load (bookkeeping.table_rows: the one count)
-    quarantine_file: Path | None = None  # None when no row was set aside
-    warnings: list[str] = field(default_factory=list)
-    outlets_added: int = 0  # outlets a profile registered from this file
 
 
 def ingest_files(paths, warehouse=None, table: str | None = None, profile: str | Path | Profile | None = None,

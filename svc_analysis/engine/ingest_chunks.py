@@ -25,7 +25,7 @@ from svc_analysis.engine.readers import ROW, Source
 from svc_analysis.engine.validation import REJECT_COLUMNS, key_clash_reason, validate_chunk
 
 if TYPE_CHECKING:
-    from svc_analysis.engine.ingest import FileReport
+    from svc_analysis.engine.bookkeeping import FileReport
 
 __all__ = ["Stage", "check_chunk", "missing_references", "set_aside", "set_aside_conflicts", "stage_outlets"]
 
