@@ -56,6 +56,10 @@ def report(month, week, warehouse, out, params_file, scope, notebooks_dir, pdf, 
         # starts meanwhile waits (and names this run) instead of breaking the notebooks still to run.
         held = (wait_for_warehouse(settings.warehouse, wait, read_only=True)
                 if settings.engine == connection.DUCKDB else None)
+        if held is not None:  # this process's queries need a few MB: a small cache (warehouse_file)
+            from svc_analysis.engine import warehouse as wh
+
+            wh.limit_memory(held, wh.REPORT_MEMORY_LIMIT)
         coverage = check_can_run(settings, params.report.monthly_tables)
     except (MonthError, ParamsError, PreflightError, *faults()) as exc:
         fail(str(exc))

@@ -145,3 +145,20 @@ def test_engine_runs_after_an_unfinished_execute(tmp_path):
     assert outlets.count().to_pandas() == 1
     assert con.execute("SELECT * FROM outlets").fetchone()[0] == "O1"  # leaves the result unfinished
     assert wh.engine(con).table("outlets").count().to_pandas() == 1
+
+
+def test_limit_memory_holds_for_later_connections_with_the_usual_settings(tmp_path):
+    """svc report's own process lowers its DuckDB cache after opening the warehouse; the
+    connections its preflight and workbook open later with the usual settings share the lower
+    limit instead of being refused (issue 17: the pack's memory must not grow with the data)."""
+    path = tmp_path / "w.duckdb"
+    wh.connect(path).close()
+    held = wh.connect(path, read_only=True)
+    try:
+        wh.limit_memory(held, "128MB")
+        later = wh.connect(path, read_only=True)
+        limit = later.execute("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'").fetchone()[0]
+        later.close()
+    finally:
+        held.close()
+    assert limit == "122.0 MiB"  # 128 MB = 128,000,000 bytes = 122.07 MiB, as DuckDB prints it

@@ -264,3 +264,28 @@ def test_stale_means_untouched_for_more_than_one_hour(tmp_path):
 
 def test_no_staging_folders_is_a_no_op(tmp_path):
     assert remove_stale_staging(tmp_path, PACK_NAME) == []
+
+
+def test_the_report_process_reads_the_warehouse_with_a_small_cache(monkeypatch):
+    """`svc report` holds the warehouse for the whole run; its own queries (preflight, coverage,
+    the workbook) run under warehouse.REPORT_MEMORY_LIMIT, so the process does not grow with the
+    data while the kernels work (issue 17, benchmarks/results/2026-12-04_vm_pack-growth.md)."""
+    from click.testing import CliRunner
+
+    from svc_analysis.engine import warehouse
+    from svc_analysis.pack import cli
+    from tests.support import TINY_MONTH, tiny_warehouse
+
+    seen = []
+
+    def spy(settings, **options):  # what a query of this process would run under, then stop
+        con = warehouse.connect(settings.warehouse, read_only=True)
+        seen.append(con.execute("SELECT value FROM duckdb_settings() WHERE name = 'memory_limit'").fetchone()[0])
+        con.close()
+        raise RunStartError("测试到此为止")
+
+    monkeypatch.setattr(runner, "run_report", spy)
+    done = CliRunner().invoke(cli.main, ["report", "--month", TINY_MONTH, "--quiet", "--warehouse",
+                                         str(tiny_warehouse())])
+    assert done.exit_code == 2 and "测试到此为止" in done.output
+    assert seen == ["122.0 MiB"]  # 128 MB as DuckDB prints it
