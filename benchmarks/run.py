@@ -1,16 +1,19 @@
 """On-demand benchmark on province-scale sample data (not part of the test suite).
 
 Side by side in one run, each step in its own process so its peak memory is its own:
-  1. ingest of the 50 M-row tickets and 35 M-row ratings CSVs through `svc ingest`, against DuckDB's
+  1. ingest of the 50 M-row tickets and 34 M-row ratings CSVs through `svc ingest`, against DuckDB's
      bare read_csv of the same files (the floor for parsing);
-  2. the whole pack (`svc report`) on province data, against the same pack on tiny data (the floor:
+  2. growth (issue 17: 4x the data at most 4x the time and 1.3x the memory): the same ingest of a
+     quarter of those files (every fourth line: a uniform quarter of every month and outlet) into a
+     quarter warehouse, and the pack on it, against the full files and the province pack;
+  3. the whole pack (`svc report`) on province data, against the same pack on tiny data (the floor:
      kernel starts, imports, exports);
-  3. the three heaviest aggregations through the engine (DuckDB via Ibis, as the package runs them)
+  4. the three heaviest aggregations through the engine (DuckDB via Ibis, as the package runs them)
      against a plain pandas version reading the same CSV (what an analyst would write by hand);
-  4. one day of the daily watch (`svc watch --day <end month's last day>`) on province data, against
+  5. one day of the daily watch (`svc watch --day <end month's last day>`) on province data, against
      the same day on small data (issue 15: "runs in seconds at province scale").
-Writes benchmarks/results/<date>_<host>.md. Usage: `make benchmark` or
-`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,pack,aggregations,watch]`.
+Writes benchmarks/results/<date>_<host>_<steps>.md. Usage: `make benchmark` or
+`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,growth,pack,aggregations,watch]`.
 """
 
 from __future__ import annotations
@@ -80,20 +83,47 @@ def files_by_table(folder: Path) -> dict[str, Path]:
     return found
 
 
-def ingest_steps(files: dict[str, Path], work: Path, tables=("tickets", "ratings")) -> list[tuple[str, dict]]:
-    warehouse = work / "province.duckdb"
-    for stale in (warehouse, work / "bare.duckdb"):
+def ingest_steps(files: dict[str, Path], work: Path, tables=("tickets", "ratings"),
+                 name: str = "province", label: str = "") -> list[tuple[str, dict]]:
+    """`svc ingest` of each big table into <work>/<name>.duckdb (the small tables loaded first, not
+    measured), each followed by DuckDB's bare read_csv of the same file."""
+    warehouse, bare_db = work / f"{name}.duckdb", work / f"bare_{name}.duckdb"
+    for stale in (warehouse, bare_db):
         stale.unlink(missing_ok=True)
     others = [str(p) for t, p in files.items() if t not in ("tickets", "ratings")]
     measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), *others])
     rows = []
     for table in tables:
-        rows.append((f"ingest {table} (svc ingest: parse, validate, load)",
+        rows.append((f"ingest {table}{label} (svc ingest: parse, validate, load)",
                      measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), str(files[table])])))
-        bare = (f"import duckdb; con = duckdb.connect({str(work / 'bare.duckdb')!r}); "
+        bare = (f"import duckdb; con = duckdb.connect({str(bare_db)!r}); "
                 f"con.execute(\"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{files[table]}')\")")
-        rows.append((f"ingest {table} (DuckDB bare read_csv)", measure([PY, "-c", bare])))
+        rows.append((f"ingest {table}{label} (DuckDB bare read_csv)", measure([PY, "-c", bare])))
     return rows
+
+
+def quarter_files(files: dict[str, Path], work: Path, tables=("tickets", "ratings")) -> dict[str, Path]:
+    """<work>/quarter/: the header and every fourth line of each big table's CSV (the sample has no
+    line break inside a cell, so a line is a row), the small tables as they are."""
+    out = work / "quarter"
+    out.mkdir(exist_ok=True)
+    quarter = dict(files)
+    for table in tables:
+        quarter[table] = out / files[table].name
+        with open(files[table], "rb") as src, open(quarter[table], "wb") as dst:
+            dst.write(src.readline())
+            for i, line in enumerate(src):
+                if i % 4 == 0:
+                    dst.write(line)
+    return quarter
+
+
+def growth_steps(files: dict[str, Path], work: Path, tables) -> list[tuple[str, dict]]:
+    """Ingest of a quarter of the big files into <work>/quarter.duckdb, then the pack on it."""
+    rows = ingest_steps(quarter_files(files, work, tables), work, tables, name="quarter", label=", a quarter")
+    return rows + [("whole pack, a quarter of the province data (svc report)",
+                    measure([SVC, "report", "--quiet", "--month", END_MONTH, "--warehouse",
+                             str(work / "quarter.duckdb"), "--out", str(work / "reports_quarter")]))]
 
 
 def pack_steps(work: Path) -> list[tuple[str, dict]]:
@@ -135,6 +165,18 @@ def watch_steps(work: Path) -> list[tuple[str, dict]]:
             for label, wh in (("province", work / "province.duckdb"), ("small", small_wh))]
 
 
+FLOORS = ("bare read_csv", "plain pandas", "tiny data", "small data")
+GROWTH = [(f"ingest {t} (svc ingest: parse, validate, load)", f"ingest {t}, a quarter (svc ingest: parse, validate, load)")
+          for t in ("tickets", "ratings")] + [("whole pack, province data (svc report)",
+                                               "whole pack, a quarter of the province data (svc report)")]
+
+
+def _ratios(fig: dict, floor: dict, memory: str) -> str:
+    return (f"{fig['wall_s'] / max(floor['wall_s'], 1e-9):.2f}x time, "
+            f"{fig.get('cpu_s', 0) / max(floor.get('cpu_s', 0), 1e-9):.2f}x CPU, "
+            f"{fig['peak_mb'] / max(floor['peak_mb'], 1e-9):.2f}x {memory}")
+
+
 def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
     lines = [f"# Benchmark {meta['date']} on {meta['machine']}", "",
              f"Province-scale sample data, end month {END_MONTH}. Each step in its own process; peak = the",
@@ -142,12 +184,17 @@ def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
              "| step | wall (s) | CPU (s) | peak (MB) | tree (MB) | this row ÷ the row below |",
              "|---|---:|---:|---:|---:|---:|"]
     for i, (label, fig) in enumerate(rows):
-        ratio = ""
-        if i % 2 == 0 and i + 1 < len(rows):
-            ratio = f"{fig['wall_s'] / max(rows[i + 1][1]['wall_s'], 1e-9):.2g}x time, " \
-                    f"{fig.get('cpu_s', 0) / max(rows[i + 1][1].get('cpu_s', 0), 1e-9):.2g}x CPU, " \
-                    f"{fig['peak_mb'] / max(rows[i + 1][1]['peak_mb'], 1e-9):.2g}x memory"
+        below = rows[i + 1] if i + 1 < len(rows) and any(f in rows[i + 1][0] for f in FLOORS) else None
+        ratio = _ratios(fig, below[1], "memory") if below else ""
         lines.append(f"| {label} | {fig['wall_s']:.1f} | {fig.get('cpu_s', 0):.1f} | {fig['peak_mb']:.0f} | {fig['tree_mb']:.0f} | {ratio} |")
+    figures = dict(rows)
+    pairs = [(full, quarter) for full, quarter in GROWTH if full in figures and quarter in figures]
+    if pairs:
+        lines += ["", "Four times the data (issue 17: at most 4x the time and 1.3x the memory), all ÷ a quarter:", "",
+                  "| step | growth |", "|---|---|"]
+        lines += [f"| {full} | {_ratios(figures[full], figures[quarter], 'largest process')}, "
+                  f"{figures[full]['tree_mb'] / max(figures[quarter]['tree_mb'], 1e-9):.2f}x all processes |"
+                  for full, quarter in pairs]
     lines += ["", *(f"- {k}: {v}" for k, v in meta.items() if k not in ("date", "machine"))]
     lines += ["- load while measuring (1-minute load average at the end): "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"]
@@ -162,7 +209,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / "work")
     parser.add_argument("--skip-generate", action="store_true", help="reuse <work>/province files")
-    parser.add_argument("--only", default="ingest,pack,aggregations,watch")
+    parser.add_argument("--only", default="ingest,growth,pack,aggregations,watch")
     parser.add_argument("--tables", default="tickets,ratings", help="the tables the ingest step measures")
     args = parser.parse_args()
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
@@ -175,12 +222,14 @@ def main() -> None:
         gen = generate("province", args.work)
         meta["province sample generation"] = f"{gen['wall_s']:.0f} s, peak {gen['peak_mb']:.0f} MB"
     steps = set(args.only.split(","))
-    files = files_by_table(args.work / "province") if steps & {"ingest", "aggregations"} else {}
+    files = files_by_table(args.work / "province") if steps & {"ingest", "growth", "aggregations"} else {}
     if files:
         sizes = {t: f"{files[t].stat().st_size / 2**30:.2f} GiB" for t in args.tables.split(",")}
         meta["CSV sizes"] = ", ".join(f"{t} {s}" for t, s in sizes.items())
     if "ingest" in steps:
         rows += ingest_steps(files, args.work, tuple(args.tables.split(",")))
+    if "growth" in steps:
+        rows += growth_steps(files, args.work, tuple(args.tables.split(",")))
     if "pack" in steps:
         rows += pack_steps(args.work)
     if "aggregations" in steps:
