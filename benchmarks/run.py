@@ -178,6 +178,8 @@ def _ratios(fig: dict, floor: dict, memory: str) -> str:
 
 
 def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
+    meta = dict(meta)
+    steps = meta.pop("steps", "none")
     lines = [f"# Benchmark {meta['date']} on {meta['machine']}", "",
              f"Province-scale sample data, end month {END_MONTH}. Each step in its own process; peak = the",
              "largest single process (MB), tree = all its processes together (kernels included).", "",
@@ -198,7 +200,6 @@ def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
     lines += ["", *(f"- {k}: {v}" for k, v in meta.items() if k not in ("date", "machine"))]
     lines += ["- load while measuring (1-minute load average at the end): "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"]
-    steps = "-".join(sorted({label.split(" ")[0] for label, _ in rows})) or "none"
     out = ROOT / "benchmarks" / "results" / f"{meta['date']}_{platform.node() or 'host'}_{steps}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -218,6 +219,7 @@ def main() -> None:
             "machine": f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
                        f"{platform.platform()}, Python {platform.python_version()}"}
     rows: list[tuple[str, dict]] = []
+    meta["steps"] = "-".join(args.only.split(",")) if args.only != parser.get_default("only") else "whole"
     if not args.skip_generate:
         gen = generate("province", args.work)
         meta["province sample generation"] = f"{gen['wall_s']:.0f} s, peak {gen['peak_mb']:.0f} MB"
