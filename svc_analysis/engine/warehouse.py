@@ -19,8 +19,8 @@ from svc_analysis.core import config, contract, schema
 from svc_analysis.core import contract
 # Opening the file (wait for a holder, refuse a damaged file, spill where writable): warehouse_file.
 from svc_analysis.engine.warehouse_file import (  # noqa: F401  (the warehouse's public API)
-    DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, INGEST_MEMORY_LIMIT, REPORT_MEMORY_LIMIT, WarehouseDamaged, WarehouseError, check_intact, connect,
-    ibis_connect, limit_memory, writable_spill_dir)
+    DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, INGEST_MEMORY_LIMIT, REPORT_MEMORY_LIMIT, WarehouseDamaged, WarehouseError,
+    check_intact, connect, ibis_connect, limit_memory, writable_spill_dir)
 
 ROW = "_row"
 _V, _B, _T = "VARCHAR", "BIGINT", "TIMESTAMP"
