@@ -7,7 +7,7 @@ the good rows land typed in the staging table and the rows set aside come back w
 spreadsheet row, column, value and reason, exactly as the chunked path reports them.
 
 Row numbers: the header is row 1 and each CSV record (a quoted multi-line cell included) is one
-row, counted in file order by DuckDB. Entirely empty rows keep their number but are not rows read.
+row, counted in file order by DuckDB (the staged record's rowid + 2, engine_staging.stage). Entirely empty rows keep their number but are not rows read.
 
 The file takes the chunked path instead (stage_csv returns None) when DuckDB's numbering or
 reading could differ from what Excel shows or when the file must be refused with a sentence:
@@ -19,7 +19,7 @@ reading could differ from what Excel shows or when the file must be refused with
   (streamed, 1 MB at a time), and a decoding error sends the original to the chunked path.
 XLSX files and files read through a profile always take the chunked path (docs/ingest.md section 11).
 
-Modules: engine_csv (the text DuckDB reads, the scan with row numbers), engine_staging (the staging
+Modules: engine_csv (the text DuckDB reads, the scan in file order), engine_staging (the staging
 statements: fast lane, then the full rules on the other rows), this one (the file staged, its key
 clashes and missing references set aside, the reject lines in the chunked path's order).
 """
@@ -65,21 +65,37 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
             return None
         scan = text.scan(text_path, len(source.headers))
         try:
-            wh.run(con, staging.stage_statement(source, scan, target, window))
-            rows_read, slow = wh.run(con, f'SELECT count(*), count(_raw) FROM "{target}"')[0]
-            problems = staging.recheck(con, source, target, window) if slow else []
-        except duckdb.Error as exc:  # the chunked path names the problem (or reads what DuckDB cannot)
-            log.info("%s: chunked path (%s)", source.path.name, str(exc).splitlines()[0])
-            wh.drop_tables(con, [target])
-            return None
-        checks = [(row, column, reason) for row, _, column, reason in problems] + _key_rejects(con, source.table)
-        refs = _reference_rejects(con, source.table, target)
+            rows_read, slow, empty = staging.stage(con, source, scan, target, window)
+        except duckdb.Error as exc:
+            return _chunked_path(con, source, target, exc)
+        con.begin()  # the staged rows' numbers (their rowids, staging.stage) hold until this commits
+        try:
+            if empty:
+                staging.drop_empty_rows(con, target)
+            try:
+                problems = staging.recheck(con, source, target, window) if slow else []
+            except duckdb.Error as exc:
+                con.rollback()
+                return _chunked_path(con, source, target, exc)
+            checks = [(row, column, reason) for row, _, column, reason in problems] + _key_rejects(con, source.table)
+            refs = _reference_rejects(con, source.table, target)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
         raw = {row: cells for row, cells, _, _ in problems}
         later = sorted({r for r, _, _ in checks + refs} - set(raw))
         if later:  # rows set aside after staging: read their cells once more (usually none)
-            raw |= dict(con.execute(f'SELECT "{ROW}", [{text.cells(len(source.headers))}] FROM ({scan}) '
+            numbered = text.numbered_scan(text_path, len(source.headers))
+            raw |= dict(con.execute(f'SELECT "{ROW}", [{text.cells(len(source.headers))}] FROM ({numbered}) '
                                     f'WHERE "{ROW}" IN (SELECT unnest(?))', [later]).fetchall())
     return Staged(rows_read, _raw_frame(raw, source.headers), _rejects(source, checks, refs, raw), digest)
+
+
+def _chunked_path(con, source: Source, target: str, exc: duckdb.Error) -> None:
+    """The file goes to the chunked path, which names the problem (or reads what DuckDB cannot)."""
+    log.info("%s: chunked path (%s)", source.path.name, str(exc).splitlines()[0])
+    wh.drop_tables(con, [target])
 
 
 def _key_rejects(con, name: str) -> list[tuple[int, str, str]]:
@@ -100,7 +116,7 @@ def _reference_rejects(con, name: str, target: str) -> list[tuple[int, str, str]
     for col in contract.table(name).columns:
         if col.references:
             ref_table, ref_col = col.references.split(".")
-            rows = wh.run(con, f'SELECT "{ROW}" FROM "{target}" s WHERE "{col.name}" IS NOT NULL AND NOT EXISTS '
+            rows = wh.run(con, f'SELECT {wh.STAGED_ROW} FROM "{target}" s WHERE "{col.name}" IS NOT NULL AND NOT EXISTS '
                                f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = s."{col.name}")')
             found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}")
                       for (row,) in rows]

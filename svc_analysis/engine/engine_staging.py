@@ -1,6 +1,7 @@
 """The engine path's staging statements: a CSV checked and typed by DuckDB (issue 17, engine speed).
 
-stage_statement reads the file once (engine_csv.scan) into the staging table: rows whose cells are
+stage_statement reads the file once (engine_csv.scan, in parallel) into the staging table, each record
+at its place in the file (its spreadsheet row is rowid + 2, warehouse.STAGED_ROW): rows whose cells are
 all canonical (fast_checks.row_ok) are typed by the fast lane; the others keep their cells in _raw.
 recheck then runs check_sql's full rules (the chunked path's rules as SQL: trimming, aliases, date
 layouts, ranges, row rules, reasons) over those rows only: the good ones go back into the stage
@@ -25,16 +26,36 @@ from svc_analysis.engine.engine_csv import cells
 from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.readers import ROW, Source
 
-__all__ = ["recheck", "recheck_statement", "stage_statement"]
+__all__ = ["drop_empty_rows", "recheck", "recheck_statement", "stage", "stage_statement"]
+
+
+def stage(con, source: Source, scan: str, target: str, window: DateWindow) -> tuple[int, int, int]:
+    """Stage the file (stage_statement): (rows read, rows left for recheck, entirely empty rows).
+
+    The statement reads in parallel and keeps the file's order, so record i is at rowid i and its
+    spreadsheet row is rowid + 2 (warehouse.STAGED_ROW). Rowids hold until rows leave the table and
+    a checkpoint compacts it, so the caller reads them in one transaction with the deletes
+    (drop_empty_rows, recheck, key and reference rejects). Entirely empty rows keep their number
+    but are not rows read."""
+    wh.run(con, stage_statement(source, scan, target, window))
+    rows, slow, empty = wh.run(con, f"SELECT count(*), count(*) FILTER (len(_raw) > 0), "
+                                    f'count(*) FILTER (len(_raw) = 0) FROM "{target}"')[0]
+    return rows - empty, slow, empty
+
+
+def drop_empty_rows(con, target: str) -> None:
+    """Take the entirely empty rows (an empty _raw) out of the stage."""
+    wh.run(con, f'DELETE FROM "{target}" WHERE len(_raw) = 0')
 
 
 def stage_statement(source: Source, scan: str, target: str, window: DateWindow) -> str:
-    """CREATE the staging table in one pass over the file: typed contract columns, _row, and _raw
-    (the cells as read) for the rows that are not certainly good.
+    """CREATE the staging table in one pass over the file: typed contract columns, _row (NULL: the
+    row's place in the table numbers it, warehouse.STAGED_ROW), and _raw (the cells as read) for the rows that are not certainly good.
 
     Rows whose cells are all canonical (fast_checks.row_ok) are typed by the fast lane and have
     no _raw; the others keep their cells in _raw and are typed and checked by recheck_statement
-    (check_sql's full rules) afterwards, over those rows only (usually a handful)."""
+    (check_sql's full rules) afterwards, over those rows only (usually a handful). Entirely empty
+    rows stay, with an empty _raw, so that every record keeps its place in the table."""
     table, width = contract.table(source.table), len(source.headers)
     where = _cells_by_column(source)
     empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
@@ -42,10 +63,11 @@ def stage_statement(source: Source, scan: str, target: str, window: DateWindow) 
     quick = ", ".join(f"{fast.fast(c, where.get(c.name))} AS {q[c.name]}" for c in table.columns)
     ok = fast.row_ok(table, where, window)
     return (f'CREATE OR REPLACE TABLE "{target}" AS '
-            f"WITH src AS ({scan}), kept AS (SELECT * FROM src WHERE NOT ({empty})), "
-            f"quick AS (SELECT *, {quick} FROM kept), sorted AS (SELECT *, {ok} AS _ok FROM quick) "
-            f'SELECT {_typed_columns(source.table)}, "{ROW}", '
-            f"CASE WHEN _ok THEN NULL ELSE [{cells(width)}] END AS _raw FROM sorted")
+            f"WITH src AS ({scan}), quick AS (SELECT *, {quick} FROM src), "
+            f"sorted AS (SELECT *, {ok} AS _ok FROM quick) "
+            f'SELECT {_typed_columns(source.table)}, NULL::BIGINT AS "{ROW}", '
+            f"CASE WHEN {empty} THEN []::VARCHAR[] WHEN _ok THEN NULL ELSE [{cells(width)}] END AS _raw "
+            f"FROM sorted")
 
 
 def recheck_statement(source: Source, target: str, checked: str, window: DateWindow) -> str:
@@ -67,7 +89,7 @@ def recheck_statement(source: Source, target: str, checked: str, window: DateWin
     cases += sql.rule_problems(table)
     problems = f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)"
     return (f'CREATE OR REPLACE TEMP TABLE "{checked}" AS '
-            f'WITH src AS (SELECT "{ROW}", _raw, {cells} FROM "{target}" WHERE _raw IS NOT NULL), '
+            f'WITH src AS (SELECT {wh.STAGED_ROW} AS "{ROW}", _raw, {cells} FROM "{target}" WHERE _raw IS NOT NULL), '
             f"texts AS (SELECT *, {texts} FROM src), parsed AS (SELECT *, {parsed} FROM texts), "
             f"checked AS (SELECT *, {bad} FROM parsed), final AS (SELECT *, {final} FROM checked), "
             f"found AS (SELECT *, {problems} AS _problems FROM final) "

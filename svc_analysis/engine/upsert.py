@@ -20,7 +20,7 @@ import pandas as pd
 
 from svc_analysis.core import contract, schema
 from svc_analysis.engine import warehouse as wh
-from svc_analysis.engine.warehouse import ROW
+from svc_analysis.engine.warehouse import STAGED_ROW
 
 __all__ = ["Moved", "drop_staged_rows", "key_conflicts", "repeated_name", "upsert"]
 
@@ -71,15 +71,16 @@ def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
                 f'WHERE EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})')
     return con.execute(
         f'WITH clash AS (SELECT {cols} FROM ({versions}) GROUP BY ALL HAVING count(*) > 1) '
-        f'SELECT "{ROW}" AS row_number, concat_ws(\' / \', {cols}) AS key FROM "{stage}" s '
+        f'SELECT {STAGED_ROW} AS row_number, concat_ws(\' / \', {cols}) AS key FROM "{stage}" s '
         f'WHERE EXISTS (SELECT 1 FROM clash c WHERE {_with_key("c", "s", key)}) ORDER BY 1').df()
 
 
 def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
-    """Take rows (by _row) out of the staging table; the repeated keys counted before no longer hold."""
+    """Take rows (by spreadsheet row, warehouse.STAGED_ROW) out of the staging table; the repeated keys
+    counted before no longer hold."""
     if rows:
         stage = wh.staging_name(name)
-        wh.run(con, f'DELETE FROM "{stage}" WHERE "{ROW}" IN (SELECT unnest(?))', [rows])
+        wh.run(con, f'DELETE FROM "{stage}" WHERE {STAGED_ROW} IN (SELECT unnest(?))', [rows])
         wh.drop_tables(con, [repeated_name(stage)])
 
 

@@ -16,13 +16,15 @@ import duckdb
 import pandas as pd
 
 from svc_analysis.core import config, contract, schema
-from svc_analysis.core import contract
 # Opening the file (wait for a holder, refuse a damaged file, spill where writable): warehouse_file.
 from svc_analysis.engine.warehouse_file import (  # noqa: F401  (the warehouse's public API)
     DEFAULT_MEMORY_LIMIT, DEFAULT_THREADS, INGEST_MEMORY_LIMIT, REPORT_MEMORY_LIMIT, WarehouseDamaged, WarehouseError,
     check_intact, connect, ibis_connect, limit_memory, writable_spill_dir)
 
 ROW = "_row"
+# A staged row's spreadsheet row: _row, or for a row the engine path staged without one, its place in
+# the staging table (rowid + 2, engine_staging.stage), which holds inside the transaction reading it.
+STAGED_ROW = f'coalesce("{ROW}", rowid + 2)'
 _V, _B, _T = "VARCHAR", "BIGINT", "TIMESTAMP"
 BOOKKEEPING = {
     # rows_merged, rows_present: added later, so last (empty on lines logged before: read as 0)
