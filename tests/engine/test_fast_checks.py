@@ -34,7 +34,17 @@ RATINGS = [
     (("\u00a0O001", "2026-10-01 09:31:00", "5"), False),  # a no-break space to strip
     (("网点一", "2026-10-01 09:32:00", "5"), True),  # text that starts and ends with Chinese
     (("O001", "2026-10-01 09:33:00", "2147483648"), False),  # beyond INTEGER
+    (("Ö01", "2026-10-01 09:34:00", "5"), True),  # ends not decided by their code points: the regex says clean
+    (("O001\u0085", "2026-10-01 09:35:00", "5"), False),  # NEL, a space below U+3000 and beyond ASCII
+    (("\U000110bd ", "2026-10-01 09:36:00", "5"), False),  # a sign above U+3000, then a space to strip
 ]
+
+
+def test_the_quick_end_test_only_passes_characters_that_are_not_spaces():
+    # fast_checks._stripped passes a cell on its end characters' code points alone when they are
+    # printable ASCII (33-126) or above U+3000: none of those is a space for str.strip().
+    spaces = [c for c in range(0x110000) if chr(c).isspace()]
+    assert max(spaces) == 0x3000 and not [c for c in spaces if 33 <= c <= 126]
 
 
 def _verdicts(table: str, rows: list[tuple]) -> list[tuple]:
