@@ -7,7 +7,8 @@ the good rows land typed in the staging table and the rows set aside come back w
 spreadsheet row, column, value and reason, exactly as the chunked path reports them.
 
 Row numbers: the header is row 1 and each CSV record (a quoted multi-line cell included) is one
-row, counted in file order by DuckDB (the staged record's rowid + 2, engine_staging.stage). Entirely empty rows keep their number but are not rows read.
+row, counted in file order by DuckDB (the staged record's rowid + 2, engine_staging.stage, read in
+one transaction with the deletes). Entirely empty rows keep their number but are not rows read.
 
 The file takes the chunked path instead (stage_csv returns None) when DuckDB's numbering or
 reading could differ from what Excel shows or when the file must be refused with a sentence:
@@ -112,15 +113,17 @@ def _key_rejects(con, name: str) -> list[tuple[int, str, str]]:
 def _reference_rejects(con, name: str, target: str) -> list[tuple[int, str, str]]:
     """(row, column, reason) for values whose Column.references target is not in the warehouse
     (ingest.missing_references), in contract column order; those rows leave the stage."""
-    found = []
+    found, missing = [], []
     for col in contract.table(name).columns:
         if col.references:
             ref_table, ref_col = col.references.split(".")
-            rows = wh.run(con, f'SELECT {wh.STAGED_ROW} FROM "{target}" s WHERE "{col.name}" IS NOT NULL AND NOT EXISTS '
-                               f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = s."{col.name}")')
-            found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}")
-                      for (row,) in rows]
-    merge.drop_staged_rows(con, name, sorted({r for r, _, _ in found}))
+            missing.append(f'"{target}"."{col.name}" IS NOT NULL AND NOT EXISTS '
+                           f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = "{target}"."{col.name}")')
+            rows = wh.run(con, f'SELECT {wh.STAGED_ROW} FROM "{target}" WHERE {missing[-1]}')
+            found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}") for (row,) in rows]
+    if found:  # by the same conditions, not by a list of rows: all rows of a file may miss their outlet
+        wh.run(con, f'DELETE FROM "{target}" WHERE ({") OR (".join(missing)})')
+        wh.drop_tables(con, [merge.repeated_name(target)])
     return found
 
 
