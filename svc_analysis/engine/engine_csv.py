@@ -1,7 +1,7 @@
 """A CSV export as DuckDB reads it on the engine path (svc_analysis.engine.engine_ingest).
 
 - utf8_text: the text DuckDB reads, UTF-8 (the file itself, or a copy streamed 1 MB at a time from
-  another encoding), the original file's SHA-256, and whether its lines are plain: no blank line and
+  another encoding), then the original file's SHA-256 and whether its lines are plain: no blank line and
   no bare carriage return, so that DuckDB's records are the rows Excel shows (docs/ingest.md
   section 11; otherwise the file takes the chunked path).
 - scan: the file's records as text cells c0..cN, every cell VARCHAR, in file order (DuckDB keeps
@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -53,28 +54,43 @@ def numbered_scan(path: Path, width: int) -> str:
 
 @contextmanager
 def utf8_text(path: Path, encoding: str):
-    """(a UTF-8 path to read, the original file's SHA-256, whether its lines are plain): the file
-    itself when UTF-8, else a streamed UTF-8 copy (path None when it does not decode). Plain: no
-    blank line and no bare CR, so that DuckDB's records are the rows Excel shows."""
-    digest, lines = hashlib.sha256(), _LineCheck()
+    """(a UTF-8 path to read, verdict): the file itself when UTF-8, else a streamed UTF-8 copy (path
+    None when it does not decode). verdict() gives the original file's SHA-256 and whether its lines
+    are plain: no blank line and no bare CR, so that DuckDB's records are the rows Excel shows.
+
+    For a UTF-8 file that pass runs in a thread while DuckDB reads the file (the caller asks for the
+    verdict before trusting DuckDB's rows): hashing and the line check cost 5 s on a 4 GB export,
+    which would otherwise come before DuckDB starts (hashlib and numpy work without the GIL)."""
     native = codecs.lookup(encoding).name in {codecs.lookup(e).name for e in NATIVE}
-    with tempfile.TemporaryDirectory(prefix="svc-ingest-") as folder:
-        out_path = path if native else Path(folder) / "utf8.csv"
-        decoder = None if native else codecs.getincrementaldecoder(encoding)(errors="strict")
-        try:
-            with open(path, "rb") as fh, (open(out_path, "wb") if decoder else _Null()) as out:
-                while block := fh.read(BLOCK):
-                    digest.update(block)
-                    if decoder:
-                        block = decoder.decode(block).encode("utf-8")
-                        out.write(block)
-                    lines.feed(block)
-                if decoder:
-                    out.write(decoder.decode(b"", final=True).encode("utf-8"))
-        except UnicodeDecodeError:
-            yield None, digest.hexdigest(), False
+    with tempfile.TemporaryDirectory(prefix="svc-ingest-") as folder, ThreadPoolExecutor(1) as pool:
+        if native:
+            yield path, pool.submit(_read_through, path).result
             return
-        yield out_path, digest.hexdigest(), lines.plain()
+        out_path = Path(folder) / "utf8.csv"
+        try:
+            found = _read_through(path, out_path, codecs.getincrementaldecoder(encoding)(errors="strict"))
+        except UnicodeDecodeError:
+            yield None, None
+            return
+        yield out_path, lambda: found
+
+
+def _read_through(path: Path, out_path: Path | None = None, decoder=None) -> tuple[str, bool]:
+    """(SHA-256 of the file, whether its text's lines are plain), writing the decoded text as UTF-8
+    to ``out_path`` when a decoder is given; UnicodeDecodeError when the text does not decode."""
+    digest, lines = hashlib.sha256(), _LineCheck()
+    with open(path, "rb") as fh, (open(out_path, "wb") if decoder else _Null()) as out:
+        while block := fh.read(BLOCK):
+            digest.update(block)
+            if decoder:
+                block = decoder.decode(block).encode("utf-8")
+                out.write(block)
+            lines.feed(block)
+        if decoder:
+            block = decoder.decode(b"", final=True).encode("utf-8")
+            out.write(block)
+            lines.feed(block)
+    return digest.hexdigest(), lines.plain()
 
 
 class _Null:

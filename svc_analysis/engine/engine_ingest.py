@@ -60,15 +60,20 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
     """Check and stage one CSV into ``target`` (created here); None when it needs the chunked path."""
     if source.encoding is None or any(c in h for h in source.headers for c in "\r\n\""):
         return None
-    with text.utf8_text(source.path, source.encoding) as (text_path, digest, plain):
-        if text_path is None or not plain:
-            log.info("%s: chunked path (blank lines, bare CR or undecodable text)", source.path.name)
+    with text.utf8_text(source.path, source.encoding) as (text_path, verdict):
+        if text_path is None:
+            log.info("%s: chunked path (undecodable text)", source.path.name)
             return None
         scan = text.scan(text_path, len(source.headers))
         try:
-            rows_read, slow, empty = staging.stage(con, source, scan, target, window)
+            rows_read, slow, empty = staging.stage(con, source, scan, target, window)  # lines checked meanwhile
         except duckdb.Error as exc:
             return _chunked_path(con, source, target, exc)
+        digest, plain = verdict()
+        if not plain:
+            log.info("%s: chunked path (blank lines or a bare CR)", source.path.name)
+            wh.drop_tables(con, [target])
+            return None
         con.begin()  # the staged rows' numbers (their rowids, staging.stage) hold until this commits
         try:
             if empty:
