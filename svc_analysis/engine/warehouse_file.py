@@ -30,7 +30,7 @@ INGEST_MEMORY_LIMIT = "512MB"
 # query: DuckDB keeps the blocks a query read cached up to its limit, so at 1GB that process grew
 # with the data (0.55 GB on a quarter of the province sample, 0.87 GB on all of it) for queries that
 # need a few MB (issue 17: 4x the data, at most 1.3x the memory; cli_report, limit_memory;
-# benchmarks/results/2026-12-04_vm_whole.md).
+# benchmarks/results/2026-12-04_vm_whole-pack-memory.md).
 REPORT_MEMORY_LIMIT = "128MB"
 DEFAULT_THREADS = None  # None = DuckDB's default (one per core)
 

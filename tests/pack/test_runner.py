@@ -269,7 +269,7 @@ def test_no_staging_folders_is_a_no_op(tmp_path):
 def test_the_report_process_reads_the_warehouse_with_a_small_cache(monkeypatch):
     """`svc report` holds the warehouse for the whole run; its own queries (preflight, coverage,
     the workbook) run under warehouse.REPORT_MEMORY_LIMIT, so the process does not grow with the
-    data while the kernels work (issue 17, benchmarks/results/2026-12-04_vm_whole.md)."""
+    data while the kernels work (issue 17, benchmarks/results/2026-12-04_vm_whole-pack-memory.md)."""
     from click.testing import CliRunner
 
     from svc_analysis.engine import warehouse
