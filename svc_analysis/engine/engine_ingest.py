@@ -17,7 +17,9 @@ reading could differ from what Excel shows or when the file must be refused with
 - any CSV error DuckDB raises (a row with more or fewer cells than the header, a quote left open,
   a cell over DuckDB's line size) - the chunked path then refuses or loads it with its own sentences;
 - text that does not decode: files not in UTF-8 are transcoded to a temporary UTF-8 copy first
-  (streamed, 1 MB at a time), and a decoding error sends the original to the chunked path.
+  (streamed, 1 MB at a time), and a decoding error sends the original to the chunked path;
+- more than MAX_SET_ASIDE rows to set aside: this path holds them with their cells in memory until
+  the quarantine is written, the chunked path writes them chunk by chunk.
 XLSX files and files read through a profile always take the chunked path (docs/ingest.md section 11).
 
 Modules: engine_csv (the text DuckDB reads, the scan in file order), engine_staging (the staging
@@ -42,8 +44,18 @@ from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.readers import ROW, Source
 from svc_analysis.engine.validation import REJECT_COLUMNS, key_clash_reason
 
-__all__ = ["Staged", "stage_csv"]
+__all__ = ["MAX_SET_ASIDE", "Staged", "stage_csv"]
 log = logging.getLogger(__name__)
+
+# The rows set aside are held here with their cells (about 1 kB a row) until the quarantine is written.
+# A file with more goes to the chunked path instead, which writes them chunk by chunk: a quarter of the
+# ratings loaded into a warehouse without outlets (8.45 M rows set aside) took 9.2 GB here
+# (benchmarks/results/2026-12-04_vm_ingest-floor.md).
+MAX_SET_ASIDE = 100_000
+
+
+class _TooManySetAside(Exception):
+    """More than MAX_SET_ASIDE rows to set aside: the chunked path takes the file."""
 
 
 @dataclass
@@ -79,13 +91,21 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
             if empty:
                 staging.drop_empty_rows(con, target)
             try:
-                problems = staging.recheck(con, source, target, window) if slow else []
+                problems = staging.recheck(con, source, target, window, MAX_SET_ASIDE) if slow else []
             except duckdb.Error as exc:
                 con.rollback()
                 return _chunked_path(con, source, target, exc)
-            checks = [(row, column, reason) for row, _, column, reason in problems] + _key_rejects(con, source.table)
-            refs = _reference_rejects(con, source.table, target)
+            if problems is None:
+                raise _TooManySetAside
+            checks = [(row, column, reason) for row, _, column, reason in problems]
+            checks += _key_rejects(con, source.table, MAX_SET_ASIDE - len({r for r, _, _ in checks}))
+            refs = _reference_rejects(con, source.table, target, MAX_SET_ASIDE - len({r for r, _, _ in checks}))
             con.commit()
+        except _TooManySetAside:
+            con.rollback()
+            log.info("%s: chunked path (more than %d rows to set aside)", source.path.name, MAX_SET_ASIDE)
+            wh.drop_tables(con, [target])
+            return None
         except BaseException:
             con.rollback()
             raise
@@ -104,27 +124,34 @@ def _chunked_path(con, source: Source, target: str, exc: duckdb.Error) -> None:
     wh.drop_tables(con, [target])
 
 
-def _key_rejects(con, name: str) -> list[tuple[int, str, str]]:
+def _key_rejects(con, name: str, room: int) -> list[tuple[int, str, str]]:
     """(row, column, reason) of staged rows whose key occurs with different values elsewhere in the
-    file (validation's key check, over the rows without other problems); they leave the stage."""
+    file (validation's key check, over the rows without other problems); they leave the stage.
+    More than ``room`` such rows: _TooManySetAside."""
     key = contract.table(name).key
     if not key:
         return []
     rows = [int(r) for r in merge.key_conflicts(con, name)["row_number"]]
+    if len(rows) > room:
+        raise _TooManySetAside
     merge.drop_staged_rows(con, name, rows)
     return [(r, ", ".join(key), key_clash_reason(key)) for r in rows]
 
 
-def _reference_rejects(con, name: str, target: str) -> list[tuple[int, str, str]]:
+def _reference_rejects(con, name: str, target: str, room: int) -> list[tuple[int, str, str]]:
     """(row, column, reason) for values whose Column.references target is not in the warehouse
-    (ingest.missing_references), in contract column order; those rows leave the stage."""
-    found, missing = [], []
+    (ingest.missing_references), in contract column order; those rows leave the stage.
+    More than ``room`` such rows (counted by row): _TooManySetAside, before they are all fetched."""
+    found, missing, rows_found = [], [], set()
     for col in contract.table(name).columns:
         if col.references:
             ref_table, ref_col = col.references.split(".")
             missing.append(f'"{target}"."{col.name}" IS NOT NULL AND NOT EXISTS '
                            f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = "{target}"."{col.name}")')
-            rows = wh.run(con, f'SELECT {wh.STAGED_ROW} FROM "{target}" WHERE {missing[-1]}')
+            rows = wh.run(con, f'SELECT {wh.STAGED_ROW} FROM "{target}" WHERE {missing[-1]} LIMIT {room + 1}')
+            rows_found |= {row for (row,) in rows}
+            if len(rows_found) > room:
+                raise _TooManySetAside
             found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}") for (row,) in rows]
     if found:  # by the same conditions, not by a list of rows: all rows of a file may miss their outlet
         wh.run(con, f'DELETE FROM "{target}" WHERE ({") OR (".join(missing)})')

@@ -113,9 +113,10 @@ def _typed_columns(name: str, only: set[str] | None = None) -> str:
                      if only is None or c in only)
 
 
-def recheck(con, source: Source, target: str, window: DateWindow) -> list[tuple]:
+def recheck(con, source: Source, target: str, window: DateWindow, limit: int | None = None) -> list[tuple] | None:
     """Type and check the staged rows that took the slow lane; those without a problem go back
-    into the stage typed, and (row, cells, column, reason) of the others is returned, by row."""
+    into the stage typed, and (row, cells, column, reason) of the others is returned, by row
+    (None, and nothing fetched, when more than ``limit`` rows have a problem)."""
     checked = f"{target}_checked"
     try:
         wh.run(con, recheck_statement(source, target, checked, window))
@@ -123,6 +124,8 @@ def recheck(con, source: Source, target: str, window: DateWindow) -> list[tuple]
         columns = ", ".join(sql.quoted(c) for c in contract.table(source.table).column_names)
         wh.run(con, f'INSERT INTO "{target}" BY NAME SELECT {columns}, "{ROW}" FROM "{checked}" '
                     f"WHERE len(_problems) = 0")
+        if limit is not None and wh.scalar(con, f'SELECT count(*) FROM "{checked}" WHERE len(_problems) > 0') > limit:
+            return None
         return con.execute(f'SELECT "{ROW}", _raw, p."column", p.reason FROM (SELECT "{ROW}", _raw, '
                            f'unnest(_problems) AS p FROM "{checked}" WHERE len(_problems) > 0) ORDER BY 1').fetchall()
     finally:

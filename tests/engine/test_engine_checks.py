@@ -215,3 +215,40 @@ def test_rows_keep_their_numbers_when_duckdb_reads_in_parallel(tmp_path, monkeyp
     assert [(r, c, v) for _, _, r, c, v, _ in got["lines"]] == [
         (2, "score", "9"), (300_001, "score", "0"), (500_001, "outlet_id", "O999"), (600_001, "score", "x")]
     assert got["log"][0][:4] == (n - 1, n - 5, 4, 0)
+
+
+MANY = {  # three rows set aside for each of the engine path's reasons (by hand: rows 3, 4, 5)
+    "missing_outlet": ("ratings.csv", "outlet_id,rated_at,score\n" + "O001,2026-10-08 09:00:00,5\n"
+                       + "".join(f"O00{9 - i},2026-10-08 09:0{i}:00,4\n" for i in range(3))),
+    "bad_score": ("ratings.csv", "outlet_id,rated_at,score\n" + "O001,2026-10-08 09:00:00,5\n"
+                  + "".join(f"O001,2026-10-08 09:0{i}:00,{6 + i}\n" for i in range(3))),
+    "key_clash": ("complaints.csv", csv_text(COMPLAINTS, [
+        ["K1", "2026-10-08 09:00", "热线", "O001", "服务态度", "是"],
+        ["K2", "2026-10-08 09:00", "热线", "O001", "服务态度", "是"],
+        ["K2", "2026-10-08 10:00", "热线", "O001", "服务态度", "是"],
+        ["K2", "2026-10-08 11:00", "热线", "O001", "服务态度", "是"]])),
+}
+
+
+@pytest.mark.parametrize("reason", sorted(MANY))
+@pytest.mark.parametrize("limit", [2, 3])
+def test_more_rows_to_set_aside_than_held_in_memory_take_the_chunked_path(reason, limit, tmp_path, monkeypatch):
+    # The engine path holds the rows it sets aside in memory; over MAX_SET_ASIDE (here 2) the chunked
+    # path, which writes them chunk by chunk, takes the file; at the limit (3 of 3) the engine path keeps it.
+    name, text = MANY[reason]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(engine_ingest, "MAX_SET_ASIDE", limit)
+    taken = _spy(monkeypatch)
+    engine = _outcome(path, tmp_path / "engine", True, [], taken)
+    assert (taken[0] is None) == (limit == 2)
+    assert engine == _outcome(path, tmp_path / "chunked", False, [])
+    assert engine["log"][0][:3] == (4, 1, 3)  # 4 read, row 2 loaded, rows 3 to 5 set aside
+    assert sorted({line[2] for line in engine["lines"]}) == [3, 4, 5]
+
+
+def test_the_operators_guide_names_the_limit_the_code_uses():
+    from svc_analysis.core import config
+
+    text = (config.DOCS_DIR / "ingest.md").read_text(encoding="utf-8")
+    assert f"more than {engine_ingest.MAX_SET_ASIDE:,} rows to set aside" in text
