@@ -40,6 +40,7 @@ from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine import engine_csv as text
 from svc_analysis.engine import engine_staging as staging
+from svc_analysis.engine.known_ids import known_ids
 from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.readers import ROW, Source
 from svc_analysis.engine.validation import REJECT_COLUMNS, key_clash_reason
@@ -72,13 +73,14 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
     """Check and stage one CSV into ``target`` (created here); None when it needs the chunked path."""
     if source.encoding is None or any(c in h for h in source.headers for c in "\r\n\""):
         return None
-    with text.utf8_text(source.path, source.encoding) as (text_path, verdict):
+    with (text.utf8_text(source.path, source.encoding) as (text_path, verdict),
+          known_ids(con, source.table, set(source.mapping.values())) as known):
         if text_path is None:
             log.info("%s: chunked path (undecodable text)", source.path.name)
             return None
         scan = text.scan(text_path, len(source.headers))
         try:
-            rows_read, slow, empty = staging.stage(con, source, scan, target, window)  # lines checked meanwhile
+            rows_read, slow, empty = staging.stage(con, source, scan, target, window, known)  # lines checked meanwhile
         except duckdb.Error as exc:
             return _chunked_path(con, source, target, exc)
         digest, plain = verdict()
@@ -90,6 +92,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
         try:
             if empty:
                 staging.drop_empty_rows(con, target)
+            if slow > MAX_SET_ASIDE and staging.unknown_ids(con, source, target, known) > MAX_SET_ASIDE:
+                raise _TooManySetAside  # before the full rules run over them all
             try:
                 problems = staging.recheck(con, source, target, window, MAX_SET_ASIDE) if slow else []
             except duckdb.Error as exc:
@@ -97,9 +101,12 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
                 return _chunked_path(con, source, target, exc)
             if problems is None:
                 raise _TooManySetAside
+            raw = {row: cells for row, cells, _, _ in problems}
             checks = [(row, column, reason) for row, _, column, reason in problems]
-            checks += _key_rejects(con, source.table, MAX_SET_ASIDE - len({r for r, _, _ in checks}))
-            refs = _reference_rejects(con, source.table, target, MAX_SET_ASIDE - len({r for r, _, _ in checks}))
+            clashes, cells = _key_rejects(con, source.table, target, MAX_SET_ASIDE - len(raw))
+            checks, raw = checks + clashes, raw | cells
+            refs, cells = _reference_rejects(con, source.table, target, MAX_SET_ASIDE - len({r for r, _, _ in checks}))
+            raw |= cells
             con.commit()
         except _TooManySetAside:
             con.rollback()
@@ -109,9 +116,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
         except BaseException:
             con.rollback()
             raise
-        raw = {row: cells for row, cells, _, _ in problems}
         later = sorted({r for r, _, _ in checks + refs} - set(raw))
-        if later:  # rows set aside after staging: read their cells once more (usually none)
+        if later:  # fast-lane rows set aside after staging (key clashes): read their cells once more
             numbered = text.numbered_scan(text_path, len(source.headers))
             raw |= dict(con.execute(f'SELECT "{ROW}", [{text.cells(len(source.headers))}] FROM ({numbered}) '
                                     f'WHERE "{ROW}" IN (SELECT unnest(?))', [later]).fetchall())
@@ -124,39 +130,47 @@ def _chunked_path(con, source: Source, target: str, exc: duckdb.Error) -> None:
     wh.drop_tables(con, [target])
 
 
-def _key_rejects(con, name: str, room: int) -> list[tuple[int, str, str]]:
+def _cells(con, target: str, condition: str, params=None) -> dict[int, list]:
+    """{row: cells} of the staged rows matching ``condition`` whose cells the stage kept (_raw)."""
+    return dict(wh.run(con, f'SELECT {wh.STAGED_ROW}, _raw FROM "{target}" WHERE _raw IS NOT NULL AND ({condition})',
+                       params))
+
+
+def _key_rejects(con, name: str, target: str, room: int) -> tuple[list[tuple[int, str, str]], dict[int, list]]:
     """(row, column, reason) of staged rows whose key occurs with different values elsewhere in the
-    file (validation's key check, over the rows without other problems); they leave the stage.
-    More than ``room`` such rows: _TooManySetAside."""
+    file (validation's key check, over the rows without other problems), and the cells the stage kept
+    of them; they leave the stage. More than ``room`` such rows: _TooManySetAside."""
     key = contract.table(name).key
     if not key:
-        return []
+        return [], {}
     rows = [int(r) for r in merge.key_conflicts(con, name)["row_number"]]
     if len(rows) > room:
         raise _TooManySetAside
+    cells = _cells(con, target, f"{wh.STAGED_ROW} IN (SELECT unnest(?))", [rows]) if rows else {}
     merge.drop_staged_rows(con, name, rows)
-    return [(r, ", ".join(key), key_clash_reason(key)) for r in rows]
+    return [(r, ", ".join(key), key_clash_reason(key)) for r in rows], cells
 
 
-def _reference_rejects(con, name: str, target: str, room: int) -> list[tuple[int, str, str]]:
+def _reference_rejects(con, name: str, target: str, room: int) -> tuple[list[tuple[int, str, str]], dict[int, list]]:
     """(row, column, reason) for values whose Column.references target is not in the warehouse
-    (ingest.missing_references), in contract column order; those rows leave the stage.
+    (ingest.missing_references), in contract column order, and their cells (such a row took the full
+    rules, known_ids: the stage kept them); those rows leave the stage.
     More than ``room`` such rows (counted by row): _TooManySetAside, before they are all fetched."""
-    found, missing, rows_found = [], [], set()
+    found, missing, cells = [], [], {}
     for col in contract.table(name).columns:
         if col.references:
             ref_table, ref_col = col.references.split(".")
             missing.append(f'"{target}"."{col.name}" IS NOT NULL AND NOT EXISTS '
                            f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = "{target}"."{col.name}")')
-            rows = wh.run(con, f'SELECT {wh.STAGED_ROW} FROM "{target}" WHERE {missing[-1]} LIMIT {room + 1}')
-            rows_found |= {row for (row,) in rows}
-            if len(rows_found) > room:
+            rows = wh.run(con, f'SELECT {wh.STAGED_ROW}, _raw FROM "{target}" WHERE {missing[-1]} LIMIT {room + 1}')
+            cells |= {row: raw for row, raw in rows if raw is not None}
+            if len({row for row, _ in rows} | {row for row, _, _ in found}) > room:
                 raise _TooManySetAside
-            found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}") for (row,) in rows]
+            found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}") for row, _ in rows]
     if found:  # by the same conditions, not by a list of rows: all rows of a file may miss their outlet
         wh.run(con, f'DELETE FROM "{target}" WHERE ({") OR (".join(missing)})')
         wh.drop_tables(con, [merge.repeated_name(target)])
-    return found
+    return found, cells
 
 
 def _raw_frame(raw: dict[int, list], headers: list[str]) -> pd.DataFrame:

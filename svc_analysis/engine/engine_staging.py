@@ -6,7 +6,9 @@ all canonical (fast_checks.row_ok) are typed by the fast lane; the others keep t
 recheck then runs check_sql's full rules (the chunked path's rules as SQL: trimming, aliases, date
 layouts, ranges, row rules, reasons) over those rows only: the good ones go back into the stage
 typed, the others come back with their {column, reason} problems exactly as the chunked path finds
-them (tests/engine/test_engine_checks.py compares both paths).
+them (tests/engine/test_engine_checks.py compares both paths). A referencing column's cell is fast
+only when it names a known id (known_ids); the rows put back typed keep their cells in _raw, so a row
+later set aside for an unknown id is reported with the cells of this one pass.
 
 Why two statements: the full rules cost many regular expressions per cell and, written as CASE
 branches of the one pass, still cost a projection per column and layer on every row; run apart
@@ -26,18 +28,19 @@ from svc_analysis.engine.engine_csv import cells
 from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.readers import ROW, Source
 
-__all__ = ["drop_empty_rows", "recheck", "recheck_statement", "stage", "stage_statement"]
+__all__ = ["drop_empty_rows", "recheck", "recheck_statement", "stage", "stage_statement", "unknown_ids"]
 
 
-def stage(con, source: Source, scan: str, target: str, window: DateWindow) -> tuple[int, int, int]:
+def stage(con, source: Source, scan: str, target: str, window: DateWindow,
+          known: dict[str, str]) -> tuple[int, int, int]:
     """Stage the file (stage_statement): (rows read, rows left for recheck, entirely empty rows).
 
     The statement reads in parallel and keeps the file's order, so record i is at rowid i and its
     spreadsheet row is rowid + 2 (warehouse.STAGED_ROW). Rowids hold until rows leave the table and
     a checkpoint compacts it, so the caller reads them in one transaction with the deletes
     (drop_empty_rows, recheck, key and reference rejects). Entirely empty rows keep their number
-    but are not rows read."""
-    wh.run(con, stage_statement(source, scan, target, window))
+    but are not rows read. ``known``: the ENUMs of known_ids, by column."""
+    wh.run(con, stage_statement(source, scan, target, window, known))
     # every stored column costs about 1.5 s per 34 M rows, NULL or not: the contract columns the file
     # lacks and _row (NULL throughout) are added afterwards, which writes nothing and keeps the rowids
     types, present = wh.column_types(source.table), set(_cells_by_column(source))
@@ -53,7 +56,8 @@ def drop_empty_rows(con, target: str) -> None:
     wh.run(con, f'DELETE FROM "{target}" WHERE len(_raw) = 0')
 
 
-def stage_statement(source: Source, scan: str, target: str, window: DateWindow) -> str:
+def stage_statement(source: Source, scan: str, target: str, window: DateWindow,
+                    known: dict[str, str] | None = None) -> str:
     """CREATE the staging table in one pass over the file: the file's contract columns typed, and
     _raw (the cells as read) for the rows that are not certainly good (stage adds the contract
     columns the file lacks, and _row: NULL, the row's place in the table numbers it).
@@ -66,7 +70,8 @@ def stage_statement(source: Source, scan: str, target: str, window: DateWindow) 
     where = _cells_by_column(source)
     empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(width))
     q = {c.name: sql.quoted(c.name) for c in table.columns}
-    quick = ", ".join(f"{fast.fast(c, where.get(c.name))} AS {q[c.name]}" for c in table.columns)
+    known = known or {}
+    quick = ", ".join(f"{fast.fast(c, where.get(c.name), known.get(c.name))} AS {q[c.name]}" for c in table.columns)
     ok = fast.row_ok(table, where, window)
     raw = f"CASE WHEN {empty} THEN []::VARCHAR[] WHEN _ok THEN NULL ELSE [{cells(width)}] END AS _raw"
     return (f'CREATE OR REPLACE TABLE "{target}" AS '
@@ -115,14 +120,14 @@ def _typed_columns(name: str, only: set[str] | None = None) -> str:
 
 def recheck(con, source: Source, target: str, window: DateWindow, limit: int | None = None) -> list[tuple] | None:
     """Type and check the staged rows that took the slow lane; those without a problem go back
-    into the stage typed, and (row, cells, column, reason) of the others is returned, by row
-    (None, and nothing fetched, when more than ``limit`` rows have a problem)."""
+    into the stage typed, their cells still in _raw, and (row, cells, column, reason) of the others
+    is returned, by row (None, and nothing fetched, when more than ``limit`` rows have a problem)."""
     checked = f"{target}_checked"
     try:
         wh.run(con, recheck_statement(source, target, checked, window))
         wh.run(con, f'DELETE FROM "{target}" WHERE _raw IS NOT NULL')
         columns = ", ".join(sql.quoted(c) for c in contract.table(source.table).column_names)
-        wh.run(con, f'INSERT INTO "{target}" BY NAME SELECT {columns}, "{ROW}" FROM "{checked}" '
+        wh.run(con, f'INSERT INTO "{target}" BY NAME SELECT {columns}, "{ROW}", _raw FROM "{checked}" '
                     f"WHERE len(_problems) = 0")
         if limit is not None and wh.scalar(con, f'SELECT count(*) FROM "{checked}" WHERE len(_problems) > 0') > limit:
             return None
@@ -130,3 +135,14 @@ def recheck(con, source: Source, target: str, window: DateWindow, limit: int | N
                            f'unnest(_problems) AS p FROM "{checked}" WHERE len(_problems) > 0) ORDER BY 1').fetchall()
     finally:
         wh.drop_tables(con, [checked])
+
+
+def unknown_ids(con, source: Source, target: str, known: dict[str, str]) -> int:
+    """Staged rows, before recheck, whose referencing cell has no whitespace at either end and names no
+    known id: each will be set aside (the full rules read such a cell as itself), whatever else it holds."""
+    position = {column: i for i, h in enumerate(source.headers) if (column := source.mapping.get(h))}
+    cells = {c: f"_raw[{position[c] + 1}]" for c in known}
+    unknown = [f"({fast.stripped(cell)} AND NOT {fast.names_known_id(cell, known[c])})" for c, cell in cells.items()]
+    if not unknown:
+        return 0
+    return wh.scalar(con, f'SELECT count(*) FROM "{target}" WHERE len(_raw) > 0 AND ({" OR ".join(unknown)})')

@@ -28,7 +28,7 @@ from svc_analysis.core import schema
 from svc_analysis.engine.check_sql import SPACE_CODES, impossible, lit, quoted, value_lookup
 from svc_analysis.engine.parsing import DateWindow
 
-__all__ = ["fast", "row_ok"]
+__all__ = ["fast", "names_known_id", "row_ok", "stripped"]
 
 def _space_class() -> str:
     """An RE2 class of every character str.strip() removes (str.isspace), as code point ranges."""
@@ -45,7 +45,7 @@ def _space_class() -> str:
 _STRIPPED = f"{_space_class()}(?s:.*{_space_class()})?"
 
 
-def _stripped(cell: str) -> str:
+def stripped(cell: str) -> str:
     """SQL true when the cell is not empty and has no whitespace (str.isspace) at either end.
 
     The code points of the first and last character decide for nearly every cell (printable ASCII,
@@ -56,16 +56,27 @@ def _stripped(cell: str) -> str:
     return f"(({ends}) OR regexp_full_match({cell}, {lit(_STRIPPED)}))"
 
 
-def fast(col: schema.Column, cell: str | None) -> str:
-    """The typed value of a canonical raw cell (see module docstring), else NULL; cast to the column's type."""
+def names_known_id(cell: str, enum: str) -> str:
+    """SQL true when the cell is exactly one of the ids of ``enum`` (known_ids: stored ids, stripped)."""
+    return f"TRY_CAST({cell} AS {enum}) IS NOT NULL"
+
+
+def fast(col: schema.Column, cell: str | None, known: str | None = None) -> str:
+    """The typed value of a canonical raw cell (see module docstring), else NULL; cast to the column's type.
+
+    ``known``: for a referencing text column, the ENUM of the ids it may name (known_ids): the cell
+    is typed only when it is one of them (such an id is stripped text), so a row naming an unknown
+    id takes the full rules with its cells kept."""
     if cell is None:
         return "NULL"
+    if known is not None:
+        return f"CASE WHEN {names_known_id(cell, known)} THEN {cell} END"
     if col.values is not None:  # written exactly as an allowed value or alias: check_sql's lookup of it
         canonical = value_lookup(col)
         exact = {a: canonical[a.lower()] for c, aliases in col.values.items() for a in (c, *aliases) if a == a.strip()}
         return f"CASE {cell} {' '.join(f'WHEN {lit(k)} THEN {lit(v)}' for k, v in exact.items())} END"
     if col.type == schema.TEXT:
-        return f"CASE WHEN {_stripped(cell)} THEN {cell} END"
+        return f"CASE WHEN {stripped(cell)} THEN {cell} END"
     if col.type == schema.MONTH:
         return f"CASE WHEN regexp_full_match({cell}, '[0-9]{{4}}-(0[1-9]|1[0-2])') THEN {cell} END"
     if col.type == schema.BOOL:

@@ -195,26 +195,32 @@ def test_full_width_digits_are_set_aside_alike_on_both_paths(tmp_path):
 def test_rows_keep_their_numbers_when_duckdb_reads_in_parallel(tmp_path, monkeypatch):
     # 600 000 ratings (about 20 MB): DuckDB reads such a file on several threads, and the staged rows
     # are numbered by their place in the table (engine_staging.stage). Planted by hand (header = row 1):
-    # score 9 at row 2, score 0 at row 300 001, outlet O999 (no such outlet: found after staging, its
-    # cells read again) at row 500 001, score x at the last row 600 001; row 450 001 is entirely empty
-    # (keeps its number, not a row read). Rows 3 to 200 001 write their score as +N: the full rules
-    # take them out of the stage and put them back typed, and the O999 row is numbered after that.
-    # Every other row is distinct and loads.
+    # score 9 at row 2, score 0 at row 300 001, outlet O999 (no such outlet: found after staging) at
+    # row 500 001, score x at the last row 600 001; rating id R1 at rows 520 001 and 550 001 with
+    # different scores (a key clash: both found after staging, their cells read again); row 450 001 is
+    # entirely empty (keeps its number, not a row read). Rows 3 to 200 001 write their score as +N: the
+    # full rules take them out of the stage and put them back typed, and the clashes are numbered after
+    # that. Every other row is distinct and loads.
     n, start = 600_000, pd.Timestamp("2026-10-01")
-    planted = {2: ("O001", "9"), 300_001: ("O001", "0"), 500_001: ("O999", "1"), 600_001: ("O001", "x")}
-    lines = ["outlet_id,rated_at,score"]
+    planted = {2: ("O001", "9", ""), 300_001: ("O001", "0", ""), 500_001: ("O999", "1", ""),
+               520_001: ("O001", "2", "R1"), 550_001: ("O001", "3", "R1"), 600_001: ("O001", "x", "")}
+    lines = ["outlet_id,rated_at,score,rating_id"]
     for row in range(2, n + 2):
-        outlet, score = planted.get(row, ("O001", ("+" if row <= 200_001 else "") + str(row % 5 + 1)))
+        outlet, score, rating = planted.get(row, ("O001", ("+" if row <= 200_001 else "") + str(row % 5 + 1), ""))
         at = (start + pd.Timedelta(seconds=row)).strftime("%Y-%m-%d %H:%M:%S")
-        lines.append(",," if row == 450_001 else f"{outlet},{at},{score}")
+        lines.append(",,," if row == 450_001 else f"{outlet},{at},{score},{rating}")
     path = tmp_path / "ratings.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     taken = _spy(monkeypatch)
     got = _outcome(path, tmp_path / "w", True, [], taken)
     assert taken[0] is not None  # the engine path took it
+    clash = "rating_id 在文件中重复出现且内容不同"
+    assert [(r, c, v, why) for _, _, r, c, v, why in got["lines"] if why == clash] == [
+        (520_001, "rating_id", "R1", clash), (550_001, "rating_id", "R1", clash)]
     assert [(r, c, v) for _, _, r, c, v, _ in got["lines"]] == [
-        (2, "score", "9"), (300_001, "score", "0"), (500_001, "outlet_id", "O999"), (600_001, "score", "x")]
-    assert got["log"][0][:4] == (n - 1, n - 5, 4, 0)
+        (2, "score", "9"), (300_001, "score", "0"), (500_001, "outlet_id", "O999"), (520_001, "rating_id", "R1"),
+        (550_001, "rating_id", "R1"), (600_001, "score", "x")]
+    assert got["log"][0][:4] == (n - 1, n - 7, 6, 0)
 
 
 MANY = {  # three rows set aside for each of the engine path's reasons (by hand: rows 3, 4, 5)

@@ -41,7 +41,7 @@ RATINGS = [
 
 
 def test_the_quick_end_test_only_passes_characters_that_are_not_spaces():
-    # fast_checks._stripped passes a cell on its end characters' code points alone when they are
+    # fast_checks.stripped passes a cell on its end characters' code points alone when they are
     # printable ASCII (33-126) or above U+3000: none of those is a space for str.strip().
     spaces = [c for c in range(0x110000) if chr(c).isspace()]
     assert max(spaces) == 0x3000 and not [c for c in spaces if 33 <= c <= 126]
