@@ -63,3 +63,19 @@ def test_more_unknown_outlets_than_the_limit_go_to_the_chunked_path_before_the_f
     got = _outcome(path, tmp_path / "w", True, [])
     assert bool(calls) == rechecked
     assert got["log"][0][:3] == (4, 1, 3)
+
+
+def test_an_outlet_written_with_spaces_is_no_certain_miss(tmp_path, monkeypatch):
+    # Rows 2-4 write the known outlet O001 with spaces around it (the full rules trim them: loaded),
+    # row 5 names O009 (set aside). With a limit of 2, the 4 rows in the full rules are more than the
+    # limit, but only row 5 is certainly set aside: the engine path keeps the file.
+    path = tmp_path / "ratings.csv"
+    path.write_text("outlet_id,rated_at,score\n" + "".join(f'" O001 ",2026-10-08 09:0{i}:00,4\n' for i in range(3))
+                    + "O009,2026-10-08 09:05:00,4\n", encoding="utf-8")
+    monkeypatch.setattr(engine_ingest, "MAX_SET_ASIDE", 2)
+    taken, real = [], engine_ingest.stage_csv
+    monkeypatch.setattr(engine_ingest, "stage_csv", lambda *a, **k: taken.append(real(*a, **k)) or taken[-1])
+    got = _outcome(path, tmp_path / "w", True, [])
+    assert taken[0] is not None
+    assert got["log"][0][:3] == (4, 3, 1)
+    assert [(r, c, v) for _, _, r, c, v, _ in got["lines"]] == [(5, "outlet_id", "O009")]
