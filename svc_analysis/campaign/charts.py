@@ -58,8 +58,10 @@ def pace_heatmap(board: pd.DataFrame, level: str = "branch"):
         index="name", columns="unit_id", values="pace", aggfunc="first", sort=False)
     width, _ = plotting.FIGURE_SIZE
     fig, ax = plt.subplots(figsize=(width, max(2.5, 0.9 + 0.42 * len(grid))))
+    # the colour scale is centred on 100% by its symmetric limits (seaborn's center= recentres through a
+    # matplotlib call due to be deprecated, for the same colours)
     sns.heatmap(grid, annot=grid.map(lambda v: "" if pd.isna(v) else f"{v:.0%}"), fmt="", cmap="RdYlGn",
-                vmin=0.4, vmax=1.6, center=1.0, linewidths=0.5, cbar_kws={"label": "完成进度 ÷ 应达进度"}, ax=ax)
+                vmin=0.4, vmax=1.6, linewidths=0.5, cbar_kws={"label": "完成进度 ÷ 应达进度"}, ax=ax)
     ax.set_xlabel("")
     ax.set_ylabel("")
     ax.tick_params(axis="y", labelrotation=0)
