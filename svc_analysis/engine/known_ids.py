@@ -4,8 +4,8 @@ while it reads the file (issue 17, engine speed).
 A column with Column.references (ratings.outlet_id -> outlets.outlet_id) must name a row of the
 referenced table; rows that do not are set aside with their cells (engine_ingest._reference_rejects).
 For each such column known_ids makes a temporary ENUM of the referenced table's ids, so that the
-staging statement can test every cell with one cast (fast_checks.names_known_id) instead of a join, which would not keep the
-file's order (the staged rows are numbered by their place, engine_staging.stage):
+staging statement can test every cell with one cast (fast_checks.names_known_id) instead of a join,
+which would not keep the file's order (the staged rows are numbered by their place, engine_staging.stage):
 
 - a cell that casts is an id exactly as stored: the fast lane types it (fast_checks.fast); only ids
   without whitespace at either end enter the ENUM, so such a cell is also canonical text;
@@ -48,4 +48,3 @@ def known_ids(con: duckdb.DuckDBPyConnection, name: str, columns: set[str]) -> I
     finally:
         for enum in types.values():
             wh.run(con, f"DROP TYPE IF EXISTS {enum}")
-
