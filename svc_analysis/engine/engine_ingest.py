@@ -147,7 +147,7 @@ def _key_rejects(con, name: str, target: str, room: int) -> tuple[list[tuple[int
     if len(rows) > room:
         raise _TooManySetAside
     cells = _cells(con, target, f"{wh.STAGED_ROW} IN (SELECT unnest(?))", [rows]) if rows else {}
-    merge.drop_staged_rows(con, name, rows)
+    merge.drop_key_clashes(con, name, rows)
     return [(r, ", ".join(key), key_clash_reason(key)) for r in rows], cells
 
 
@@ -168,8 +168,7 @@ def _reference_rejects(con, name: str, target: str, room: int) -> tuple[list[tup
                 raise _TooManySetAside
             found += [(row, col.name, f"{ref_table} 中没有此 {ref_col}") for row, _ in rows]
     if found:  # by the same conditions, not by a list of rows: all rows of a file may miss their outlet
-        wh.run(con, f'DELETE FROM "{target}" WHERE ({") OR (".join(missing)})')
-        wh.drop_tables(con, [merge.repeated_name(target)])
+        merge.drop_staged_rows(con, name, f'({") OR (".join(missing)})')
     return found, cells
 
 

@@ -94,7 +94,7 @@ def set_aside_conflicts(con, source: Source, report: FileReport, quarantine: Qua
         return
     key = contract.table(stage.table).key
     rows = [int(r) for r in conflicts["row_number"]]
-    merge.drop_staged_rows(con, stage.table, rows)
+    merge.drop_key_clashes(con, stage.table, rows)
     rejects = pd.DataFrame({"file": source.path.name, "row_number": rows, "column": ", ".join(key),
                             "value": conflicts["key"].astype(str).to_numpy(),
                             "reason": key_clash_reason(key)})

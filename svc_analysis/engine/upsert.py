@@ -22,7 +22,7 @@ from svc_analysis.core import contract, schema
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.warehouse import STAGED_ROW
 
-__all__ = ["Moved", "drop_staged_rows", "key_conflicts", "repeated_name", "upsert"]
+__all__ = ["Moved", "drop_key_clashes", "drop_staged_rows", "key_conflicts", "repeated_name", "upsert"]
 
 
 def _columns(name: str) -> str:
@@ -40,14 +40,18 @@ def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, .
     whole-row comparisons below touch only those rows instead of hashing every column of 50 M rows.
     Rows without a key value (an optional key left empty) have no key and are not counted.
     ``reuse``: take the table key_conflicts made if it is still there (drop_staged_rows drops it
-    when rows leave the stage, upsert when it is done), instead of grouping every key again."""
+    when rows leave the stage, drop_key_clashes keeps it without the clashing keys, upsert drops it
+    when it is done), instead of grouping every key again."""
     cols, target = ", ".join(f'"{k}"' for k in key), repeated_name(stage)
-    if reuse and wh.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary",
-                           [target]):
+    if reuse and _temp_table_exists(con, target):
         return target
     wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" AS SELECT {cols}, count(*) AS _n FROM "{stage}" '
              f'WHERE {_has_key("", key)} GROUP BY ALL HAVING count(*) > 1')
     return target
+
+
+def _temp_table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(wh.scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary", [table]))
 
 
 def _with_key(alias: str, other: str, key: tuple[str, ...]) -> str:
@@ -75,13 +79,28 @@ def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
         f'WHERE EXISTS (SELECT 1 FROM clash c WHERE {_with_key("c", "s", key)}) ORDER BY 1').df()
 
 
-def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
-    """Take rows (by spreadsheet row, warehouse.STAGED_ROW) out of the staging table; the repeated keys
-    counted before no longer hold."""
-    if rows:
-        stage = wh.staging_name(name)
-        wh.run(con, f'DELETE FROM "{stage}" WHERE {STAGED_ROW} IN (SELECT unnest(?))', [rows])
-        wh.drop_tables(con, [repeated_name(stage)])
+def drop_staged_rows(con: duckdb.DuckDBPyConnection, name: str, where: str) -> None:
+    """Take the staged rows matching SQL condition ``where`` out of the staging table (e.g. rows
+    naming an unknown outlet); the repeated keys counted before no longer hold."""
+    stage = wh.staging_name(name)
+    wh.run(con, f'DELETE FROM "{stage}" WHERE {where}')
+    wh.drop_tables(con, [repeated_name(stage)])
+
+
+def drop_key_clashes(con: duckdb.DuckDBPyConnection, name: str, rows: list[int]) -> None:
+    """Take the rows key_conflicts found (every row of each clashing key) out of the staging table.
+
+    Those keys no longer occur in the stage at all, so the repeated keys counted before hold for
+    every other key: only the clashing keys leave that table, which upsert then reuses instead of
+    grouping 50 M keys again (5.6 s for the province tickets)."""
+    if not rows:
+        return
+    stage, key = wh.staging_name(name), contract.table(name).key
+    if _temp_table_exists(con, repeated_name(stage)):
+        cols = ", ".join(f'"{k}"' for k in key)
+        wh.run(con, f'DELETE FROM "{repeated_name(stage)}" r USING (SELECT DISTINCT {cols} FROM "{stage}" '
+                    f'WHERE {STAGED_ROW} IN (SELECT unnest(?))) c WHERE {_with_key("r", "c", key)}', [rows])
+    wh.run(con, f'DELETE FROM "{stage}" WHERE {STAGED_ROW} IN (SELECT unnest(?))', [rows])
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from svc_analysis.engine import upsert
 from svc_analysis.engine.upsert import Moved
+from svc_analysis.engine.warehouse import STAGED_ROW
 from tests.engine.ingest_support import con, stage  # noqa: F401  (con: the shared fixture)
 
 AT = pd.Timestamp("2024-10-08 09:00")
@@ -72,7 +73,7 @@ def test_key_conflicts_across_the_staging_table(con):
     _stage(con, "complaints", [a, a, b, ["C2", *a[1:]]])
     conflicts = upsert.key_conflicts(con, "complaints")
     assert conflicts.values.tolist() == [[2, "C1"], [3, "C1"], [4, "C1"]]
-    upsert.drop_staged_rows(con, "complaints", [2, 3, 4])
+    upsert.drop_key_clashes(con, "complaints", [2, 3, 4])
     assert con.execute("SELECT complaint_id FROM _stage_complaints").fetchall() == [("C2",)]
 
 
@@ -90,7 +91,7 @@ def test_upsert_counts_the_repeated_keys_as_the_stage_holds_them_after_rows_left
     c = ["C2", *a[1:]]
     _stage(con, "complaints", [a, a, c, c])
     assert upsert.key_conflicts(con, "complaints").empty
-    upsert.drop_staged_rows(con, "complaints", [5])  # e.g. row 5 set aside for a missing outlet
+    upsert.drop_staged_rows(con, "complaints", f"{STAGED_ROW} = 5")  # e.g. row 5 names an unknown outlet
     # 3 staged (rows 2, 3, 4): C1 twice: 1 merged; C2 once now: 0 merged (not the 2 counted before the drop)
     assert upsert.upsert(con, "complaints") == Moved(staged=3, merged=1, present=0)
     assert con.execute("SELECT complaint_id FROM complaints ORDER BY 1").fetchall() == [("C1",), ("C2",)]
@@ -98,3 +99,20 @@ def test_upsert_counts_the_repeated_keys_as_the_stage_holds_them_after_rows_left
     _stage(con, "complaints", [a, a, c, c])
     assert upsert.key_conflicts(con, "complaints").empty
     assert upsert.upsert(con, "complaints") == Moved(staged=4, merged=2, present=2)
+
+
+def test_dropping_key_clashes_keeps_the_other_repeated_keys_counted(con):
+    # C1 in two versions (rows 2, 3 identical, row 4 different): a clash, all three rows leave;
+    # C2 twice identical (rows 5, 6): still counted, so upsert merges it without grouping the keys again
+    a = ["C1", AT, "hotline", "O1", "fees", False] + [None] * 8
+    b = a.copy()
+    b[5] = True
+    c = ["C2", *a[1:]]
+    _stage(con, "complaints", [a, a, b, c, c])
+    rows = [int(r) for r in upsert.key_conflicts(con, "complaints")["row_number"]]
+    assert rows == [2, 3, 4]
+    upsert.drop_key_clashes(con, "complaints", rows)
+    assert con.execute("SELECT complaint_id, _n FROM _stage_complaints_repeated").fetchall() == [("C2", 2)]
+    # 2 staged (rows 5, 6): C2 twice: 1 merged; 1 loaded
+    assert upsert.upsert(con, "complaints") == Moved(staged=2, merged=1, present=0)
+    assert con.execute("SELECT complaint_id FROM complaints").fetchall() == [("C2",)]
