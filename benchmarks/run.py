@@ -11,9 +11,11 @@ Side by side in one run, each step in its own process so its peak memory is its 
   4. the three heaviest aggregations through the engine (DuckDB via Ibis, as the package runs them)
      against a plain pandas version reading the same CSV (what an analyst would write by hand);
   5. one day of the daily watch (`svc watch --day <end month's last day>`) on province data, against
-     the same day on small data (issue 15: "runs in seconds at province scale").
+     the same day on small data (issue 15: "runs in seconds at province scale");
+  6. only when asked (`--only cases`): ingest with rows set aside, each case against the clean file
+     (benchmarks/ingest_cases.py).
 Writes benchmarks/results/<date>_<host>_<steps>.md. Usage: `make benchmark` or
-`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,growth,pack,aggregations,watch]`.
+`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,growth,pack,aggregations,watch,cases]`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from datetime import date
 from pathlib import Path
 
 import psutil
+
+import ingest_cases  # benchmarks/ingest_cases.py, beside this script
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -165,7 +169,7 @@ def watch_steps(work: Path) -> list[tuple[str, dict]]:
             for label, wh in (("province", work / "province.duckdb"), ("small", small_wh))]
 
 
-FLOORS = ("bare read_csv", "plain pandas", "tiny data", "small data")
+FLOORS = ("bare read_csv", "plain pandas", "tiny data", "small data", "the clean file")
 GROWTH = [(f"ingest {t} (svc ingest: parse, validate, load)", f"ingest {t}, a quarter (svc ingest: parse, validate, load)")
           for t in ("tickets", "ratings")] + [("whole pack, province data (svc report)",
                                                "whole pack, a quarter of the province data (svc report)")]
@@ -224,7 +228,7 @@ def main() -> None:
         gen = generate("province", args.work)
         meta["province sample generation"] = f"{gen['wall_s']:.0f} s, peak {gen['peak_mb']:.0f} MB"
     steps = set(args.only.split(","))
-    files = files_by_table(args.work / "province") if steps & {"ingest", "growth", "aggregations"} else {}
+    files = files_by_table(args.work / "province") if steps & {"ingest", "growth", "aggregations", "cases"} else {}
     if files:
         sizes = {t: f"{files[t].stat().st_size / 2**30:.2f} GiB" for t in args.tables.split(",")}
         meta["CSV sizes"] = ", ".join(f"{t} {s}" for t, s in sizes.items())
@@ -238,6 +242,9 @@ def main() -> None:
         rows += aggregation_steps(files, args.work)
     if "watch" in steps:
         rows += watch_steps(args.work)
+    if "cases" in steps:
+        quarter = quarter_files(files, args.work, ("ratings",))["ratings"]
+        rows += ingest_cases.case_steps(files, quarter, args.work, SVC, measure)
     print(write_table(rows, meta).read_text(encoding="utf-8"))
 
 
