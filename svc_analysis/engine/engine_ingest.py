@@ -40,6 +40,8 @@ from svc_analysis.engine import upsert as merge
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine import engine_csv as text
 from svc_analysis.engine import engine_staging as staging
+from svc_analysis.engine.check_sql import quoted
+from svc_analysis.engine.fast_checks import PRINTED_AS_WRITTEN
 from svc_analysis.engine.known_ids import known_ids
 from svc_analysis.engine.parsing import DateWindow
 from svc_analysis.engine.readers import ROW, Source
@@ -103,7 +105,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
                 raise _TooManySetAside
             raw = {row: cells for row, cells, _, _ in problems}
             checks = [(row, column, reason) for row, _, column, reason in problems]
-            clashes, cells = _key_rejects(con, source.table, target, MAX_SET_ASIDE - len(raw))
+            clashes, cells = _key_rejects(con, source, target, MAX_SET_ASIDE - len(raw))
             checks, raw = checks + clashes, raw | cells
             refs, cells = _reference_rejects(con, source.table, target, MAX_SET_ASIDE - len({r for r, _, _ in checks}))
             raw |= cells
@@ -117,7 +119,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
             con.rollback()
             raise
         later = sorted({r for r, _, _ in checks + refs} - set(raw))
-        if later:  # fast-lane rows set aside after staging (key clashes): read their cells once more
+        if later:  # key clashes of fast-lane rows whose cells cannot be printed back: read them once more
             numbered = text.numbered_scan(text_path, len(source.headers))
             raw |= dict(con.execute(f'SELECT "{ROW}", [{text.cells(len(source.headers))}] FROM ({numbered}) '
                                     f'WHERE "{ROW}" IN (SELECT unnest(?))', [later]).fetchall())
@@ -130,25 +132,38 @@ def _chunked_path(con, source: Source, target: str, exc: duckdb.Error) -> None:
     wh.drop_tables(con, [target])
 
 
-def _cells(con, target: str, condition: str, params=None) -> dict[int, list]:
-    """{row: cells} of the staged rows matching ``condition`` whose cells the stage kept (_raw)."""
-    return dict(wh.run(con, f'SELECT {wh.STAGED_ROW}, _raw FROM "{target}" WHERE _raw IS NOT NULL AND ({condition})',
-                       params))
-
-
-def _key_rejects(con, name: str, target: str, room: int) -> tuple[list[tuple[int, str, str]], dict[int, list]]:
+def _key_rejects(con, source: Source, target: str, room: int) -> tuple[list[tuple[int, str, str]], dict[int, list]]:
     """(row, column, reason) of staged rows whose key occurs with different values elsewhere in the
-    file (validation's key check, over the rows without other problems), and the cells the stage kept
-    of them; they leave the stage. More than ``room`` such rows: _TooManySetAside."""
-    key = contract.table(name).key
+    file (validation's key check, over the rows without other problems), and their cells: kept by the
+    stage, or printed back from the staged values (_printed_cells); they leave the stage.
+    More than ``room`` such rows: _TooManySetAside."""
+    key = contract.table(source.table).key
     if not key:
         return [], {}
-    rows = [int(r) for r in merge.key_conflicts(con, name)["row_number"]]
+    rows = [int(r) for r in merge.key_conflicts(con, source.table)["row_number"]]
     if len(rows) > room:
         raise _TooManySetAside
-    cells = _cells(con, target, f"{wh.STAGED_ROW} IN (SELECT unnest(?))", [rows]) if rows else {}
-    merge.drop_key_clashes(con, name, rows)
+    cells, printed = {}, _printed_cells(source)
+    if rows:
+        kept = f"CASE WHEN _raw IS NOT NULL THEN _raw ELSE {f'[{printed}]' if printed else 'NULL'} END"
+        cells = {row: raw for row, raw in wh.run(con, f'SELECT {wh.STAGED_ROW}, {kept} FROM "{target}" '
+                                                      f'WHERE {wh.STAGED_ROW} IN (SELECT unnest(?))', [rows])
+                 if raw is not None}
+    merge.drop_key_clashes(con, source.table, rows)
     return [(r, ", ".join(key), key_clash_reason(key)) for r in rows], cells
+
+
+def _printed_cells(source: Source) -> str | None:
+    """The cells of a fast-lane row as the file holds them, printed back from its staged values (SQL,
+    a list's items; fast_checks.PRINTED_AS_WRITTEN), or None when a cell cannot be: a header outside
+    the contract, or a column of allowed values, booleans or decimals (written in more than one way)."""
+    columns, printed = {c.name: c for c in contract.table(source.table).columns}, []
+    for header in source.headers:
+        col = columns.get(source.mapping.get(header))
+        if col is None or col.values is not None or col.type not in PRINTED_AS_WRITTEN:
+            return None
+        printed.append(f"CAST({quoted(col.name)} AS VARCHAR)")
+    return ", ".join(printed)
 
 
 def _reference_rejects(con, name: str, target: str, room: int) -> tuple[list[tuple[int, str, str]], dict[int, list]]:

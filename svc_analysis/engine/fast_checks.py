@@ -28,7 +28,11 @@ from svc_analysis.core import schema
 from svc_analysis.engine.check_sql import SPACE_CODES, impossible, lit, quoted, value_lookup
 from svc_analysis.engine.parsing import DateWindow
 
-__all__ = ["fast", "names_known_id", "row_ok", "stripped"]
+__all__ = ["PRINTED_AS_WRITTEN", "fast", "names_known_id", "row_ok", "stripped"]
+
+# Column types (without allowed values) whose fast value, printed by DuckDB, is the cell exactly as
+# written: text is the cell itself, the others pass only when printed back as written (_column_ok).
+PRINTED_AS_WRITTEN = (schema.TEXT, schema.INT, schema.DATE, schema.TIMESTAMP, schema.MONTH)
 
 def _space_class() -> str:
     """An RE2 class of every character str.strip() removes (str.isspace), as code point ranges."""

@@ -197,7 +197,7 @@ def test_rows_keep_their_numbers_when_duckdb_reads_in_parallel(tmp_path, monkeyp
     # are numbered by their place in the table (engine_staging.stage). Planted by hand (header = row 1):
     # score 9 at row 2, score 0 at row 300 001, outlet O999 (no such outlet: found after staging) at
     # row 500 001, score x at the last row 600 001; rating id R1 at rows 520 001 and 550 001 with
-    # different scores (a key clash: both found after staging, their cells read again); row 450 001 is
+    # different scores (a key clash: both found after staging, their cells printed back from the stage); row 450 001 is
     # entirely empty (keeps its number, not a row read). Rows 3 to 200 001 write their score as +N: the
     # full rules take them out of the stage and put them back typed, and the clashes are numbered after
     # that. Every other row is distinct and loads.
@@ -258,3 +258,29 @@ def test_the_operators_guide_names_the_limit_the_code_uses():
 
     text = (config.DOCS_DIR / "ingest.md").read_text(encoding="utf-8")
     assert f"more than {engine_ingest.MAX_SET_ASIDE:,} rows to set aside" in text
+
+
+TICKETS = ["ticket_id", "outlet_id", "taken_at", "called_at", "finished_at", "business_type"]
+
+
+@pytest.mark.parametrize("extra", [False, True])
+def test_key_clash_cells_are_printed_back_unless_a_column_is_outside_the_contract(extra, tmp_path, monkeypatch):
+    # By hand (header = row 1): ticket A1 at O001 09:00 twice with different business types (rows 2, 4:
+    # a clash, both set aside; row 4 has no call time), A2 loads. Every cell of these fast-lane rows is
+    # written as DuckDB prints its value, so their cells come from the stage; with a column outside the
+    # contract (备注) they cannot, and the file is read once more. Both ways as the chunked path reports.
+    rows = [["A1", "O001", "2026-10-08 09:00:00", "2026-10-08 09:05:00", "2026-10-08 09:10:00", "现金存取"],
+            ["A2", "O001", "2026-10-08 09:01:00", "2026-10-08 09:06:00", "2026-10-08 09:11:00", "对公业务"],
+            ["A1", "O001", "2026-10-08 09:00:00", "", "2026-10-08 09:10:00", "对公业务"]]
+    header = TICKETS + (["备注"] if extra else [])
+    path = tmp_path / "tickets.csv"
+    path.write_text(csv_text(header, [r + (["x"] if extra else []) for r in rows]), encoding="utf-8")
+    reads, real = [], engine_ingest.text.numbered_scan
+    monkeypatch.setattr(engine_ingest.text, "numbered_scan", lambda *a: reads.append(1) or real(*a))
+    taken = _spy(monkeypatch)
+    engine = _outcome(path, tmp_path / "engine", True, [], taken)
+    assert taken[0] is not None and bool(reads) == extra
+    assert engine == _outcome(path, tmp_path / "chunked", False, [])
+    assert engine["log"][0][:3] == (3, 1, 2)
+    assert [(r, v) for _, _, r, _, v, _ in engine["lines"]] == [(2, "A1 / O001 / 2026-10-08 09:00:00"),
+                                                              (4, "A1 / O001 / 2026-10-08 09:00:00")]
