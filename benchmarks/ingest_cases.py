@@ -8,7 +8,11 @@ its own fresh copy of a warehouse holding the small tables (nothing else loaded)
 - tickets with one line appended that repeats row 2,000,000's key with another business type (a key
   clash: both rows set aside, their cells read again);
 - a quarter of the ratings into a warehouse without outlets: every row set aside (more than 100,000,
-  so the chunked path writes them), against the same quarter loaded with the outlets there.
+  so the chunked path writes them), against the same quarter loaded with the outlets there;
+- the ratings with every row twice (the export appended to itself): on a first load the later copies
+  are spread over too many vectors to delete (engine.first_load), so the rows are copied;
+- the ratings into a warehouse already holding a quarter of them: not a first load, so the rows are
+  compared with the stored ones and copied, as every later month's load is.
 """
 
 from __future__ import annotations
@@ -45,6 +49,18 @@ def _with_key_clash(src: Path, dst: Path) -> Path:
     return dst
 
 
+def _twice(src: Path, dst: Path) -> Path:
+    """A copy of a CSV with every row twice: its header, its rows, its rows again."""
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        fin.readline()
+        body = fin.tell()
+        fin.seek(0)
+        shutil.copyfileobj(fin, fout, 1 << 20)
+        fin.seek(body)
+        shutil.copyfileobj(fin, fout, 1 << 20)
+    return dst
+
+
 def case_steps(files: dict[str, Path], quarter_ratings: Path, work: Path, svc: str,
                measure: Callable[[list[str]], dict]) -> list[tuple[str, dict]]:
     """The three cases, each followed by its clean file (the row the ratio is taken against)."""
@@ -77,4 +93,15 @@ def case_steps(files: dict[str, Path], quarter_ratings: Path, work: Path, svc: s
     rows += [("ingest ratings, a quarter, into a warehouse without outlets: every row set aside (svc ingest)",
               ingest(quarter_ratings, None)),
              ("ingest ratings, a quarter, the clean file (svc ingest)", ingest(quarter_ratings, base))]
+    twice = _twice(files["ratings"], folder / "ratings_twice.csv")
+    rows += [("ingest ratings, every row twice (svc ingest)", ingest(twice, base)),
+             ("ingest ratings, the clean file (svc ingest)", ingest(files["ratings"], base))]
+    twice.unlink()
+    with_quarter = folder / "with_quarter.duckdb"
+    shutil.copy(base, with_quarter)
+    measure([svc, "ingest", "--quiet", "--warehouse", str(with_quarter), str(quarter_ratings)])
+    rows += [("ingest ratings into a warehouse holding a quarter of them: compared and copied (svc ingest)",
+              ingest(files["ratings"], with_quarter)),
+             ("ingest ratings, the clean file, a first load (svc ingest)", ingest(files["ratings"], base))]
+    with_quarter.unlink()
     return rows

@@ -9,6 +9,9 @@ Re-loading (DATA_CONTRACT.md "Inputs", docs/ingest.md sections 5-6):
 Staged rows sharing a key with different values are found first (key_conflicts) and set aside by
 ingest. What remains is counted (Moved): rows merged as exact duplicates of another row of the
 same file (stored once, never dropped silently) and rows the table already held.
+
+A first load (the table holds no rows) does not copy the rows: the later copies of repeated rows
+leave the staging table, which then takes the table's place (engine.first_load).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from svc_analysis.core import contract, schema
+from svc_analysis.engine import first_load
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.warehouse import STAGED_ROW
 
@@ -136,11 +140,33 @@ def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None,
     """
     table = contract.table(name)
     stage, key = source or wh.staging_name(name), table.key
+    if source is None and first_load.adoptable(con, name, stage):
+        return _first_load(con, table, stage)
     moved = Moved()
     if key:
         moved += _upsert_keyed(con, name, stage, key, replace)
     if not table.primary_key:  # rows without a key value: the whole row is the identity
         moved += _insert_new_rows(con, table, stage, f"NOT ({_has_key('', key)})" if key else "TRUE")
+    return moved
+
+
+def _first_load(con, table: schema.Table, stage: str) -> Moved:
+    """The table holds no rows: the later copies of repeated rows (by key, or by the whole row for
+    rows without a key value) are listed and counted as merged, and the staging table without them
+    takes the table's place (first_load.take_place)."""
+    key, moved = table.key, Moved()
+    with first_load.later_copies(con, stage) as later:
+        if key:
+            repeated, cols = _repeated_keys(con, stage, key, reuse=True), ", ".join(f'"{k}"' for k in key)
+            staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {_has_key("", key)}')
+            among = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})'
+            moved += Moved(staged, first_load.add_later_copies(con, stage, later, among, cols), 0)
+            wh.drop_tables(con, [repeated])
+        if not table.primary_key:
+            where = f"NOT ({_has_key('', key)})" if key else "TRUE"
+            staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {where}')
+            moved += Moved(staged, first_load.add_repeated_rows(con, stage, later, where, _columns(table.name)), 0)
+        first_load.take_place(con, table.name, stage, later)
     return moved
 
 

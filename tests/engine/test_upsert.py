@@ -116,3 +116,61 @@ def test_dropping_key_clashes_keeps_the_other_repeated_keys_counted(con):
     # 2 staged (rows 5, 6): C2 twice: 1 merged; 1 loaded
     assert upsert.upsert(con, "complaints") == Moved(staged=2, merged=1, present=0)
     assert con.execute("SELECT complaint_id FROM complaints").fetchall() == [("C2",)]
+
+
+# A first load: the staging table becomes the table (upsert._adopt). Ratings hold both kinds of
+# identity: R1 keyed twice identically, a row without a key twice identically, R2 and another once.
+R1 = ["O1", AT, 4, "S1", "R1"]
+R2 = ["O1", AT + pd.Timedelta(minutes=5), 2, None, "R2"]
+NO_ID = ["O2", AT, 5, None, None]
+OTHER = ["O2", AT, 3, None, None]  # NO_ID with another score: not a repeat of it
+FIRST = [R1, NO_ID, R1, R2, NO_ID, OTHER]  # 6 staged: the second R1 and the second NO_ID merged, 4 loaded
+
+
+def _stored(con) -> list[tuple]:
+    return con.execute("SELECT * FROM ratings ORDER BY rating_id NULLS LAST, score").fetchall()
+
+
+def _tables(con) -> set[str]:
+    return {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+def test_a_first_load_makes_the_staging_table_the_table_with_the_contracts_columns(con):
+    columns = con.execute("DESCRIBE ratings").fetchall()
+    _stage(con, "ratings", FIRST)
+    assert upsert.upsert(con, "ratings") == Moved(staged=6, merged=2, present=0)
+    assert _stored(con) == [("O1", AT, 4, "S1", "R1"), ("O1", AT + pd.Timedelta(minutes=5), 2, None, "R2"),
+                            ("O2", AT, 3, None, None), ("O2", AT, 5, None, None)]
+    assert con.execute("DESCRIBE ratings").fetchall() == columns  # the same names, types and order
+    assert not {t for t in _tables(con) if t.startswith("_stage_ratings")}  # the stage is gone, with its tables
+
+
+def test_a_first_load_keeps_the_same_rows_and_counts_as_a_load_beside_stored_rows(con):
+    earlier = ("O3", AT - pd.Timedelta(days=30), 1, None, "R0")  # a rating of another outlet, a month before
+    con.execute("INSERT INTO ratings VALUES (?, ?, ?, ?, ?)", list(earlier))
+    _stage(con, "ratings", FIRST)
+    # the rows are copied (the table holds one): the same figures, the same four rows beside the stored one
+    assert upsert.upsert(con, "ratings") == Moved(staged=6, merged=2, present=0)
+    assert sorted(_stored(con), key=str) == sorted([earlier, ("O1", AT, 4, "S1", "R1"),
+                                                    ("O1", AT + pd.Timedelta(minutes=5), 2, None, "R2"),
+                                                    ("O2", AT, 3, None, None), ("O2", AT, 5, None, None)], key=str)
+    assert "_stage_ratings" in _tables(con)  # copied from, left for the caller to drop
+
+
+def test_a_stage_whose_columns_are_in_another_order_is_copied_not_made_the_table(con):
+    columns = con.execute("DESCRIBE ratings").fetchall()
+    con.execute('CREATE TABLE "_stage_ratings" AS SELECT outlet_id, rated_at, score::INTEGER AS score, '
+                "rating_id, NULL::VARCHAR AS staff_id, NULL::BIGINT AS _row FROM (VALUES ('O1', TIMESTAMP '2024-10-08 09:00', 4, 'R1')) "
+                "v(outlet_id, rated_at, score, rating_id)")
+    assert upsert.upsert(con, "ratings") == Moved(staged=1, merged=0, present=0)
+    assert con.execute("DESCRIBE ratings").fetchall() == columns
+    assert _stored(con) == [("O1", AT, 4, None, "R1")]
+
+
+def test_a_first_load_rolled_back_leaves_the_table_empty_and_the_stage_whole(con):
+    _stage(con, "ratings", FIRST)
+    con.begin()
+    upsert.upsert(con, "ratings")
+    con.rollback()
+    assert con.execute("SELECT count(*) FROM ratings").fetchone() == (0,)
+    assert con.execute('SELECT count(*) FROM "_stage_ratings"').fetchone() == (6,)

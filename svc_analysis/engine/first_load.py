@@ -1,0 +1,91 @@
+"""A first load: the staging table becomes the table, so its rows are written once (issue 17).
+
+Loading into a table that holds no rows (a head office's first load of a year of a whole bank) needs
+no comparison with stored rows: what upsert would copy out of the staging table is the staging table
+minus the later copies of repeated rows (the same key, or the same whole row, seen earlier in the file;
+upsert lists them here). Those rows leave the staging table, its scratch columns go, and it takes the
+table's place: 33.8 M ratings no longer pass through a whole-row DISTINCT and a second write
+(benchmarks/results/2026-12-04_vm_ingest-first-load.md).
+
+The staging table can take the table's place only when it has the table's columns, types and order
+(adoptable). Deleting rows costs DuckDB memory until the next checkpoint: 16 KB for every vector of
+2,048 rows holding a deleted row (measured: 33,819 rows deleted across a 33.8 M-row table, 279 MB).
+When the later copies are spread over more vectors than MAX_VECTORS_WITH_DELETES allows, the rows are
+copied instead, leaving out the later copies (no DISTINCT either way).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from svc_analysis.engine import warehouse as wh
+
+__all__ = ["MAX_VECTORS_WITH_DELETES", "adoptable", "add_later_copies", "add_repeated_rows", "later_copies",
+           "take_place"]
+
+VECTOR_ROWS = 2048  # DuckDB's vector size: deletes are recorded per vector
+MAX_VECTORS_WITH_DELETES = 16_384  # 256 MB of delete records, half of the ingest's DuckDB memory limit
+# the staging table's own columns: the row's cells as read (engine path) and its spreadsheet row
+SCRATCH = ("_raw", wh.ROW)
+
+
+def _columns(con, table: str) -> list[tuple[str, str]]:
+    return [(c, t) for c, t in wh.run(con, "SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = "
+                                           "'main' AND table_name = ? ORDER BY column_index", [table])]
+
+
+def adoptable(con, name: str, stage: str) -> bool:
+    """True when the table holds no rows and the staging table, without its scratch columns, has the
+    table's columns with the same types in the same order."""
+    if wh.scalar(con, f'SELECT count(*) FROM (SELECT 1 FROM "{name}" LIMIT 1)'):
+        return False
+    table = _columns(con, name)
+    return bool(table) and table == [(c, t) for c, t in _columns(con, stage) if c not in SCRATCH]
+
+
+@contextmanager
+def later_copies(con, stage: str):
+    """A temp table of the rowids of staged rows that repeat an earlier one (add_later_copies), dropped after."""
+    later = f"{stage}_later_copies"
+    wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{later}" (_rowid BIGINT)')
+    try:
+        yield later
+    finally:
+        wh.drop_tables(con, [later])
+
+
+def add_later_copies(con, stage: str, later: str, among: str, same: str) -> int:
+    """Add to ``later`` every staged row (of those matching SQL ``among``, alias s) that repeats an
+    earlier one in the columns ``same``; how many."""
+    return wh.scalar(con, f'INSERT INTO "{later}" SELECT rowid FROM "{stage}" s WHERE {among} '
+                          f"QUALIFY row_number() OVER (PARTITION BY {same} ORDER BY rowid) > 1")
+
+
+def add_repeated_rows(con, stage: str, later: str, where: str, columns: str) -> int:
+    """add_later_copies for rows identified by the whole row (``columns``) among those matching ``where``:
+    the rows are grouped by their hash first (one number a row), then only those sharing a hash by value."""
+    hashes = f"{stage}_repeated_hashes"
+    try:
+        wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{hashes}" AS SELECT hash({columns}) AS _h FROM "{stage}" '
+                    f"WHERE {where} GROUP BY ALL HAVING count(*) > 1")
+        return add_later_copies(con, stage, later, f'{where} AND hash({columns}) IN (SELECT _h FROM "{hashes}")',
+                                columns)
+    finally:
+        wh.drop_tables(con, [hashes])
+
+
+def take_place(con, name: str, stage: str, later: str) -> bool:
+    """The staging table without the ``later`` rows becomes the (empty) table ``name``: True; or, when
+    those rows are spread over too many vectors to delete, its other rows are copied into it: False."""
+    vectors = wh.scalar(con, f'SELECT count(DISTINCT _rowid // {VECTOR_ROWS}) FROM "{later}"')
+    if vectors > MAX_VECTORS_WITH_DELETES:
+        columns = ", ".join(f'"{c}"' for c, _ in _columns(con, name))
+        wh.run(con, f'INSERT INTO "{name}" SELECT {columns} FROM "{stage}" s '
+                    f'WHERE NOT EXISTS (SELECT 1 FROM "{later}" l WHERE l._rowid = s.rowid)')
+        return False
+    wh.run(con, f'DELETE FROM "{stage}" WHERE rowid IN (SELECT _rowid FROM "{later}")')
+    for column in [c for c, _ in _columns(con, stage) if c in SCRATCH]:
+        wh.run(con, f'ALTER TABLE "{stage}" DROP COLUMN "{column}"')
+    wh.run(con, f'DROP TABLE "{name}"')
+    wh.run(con, f'ALTER TABLE "{stage}" RENAME TO "{name}"')
+    return True

@@ -1,0 +1,57 @@
+"""first_load: a first load's staging table takes the table's place, or its rows are copied.
+
+The figures are counted by hand from the rows each test stages; the vector arithmetic is DuckDB's
+(2,048 rows a vector): rowids 10, 2,100 and 2,200 lie in vectors 0 and 1, two vectors.
+"""
+
+import pandas as pd
+import pytest
+
+from svc_analysis.engine import first_load, upsert
+from svc_analysis.engine.upsert import Moved
+from tests.engine.ingest_support import con, stage  # noqa: F401  (con: the shared fixture)
+
+AT = pd.Timestamp("2024-10-08 09:00")
+
+
+def _tables(con) -> set[str]:
+    return {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+def _big_stage(con, rows: int, copies_at: tuple[int, ...]):
+    """``rows`` ratings of distinct minutes at outlet O1, in rowid order; the rows at ``copies_at``
+    repeat the row before them exactly (a later copy each)."""
+    minutes = [i - 1 if i in copies_at else i for i in range(rows)]
+    stage(con, "ratings", [["O1", AT + pd.Timedelta(minutes=m), 3, None, None] for m in minutes])
+
+
+@pytest.mark.parametrize("budget, adopted", [(2, True), (1, False)])
+def test_later_copies_in_more_vectors_than_the_budget_are_left_out_by_a_copy(con, monkeypatch, budget, adopted):
+    _big_stage(con, 5000, (10, 2100, 2200))  # 3 later copies, in vectors 0 and 1
+    monkeypatch.setattr(first_load, "MAX_VECTORS_WITH_DELETES", budget)
+    # 5,000 staged, 3 merged (each repeats the row before it), 4,997 distinct rows stored either way
+    assert upsert.upsert(con, "ratings") == Moved(staged=5000, merged=3, present=0)
+    assert con.execute("SELECT count(*), count(DISTINCT rated_at) FROM ratings").fetchone() == (4997, 4997)
+    assert ("_stage_ratings" in _tables(con)) is not adopted  # copied: the stage is left to the caller
+    assert not {t for t in _tables(con) if t.startswith("_stage_ratings_")}  # its temp tables are gone
+
+
+def test_adoptable_only_into_a_table_without_rows_and_with_the_same_columns(con):
+    stage(con, "ratings", [["O1", AT, 3, None, None]])
+    assert first_load.adoptable(con, "ratings", "_stage_ratings")
+    con.execute('ALTER TABLE "_stage_ratings" ALTER COLUMN score TYPE BIGINT')  # another type
+    assert not first_load.adoptable(con, "ratings", "_stage_ratings")
+    stage(con, "ratings", [["O1", AT, 3, None, None]])
+    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-01 09:00', 5, NULL, NULL)")  # the table holds a row
+    assert not first_load.adoptable(con, "ratings", "_stage_ratings")
+
+
+def test_later_copies_keep_the_first_row_of_each_repeat(con):
+    stage(con, "ratings", [["O1", AT, 3, None, None], ["O2", AT, 4, None, None], ["O1", AT, 3, None, None],
+                           ["O1", AT, 3, None, None]])
+    with first_load.later_copies(con, "_stage_ratings") as later:
+        # rows 0, 2 and 3 are the same rating: 2 and 3 are its later copies; row 1 is another rating
+        assert first_load.add_repeated_rows(con, "_stage_ratings", later, "TRUE",
+                                            '"outlet_id", "rated_at", "score", "staff_id", "rating_id"') == 2
+        assert sorted(r for (r,) in con.execute(f'SELECT _rowid FROM "{later}"').fetchall()) == [2, 3]
+    assert not {t for t in _tables(con) if t.startswith("_stage_ratings_")}
