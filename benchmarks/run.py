@@ -15,7 +15,7 @@ Side by side in one run, each step in its own process so its peak memory is its 
   6. only when asked (`--only cases`): ingest with rows set aside, each case against the clean file
      (benchmarks/ingest_cases.py).
 Writes benchmarks/results/<date>_<host>_<steps>.md. Usage: `make benchmark` or
-`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--only ingest,growth,pack,aggregations,watch,cases]`.
+`.venv/bin/python benchmarks/run.py [--work DIR] [--skip-generate] [--repeat N] [--only ingest,growth,pack,aggregations,watch,cases]`.
 """
 
 from __future__ import annotations
@@ -23,48 +23,21 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import resource
-import subprocess
+import shutil
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import psutil
 
 import ingest_cases  # benchmarks/ingest_cases.py, beside this script
+from measure import measure, median_of  # benchmarks/measure.py
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
 SVC = str(Path(PY).parent / "svc")
 END_MONTH = "2026-10"
 AGGREGATIONS = Path(__file__).with_name("aggregations.py")
-
-
-def measure(cmd: list[str], env: dict | None = None) -> dict:
-    """Wall time, CPU time (user + system, the process and its children: less distorted than wall
-    time when other work shares the cores), and peak RSS of the largest single process and of the tree."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    proc = psutil.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
-                        stderr=subprocess.PIPE, text=True)
-    peak_one = peak_tree = 0
-    while proc.poll() is None:
-        try:
-            procs = [proc, *proc.children(recursive=True)]
-            rss = [p.memory_info().rss for p in procs if p.is_running()]
-        except psutil.Error:
-            rss = []
-        if rss:
-            peak_one, peak_tree = max(peak_one, max(rss)), max(peak_tree, sum(rss))
-        time.sleep(0.1)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    stderr = proc.stderr.read()
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-2000:]}")
-    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak_one / 2**20, "tree_mb": peak_tree / 2**20}
 
 
 def generate(scale: str, work: Path) -> dict:
@@ -88,21 +61,31 @@ def files_by_table(folder: Path) -> dict[str, Path]:
 
 
 def ingest_steps(files: dict[str, Path], work: Path, tables=("tickets", "ratings"),
-                 name: str = "province", label: str = "") -> list[tuple[str, dict]]:
+                 name: str = "province", label: str = "", repeat: int = 1) -> list[tuple[str, dict]]:
     """`svc ingest` of each big table into <work>/<name>.duckdb (the small tables loaded first, not
-    measured), each followed by DuckDB's bare read_csv of the same file."""
+    measured), each followed by DuckDB's bare read_csv of the same file. With ``repeat`` > 1 the pair
+    runs that many times, alternating (the earlier loads into a copy of the warehouse holding the small
+    tables only, so each is a first load too), and each row is the median (median_of)."""
     warehouse, bare_db = work / f"{name}.duckdb", work / f"bare_{name}.duckdb"
+    reference, scratch = work / f"{name}_reference.duckdb", work / f"{name}_scratch.duckdb"
     for stale in (warehouse, bare_db):
         stale.unlink(missing_ok=True)
     others = [str(p) for t, p in files.items() if t not in ("tickets", "ratings")]
     measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), *others])
+    shutil.copy(warehouse, reference)
     rows = []
     for table in tables:
-        rows.append((f"ingest {table}{label} (svc ingest: parse, validate, load)",
-                     measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), str(files[table])])))
         bare = (f"import duckdb; con = duckdb.connect({str(bare_db)!r}); "
                 f"con.execute(\"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{files[table]}')\")")
-        rows.append((f"ingest {table}{label} (DuckDB bare read_csv)", measure([PY, "-c", bare])))
+        loads, reads = [], []
+        for attempt in range(repeat):
+            target = warehouse if attempt == repeat - 1 else Path(shutil.copy(reference, scratch))
+            loads.append(measure([SVC, "ingest", "--quiet", "--warehouse", str(target), str(files[table])]))
+            scratch.unlink(missing_ok=True)
+            reads.append(measure([PY, "-c", bare]))
+        rows += [(f"ingest {table}{label} (svc ingest: parse, validate, load)", median_of(loads)),
+                 (f"ingest {table}{label} (DuckDB bare read_csv)", median_of(reads))]
+    reference.unlink()
     return rows
 
 
@@ -122,9 +105,10 @@ def quarter_files(files: dict[str, Path], work: Path, tables=("tickets", "rating
     return quarter
 
 
-def growth_steps(files: dict[str, Path], work: Path, tables) -> list[tuple[str, dict]]:
+def growth_steps(files: dict[str, Path], work: Path, tables, repeat: int = 1) -> list[tuple[str, dict]]:
     """Ingest of a quarter of the big files into <work>/quarter.duckdb, then the pack on it."""
-    rows = ingest_steps(quarter_files(files, work, tables), work, tables, name="quarter", label=", a quarter")
+    rows = ingest_steps(quarter_files(files, work, tables), work, tables, name="quarter", label=", a quarter",
+                        repeat=repeat)
     return rows + [("whole pack, a quarter of the province data (svc report)",
                     measure([SVC, "report", "--quiet", "--month", END_MONTH, "--warehouse",
                              str(work / "quarter.duckdb"), "--out", str(work / "reports_quarter")]))]
@@ -202,9 +186,15 @@ def write_table(rows: list[tuple[str, dict]], meta: dict) -> Path:
                   f"{figures[full]['tree_mb'] / max(figures[quarter]['tree_mb'], 1e-9):.2f}x all processes |"
                   for full, quarter in pairs]
     lines += ["", *(f"- {k}: {v}" for k, v in meta.items() if k not in ("date", "machine"))]
+    lines += [f"- {label}: median of {len(fig['walls'])} runs, wall {', '.join(f'{w:.1f}' for w in fig['walls'])} s"
+              for label, fig in rows if len(fig.get("walls", ())) > 1]
     lines += ["- load while measuring (1-minute load average at the end): "
               f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"]
     out = ROOT / "benchmarks" / "results" / f"{meta['date']}_{platform.node() or 'host'}_{steps}.md"
+    for n in range(2, 100):  # a second run on the same day keeps the first's file
+        if not out.exists():
+            break
+        out = out.with_name(f"{meta['date']}_{platform.node() or 'host'}_{steps}-{n}.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return out
@@ -216,6 +206,8 @@ def main() -> None:
     parser.add_argument("--skip-generate", action="store_true", help="reuse <work>/province files")
     parser.add_argument("--only", default="ingest,growth,pack,aggregations,watch")
     parser.add_argument("--tables", default="tickets,ratings", help="the tables the ingest step measures")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run each ingest pair (ingest and growth steps) this many times; rows show the median")
     args = parser.parse_args()
     os.environ["JUPYTER_PREFER_ENV_PATH"] = "1"
     args.work.mkdir(parents=True, exist_ok=True)
@@ -233,9 +225,9 @@ def main() -> None:
         sizes = {t: f"{files[t].stat().st_size / 2**30:.2f} GiB" for t in args.tables.split(",")}
         meta["CSV sizes"] = ", ".join(f"{t} {s}" for t, s in sizes.items())
     if "ingest" in steps:
-        rows += ingest_steps(files, args.work, tuple(args.tables.split(",")))
+        rows += ingest_steps(files, args.work, tuple(args.tables.split(",")), repeat=args.repeat)
     if "growth" in steps:
-        rows += growth_steps(files, args.work, tuple(args.tables.split(",")))
+        rows += growth_steps(files, args.work, tuple(args.tables.split(",")), repeat=args.repeat)
     if "pack" in steps:
         rows += pack_steps(args.work)
     if "aggregations" in steps:

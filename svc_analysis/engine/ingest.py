@@ -166,4 +166,6 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         bar.close()
         scratch = (stage.rows, stage.rejects, stage.outlets, merge.repeated_name(stage.rows))
         wh.drop_tables(con, [t for t in scratch if t])
+    if moved.deleted:  # their delete records hold DuckDB memory until a checkpoint (engine.first_load)
+        wh.run(con, "CHECKPOINT")
     return report

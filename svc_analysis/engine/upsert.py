@@ -16,7 +16,7 @@ leave the staging table, which then takes the table's place (engine.first_load).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
@@ -115,18 +115,22 @@ class Moved:
     (the same key with the same values, or the same whole row), stored once; present: of the
     distinct rows, those whose key (or whole row) the table already held (replaced by this
     version, or unchanged). loaded = staged - merged: the file's rows now in the table.
+    deleted: of the merged rows, those deleted from a staging table that became the table
+    (engine.first_load): DuckDB holds their delete records in memory until the next checkpoint.
     """
 
     staged: int = 0
     merged: int = 0
     present: int = 0
+    deleted: int = field(default=0, compare=False)
 
     @property
     def loaded(self) -> int:
         return self.staged - self.merged
 
     def __add__(self, other: "Moved") -> "Moved":
-        return Moved(self.staged + other.staged, self.merged + other.merged, self.present + other.present)
+        return Moved(self.staged + other.staged, self.merged + other.merged, self.present + other.present,
+                     self.deleted + other.deleted)
 
 
 def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True) -> Moved:
@@ -166,7 +170,8 @@ def _first_load(con, table: schema.Table, stage: str) -> Moved:
             where = f"NOT ({_has_key('', key)})" if key else "TRUE"
             staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {where}')
             moved += Moved(staged, first_load.add_repeated_rows(con, stage, later, where, _columns(table.name)), 0)
-        first_load.take_place(con, table.name, stage, later)
+        if first_load.take_place(con, table.name, stage, later):
+            moved = Moved(moved.staged, moved.merged, moved.present, deleted=moved.merged)
     return moved
 
 
