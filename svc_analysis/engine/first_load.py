@@ -9,9 +9,13 @@ table's place: 33.8 M ratings no longer pass through a whole-row DISTINCT and a 
 
 The staging table can take the table's place only when it has the table's columns, types and order
 (adoptable). Deleting rows costs DuckDB memory until the next checkpoint: 16 KB for every vector of
-2,048 rows holding a deleted row (measured: 33,819 rows deleted across a 33.8 M-row table, 279 MB).
-When the later copies are spread over more vectors than MAX_VECTORS_WITH_DELETES allows, the rows are
-copied instead, leaving out the later copies (no DISTINCT either way).
+2,048 rows holding a deleted row, counted against the memory limit (measured: 33,819 rows deleted
+across a 33.8 M-row table, 279 MB; a ratings load deleting rows in 16,137 vectors ran out of memory
+at the ingest's 512MB). So the engine path deletes them before the load's transaction, at most
+VECTORS_A_BATCH vectors a transaction, each followed by a CHECKPOINT (delete_later_copies: the
+staging table is scratch, nothing of the warehouse changes); inside a transaction (the chunked path,
+whose key clashes leave the staging table there) the rows are copied without them when they lie in
+more vectors than that.
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ from contextlib import contextmanager
 
 from svc_analysis.engine import warehouse as wh
 
-__all__ = ["MAX_VECTORS_WITH_DELETES", "adoptable", "add_later_copies", "add_repeated_rows", "later_copies",
-           "take_place"]
+__all__ = ["VECTORS_A_BATCH", "adoptable", "add_later_copies", "add_repeated_rows", "delete_later_copies",
+           "later_copies", "take_place"]
 
 VECTOR_ROWS = 2048  # DuckDB's vector size: deletes are recorded per vector
-MAX_VECTORS_WITH_DELETES = 16_384  # 256 MB of delete records, half of the ingest's DuckDB memory limit
+VECTORS_A_BATCH = 4_096  # 64 MB of delete records in one transaction, an eighth of the ingest's memory limit
 # the staging table's own columns: the row's cells as read (engine path) and its spreadsheet row
 SCRATCH = ("_raw", wh.ROW)
 
@@ -74,16 +78,28 @@ def add_repeated_rows(con, stage: str, later: str, where: str, columns: str) -> 
         wh.drop_tables(con, [hashes])
 
 
-def take_place(con, name: str, stage: str, later: str) -> bool:
-    """The staging table without the ``later`` rows becomes the (empty) table ``name``: True; or, when
-    those rows are spread over too many vectors to delete, its other rows are copied into it: False."""
-    vectors = wh.scalar(con, f'SELECT count(DISTINCT _rowid // {VECTOR_ROWS}) FROM "{later}"')
-    if vectors > MAX_VECTORS_WITH_DELETES:
-        columns = ", ".join(f'"{c}"' for c, _ in _columns(con, name))
-        wh.run(con, f'INSERT INTO "{name}" SELECT {columns} FROM "{stage}" s '
-                    f'WHERE NOT EXISTS (SELECT 1 FROM "{later}" l WHERE l._rowid = s.rowid)')
-        return False
-    wh.run(con, f'DELETE FROM "{stage}" WHERE rowid IN (SELECT _rowid FROM "{later}")')
+def delete_later_copies(con, stage: str, later: str) -> None:
+    """Delete the ``later`` rows from the staging table outside any transaction: at most VECTORS_A_BATCH
+    vectors a transaction, each followed by a CHECKPOINT, which gives their delete records' memory back."""
+    vectors = [v for (v,) in wh.run(con, f'SELECT DISTINCT _rowid // {VECTOR_ROWS} FROM "{later}" ORDER BY 1')]
+    for first in range(0, len(vectors), VECTORS_A_BATCH):
+        low, high = vectors[first], vectors[min(first + VECTORS_A_BATCH, len(vectors)) - 1]
+        wh.run(con, f'DELETE FROM "{stage}" WHERE rowid IN (SELECT _rowid FROM "{later}" '
+                    f"WHERE _rowid // {VECTOR_ROWS} BETWEEN {low} AND {high})")
+        wh.run(con, "CHECKPOINT")
+
+
+def take_place(con, name: str, stage: str, later: str | None = None) -> bool:
+    """The staging table becomes the (empty) table ``name``: True. ``later``: rows still to leave it, inside
+    the load's transaction (None: delete_later_copies took them out before); when they lie in more than
+    VECTORS_A_BATCH vectors, the other rows are copied into the table instead: False."""
+    if later is not None:
+        if wh.scalar(con, f'SELECT count(DISTINCT _rowid // {VECTOR_ROWS}) FROM "{later}"') > VECTORS_A_BATCH:
+            columns = ", ".join(f'"{c}"' for c, _ in _columns(con, name))
+            wh.run(con, f'INSERT INTO "{name}" SELECT {columns} FROM "{stage}" s '
+                        f'WHERE NOT EXISTS (SELECT 1 FROM "{later}" l WHERE l._rowid = s.rowid)')
+            return False
+        wh.run(con, f'DELETE FROM "{stage}" WHERE rowid IN (SELECT _rowid FROM "{later}")')
     for column in [c for c, _ in _columns(con, stage) if c in SCRATCH]:
         wh.run(con, f'ALTER TABLE "{stage}" DROP COLUMN "{column}"')
     wh.run(con, f'DROP TABLE "{name}"')

@@ -132,6 +132,8 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
             set_aside(con, report, quarantine, raw, rejects, stage, file_key)
             report.rows_read += len(raw)
             bar.update(len(raw))
+        # a first load's repeated rows leave the staging table in batches, each checkpointed (engine.first_load)
+        prepared = merge.prepare_first_load(con, name) if staged is not None else None
         con.begin()
         in_transaction = True
         if staged is None:  # the engine path set its key clashes aside already (engine_ingest._key_rejects)
@@ -140,7 +142,7 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
             before = wh.scalar(con, "SELECT count(*) FROM outlets")
             merge.upsert(con, "outlets", stage.outlets, replace=False)
             report.outlets_added = wh.scalar(con, "SELECT count(*) FROM outlets") - before
-        moved = merge.upsert(con, name)
+        moved = merge.upsert(con, name, prepared=prepared)
         report.rows_loaded, report.rows_merged, report.rows_present = moved.loaded, moved.merged, moved.present
         if report.rows_read != report.rows_loaded + report.rows_set_aside + report.rows_merged:
             raise RuntimeError(f"{source.path.name}: row accounting broke: {report}")
@@ -166,6 +168,4 @@ def _ingest_one(con, source: Source, prof: Profile | None, warehouse, progress: 
         bar.close()
         scratch = (stage.rows, stage.rejects, stage.outlets, merge.repeated_name(stage.rows))
         wh.drop_tables(con, [t for t in scratch if t])
-    if moved.deleted:  # their delete records hold DuckDB memory until a checkpoint (engine.first_load)
-        wh.run(con, "CHECKPOINT")
     return report

@@ -16,7 +16,7 @@ leave the staging table, which then takes the table's place (engine.first_load).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -26,7 +26,8 @@ from svc_analysis.engine import first_load
 from svc_analysis.engine import warehouse as wh
 from svc_analysis.engine.warehouse import STAGED_ROW
 
-__all__ = ["Moved", "drop_key_clashes", "drop_staged_rows", "key_conflicts", "repeated_name", "upsert"]
+__all__ = ["Moved", "drop_key_clashes", "drop_staged_rows", "key_conflicts", "prepare_first_load", "repeated_name",
+           "upsert"]
 
 
 def _columns(name: str) -> str:
@@ -115,25 +116,22 @@ class Moved:
     (the same key with the same values, or the same whole row), stored once; present: of the
     distinct rows, those whose key (or whole row) the table already held (replaced by this
     version, or unchanged). loaded = staged - merged: the file's rows now in the table.
-    deleted: of the merged rows, those deleted from a staging table that became the table
-    (engine.first_load): DuckDB holds their delete records in memory until the next checkpoint.
     """
 
     staged: int = 0
     merged: int = 0
     present: int = 0
-    deleted: int = field(default=0, compare=False)
 
     @property
     def loaded(self) -> int:
         return self.staged - self.merged
 
     def __add__(self, other: "Moved") -> "Moved":
-        return Moved(self.staged + other.staged, self.merged + other.merged, self.present + other.present,
-                     self.deleted + other.deleted)
+        return Moved(self.staged + other.staged, self.merged + other.merged, self.present + other.present)
 
 
-def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True) -> Moved:
+def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None, replace: bool = True,
+           prepared: Moved | None = None) -> Moved:
     """Move staged rows into the table (see module docstring) and say what happened to them.
 
     Rows with a key value go by key (contract Table.key: the primary key, or an optional key such
@@ -144,6 +142,9 @@ def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None,
     """
     table = contract.table(name)
     stage, key = source or wh.staging_name(name), table.key
+    if prepared is not None:  # prepare_first_load took the later copies out of the staging table
+        first_load.take_place(con, name, stage)
+        return prepared
     if source is None and first_load.adoptable(con, name, stage):
         return _first_load(con, table, stage)
     moved = Moved()
@@ -154,24 +155,42 @@ def upsert(con: duckdb.DuckDBPyConnection, name: str, source: str | None = None,
     return moved
 
 
-def _first_load(con, table: schema.Table, stage: str) -> Moved:
-    """The table holds no rows: the later copies of repeated rows (by key, or by the whole row for
-    rows without a key value) are listed and counted as merged, and the staging table without them
-    takes the table's place (first_load.take_place)."""
-    key, moved = table.key, Moved()
+def prepare_first_load(con: duckdb.DuckDBPyConnection, name: str) -> Moved | None:
+    """Before the load's transaction, when the table holds no rows (first_load.adoptable): the later
+    copies of repeated rows are counted and deleted from the staging table in batches
+    (first_load.delete_later_copies); the figures, for upsert(prepared=...), or None."""
+    table, stage = contract.table(name), wh.staging_name(name)
+    if not first_load.adoptable(con, name, stage):
+        return None
     with first_load.later_copies(con, stage) as later:
-        if key:
-            repeated, cols = _repeated_keys(con, stage, key, reuse=True), ", ".join(f'"{k}"' for k in key)
-            staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {_has_key("", key)}')
-            among = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})'
-            moved += Moved(staged, first_load.add_later_copies(con, stage, later, among, cols), 0)
-            wh.drop_tables(con, [repeated])
-        if not table.primary_key:
-            where = f"NOT ({_has_key('', key)})" if key else "TRUE"
-            staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {where}')
-            moved += Moved(staged, first_load.add_repeated_rows(con, stage, later, where, _columns(table.name)), 0)
-        if first_load.take_place(con, table.name, stage, later):
-            moved = Moved(moved.staged, moved.merged, moved.present, deleted=moved.merged)
+        moved = _later_copies(con, table, stage, later)
+        first_load.delete_later_copies(con, stage, later)
+    return moved
+
+
+def _first_load(con, table: schema.Table, stage: str) -> Moved:
+    """The table holds no rows and nothing was prepared: the later copies are listed and counted as
+    merged, and the staging table without them takes the table's place (first_load.take_place)."""
+    with first_load.later_copies(con, stage) as later:
+        moved = _later_copies(con, table, stage, later)
+        first_load.take_place(con, table.name, stage, later)
+    return moved
+
+
+def _later_copies(con, table: schema.Table, stage: str, later: str) -> Moved:
+    """List in ``later`` the staged rows repeating an earlier one (by key, or by the whole row for rows
+    without a key value) and count them as merged."""
+    key, moved = table.key, Moved()
+    if key:
+        repeated, cols = _repeated_keys(con, stage, key, reuse=True), ", ".join(f'"{k}"' for k in key)
+        staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {_has_key("", key)}')
+        among = f'EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})'
+        moved += Moved(staged, first_load.add_later_copies(con, stage, later, among, cols), 0)
+        wh.drop_tables(con, [repeated])
+    if not table.primary_key:
+        where = f"NOT ({_has_key('', key)})" if key else "TRUE"
+        staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {where}')
+        moved += Moved(staged, first_load.add_repeated_rows(con, stage, later, where, _columns(table.name)), 0)
     return moved
 
 

@@ -26,16 +26,39 @@ def _big_stage(con, rows: int, copies_at: tuple[int, ...]):
 
 
 @pytest.mark.parametrize("budget, adopted", [(2, True), (1, False)])
-def test_later_copies_in_more_vectors_than_the_budget_are_left_out_by_a_copy(con, monkeypatch, budget, adopted):
+def test_inside_a_transaction_later_copies_in_more_vectors_than_a_batch_are_left_out_by_a_copy(
+        con, monkeypatch, budget, adopted):
     _big_stage(con, 5000, (10, 2100, 2200))  # 3 later copies, in vectors 0 and 1
-    monkeypatch.setattr(first_load, "MAX_VECTORS_WITH_DELETES", budget)
+    monkeypatch.setattr(first_load, "VECTORS_A_BATCH", budget)
     # 5,000 staged, 3 merged (each repeats the row before it), 4,997 distinct rows stored either way
-    moved = upsert.upsert(con, "ratings")
-    assert moved == Moved(staged=5000, merged=3, present=0)
-    assert moved.deleted == (3 if adopted else 0)  # ingest checkpoints after deletes (their records hold memory)
+    assert upsert.upsert(con, "ratings") == Moved(staged=5000, merged=3, present=0)
     assert con.execute("SELECT count(*), count(DISTINCT rated_at) FROM ratings").fetchone() == (4997, 4997)
     assert ("_stage_ratings" in _tables(con)) is not adopted  # copied: the stage is left to the caller
     assert not {t for t in _tables(con) if t.startswith("_stage_ratings_")}  # its temp tables are gone
+
+
+def test_prepared_first_load_deletes_in_batches_each_checkpointed(con, monkeypatch):
+    _big_stage(con, 5000, (10, 2100, 2200))  # 3 later copies, in vectors 0 and 1
+    monkeypatch.setattr(first_load, "VECTORS_A_BATCH", 1)  # one vector a batch: two batches
+    statements, run = [], first_load.wh.run
+    monkeypatch.setattr(first_load.wh, "run", lambda c, sql, params=None: statements.append(sql) or run(c, sql, params))
+    prepared = upsert.prepare_first_load(con, "ratings")
+    assert prepared == Moved(staged=5000, merged=3, present=0)
+    assert [s.split()[0] for s in statements if s.startswith(("DELETE", "CHECKPOINT"))] == [
+        "DELETE", "CHECKPOINT", "DELETE", "CHECKPOINT"]
+    assert con.execute('SELECT count(*) FROM "_stage_ratings"').fetchone() == (4997,)  # before the transaction
+    con.begin()
+    assert upsert.upsert(con, "ratings", prepared=prepared) == prepared
+    con.commit()
+    assert con.execute("SELECT count(*), count(DISTINCT rated_at) FROM ratings").fetchone() == (4997, 4997)
+    assert not {t for t in _tables(con) if t.startswith("_stage_ratings")}
+
+
+def test_nothing_is_prepared_for_a_table_that_holds_rows(con):
+    con.execute("INSERT INTO ratings VALUES ('O1', '2024-10-01 09:00', 5, NULL, NULL)")
+    _big_stage(con, 10, (5,))
+    assert upsert.prepare_first_load(con, "ratings") is None
+    assert con.execute('SELECT count(*) FROM "_stage_ratings"').fetchone() == (10,)  # untouched
 
 
 def test_adoptable_only_into_a_table_without_rows_and_with_the_same_columns(con):
