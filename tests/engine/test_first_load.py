@@ -80,3 +80,24 @@ def test_later_copies_keep_the_first_row_of_each_repeat(con):
                                             '"outlet_id", "rated_at", "score", "staff_id", "rating_id"') == 2
         assert sorted(r for (r,) in con.execute(f'SELECT _rowid FROM "{later}"').fetchall()) == [2, 3]
     assert not {t for t in _tables(con) if t.startswith("_stage_ratings_")}
+
+
+def test_batches_delete_the_right_rows_when_a_checkpoint_compacts_the_staging_table(con, monkeypatch):
+    # 300,000 staged ratings, minute i % 150,000: rows 150,000-299,999 repeat rows 0-149,999 (every later
+    # copy in the second half, whole row groups of them). A CHECKPOINT compacts row groups it finds
+    # emptied and renumbers the rows after them (DuckDB), so the batches must not rely on a later
+    # batch's rowids after an earlier batch's checkpoint.
+    con.execute('CREATE TABLE "_stage_ratings" AS SELECT \'O1\' AS outlet_id, '
+                "TIMESTAMP '2024-10-08 09:00' + to_minutes(i % 150000) AS rated_at, 3::INTEGER AS score, "
+                "NULL::VARCHAR AS staff_id, NULL::VARCHAR AS rating_id, NULL::BIGINT AS _row FROM range(300000) r(i)")
+    con.execute("CHECKPOINT")
+    monkeypatch.setattr(first_load, "VECTORS_A_BATCH", 8)  # 74 vectors of later copies: 10 batches
+    prepared = upsert.prepare_first_load(con, "ratings")
+    assert prepared == Moved(staged=300000, merged=150000, present=0)
+    con.begin()
+    upsert.upsert(con, "ratings", prepared=prepared)
+    con.commit()
+    # every minute once: had a batch deleted renumbered rows, some minutes would be missing
+    assert con.execute("SELECT count(*), count(DISTINCT rated_at), min(rated_at), max(rated_at) FROM ratings"
+                       ).fetchone() == (150000, 150000, pd.Timestamp("2024-10-08 09:00"),
+                                        pd.Timestamp("2024-10-08 09:00") + pd.Timedelta(minutes=149999))
