@@ -13,9 +13,11 @@ import psutil
 __all__ = ["measure", "median_of"]
 
 
-def measure(cmd: list[str], env: dict | None = None) -> dict:
+def measure(cmd: list[str], env: dict | None = None, ok: tuple[int, ...] = (0,)) -> dict:
     """Wall time, CPU time (user + system, the process and its children: less distorted than wall
-    time when other work shares the cores), and peak RSS of the largest single process and of the tree."""
+    time when other work shares the cores), and peak RSS of the largest single process and of the tree.
+    ``ok``: the exit codes that count as done (`svc report` and `svc watch` exit 1 when a part failed and
+    the rest was published); any other stops the benchmark."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = psutil.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
@@ -34,7 +36,7 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     stderr = proc.stderr.read()
-    if proc.returncode not in (0, 1):
+    if proc.returncode not in ok:
         raise SystemExit(f"benchmark step failed ({proc.returncode}): {' '.join(cmd)}\n{stderr[-2000:]}")
     return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak_one / 2**20, "tree_mb": peak_tree / 2**20}
 
