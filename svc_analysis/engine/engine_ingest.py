@@ -85,7 +85,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
             rows_read, slow, empty = staging.stage(con, source, scan, target, window, known)  # lines checked meanwhile
         except duckdb.Error as exc:
             return _chunked_path(con, source, target, exc)
-        digest, plain = verdict()
+        digest, plain = verdict(rows_read + empty)  # DuckDB's records, entirely empty rows included
         if not plain:
             log.info("%s: chunked path (blank lines or a bare CR)", source.path.name)
             wh.drop_tables(con, [target])
@@ -146,8 +146,8 @@ def _key_rejects(con, source: Source, target: str, room: int) -> tuple[list[tupl
     cells, printed = {}, _printed_cells(source)
     if rows:
         kept = f"CASE WHEN _raw IS NOT NULL THEN _raw ELSE {f'[{printed}]' if printed else 'NULL'} END"
-        cells = {row: raw for row, raw in wh.run(con, f'SELECT {wh.STAGED_ROW}, {kept} FROM "{target}" '
-                                                      f'WHERE {wh.STAGED_ROW} IN (SELECT unnest(?))', [rows])
+        cells = {row: raw for row, raw in wh.run(con, f'SELECT {wh.PLACE_ROW}, {kept} FROM "{target}" '
+                                                      f'WHERE {wh.PLACE_ROW} IN (SELECT unnest(?))', [rows])
                  if raw is not None}
     merge.drop_key_clashes(con, source.table, rows)
     return [(r, ", ".join(key), key_clash_reason(key)) for r in rows], cells
@@ -177,7 +177,7 @@ def _reference_rejects(con, name: str, target: str, room: int) -> tuple[list[tup
             ref_table, ref_col = col.references.split(".")
             missing.append(f'"{target}"."{col.name}" IS NOT NULL AND NOT EXISTS '
                            f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = "{target}"."{col.name}")')
-            rows = wh.run(con, f'SELECT {wh.STAGED_ROW}, _raw FROM "{target}" WHERE {missing[-1]} LIMIT {room + 1}')
+            rows = wh.run(con, f'SELECT {wh.PLACE_ROW}, _raw FROM "{target}" WHERE {missing[-1]} LIMIT {room + 1}')
             cells |= {row: raw for row, raw in rows if raw is not None}
             if len({row for row, _ in rows} | {row for row, _, _ in found}) > room:
                 raise _TooManySetAside

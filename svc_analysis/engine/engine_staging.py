@@ -1,12 +1,12 @@
 """The engine path's staging statements: a CSV checked and typed by DuckDB (issue 17, engine speed).
 
 stage_statement reads the file once (engine_csv.scan, in parallel) into the staging table, each record
-at its place in the file (its spreadsheet row is rowid + 2, warehouse.STAGED_ROW): rows whose cells are
+at its place in the file (its spreadsheet row is rowid + 2, warehouse.PLACE_ROW): rows whose cells are
 all canonical (fast_checks.row_ok) are typed by the fast lane; the others keep their cells in _raw.
 recheck then runs check_sql's full rules (the chunked path's rules as SQL: trimming, aliases, date
 layouts, ranges, row rules, reasons) over those rows only: the good ones go back into the stage
-typed, the others come back with their {column, reason} problems exactly as the chunked path finds
-them (tests/engine/test_engine_checks.py compares both paths). A referencing column's cell is fast
+typed, in place (an UPDATE keeps their rowids), the others come back with their {column, reason}
+problems exactly as the chunked path finds them (tests/engine/test_engine_checks.py compares both paths). A referencing column's cell is fast
 only when it names a known id (known_ids); the rows put back typed keep their cells in _raw, so a row
 later set aside for an unknown id is reported with the cells of this one pass.
 
@@ -36,15 +36,16 @@ def stage(con, source: Source, scan: str, target: str, window: DateWindow,
     """Stage the file (stage_statement): (rows read, rows left for recheck, entirely empty rows).
 
     The statement reads in parallel and keeps the file's order, so record i is at rowid i and its
-    spreadsheet row is rowid + 2 (warehouse.STAGED_ROW). Rowids hold until rows leave the table and
+    spreadsheet row is rowid + 2 (warehouse.PLACE_ROW). Rowids hold until rows leave the table and
     a checkpoint compacts it, so the caller reads them in one transaction with the deletes
     (drop_empty_rows, recheck, key and reference rejects). Entirely empty rows keep their number
     but are not rows read. ``known``: the ENUMs of known_ids, by column."""
     wh.run(con, stage_statement(source, scan, target, window, known))
-    # every stored column costs about 1.5 s per 34 M rows, NULL or not: the contract columns the file
-    # lacks and _row (NULL throughout) are added afterwards, which writes nothing and keeps the rowids
+    # every stored column costs time, NULL or not (per 34 M rows about 1.5 s written by the statement, or
+    # 0.25 s added here and 0.5 s when a checkpoint writes it): the contract columns the file lacks are
+    # added afterwards (the table needs them), which keeps the rowids; the stage has no _row column
     types, present = wh.column_types(source.table), set(_cells_by_column(source))
-    for column in [c for c in types if c not in present] + [ROW]:
+    for column in [c for c in types if c not in present]:
         wh.run(con, f'ALTER TABLE "{target}" ADD COLUMN {sql.quoted(column)} {types.get(column, "BIGINT")}')
     rows, slow, empty = wh.run(con, f"SELECT count(*), count(*) FILTER (len(_raw) > 0), "
                                     f'count(*) FILTER (len(_raw) = 0) FROM "{target}"')[0]
@@ -60,7 +61,7 @@ def stage_statement(source: Source, scan: str, target: str, window: DateWindow,
                     known: dict[str, str] | None = None) -> str:
     """CREATE the staging table in one pass over the file: the file's contract columns typed, and
     _raw (the cells as read) for the rows that are not certainly good (stage adds the contract
-    columns the file lacks, and _row: NULL, the row's place in the table numbers it).
+    columns the file lacks; the row's place in the table numbers it).
 
     Rows whose cells are all canonical (fast_checks.row_ok) are typed by the fast lane and have
     no _raw; the others keep their cells in _raw and are typed and checked by recheck_statement
@@ -99,7 +100,7 @@ def recheck_statement(source: Source, target: str, checked: str, window: DateWin
     cases += sql.rule_problems(table)
     problems = f"list_filter([{', '.join(cases)}], lambda x: x IS NOT NULL)"
     return (f'CREATE OR REPLACE TEMP TABLE "{checked}" AS '
-            f'WITH src AS (SELECT {wh.STAGED_ROW} AS "{ROW}", _raw, {cells} FROM "{target}" WHERE _raw IS NOT NULL), '
+            f'WITH src AS (SELECT {wh.PLACE_ROW} AS "{ROW}", _raw, {cells} FROM "{target}" WHERE _raw IS NOT NULL), '
             f"texts AS (SELECT *, {texts} FROM src), parsed AS (SELECT *, {parsed} FROM texts), "
             f"checked AS (SELECT *, {bad} FROM parsed), final AS (SELECT *, {final} FROM checked), "
             f"found AS (SELECT *, {problems} AS _problems FROM final) "
@@ -119,16 +120,18 @@ def _typed_columns(name: str, only: set[str] | None = None) -> str:
 
 
 def recheck(con, source: Source, target: str, window: DateWindow, limit: int | None = None) -> list[tuple] | None:
-    """Type and check the staged rows that took the slow lane; those without a problem go back
-    into the stage typed, their cells still in _raw, and (row, cells, column, reason) of the others
-    is returned, by row (None, and nothing fetched, when more than ``limit`` rows have a problem)."""
+    """Type and check the staged rows that took the slow lane; those without a problem are typed in
+    place (their rowid, hence their row number, kept; their cells still in _raw), the others leave the
+    stage and (row, cells, column, reason) of them is returned, by row (None, and nothing fetched, when
+    more than ``limit`` rows have a problem)."""
     checked = f"{target}_checked"
     try:
         wh.run(con, recheck_statement(source, target, checked, window))
-        wh.run(con, f'DELETE FROM "{target}" WHERE _raw IS NOT NULL')
-        columns = ", ".join(sql.quoted(c) for c in contract.table(source.table).column_names)
-        wh.run(con, f'INSERT INTO "{target}" BY NAME SELECT {columns}, "{ROW}", _raw FROM "{checked}" '
-                    f"WHERE len(_problems) = 0")
+        typed = ", ".join(f"{q} = c.{q}" for q in map(sql.quoted, contract.table(source.table).column_names))
+        wh.run(con, f'UPDATE "{target}" AS s SET {typed} FROM "{checked}" AS c '
+                    f'WHERE s.{wh.PLACE_ROW} = c."{ROW}" AND len(c._problems) = 0')
+        wh.run(con, f'DELETE FROM "{target}" WHERE {wh.PLACE_ROW} IN '
+                    f'(SELECT "{ROW}" FROM "{checked}" WHERE len(_problems) > 0)')
         if limit is not None and wh.scalar(con, f'SELECT count(*) FROM "{checked}" WHERE len(_problems) > 0') > limit:
             return None
         return con.execute(f'SELECT "{ROW}", _raw, p."column", p.reason FROM (SELECT "{ROW}", _raw, '

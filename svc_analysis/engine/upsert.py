@@ -24,7 +24,6 @@ import pandas as pd
 from svc_analysis.core import contract, schema
 from svc_analysis.engine import first_load
 from svc_analysis.engine import warehouse as wh
-from svc_analysis.engine.warehouse import STAGED_ROW
 
 __all__ = ["Moved", "drop_key_clashes", "drop_staged_rows", "key_conflicts", "prepare_first_load", "repeated_name",
            "upsert"]
@@ -80,7 +79,7 @@ def key_conflicts(con: duckdb.DuckDBPyConnection, name: str) -> pd.DataFrame:
                 f'WHERE EXISTS (SELECT 1 FROM "{repeated}" r WHERE {_with_key("r", "s", key)})')
     return con.execute(
         f'WITH clash AS (SELECT {cols} FROM ({versions}) GROUP BY ALL HAVING count(*) > 1) '
-        f'SELECT {STAGED_ROW} AS row_number, concat_ws(\' / \', {cols}) AS key FROM "{stage}" s '
+        f'SELECT {wh.staged_row(con, stage)} AS row_number, concat_ws(\' / \', {cols}) AS key FROM "{stage}" s '
         f'WHERE EXISTS (SELECT 1 FROM clash c WHERE {_with_key("c", "s", key)}) ORDER BY 1').df()
 
 
@@ -101,11 +100,12 @@ def drop_key_clashes(con: duckdb.DuckDBPyConnection, name: str, rows: list[int])
     if not rows:
         return
     stage, key = wh.staging_name(name), contract.table(name).key
+    row = wh.staged_row(con, stage)
     if _temp_table_exists(con, repeated_name(stage)):
         cols = ", ".join(f'"{k}"' for k in key)
         wh.run(con, f'DELETE FROM "{repeated_name(stage)}" r USING (SELECT DISTINCT {cols} FROM "{stage}" '
-                    f'WHERE {STAGED_ROW} IN (SELECT unnest(?))) c WHERE {_with_key("r", "c", key)}', [rows])
-    wh.run(con, f'DELETE FROM "{stage}" WHERE {STAGED_ROW} IN (SELECT unnest(?))', [rows])
+                    f'WHERE {row} IN (SELECT unnest(?))) c WHERE {_with_key("r", "c", key)}', [rows])
+    wh.run(con, f'DELETE FROM "{stage}" WHERE {row} IN (SELECT unnest(?))', [rows])
 
 
 @dataclass(frozen=True)
