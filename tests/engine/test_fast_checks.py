@@ -8,12 +8,14 @@ chunked path) written beside it by hand.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 
 import duckdb
 import pytest
 
 from svc_analysis.core import contract
 from svc_analysis.engine import fast_checks
+from svc_analysis.engine.check_sql import SPACE_CODES
 
 WINDOW = (dt.date(1950, 1, 1), dt.date(2029, 12, 31))
 
@@ -81,3 +83,7 @@ def test_allowed_values_only_as_written():
     got = duckdb.connect().execute(f"SELECT {fast_checks.fast(channel, 'c')} FROM (VALUES ('hotline'), ('热线'), "
                                    f"('HOTLINE'), (' 热线')) v(c)").fetchall()
     assert got == [("hotline",), ("hotline",), (None,), (None,)]
+
+
+def test_the_written_out_whitespace_is_every_character_str_strip_removes():
+    assert SPACE_CODES == [i for i in range(sys.maxunicode + 1) if chr(i).isspace()]

@@ -21,6 +21,9 @@ from svc_analysis.core.params.summary import Summary
 from svc_analysis.core.params.volumes import Volumes
 from svc_analysis.core.periods import parse_month
 
+# libyaml's parser where PyYAML has it (ten params files: 0.1 s in Python at every start), same results
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class Params(_Section):
     complaints: Complaints
@@ -52,7 +55,7 @@ def deep_merge(base: dict, over: dict) -> dict:
 def _read_yaml(path: Path) -> dict:
     """One params file as a mapping; every way it can be unreadable is one ParamsError sentence."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except FileNotFoundError:
         raise ParamsError(f"参数文件 {path} 不存在 (params file {path} does not exist)") from None
     except UnicodeDecodeError as exc:
