@@ -6,8 +6,8 @@ Rules (DATA_CONTRACT.md "Inputs", docs/ingest.md):
 - Each file is staged (a CSV checked by DuckDB in one pass: svc_analysis.engine.engine_ingest; XLSX,
   profiles and the CSVs it hands back chunk by chunk through pandas, with the same result:
   svc_analysis.engine.ingest_chunks), then
-  moved in by one transaction: a file that cannot be read (IngestError) loads nothing, while files
-  committed before it stay loaded.
+  moved in by one transaction: a file that cannot be read (IngestError), or whose load runs out of
+  DuckDB's memory limit (an IngestError too), loads nothing, while files committed before it stay loaded.
 - Every row that breaks a rule is set aside with file, row, column and reason, into its quarantine
   CSV (svc_analysis.engine.quarantine: one per source file) and the _quarantine table; the rest loads.
 - Dates outside the plausible window (params ``ingest``) and non-finite numbers never load
@@ -27,6 +27,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+import duckdb
 from tqdm import tqdm
 
 from svc_analysis.core import contract
@@ -74,9 +75,19 @@ def ingest_files(paths, warehouse=None, table: str | None = None, profile: str |
             except IngestError as exc:
                 exc.reports = reports
                 raise
+            except duckdb.OutOfMemoryException:  # rolled back by _ingest_one: the file loaded nothing
+                error = IngestError(out_of_memory(source.path.name))
+                error.reports = reports
+                raise error from None
     finally:
         con.close()
     return reports
+
+
+def out_of_memory(file: str) -> str:
+    """The sentence for a load that ran out of DuckDB's memory limit (docs/ingest.md section 7)."""
+    return (f"{file}：导入时超出内存上限（{wh.INGEST_MEMORY_LIMIT}），本文件一行也没有导入，仓库中的数据不变；"
+            f"请把它按月拆分后分别导入（见 docs/ingest.md 第 7 节）。")
 
 
 def _params_window() -> DateWindow:

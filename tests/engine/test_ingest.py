@@ -4,6 +4,7 @@ import hashlib
 import shutil
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
@@ -234,6 +235,28 @@ def test_interrupted_load_leaves_no_staging_behind(w, tmp_path, monkeypatch):
         ingest_files([FIX / "ratings.csv"], warehouse=w, progress=False)
     assert q(w, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_stage_%'") == [(0,)]
     assert q(w, "SELECT count(*) FROM ratings") == [(0,)] and q(w, "SELECT count(*) FROM _quarantine") == [(0,)]
+    assert not (w.parent / "quarantine" / "ratings").exists() or not any((w.parent / "quarantine" / "ratings").iterdir())
+
+
+def test_a_load_out_of_memory_loads_nothing_and_says_so_in_a_sentence(w, tmp_path, monkeypatch):
+    ingest_files(REFERENCE, warehouse=w, progress=False)
+    upsert = merge.upsert
+
+    def moved_then_out_of_memory(con, name, *args, **kwargs):
+        upsert(con, name, *args, **kwargs)  # the rows are in the table, inside the load's transaction
+        assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(merge, "upsert", moved_then_out_of_memory)
+    with pytest.raises(IngestError) as err:
+        ingest_files([FIX / "ratings.csv"], warehouse=w, progress=False)
+    assert str(err.value) == ("ratings.csv：导入时超出内存上限（512MB），本文件一行也没有导入，仓库中的数据不变；"
+                              "请把它按月拆分后分别导入（见 docs/ingest.md 第 7 节）。")
+    assert err.value.reports == []  # the reference files were committed by the call before
+    assert q(w, "SELECT count(*) FROM ratings") == [(0,)] and q(w, "SELECT count(*) FROM outlets") == [(3,)]
+    assert q(w, "SELECT count(*) FROM _ingest_log WHERE table_name = 'ratings'") == [(0,)]
+    assert q(w, "SELECT count(*) FROM _quarantine") == [(0,)]
+    assert q(w, "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE '_stage_%'") == [(0,)]
     assert not (w.parent / "quarantine" / "ratings").exists() or not any((w.parent / "quarantine" / "ratings").iterdir())
 
 

@@ -78,3 +78,21 @@ def test_missing_warehouse_says_so_in_chinese(tmp_path):
     assert done.exit_code == 2
     assert done.output.strip() == (f"错误：数据仓库 {missing} 不存在：请先用 svc ingest 文件… 导入数据，"
                                    f"或用 svc sample-data 生成样例数据。")
+
+
+def test_an_ingest_out_of_memory_says_so_in_chinese_and_exits_2(two_branches, tmp_path, monkeypatch):
+    import duckdb
+
+    from svc_analysis.engine import upsert
+
+    def out_of_memory(*args, **kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256.0 KiB")
+
+    monkeypatch.setattr(upsert, "upsert", out_of_memory)
+    ratings = tmp_path / "ratings.csv"
+    ratings.write_text("outlet_id,rated_at,score\nO1,2026-10-01 09:00:00,5\n", encoding="utf-8")
+    done = _run("ingest", "--warehouse", str(two_branches), "--quiet", "--wait", "0", str(ratings))
+    assert done.exit_code == 2
+    assert done.output.strip() == ("错误：ratings.csv：导入时超出内存上限（512MB），本文件一行也没有导入，仓库中的数据不变；"
+                                   "请把它按月拆分后分别导入（见 docs/ingest.md 第 7 节）。")
+    assert "Traceback" not in done.output and not ENGLISH_PHRASE.search(done.output.replace(str(ratings), ""))
