@@ -107,7 +107,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, source: Source, target: str, windo
             checks = [(row, column, reason) for row, _, column, reason in problems]
             clashes, cells = _key_rejects(con, source, target, MAX_SET_ASIDE - len(raw))
             checks, raw = checks + clashes, raw | cells
-            refs, cells = _reference_rejects(con, source.table, target, MAX_SET_ASIDE - len({r for r, _, _ in checks}))
+            refs, cells = _reference_rejects(con, source.table, target, MAX_SET_ASIDE - len({r for r, _, _ in checks}),
+                                             set(known))
             raw |= cells
             con.commit()
         except _TooManySetAside:
@@ -166,16 +167,19 @@ def _printed_cells(source: Source) -> str | None:
     return ", ".join(printed)
 
 
-def _reference_rejects(con, name: str, target: str, room: int) -> tuple[list[tuple[int, str, str]], dict[int, list]]:
+def _reference_rejects(con, name: str, target: str, room: int, known: set[str]
+                       ) -> tuple[list[tuple[int, str, str]], dict[int, list]]:
     """(row, column, reason) for values whose Column.references target is not in the warehouse
     (ingest.missing_references), in contract column order, and their cells (such a row took the full
-    rules, known_ids: the stage kept them); those rows leave the stage.
+    rules, known_ids: the stage kept them); those rows leave the stage. For a column checked against
+    known ids (``known``) only those rows are looked at: the fast lane typed only known ids.
     More than ``room`` such rows (counted by row): _TooManySetAside, before they are all fetched."""
     found, missing, cells = [], [], {}
     for col in contract.table(name).columns:
         if col.references:
             ref_table, ref_col = col.references.split(".")
-            missing.append(f'"{target}"."{col.name}" IS NOT NULL AND NOT EXISTS '
+            slow = f'"{target}"._raw IS NOT NULL AND ' if col.name in known else ""
+            missing.append(f'{slow}"{target}"."{col.name}" IS NOT NULL AND NOT EXISTS '
                            f'(SELECT 1 FROM "{ref_table}" r WHERE r."{ref_col}" = "{target}"."{col.name}")')
             rows = wh.run(con, f'SELECT {wh.PLACE_ROW}, _raw FROM "{target}" WHERE {missing[-1]} LIMIT {room + 1}')
             cells |= {row: raw for row, raw in rows if raw is not None}

@@ -45,8 +45,11 @@ def stage(con, source: Source, scan: str, target: str, window: DateWindow,
     # 0.25 s added here and 0.5 s when a checkpoint writes it): the contract columns the file lacks are
     # added afterwards (the table needs them), which keeps the rowids; the stage has no _row column
     types, present = wh.column_types(source.table), set(_cells_by_column(source))
-    for column in [c for c in types if c not in present]:
+    absent = [c for c in types if c not in present]
+    for column in absent:
         wh.run(con, f'ALTER TABLE "{target}" ADD COLUMN {sql.quoted(column)} {types.get(column, "BIGINT")}')
+    if absent:  # an added column is held in memory until a checkpoint writes it (no row has left yet: rowids hold)
+        wh.run(con, "CHECKPOINT")
     rows, slow, empty = wh.run(con, f"SELECT count(*), count(*) FILTER (len(_raw) > 0), "
                                     f'count(*) FILTER (len(_raw) = 0) FROM "{target}"')[0]
     return rows - empty, slow, empty

@@ -49,9 +49,13 @@ def adoptable(con, name: str, stage: str) -> bool:
 
 @contextmanager
 def later_copies(con, stage: str):
-    """A temp table of the rowids of staged rows that repeat an earlier one (add_later_copies), dropped after."""
+    """A scratch table of the rowids of staged rows that repeat an earlier one (add_later_copies), dropped
+    after. It and the repeated hashes are tables of the warehouse, not TEMP ones: DuckDB holds temporary
+    tables in memory, and an export appended to itself lists 33.8 M hashes and rowids (out of memory at
+    the ingest's 512MB); a stored table spills. Left by an interrupted load, warehouse.ensure_schema drops
+    them with the other _stage_ tables."""
     later = f"{stage}_later_copies"
-    wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{later}" (_rowid BIGINT)')
+    wh.run(con, f'CREATE OR REPLACE TABLE "{later}" (_rowid BIGINT)')
     try:
         yield later
     finally:
@@ -70,7 +74,7 @@ def add_repeated_rows(con, stage: str, later: str, where: str, columns: str) -> 
     the rows are grouped by their hash first (one number a row), then only those sharing a hash by value."""
     hashes = f"{stage}_repeated_hashes"
     try:
-        wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{hashes}" AS SELECT hash({columns}) AS _h FROM "{stage}" '
+        wh.run(con, f'CREATE OR REPLACE TABLE "{hashes}" AS SELECT hash({columns}) AS _h FROM "{stage}" '
                     f"WHERE {where} GROUP BY ALL HAVING count(*) > 1")
         return add_later_copies(con, stage, later, f'{where} AND hash({columns}) IN (SELECT _h FROM "{hashes}")',
                                 columns)
