@@ -8,10 +8,12 @@ its own fresh copy of a warehouse holding the small tables (nothing else loaded)
 - tickets with one line appended that repeats row 2,000,000's key with another business type (a key
   clash: both rows set aside, their cells read again);
 - a quarter of the ratings into a warehouse without outlets: every row set aside (more than 100,000,
-  so the chunked path writes them), against the same quarter loaded with the outlets there.
-Not cases yet, because they run out of memory at the ingest's 512MB (before this session's changes too;
-benchmarks/results/2026-12-04_vm_ingest-first-load.md): the ratings with every row twice (the export
-appended to itself), and the ratings into a warehouse already holding a quarter of them.
+  so the chunked path writes them), against the same quarter loaded with the outlets there;
+- the ratings into a warehouse already holding a quarter of them (not a first load: every row compared
+  with the stored ones), and the ratings with every row twice (the export appended to itself: twice
+  the rows, half of them merged), each against the clean file into the warehouse of small tables.
+The last two ran out of memory at the ingest's 512MB until 2026-12-04 (benchmarks/results/
+2026-12-04_vm_ingest-first-load.md); now they are measured here.
 """
 
 from __future__ import annotations
@@ -48,9 +50,22 @@ def _with_key_clash(src: Path, dst: Path) -> Path:
     return dst
 
 
+def _appended_to_itself(src: Path, dst: Path) -> Path:
+    """A copy of the file with its rows once more after them (the header once)."""
+    with open(src, "rb") as fin, open(dst, "wb") as fout:
+        shutil.copyfileobj(fin, fout, 1 << 20)
+        fin.seek(-1, 2)
+        if fin.read(1) != b"\n":
+            fout.write(b"\n")
+        fin.seek(0)
+        fin.readline()
+        shutil.copyfileobj(fin, fout, 1 << 20)
+    return dst
+
+
 def case_steps(files: dict[str, Path], quarter_ratings: Path, work: Path, svc: str,
                measure: Callable[[list[str]], dict]) -> list[tuple[str, dict]]:
-    """The three cases, each followed by its clean file (the row the ratio is taken against)."""
+    """The five cases, each followed by its clean file (the row the ratio is taken against)."""
     folder = work / "cases"
     folder.mkdir(exist_ok=True)
     outlets = files["outlets"].read_bytes()
@@ -80,4 +95,16 @@ def case_steps(files: dict[str, Path], quarter_ratings: Path, work: Path, svc: s
     rows += [("ingest ratings, a quarter, into a warehouse without outlets: every row set aside (svc ingest)",
               ingest(quarter_ratings, None)),
              ("ingest ratings, a quarter, the clean file (svc ingest)", ingest(quarter_ratings, base))]
+    holding = folder / "holding_a_quarter.duckdb"
+    shutil.copy(base, holding)
+    measure([svc, "ingest", "--quiet", "--warehouse", str(holding), str(quarter_ratings)])
+    rows += [("ingest ratings into a warehouse already holding a quarter of them (svc ingest)",
+              ingest(files["ratings"], holding)),
+             ("ingest ratings, the clean file (svc ingest)", ingest(files["ratings"], base))]
+    holding.unlink()
+    twice = _appended_to_itself(files["ratings"], folder / "ratings.csv")
+    rows += [("ingest ratings appended to themselves: twice the rows, half of them repeats (svc ingest)",
+              ingest(twice, base)),
+             ("ingest ratings, the clean file (svc ingest)", ingest(files["ratings"], base))]
+    twice.unlink()
     return rows
