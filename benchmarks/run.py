@@ -5,7 +5,8 @@ Side by side in one run, each step in its own process so its peak memory is its 
      bare read_csv of the same files (the floor for parsing);
   2. growth (issue 17: 4x the data at most 4x the time and 1.3x the memory): the same ingest of a
      quarter of those files (every fourth line: a uniform quarter of every month and outlet) into a
-     quarter warehouse, and the pack on it, against the full files and the province pack;
+     quarter warehouse, taking turns with step 1 in every repetition, and the pack on it, against the
+     full files and the province pack;
   3. the whole pack (`svc report`) on province data, against the same pack on tiny data (the floor:
      kernel starts, imports, exports);
   4. the three heaviest aggregations through the engine (DuckDB via Ibis, as the package runs them)
@@ -60,35 +61,46 @@ def files_by_table(folder: Path) -> dict[str, Path]:
     return found
 
 
-def ingest_steps(files: dict[str, Path], work: Path, tables=("tickets", "ratings"),
-                 name: str = "province", label: str = "", repeat: int = 1) -> list[tuple[str, dict]]:
-    """`svc ingest` of each big table into <work>/<name>.duckdb (the small tables loaded first, not
-    measured), each followed by DuckDB's bare read_csv of the same file. With ``repeat`` > 1 the pair
-    runs that many times, alternating (the earlier loads into a copy of the warehouse holding the small
-    tables only, so each is a first load too), and each row is the median (median_of)."""
-    warehouse, bare_db = work / f"{name}.duckdb", work / f"bare_{name}.duckdb"
-    reference, scratch = work / f"{name}_reference.duckdb", work / f"{name}_scratch.duckdb"
-    for stale in (warehouse, bare_db):
-        stale.unlink(missing_ok=True)
-    others = [str(p) for t, p in files.items() if t not in ("tickets", "ratings")]
-    measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), *others])
-    shutil.copy(warehouse, reference)
-    rows = []
+def ingest_steps(sizes: list[tuple[str, str, dict[str, Path]]], work: Path, tables=("tickets", "ratings"),
+                 repeat: int = 1) -> list[tuple[str, dict]]:
+    """For each size (name, label, files): `svc ingest` of each big table into <work>/<name>.duckdb (the
+    small tables loaded first, not measured), each followed by DuckDB's bare read_csv of the same file.
+    The sizes take turns inside every repetition (province, then the quarter, ``repeat`` times), so a
+    machine that slows down or speeds up during the run weighs on both alike: the growth ratios compare
+    them (benchmarks/results/2026-12-04_vm_whole-2.md measured the sizes one after the other, and its
+    bare reads grew 4.9x for 4x the data). Earlier loads go into a copy of the warehouse holding the small tables only, so each is
+    a first load; each row is the median (median_of)."""
+    paths = {}
+    for name, _, files in sizes:
+        warehouse, bare_db = work / f"{name}.duckdb", work / f"bare_{name}.duckdb"
+        reference, scratch = work / f"{name}_reference.duckdb", work / f"{name}_scratch.duckdb"
+        for stale in (warehouse, bare_db):
+            stale.unlink(missing_ok=True)
+        others = [str(p) for t, p in files.items() if t not in ("tickets", "ratings")]
+        measure([SVC, "ingest", "--quiet", "--warehouse", str(warehouse), *others])
+        shutil.copy(warehouse, reference)
+        paths[name] = (warehouse, bare_db, reference, scratch)
+    rows: dict[str, list] = {name: [] for name, _, _ in sizes}
     for table in tables:
-        bare = (f"import duckdb; con = duckdb.connect({str(bare_db)!r}); "
-                f"con.execute(\"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{files[table]}')\")")
-        loads, reads = [], []
+        loads: dict[str, list] = {name: [] for name, _, _ in sizes}
+        reads: dict[str, list] = {name: [] for name, _, _ in sizes}
         for attempt in range(repeat):
-            for stale in (scratch, scratch.with_name(scratch.name + ".wal")):  # left by a run stopped midway
-                stale.unlink(missing_ok=True)
-            target = warehouse if attempt == repeat - 1 else Path(shutil.copy(reference, scratch))
-            loads.append(measure([SVC, "ingest", "--quiet", "--warehouse", str(target), str(files[table])]))
-            scratch.unlink(missing_ok=True)
-            reads.append(measure([PY, "-c", bare]))
-        rows += [(f"ingest {table}{label} (svc ingest: parse, validate, load)", median_of(loads)),
-                 (f"ingest {table}{label} (DuckDB bare read_csv)", median_of(reads))]
-    reference.unlink()
-    return rows
+            for name, _, files in sizes:
+                warehouse, bare_db, reference, scratch = paths[name]
+                bare = (f"import duckdb; con = duckdb.connect({str(bare_db)!r}); "
+                        f"con.execute(\"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv('{files[table]}')\")")
+                for stale in (scratch, scratch.with_name(scratch.name + ".wal")):  # left by a run stopped midway
+                    stale.unlink(missing_ok=True)
+                target = warehouse if attempt == repeat - 1 else Path(shutil.copy(reference, scratch))
+                loads[name].append(measure([SVC, "ingest", "--quiet", "--warehouse", str(target), str(files[table])]))
+                scratch.unlink(missing_ok=True)
+                reads[name].append(measure([PY, "-c", bare]))
+        for name, label, _ in sizes:
+            rows[name] += [(f"ingest {table}{label} (svc ingest: parse, validate, load)", median_of(loads[name])),
+                           (f"ingest {table}{label} (DuckDB bare read_csv)", median_of(reads[name]))]
+    for name, _, _ in sizes:
+        paths[name][2].unlink()
+    return [row for name, _, _ in sizes for row in rows[name]]
 
 
 def quarter_files(files: dict[str, Path], work: Path, tables=("tickets", "ratings")) -> dict[str, Path]:
@@ -107,13 +119,11 @@ def quarter_files(files: dict[str, Path], work: Path, tables=("tickets", "rating
     return quarter
 
 
-def growth_steps(files: dict[str, Path], work: Path, tables, repeat: int = 1) -> list[tuple[str, dict]]:
-    """Ingest of a quarter of the big files into <work>/quarter.duckdb, then the pack on it."""
-    rows = ingest_steps(quarter_files(files, work, tables), work, tables, name="quarter", label=", a quarter",
-                        repeat=repeat)
-    return rows + [("whole pack, a quarter of the province data (svc report)",
-                    measure([SVC, "report", "--quiet", "--month", END_MONTH, "--warehouse",
-                             str(work / "quarter.duckdb"), "--out", str(work / "reports_quarter")], ok=(0, 1)))]
+def quarter_pack_step(work: Path) -> list[tuple[str, dict]]:
+    """The pack on <work>/quarter.duckdb (a quarter of the big files, loaded by ingest_steps)."""
+    return [("whole pack, a quarter of the province data (svc report)",
+             measure([SVC, "report", "--quiet", "--month", END_MONTH, "--warehouse",
+                      str(work / "quarter.duckdb"), "--out", str(work / "reports_quarter")], ok=(0, 1)))]
 
 
 def pack_steps(work: Path) -> list[tuple[str, dict]]:
@@ -226,10 +236,14 @@ def main() -> None:
     if files:
         sizes = {t: f"{files[t].stat().st_size / 2**30:.2f} GiB" for t in args.tables.split(",")}
         meta["CSV sizes"] = ", ".join(f"{t} {s}" for t, s in sizes.items())
-    if "ingest" in steps:
-        rows += ingest_steps(files, args.work, tuple(args.tables.split(",")), repeat=args.repeat)
+    tables = tuple(args.tables.split(","))
+    sizes = [("province", "", files)] if "ingest" in steps else []
     if "growth" in steps:
-        rows += growth_steps(files, args.work, tuple(args.tables.split(",")), repeat=args.repeat)
+        sizes.append(("quarter", ", a quarter", quarter_files(files, args.work, tables)))
+    if sizes:
+        rows += ingest_steps(sizes, args.work, tables, repeat=args.repeat)
+    if "growth" in steps:
+        rows += quarter_pack_step(args.work)
     if "pack" in steps:
         rows += pack_steps(args.work)
     if "aggregations" in steps:
