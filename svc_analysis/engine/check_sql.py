@@ -28,7 +28,7 @@ from svc_analysis.engine.validation import MISSING_REQUIRED, _chinese_rule, _fmt
 __all__ = ["SPACE_CODES", "column_problems", "impossible", "lit", "quoted", "rule_problems", "text", "typed", "value_lookup"]
 
 # every character str.strip() removes (Unicode whitespace, str.isspace), as one DuckDB trim() character
-# set; written out because finding them costs 55 ms at every start (tests/engine/test_check_sql.py finds them)
+# set; written out because finding them costs 55 ms at every start (tests/engine/test_fast_checks.py finds them)
 SPACE_CODES = [9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, *range(8192, 8203), 8232, 8233, 8239, 8287, 12288]
 _SPACES = "".join(map(chr, SPACE_CODES))
 _NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"

@@ -4,11 +4,11 @@ stage_statement reads the file once (engine_csv.scan, in parallel) into the stag
 at its place in the file (its spreadsheet row is rowid + 2, warehouse.PLACE_ROW): rows whose cells are
 all canonical (fast_checks.row_ok) are typed by the fast lane; the others keep their cells in _raw.
 recheck then runs check_sql's full rules (the chunked path's rules as SQL: trimming, aliases, date
-layouts, ranges, row rules, reasons) over those rows only: the good ones go back into the stage
-typed, in place (an UPDATE keeps their rowids), the others come back with their {column, reason}
-problems exactly as the chunked path finds them (tests/engine/test_engine_checks.py compares both paths). A referencing column's cell is fast
-only when it names a known id (known_ids); the rows put back typed keep their cells in _raw, so a row
-later set aside for an unknown id is reported with the cells of this one pass.
+layouts, ranges, row rules, reasons) over those rows only: the good ones are typed in place (an
+UPDATE keeps their rowids), the others come back with their {column, reason} problems exactly as the
+chunked path finds them (tests/engine/test_engine_checks.py compares both paths). A referencing
+column's cell is fast only when it names a known id (known_ids); the rows typed in place keep their
+cells in _raw, so a row later set aside for an unknown id is reported with the cells of this one pass.
 
 Why two statements: the full rules cost many regular expressions per cell and, written as CASE
 branches of the one pass, still cost a projection per column and layer on every row; run apart
