@@ -68,8 +68,8 @@ def ingest_steps(sizes: list[tuple[str, str, dict[str, Path]]], work: Path, tabl
     The sizes take turns inside every repetition (province, then the quarter, ``repeat`` times), so a
     machine that slows down or speeds up during the run weighs on both alike: the growth ratios compare
     them (benchmarks/results/2026-12-04_vm_whole-2.md measured the sizes one after the other, and its
-    bare reads grew 4.9x for 4x the data). Earlier loads go into a copy of the warehouse holding the small tables only, so each is
-    a first load; each row is the median (median_of)."""
+    bare reads grew 4.9x for 4x the data). Earlier loads go into a copy of the warehouse holding the
+    small tables only, so each is a first load; each row is the median (median_of)."""
     paths = {}
     for name, _, files in sizes:
         warehouse, bare_db = work / f"{name}.duckdb", work / f"bare_{name}.duckdb"
