@@ -12,7 +12,7 @@ its own fresh copy of a warehouse holding the small tables (nothing else loaded)
 - the ratings into a warehouse already holding a quarter of them (not a first load: every row compared
   with the stored ones), and the ratings with every row twice (the export appended to itself: twice
   the rows, half of them merged), each against the clean file into the warehouse of small tables.
-The last two ran out of memory at the ingest's 512MB until 2026-12-04 (benchmarks/results/
+The last two ran out of memory at the ingest's limit (then 512MB) until 2026-12-04 (benchmarks/results/
 2026-12-04_vm_ingest-first-load.md); now they are measured here.
 """
 

@@ -11,7 +11,7 @@ The staging table can take the table's place only when it has the table's column
 (adoptable). Deleting rows costs DuckDB memory until the next checkpoint: 16 KB for every vector of
 2,048 rows holding a deleted row, counted against the memory limit (measured: 33,819 rows deleted
 across a 33.8 M-row table, 279 MB; a ratings load deleting rows in 16,137 vectors ran out of memory
-at the ingest's 512MB). So the engine path deletes them before the load's transaction, at most
+at the ingest's limit, then 512MB). So the engine path deletes them before the load's transaction, at most
 VECTORS_A_BATCH vectors a transaction, each followed by a CHECKPOINT (delete_later_copies: the
 staging table is scratch, nothing of the warehouse changes); inside a transaction (the chunked path,
 whose key clashes leave the staging table there) the rows are copied without them when they lie in
@@ -28,7 +28,7 @@ __all__ = ["VECTORS_A_BATCH", "adoptable", "add_later_copies", "add_repeated_row
            "later_copies", "take_place"]
 
 VECTOR_ROWS = 2048  # DuckDB's vector size: deletes are recorded per vector
-VECTORS_A_BATCH = 4_096  # 64 MB of delete records in one transaction, an eighth of the ingest's memory limit
+VECTORS_A_BATCH = 4_096  # 64 MB of delete records in one transaction, a sixth of the ingest's memory limit
 # the staging table's own columns: the row's cells as read (engine path) and its spreadsheet row
 SCRATCH = ("_raw", wh.ROW)
 
@@ -52,7 +52,7 @@ def later_copies(con, stage: str):
     """A scratch table of the rowids of staged rows that repeat an earlier one (add_later_copies), dropped
     after. It and the repeated hashes are tables of the warehouse, not TEMP ones: DuckDB holds temporary
     tables in memory, and an export appended to itself lists 33.8 M hashes and rowids (out of memory at
-    the ingest's 512MB); a stored table spills. Left by an interrupted load, warehouse.ensure_schema drops
+    the ingest's limit, then 512MB); a stored table spills. Left by an interrupted load, warehouse.ensure_schema drops
     them with the other _stage_ tables."""
     later = f"{stage}_later_copies"
     wh.run(con, f'CREATE OR REPLACE TABLE "{later}" (_rowid BIGINT)')

@@ -22,10 +22,12 @@ from svc_analysis.engine import locks
 # Run settings, not business rules: DuckDB spills to config.spill_dir() beyond the memory limit,
 # which keeps ingest plus one pandas chunk under 2 GB on the office's 2-core machines.
 DEFAULT_MEMORY_LIMIT = "1GB"
-# Ingest holds less: its big operators (the whole-row DISTINCT of a keyless table, the key passes)
-# spill, so its peak stays at this plus Python's whatever the file's size (issue 17: 4x the rows,
-# at most 1.3x the memory; benchmarks/results/2026-12-03_vm_ingest-engine-3.md).
-INGEST_MEMORY_LIMIT = "512MB"
+# Ingest holds less: its big operators (the grouping of a keyless table's rows by hash, the key
+# passes) spill, so its peak stays at this plus Python's whatever the file's size (issue 17: 4x the
+# rows, at most 1.3x the memory). DuckDB also caches the blocks it wrote up to the limit: at 512MB
+# the 34 M ratings reached it and a quarter of them did not (1.34x); at 384MB both do, at the same
+# speed, and the two heaviest loads still fit (benchmarks/results/2026-12-04_vm_ingest-limit.md).
+INGEST_MEMORY_LIMIT = "384MB"
 # svc report's own process only coordinates (preflight, coverage, the workbook) while its kernels
 # query: DuckDB keeps the blocks a query read cached up to its limit, so at 1GB that process grew
 # with the data (0.55 GB on a quarter of the province sample, 0.87 GB on all of it) for queries that

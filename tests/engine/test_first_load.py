@@ -73,7 +73,7 @@ def test_adoptable_only_into_a_table_without_rows_and_with_the_same_columns(con)
 
 def test_the_scratch_lists_are_tables_of_the_warehouse_dropped_after(con, monkeypatch):
     # not TEMP tables, which DuckDB holds in memory: an export appended to itself lists 33.8 M repeated
-    # hashes and rowids, out of memory at the ingest's 512MB as temp tables (benchmarks/results)
+    # hashes and rowids, out of memory at the ingest's then 512MB as temp tables (benchmarks/results)
     stage(con, "ratings", [["O1", AT, 3, None, None], ["O1", AT, 3, None, None]])
     seen, run = [], first_load.wh.run
 

@@ -250,7 +250,7 @@ def test_a_load_out_of_memory_loads_nothing_and_says_so_in_a_sentence(w, tmp_pat
     monkeypatch.setattr(merge, "upsert", moved_then_out_of_memory)
     with pytest.raises(IngestError) as err:
         ingest_files([FIX / "ratings.csv"], warehouse=w, progress=False)
-    assert str(err.value) == ("ratings.csv：导入时超出内存上限（512MB），本文件一行也没有导入，仓库中的数据不变；"
+    assert str(err.value) == ("ratings.csv：导入时超出内存上限（384MB），本文件一行也没有导入，仓库中的数据不变；"
                               "请把它按月拆分后分别导入（见 docs/ingest.md 第 7 节）。")
     assert err.value.reports == []  # the reference files were committed by the call before
     assert q(w, "SELECT count(*) FROM ratings") == [(0,)] and q(w, "SELECT count(*) FROM outlets") == [(3,)]

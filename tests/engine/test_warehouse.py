@@ -27,7 +27,7 @@ def test_connect_applies_memory_threads_and_spill_dir(tmp_path):
 
 
 def test_ingest_works_within_its_own_memory_limit(tmp_path, monkeypatch):
-    """Ingest's DuckDB holds at most 512 MB (warehouse.INGEST_MEMORY_LIMIT) and spills beyond it, so a
+    """Ingest's DuckDB holds at most 384 MB (warehouse.INGEST_MEMORY_LIMIT) and spills beyond it, so a
     file four times larger does not need four times the memory (issue 17)."""
     from svc_analysis.engine import ingest
 
@@ -41,7 +41,7 @@ def test_ingest_works_within_its_own_memory_limit(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest.wh, "connect", spy)
     outlets = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "outlets.csv"
     ingest.ingest_files([outlets], tmp_path / "w.duckdb", progress=False)
-    assert seen == ["488.2 MiB"]  # 512 MB = 512,000,000 bytes = 488.28 MiB, as DuckDB prints it
+    assert seen == ["366.2 MiB"]  # 384 MB = 384,000,000 bytes = 366.21 MiB, as DuckDB prints it
 
 
 def test_read_only_needs_an_existing_warehouse(tmp_path):

@@ -93,6 +93,6 @@ def test_an_ingest_out_of_memory_says_so_in_chinese_and_exits_2(two_branches, tm
     ratings.write_text("outlet_id,rated_at,score\nO1,2026-10-01 09:00:00,5\n", encoding="utf-8")
     done = _run("ingest", "--warehouse", str(two_branches), "--quiet", "--wait", "0", str(ratings))
     assert done.exit_code == 2
-    assert done.output.strip() == ("错误：ratings.csv：导入时超出内存上限（512MB），本文件一行也没有导入，仓库中的数据不变；"
+    assert done.output.strip() == ("错误：ratings.csv：导入时超出内存上限（384MB），本文件一行也没有导入，仓库中的数据不变；"
                                    "请把它按月拆分后分别导入（见 docs/ingest.md 第 7 节）。")
     assert "Traceback" not in done.output and not ENGLISH_PHRASE.search(done.output.replace(str(ratings), ""))
