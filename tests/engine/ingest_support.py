@@ -117,3 +117,18 @@ def stage(con, name, rows):
     frame = pd.DataFrame(rows, columns=contract.table(name).column_names, index=range(2, 2 + len(rows)))
     wh.create_staging(con, name)
     wh.stage_frame(con, name, frame.rename_axis("_row"))
+
+
+def tables_seen(monkeypatch, module, names: tuple[str, ...]) -> list[tuple[str, bool]]:
+    """(table, temporary) of each of ``names`` that exists after each statement ``module`` runs
+    through its ``wh.run``, filled while the test goes on: whether scratch tables are TEMP ones."""
+    seen, run = [], module.wh.run
+
+    def watch(c, sql, params=None):
+        result = run(c, sql, params)
+        seen.extend(c.execute("SELECT table_name, temporary FROM duckdb_tables() WHERE table_name IN "
+                              f"({', '.join('?' for _ in names)})", list(names)).fetchall())
+        return result
+
+    monkeypatch.setattr(module.wh, "run", watch)
+    return seen

@@ -9,7 +9,7 @@ import pytest
 
 from svc_analysis.engine import first_load, upsert
 from svc_analysis.engine.upsert import Moved
-from tests.engine.ingest_support import con, stage  # noqa: F401  (con: the shared fixture)
+from tests.engine.ingest_support import con, stage, tables_seen  # noqa: F401  (con: the shared fixture)
 
 AT = pd.Timestamp("2024-10-08 09:00")
 
@@ -75,15 +75,7 @@ def test_the_scratch_lists_are_tables_of_the_warehouse_dropped_after(con, monkey
     # not TEMP tables, which DuckDB holds in memory: an export appended to itself lists 33.8 M repeated
     # hashes and rowids, out of memory at the ingest's then 512MB as temp tables (benchmarks/results)
     stage(con, "ratings", [["O1", AT, 3, None, None], ["O1", AT, 3, None, None]])
-    seen, run = [], first_load.wh.run
-
-    def watch(c, sql, params=None):
-        result = run(c, sql, params)
-        seen.extend(c.execute("SELECT table_name, temporary FROM duckdb_tables() WHERE table_name IN "
-                              "('_stage_ratings_later_copies', '_stage_ratings_repeated_hashes')").fetchall())
-        return result
-
-    monkeypatch.setattr(first_load.wh, "run", watch)
+    seen = tables_seen(monkeypatch, first_load, ("_stage_ratings_later_copies", "_stage_ratings_repeated_hashes"))
     assert upsert.prepare_first_load(con, "ratings") == Moved(staged=2, merged=1, present=0)
     assert {name for name, _ in seen} == {"_stage_ratings_later_copies", "_stage_ratings_repeated_hashes"}
     assert not any(temporary for _, temporary in seen)

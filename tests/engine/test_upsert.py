@@ -10,7 +10,7 @@ import pandas as pd
 from svc_analysis.engine import upsert
 from svc_analysis.engine.upsert import Moved
 from svc_analysis.engine.warehouse import STAGED_ROW
-from tests.engine.ingest_support import con, stage  # noqa: F401  (con: the shared fixture)
+from tests.engine.ingest_support import con, stage, tables_seen  # noqa: F401  (con: the shared fixture)
 
 AT = pd.Timestamp("2024-10-08 09:00")
 
@@ -123,18 +123,10 @@ def test_repeated_keys_are_grouped_by_hash_in_a_warehouse_table_then_by_value(co
     # keys: C1 three times (rows 2, 3, 5), C2 once, C3 twice (rows 6, 7); a row without a key has none
     a = ["C1", AT, "hotline", "O1", "fees", False] + [None] * 8
     _stage(con, "complaints", [a, a, ["C2", *a[1:]], a, ["C3", *a[1:]], ["C3", *a[1:]], [None, *a[1:]]])
-    seen, run = [], upsert.wh.run
-
-    def watch(c, sql, params=None):
-        result = run(c, sql, params)
-        seen.extend(c.execute("SELECT temporary FROM duckdb_tables() "
-                              "WHERE table_name = '_stage_complaints_key_hashes'").fetchall())
-        return result
-
-    monkeypatch.setattr(upsert.wh, "run", watch)
+    seen = tables_seen(monkeypatch, upsert, ("_stage_complaints_key_hashes",))
     repeated = upsert._repeated_keys(con, "_stage_complaints", ("complaint_id",))
     assert con.execute(f'SELECT complaint_id, _n FROM "{repeated}" ORDER BY 1').fetchall() == [("C1", 3), ("C3", 2)]
-    assert seen and not any(temporary for (temporary,) in seen)  # not held in memory (TEMP)
+    assert seen and not any(temporary for _, temporary in seen)  # not held in memory (TEMP)
     assert "_stage_complaints_key_hashes" not in {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
 # A first load: the staging table becomes the table (upsert._adopt). Ratings hold both kinds of
