@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from svc_analysis.campaign import campaign
-from svc_analysis.campaign import deadlines
-from svc_analysis.core import status as st
-from svc_analysis.core import contract, periods
+from svc_analysis.campaign import campaign, deadlines
+from svc_analysis.core import contract, periods, status as st
 from svc_analysis.views import plotting
 from svc_analysis.core.safety import md, md_list
 from svc_analysis.engine.scope import LEVEL_LABELS

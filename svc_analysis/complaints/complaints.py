@@ -33,8 +33,7 @@ from ibis import _
 
 from svc_analysis.core import contract
 from svc_analysis.core.period import Period
-from svc_analysis.engine import kpis
-from svc_analysis.engine import measures
+from svc_analysis.engine import kpis, measures
 from svc_analysis.core.periods import add_months, month_bounds, months_back, parse_month
 from svc_analysis.engine.warehouse import engine
 
