@@ -4,11 +4,10 @@ Re-loading (DATA_CONTRACT.md "Inputs", docs/ingest.md sections 5-6):
 - a table with a primary key is upserted: staged keys deleted, then inserted, so the newest
   file's version wins and an identical re-load changes nothing;
 - a table without one gets only rows not already present (whole-row comparison, also inside the file);
-- a table with an optional key (ratings.rating_id) does the first for its rows with a key value
-  and the second for the others.
-Staged rows sharing a key with different values are found first (key_conflicts) and set aside by
-ingest. What remains is counted (Moved): rows merged as exact duplicates of another row of the
-same file (stored once, never dropped silently) and rows the table already held.
+- a table with an optional key (ratings.rating_id): the first for rows with a key value, else the second.
+Staged rows sharing a key with different values are found first (key_conflicts) and set aside by ingest.
+What remains is counted (Moved): rows merged as exact duplicates of another row of the same file (stored
+once, never dropped silently) and rows the table already held.
 
 A first load (the table holds no rows) does not copy the rows: the later copies of repeated rows
 leave the staging table, which then takes the table's place (engine.first_load).
@@ -40,22 +39,27 @@ def repeated_name(stage: str) -> str:
 
 
 def _repeated_keys(con: duckdb.DuckDBPyConnection, stage: str, key: tuple[str, ...], reuse: bool = False) -> str:
-    """A temp table of the keys staged more than once (with ``_n``, how often): usually tiny, so the
-    whole-row comparisons below touch only those rows instead of hashing every column of 50 M rows.
-    Rows without a key value (an optional key left empty) have no key and are not counted.
-    ``reuse``: take the table key_conflicts made if it is still there (drop_staged_rows drops it
-    when rows leave the stage, drop_key_clashes keeps it without the clashing keys, upsert drops it
-    when it is done), instead of grouping every key again.
+    """A temp table of the keys staged more than once (with ``_n``, how often; rows without a key value
+    have none): usually tiny, so the whole-row comparisons below touch only those rows. ``reuse``: take
+    the table key_conflicts made if still there (drop_staged_rows drops it, drop_key_clashes keeps it
+    without the clashing keys, upsert drops it when done) instead of grouping every key again.
 
-    The keys are grouped by their hash first (one number a key, as first_load.add_repeated_rows
-    groups whole rows), then only those sharing a hash by value: grouping 50 M keys of two texts and a
-    time spills beyond the ingest's memory limit, 4.6-4.9 s for the province tickets against 3.3 s by
-    hash (benchmarks/results/2026-12-04_vm_ingest-limit.md). The hashes are a table of the warehouse,
-    not a TEMP one (held in memory): a file appended to itself repeats every hash."""
+    The distinct hashes of the keys are counted first: as many as there are keys, every key is staged
+    once (the usual export), nothing is grouped. For the 50 M province tickets counting costs 2.0 s,
+    grouping 3.0-5.1 s, and only the grouping, past the ingest's memory limit, grows faster than the
+    keys (benchmarks/results/2026-12-04_vm_distinct-keys.md). Otherwise the keys are grouped by hash (as
+    first_load.add_repeated_rows groups whole rows), then those sharing a hash by value (by value alone
+    50 M keys spill: 2026-12-04_vm_ingest-limit.md). The hashes are a table of the warehouse, not TEMP
+    (held in memory): a file appended to itself repeats every hash."""
     cols, target = ", ".join(f'"{k}"' for k in key), repeated_name(stage)
     if reuse and _temp_table_exists(con, target):
         return target
     hashes, has_key = f"{stage}_key_hashes", _has_key("", key)
+    keyed, distinct = wh.run(con, f'SELECT count(*), count(DISTINCT hash({cols})) FROM "{stage}" WHERE {has_key}')[0]
+    if distinct == keyed:  # as many hashes as keys: every key once (a hash shared by two keys only lowers it)
+        wh.run(con, f'CREATE OR REPLACE TEMP TABLE "{target}" AS SELECT {cols}, 0::BIGINT AS _n '
+                    f'FROM "{stage}" WHERE FALSE')
+        return target
     try:
         wh.run(con, f'CREATE OR REPLACE TABLE "{hashes}" AS SELECT hash({cols}) AS _h FROM "{stage}" '
                     f"WHERE {has_key} GROUP BY ALL HAVING count(*) > 1")

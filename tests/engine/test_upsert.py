@@ -129,6 +129,20 @@ def test_repeated_keys_are_grouped_by_hash_in_a_warehouse_table_then_by_value(co
     assert seen and not any(temporary for _, temporary in seen)  # not held in memory (TEMP)
     assert "_stage_complaints_key_hashes" not in {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
+def test_keys_each_staged_once_are_counted_without_grouping_them(con, monkeypatch):
+    # C1, C2, C3 once each and two identical rows without a key (no key: not counted), so the five rows
+    # hold four hashes and three keys; nothing repeats, the keys are not grouped (no hashes table)
+    a = ["C1", AT, "hotline", "O1", "fees", False] + [None] * 8
+    _stage(con, "complaints", [a, ["C2", *a[1:]], [None, *a[1:]], ["C3", *a[1:]], [None, *a[1:]]])
+    seen = tables_seen(monkeypatch, upsert, ("_stage_complaints_key_hashes",))
+    repeated = upsert._repeated_keys(con, "_stage_complaints", ("complaint_id",))
+    assert con.execute(f'SELECT * FROM "{repeated}"').fetchall() == []
+    assert [c for c, *_ in con.execute(f'DESCRIBE "{repeated}"').fetchall()] == ["complaint_id", "_n"]
+    assert seen == []
+    # a primary key: rows without one are not moved (ingest sets them aside, a required value missing)
+    assert upsert.upsert(con, "complaints") == Moved(staged=3, merged=0, present=0)
+
+
 # A first load: the staging table becomes the table (upsert._adopt). Ratings hold both kinds of
 # identity: R1 keyed twice identically, a row without a key twice identically, R2 and another once.
 R1 = ["O1", AT, 4, "S1", "R1"]
