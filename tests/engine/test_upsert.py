@@ -129,9 +129,10 @@ def test_repeated_keys_are_grouped_by_hash_in_a_warehouse_table_then_by_value(co
     assert seen and not any(temporary for _, temporary in seen)  # not held in memory (TEMP)
     assert "_stage_complaints_key_hashes" not in {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
 
+
 def test_keys_each_staged_once_are_counted_without_grouping_them(con, monkeypatch):
-    # C1, C2, C3 once each and two identical rows without a key (no key: not counted), so the five rows
-    # hold four hashes and three keys; nothing repeats, the keys are not grouped (no hashes table)
+    # C1, C2, C3 once each: nothing repeats, so the keys are not grouped (no hashes table). The two rows
+    # without a key are not counted: with them, 5 rows would hold 4 hashes (both hash the empty key)
     a = ["C1", AT, "hotline", "O1", "fees", False] + [None] * 8
     _stage(con, "complaints", [a, ["C2", *a[1:]], [None, *a[1:]], ["C3", *a[1:]], [None, *a[1:]]])
     seen = tables_seen(monkeypatch, upsert, ("_stage_complaints_key_hashes",))
