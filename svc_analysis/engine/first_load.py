@@ -29,6 +29,12 @@ __all__ = ["VECTORS_A_BATCH", "adoptable", "add_later_copies", "add_repeated_row
 
 VECTOR_ROWS = 2048  # DuckDB's vector size: deletes are recorded per vector
 VECTORS_A_BATCH = 4_096  # 64 MB of delete records in one transaction, a sixth of the ingest's memory limit
+# The whole-row grouping's first pass groups the top 32 bits of each row's hash: DuckDB's hash table of
+# 33.8 M distinct ratings costs 1.8 s against 2.0 s for the 64-bit hash. More rows then share a hash
+# (158 k hashes of the province ratings, 25.6 k with 64 bits; about n * n / 2**33 pairs by chance), and the
+# second pass compares them by value, so the same rows are found
+# (benchmarks/results/2026-12-04_vm_whole-row-hash.md).
+ROW_HASH_BITS = 32
 # the staging table's own columns: the row's cells as read (engine path) and its spreadsheet row
 SCRATCH = ("_raw", wh.ROW)
 
@@ -69,17 +75,27 @@ def add_later_copies(con, stage: str, later: str, among: str, same: str) -> int:
                           f"QUALIFY row_number() OVER (PARTITION BY {same} ORDER BY rowid) > 1")
 
 
-def add_repeated_rows(con, stage: str, later: str, where: str, columns: str) -> int:
-    """add_later_copies for rows identified by the whole row (``columns``) among those matching ``where``:
-    the rows are grouped by their hash first (one number a row), then only those sharing a hash by value."""
-    hashes = f"{stage}_repeated_hashes"
+def add_repeated_rows(con, stage: str, later: str, where: str, columns: list[str]) -> int:
+    """add_later_copies for rows identified by the whole row (``columns``) among those matching
+    ``where``: the rows are grouped by a share of their hash first (ROW_HASH_BITS), then only those
+    sharing it by value. A column NULL in every staged row (one the file lacks) is equal in every row
+    and is left out of both."""
+    quoted = [f'"{c}"' for c in columns]
+    compared = [c for c in quoted if _holds_a_value(con, stage, c)] or quoted[:1]
+    hashes, same = f"{stage}_repeated_hashes", ", ".join(compared)
+    row_hash = f"(hash({same}) >> {64 - ROW_HASH_BITS})::UINTEGER"
     try:
-        wh.run(con, f'CREATE OR REPLACE TABLE "{hashes}" AS SELECT hash({columns}) AS _h FROM "{stage}" '
+        wh.run(con, f'CREATE OR REPLACE TABLE "{hashes}" AS SELECT {row_hash} AS _h FROM "{stage}" '
                     f"WHERE {where} GROUP BY ALL HAVING count(*) > 1")
-        return add_later_copies(con, stage, later, f'{where} AND hash({columns}) IN (SELECT _h FROM "{hashes}")',
-                                columns)
+        return add_later_copies(con, stage, later, f'{where} AND {row_hash} IN (SELECT _h FROM "{hashes}")', same)
     finally:
         wh.drop_tables(con, [hashes])
+
+
+def _holds_a_value(con, stage: str, column: str) -> bool:
+    """True when some staged row has a value in ``column`` (DuckDB's per-row-group statistics answer
+    at once for a column without one; the first row with one ends the search)."""
+    return wh.scalar(con, f'SELECT EXISTS (SELECT 1 FROM "{stage}" WHERE {column} IS NOT NULL)')
 
 
 def delete_later_copies(con, stage: str, later: str) -> None:

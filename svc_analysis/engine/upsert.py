@@ -206,7 +206,7 @@ def _later_copies(con, table: schema.Table, stage: str, later: str) -> Moved:
     if not table.primary_key:
         where = f"NOT ({_has_key('', key)})" if key else "TRUE"
         staged = wh.scalar(con, f'SELECT count(*) FROM "{stage}" WHERE {where}')
-        moved += Moved(staged, first_load.add_repeated_rows(con, stage, later, where, _columns(table.name)), 0)
+        moved += Moved(staged, first_load.add_repeated_rows(con, stage, later, where, table.column_names), 0)
     return moved
 
 

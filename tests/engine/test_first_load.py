@@ -87,10 +87,37 @@ def test_later_copies_keep_the_first_row_of_each_repeat(con):
                            ["O1", AT, 3, None, None]])
     with first_load.later_copies(con, "_stage_ratings") as later:
         # rows 0, 2 and 3 are the same rating: 2 and 3 are its later copies; row 1 is another rating
-        assert first_load.add_repeated_rows(con, "_stage_ratings", later, "TRUE",
-                                            '"outlet_id", "rated_at", "score", "staff_id", "rating_id"') == 2
+        assert first_load.add_repeated_rows(con, "_stage_ratings", later, "TRUE", [
+                                            "outlet_id", "rated_at", "score", "staff_id", "rating_id"]) == 2
         assert sorted(r for (r,) in con.execute(f'SELECT _rowid FROM "{later}"').fetchall()) == [2, 3]
     assert not {t for t in _tables(con) if t.startswith("_stage_ratings_")}
+
+
+@pytest.mark.parametrize("bits", [1, 32])
+def test_rows_sharing_a_hash_by_chance_are_told_apart_by_value(con, monkeypatch, bits):
+    # one bit of hash: the six rows share at most two hashes, so nearly all reach the second pass, which
+    # must still find only the real copies: rows 3 and 5 repeat rows 0 and 1; 2 and 4 differ by score
+    monkeypatch.setattr(first_load, "ROW_HASH_BITS", bits)
+    stage(con, "ratings", [["O1", AT, 3, None, None], ["O2", AT, 4, None, None], ["O1", AT, 5, None, None],
+                           ["O1", AT, 3, None, None], ["O2", AT, 5, None, None], ["O2", AT, 4, None, None]])
+    with first_load.later_copies(con, "_stage_ratings") as later:
+        assert first_load.add_repeated_rows(con, "_stage_ratings", later, "TRUE", [
+                                            "outlet_id", "rated_at", "score", "staff_id", "rating_id"]) == 2
+        assert sorted(r for (r,) in con.execute(f'SELECT _rowid FROM "{later}"').fetchall()) == [3, 5]
+
+
+def test_columns_without_a_value_are_left_out_of_the_comparison_and_the_others_kept(con, monkeypatch):
+    # rating_id is NULL in every row (a file without it) and is not hashed; staff_id has a value in one
+    # row, so rows 0 and 1, the same but for it, are two ratings, and only row 2 repeats row 0
+    stage(con, "ratings", [["O1", AT, 3, None, None], ["O1", AT, 3, "S1", None], ["O1", AT, 3, None, None]])
+    statements, run = [], first_load.wh.run
+    monkeypatch.setattr(first_load.wh, "run", lambda c, sql, params=None: statements.append(sql) or run(c, sql, params))
+    with first_load.later_copies(con, "_stage_ratings") as later:
+        assert first_load.add_repeated_rows(con, "_stage_ratings", later, "TRUE", [
+                                            "outlet_id", "rated_at", "score", "staff_id", "rating_id"]) == 1
+        assert [r for (r,) in con.execute(f'SELECT _rowid FROM "{later}"').fetchall()] == [2]
+    grouping = next(s for s in statements if "_repeated_hashes\" AS" in s)
+    assert 'hash("outlet_id", "rated_at", "score", "staff_id") >> 32' in grouping
 
 
 def test_batches_delete_the_right_rows_when_a_checkpoint_compacts_the_staging_table(con, monkeypatch):
