@@ -13,7 +13,7 @@ import sys
 import duckdb
 import pytest
 
-from svc_analysis.core import contract
+from svc_analysis.core import contract, schema
 from svc_analysis.engine import fast_checks
 from svc_analysis.engine.check_sql import SPACE_CODES
 
@@ -74,6 +74,30 @@ def test_row_rules_keep_rows_out_of_the_fast_lane(called, lane):
     # tickets: called_at before taken_at (09:00:00) breaks called_after_taken; an empty optional cell passes
     [(ok, *_)] = _verdicts("tickets", [("A001", "O001", "2026-10-01 09:00:00", called, "", "对公业务")])
     assert bool(ok) is lane
+
+
+def test_whole_numbers_of_a_short_range_are_looked_up_as_written():
+    # surveys.recommend, 0-10, optional: '0', '7' and '10' as DuckDB prints them; '010', '-0', '+7', '7.0',
+    # '1e1', ' 7' (each 0, 7 or 10 for parsing.py, so check_sql types them) and '11' (out of range) are
+    # left to check_sql; an empty optional cell passes with no value
+    recommend = next(c for c in contract.table("surveys").columns if c.name == "recommend")
+    cells = ["0", "7", "10", "010", "-0", "+7", "7.0", "1e1", " 7", "11", ""]
+    got = duckdb.connect().execute(
+        f"SELECT {fast_checks.fast(recommend, 'c')} AS v, {fast_checks._column_ok(recommend, 'c', 'v', WINDOW)} "
+        f"FROM (VALUES {', '.join(f'({i}, {chr(39)}{c}{chr(39)})' for i, c in enumerate(cells))}) t(i, c) "
+        f"ORDER BY i").fetchall()
+    assert got == [(0, True), (7, True), (10, True)] + [(None, False)] * 7 + [(None, True)]
+    assert "TRY_CAST" not in fast_checks.fast(recommend, "c")
+
+
+def test_a_wider_range_is_cast_and_printed_back():
+    # 0-100 holds 101 values, more than LOOKED_UP_RANGE: a cast, its print-back and the range
+    percent = schema.Column("percent", ("百分比",), schema.INT, min=0, max=100)
+    got = duckdb.connect().execute(
+        f"SELECT {fast_checks.fast(percent, 'c')} AS v, {fast_checks._column_ok(percent, 'c', 'v', WINDOW)} "
+        f"FROM (VALUES ('100'), ('0100'), ('101')) t(c)").fetchall()
+    assert got == [(100, True), (100, False), (101, False)]
+    assert fast_checks.fast(percent, "c") == "TRY_CAST(c AS INTEGER)"
 
 
 def test_allowed_values_only_as_written():
